@@ -1,0 +1,203 @@
+import Foundation
+import KindredText
+
+/// Reads a corpus: JSON Lines files, one article per line.
+///
+/// Every line is either an article or a `CorpusProblem` with file, line and reason; nothing is
+/// dropped silently. Blank lines are skipped. Fields Kindred doesn't know are ignored.
+///
+/// Fields: `id` (string, required, unique across the corpus), `title` and `body` (strings, at
+/// least one non-empty), `url`, `published_at` (RFC 3339), `section`, `language` (BCP 47,
+/// default `en`), `tags` (array of strings).
+public struct CorpusReader: Sendable {
+    /// The longest id accepted, in UTF-8 bytes.
+    public static let maximumIDLength = 512
+
+    /// The outcome of reading: the valid articles in file order, and every problem found.
+    public struct Result: Sendable {
+        public var articles: [Article] = []
+        public var problems: [CorpusProblem] = []
+        public var files: [String] = []
+        /// Non-blank lines seen.
+        public var lines = 0
+    }
+
+    public init() {}
+
+    /// The `.jsonl` / `.ndjson` files a path names: the file itself, or a directory's such files
+    /// (not recursive), sorted by name.
+    ///
+    /// - Throws: `CorpusError` when the path doesn't exist or a directory holds no such file.
+    public static func files(at path: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CorpusError(path: path, reason: "no such file or directory")
+        }
+        guard isDirectory.boolValue else { return [path] }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            throw CorpusError(path: path, reason: "can't list the directory: \(error.localizedDescription)")
+        }
+        let files = names.filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".ndjson") }.sorted()
+            .map { (path as NSString).appendingPathComponent($0) }
+        guard !files.isEmpty else {
+            throw CorpusError(path: path, reason: "the directory holds no .jsonl file; a corpus is JSON Lines, one article per line")
+        }
+        return files
+    }
+
+    /// Reads every file under `path` (see `files(at:)`).
+    public func read(path: String) throws -> Result {
+        var result = Result()
+        var seen: [String: String] = [:]
+        for file in try Self.files(at: path) {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: file))
+            } catch {
+                throw CorpusError(path: file, reason: "can't read the file: \(error.localizedDescription)")
+            }
+            read(data: data, file: file, into: &result, seen: &seen)
+        }
+        return result
+    }
+
+    /// Reads JSON Lines from memory; `file` names it in problems.
+    public func read(data: Data, file: String) -> Result {
+        var result = Result()
+        var seen: [String: String] = [:]
+        read(data: data, file: file, into: &result, seen: &seen)
+        return result
+    }
+
+    private func read(data: Data, file: String, into result: inout Result, seen: inout [String: String]) {
+        result.files.append(file)
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var lineStart = 0
+            var lineNumber = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                lineNumber += 1
+                let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+                lineStart = lineEnd + 1
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                result.lines += 1
+                switch parse(line: line) {
+                case .success(let article):
+                    let location = "\(file):\(lineNumber)"
+                    if let first = seen[article.id] {
+                        result.problems.append(CorpusProblem(
+                            file: file, line: lineNumber, reason: "duplicate id '\(article.id)' (first at \(first))"))
+                    } else {
+                        seen[article.id] = location
+                        result.articles.append(article)
+                    }
+                case .failure(let reason):
+                    result.problems.append(CorpusProblem(file: file, line: lineNumber, reason: reason.text))
+                }
+            }
+        }
+    }
+
+    /// Why one line or article was refused, in words.
+    public struct Reason: Error, Sendable { public let text: String }
+
+    /// Parses and validates one line.
+    func parse(line: UnsafeBufferPointer<UInt8>) -> Swift.Result<Article, Reason> {
+        guard let text = String(validating: line, as: UTF8.self) else {
+            return .failure(Reason(text: "invalid UTF-8 at byte \(Self.firstInvalidUTF8Offset(line) + 1) of the line"))
+        }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [])
+        } catch {
+            return .failure(Reason(text: "malformed JSON: \(Self.describe(error))"))
+        }
+        guard let fields = object as? [String: Any] else {
+            return .failure(Reason(text: "expected a JSON object, one article per line"))
+        }
+        return Self.article(from: fields)
+    }
+
+    /// Builds an article from decoded JSON fields, checking each.
+    public static func article(from fields: [String: Any]) -> Swift.Result<Article, Reason> {
+        func string(_ key: String) -> Swift.Result<String?, Reason> {
+            guard let value = fields[key], !(value is NSNull) else { return .success(nil) }
+            guard let text = value as? String else { return .failure(Reason(text: "field '\(key)' must be a string")) }
+            return .success(text)
+        }
+        do {
+            guard let id = try string("id").get() else { return .failure(Reason(text: "missing 'id'")) }
+            guard !id.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                return .failure(Reason(text: "empty 'id'"))
+            }
+            guard id.utf8.count <= maximumIDLength else {
+                return .failure(Reason(text: "'id' is \(id.utf8.count) bytes long; the limit is \(maximumIDLength)"))
+            }
+            let title = try string("title").get() ?? ""
+            let body = try string("body").get() ?? ""
+            guard !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                    || !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                return .failure(Reason(text: "article '\(id)' has neither a title nor a body"))
+            }
+            var publishedAt: Date?
+            if let text = try string("published_at").get() {
+                guard let date = RFC3339.parse(text) else {
+                    return .failure(Reason(text: "'published_at' \"\(text)\" is not an RFC 3339 timestamp (e.g. 2026-11-25T14:50:00Z)"))
+                }
+                publishedAt = date
+            }
+            var language = Language.defaultCode
+            if let tag = try string("language").get() {
+                guard Language.primarySubtag(of: tag) != nil else {
+                    return .failure(Reason(text: "'language' \"\(tag)\" is not a BCP 47 tag (e.g. en, de-CH, pt-BR)"))
+                }
+                language = tag
+            }
+            var tags: [String] = []
+            if let value = fields["tags"], !(value is NSNull) {
+                guard let list = value as? [Any], let strings = list as? [String], strings.count == list.count else {
+                    return .failure(Reason(text: "field 'tags' must be an array of strings"))
+                }
+                tags = strings
+            }
+            return .success(Article(
+                id: id, title: title, body: body, url: try string("url").get(), publishedAt: publishedAt,
+                section: try string("section").get(), language: language, tags: tags))
+        } catch let reason as Reason {
+            return .failure(reason)
+        } catch {
+            return .failure(Reason(text: "\(error)"))
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let detail = nsError.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
+        return nsError.localizedDescription
+    }
+
+    static func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var offset = 0
+        while offset < bytes.count {
+            let lead = bytes[offset]
+            let length: Int
+            switch lead {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: return offset
+            }
+            guard offset + length <= bytes.count,
+                  String(validating: UnsafeBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self) != nil
+            else { return offset }
+            offset += length
+        }
+        return offset
+    }
+}

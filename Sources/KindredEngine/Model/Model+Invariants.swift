@@ -1,0 +1,63 @@
+/// A model whose parts disagree: built wrongly, or loaded from a damaged file that passed its
+/// checksums (which would be a bug).
+public struct ModelInvariantError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Model {
+    /// Tolerance on the length of a stored article vector.
+    static let unitNormTolerance: Float = 1e-3
+
+    /// Checks shapes, finiteness, unit norms and the manifest's counts.
+    ///
+    /// - Complexity: O(articles·dimensions + terms·dimensions).
+    public func checkInvariants() throws {
+        let d = termVectors.columns
+        guard index.dimensions == d, singularValues.count == d else {
+            throw ModelInvariantError(
+                "dimensions disagree: term vectors \(d), article vectors \(index.dimensions), singular values \(singularValues.count)")
+        }
+        guard termVectors.rows == weighting.vocabulary.count,
+              weighting.inverseDocumentFrequencies.count == weighting.vocabulary.count else {
+            throw ModelInvariantError(
+                "term counts disagree: vocabulary \(weighting.vocabulary.count), term vectors \(termVectors.rows), idf \(weighting.inverseDocumentFrequencies.count)")
+        }
+        guard index.count == articles.count else {
+            throw ModelInvariantError("\(index.count) article vectors for \(articles.count) articles")
+        }
+        guard manifest.articles == articles.count, manifest.terms == weighting.vocabulary.count,
+              manifest.dimensions == d else {
+            throw ModelInvariantError(
+                "manifest says \(manifest.articles) articles, \(manifest.terms) terms, \(manifest.dimensions) dimensions; the data has \(articles.count), \(weighting.vocabulary.count), \(d)")
+        }
+        if let bad = weighting.inverseDocumentFrequencies.firstIndex(where: { !$0.isFinite || $0 <= 0 }) {
+            throw ModelInvariantError("idf of term \(bad) is \(weighting.inverseDocumentFrequencies[bad])")
+        }
+        if let bad = termVectors.storage.firstIndex(where: { !$0.isFinite }) {
+            throw ModelInvariantError("term vector value \(bad) is \(termVectors.storage[bad])")
+        }
+        if let bad = singularValues.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+            throw ModelInvariantError("singular value \(bad) is \(singularValues[bad])")
+        }
+        var empty = 0
+        for row in 0..<index.count {
+            var sum: Float = 0
+            for j in 0..<d {
+                let value = index.vectors.storage[row * d + j]
+                guard value.isFinite else {
+                    throw ModelInvariantError("article '\(articles[row].id)' has a non-finite vector value \(value)")
+                }
+                sum += value * value
+            }
+            if index.isEmptyRow[row] {
+                empty += 1
+            } else if abs(sum.squareRoot() - 1) > Self.unitNormTolerance {
+                throw ModelInvariantError("article '\(articles[row].id)' has a vector of length \(sum.squareRoot()), not 1")
+            }
+        }
+        guard empty == manifest.articlesWithoutTerms else {
+            throw ModelInvariantError("\(empty) articles have zero vectors; the manifest says \(manifest.articlesWithoutTerms)")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import KindredLinearAlgebra
+
+/// The per-thread result of analysing a contiguous slice of articles.
+///
+/// Terms get chunk-local ids so that a term string is stored once per chunk, not once per
+/// article; each article is then a run of `(local id, weighted tf)` pairs.
+struct AnalysedChunk {
+    var terms: [String] = []
+    var documentFrequencies: [Int32] = []
+    var rowOffsets: [Int] = [0]
+    var termIDs: [Int32] = []
+    var frequencies: [Float] = []
+}
+
+extension ModelBuilder {
+    /// Analyses all articles on all cores, each thread with its own `TermCounter`.
+    func analyse(_ articles: [Article]) -> [AnalysedChunk] {
+        let chunkCount = min(articles.count, ProcessorCount.active * 4)
+        let chunkSize = (articles.count + chunkCount - 1) / chunkCount
+        var chunks = [AnalysedChunk](repeating: AnalysedChunk(), count: chunkCount)
+        let parameters = self.parameters
+        chunks.withUnsafeMutableBufferPointer { out in
+            Parallel.forEach(chunkCount) { c in
+                let counter = TermCounter(parameters: parameters)
+                var chunk = AnalysedChunk()
+                var local: [String: Int32] = [:]
+                for article in articles[(c * chunkSize)..<min(articles.count, (c + 1) * chunkSize)] {
+                    for (term, tf) in counter.counts(article) {
+                        let id: Int32
+                        if let known = local[term] {
+                            id = known
+                        } else {
+                            id = Int32(chunk.terms.count)
+                            local[term] = id
+                            chunk.terms.append(term)
+                            chunk.documentFrequencies.append(0)
+                        }
+                        chunk.documentFrequencies[Int(id)] += 1
+                        chunk.termIDs.append(id)
+                        chunk.frequencies.append(tf)
+                    }
+                    chunk.rowOffsets.append(chunk.termIDs.count)
+                }
+                out[c] = chunk
+            }
+        }
+        return chunks
+    }
+
+    /// Merges chunk frequencies, prunes by document frequency, and fixes the term order.
+    func vocabulary(of chunks: [AnalysedChunk], documentCount: Int) throws -> TFIDFWeighting {
+        var frequencies: [String: Int32] = [:]
+        for chunk in chunks {
+            for (term, df) in zip(chunk.terms, chunk.documentFrequencies) { frequencies[term, default: 0] += df }
+        }
+        let maximum = Int32((parameters.maximumDocumentFrequency * Double(documentCount)).rounded(.down))
+        let minimum = Int32(parameters.minimumDocumentFrequency)
+        let kept = frequencies.filter { $0.value >= minimum && $0.value <= max(maximum, minimum) }
+            .sorted { $0.key < $1.key }
+        guard !kept.isEmpty else {
+            throw EngineError(
+                .emptyVocabulary,
+                "no term occurs in at least \(minimum) and at most \(maximum) of the \(documentCount) articles; lower --min-df or raise --max-df")
+        }
+        let vocabulary = try Vocabulary(terms: kept.map(\.key), documentFrequencies: kept.map(\.value))
+        return TFIDFWeighting(vocabulary: vocabulary, documentCount: documentCount)
+    }
+
+    /// The `(articles × terms)` TF-IDF matrix, one unit-length row per article (empty rows stay empty).
+    func tfidfMatrix(_ chunks: [AnalysedChunk], weighting: TFIDFWeighting) throws -> CSRMatrix {
+        var rowsPerChunk = [[SparseVector]](repeating: [], count: chunks.count)
+        rowsPerChunk.withUnsafeMutableBufferPointer { out in
+            Parallel.forEach(chunks.count) { c in
+                let chunk = chunks[c]
+                let global = chunk.terms.map { weighting.vocabulary.id(of: $0) ?? -1 }
+                var rows: [SparseVector] = []
+                rows.reserveCapacity(chunk.rowOffsets.count - 1)
+                for r in 0..<(chunk.rowOffsets.count - 1) {
+                    var frequencies: [(Int32, Float)] = []
+                    for p in chunk.rowOffsets[r]..<chunk.rowOffsets[r + 1] {
+                        let id = global[Int(chunk.termIDs[p])]
+                        if id >= 0 { frequencies.append((id, chunk.frequencies[p])) }
+                    }
+                    rows.append(weighting.vector(termFrequencies: frequencies))
+                }
+                out[c] = rows
+            }
+        }
+        var offsets = [0]
+        var indices: [Int32] = []
+        var values: [Float] = []
+        for rows in rowsPerChunk {
+            for row in rows {
+                indices.append(contentsOf: row.indices)
+                values.append(contentsOf: row.values)
+                offsets.append(indices.count)
+            }
+        }
+        return try CSRMatrix(
+            rows: offsets.count - 1, columns: weighting.vocabulary.count, rowOffsets: offsets, columnIndices: indices,
+            values: values)
+    }
+}

@@ -1,0 +1,130 @@
+import Crypto
+import Foundation
+import KindredLinearAlgebra
+
+/// What the builder is doing, for progress output.
+public struct BuildProgress: Sendable {
+    public enum Stage: String, Sendable, CaseIterable {
+        case analysis, vocabulary, weighting, svd, vectors
+    }
+
+    public var stage: Stage
+    /// Fraction of the stage done, 0…1.
+    public var fraction: Double
+}
+
+/// Builds a `Model` from articles: analysis → vocabulary → TF-IDF → randomized SVD → vectors.
+public struct ModelBuilder: Sendable {
+    public var parameters: ModelParameters
+    /// When true, a `dimensions` too large for the corpus is lowered with a notice (the default
+    /// was not chosen for this corpus); when false it is an error (the user asked for it).
+    public var lowerDimensionsToFit: Bool
+
+    public init(parameters: ModelParameters = ModelParameters(), lowerDimensionsToFit: Bool = true) {
+        self.parameters = parameters
+        self.lowerDimensionsToFit = lowerDimensionsToFit
+    }
+
+    /// A built model and what the user should know about the build.
+    public struct Outcome: Sendable {
+        public var model: Model
+        /// Things worth saying that are not errors (dimensions lowered, articles without terms).
+        public var notices: [String]
+    }
+
+    /// Builds the model.
+    ///
+    /// - Throws: `EngineError` for a corpus too small or with no term left after pruning, or
+    ///   dimensions that don't fit; `LinearAlgebraError` from LAPACK.
+    /// - Complexity: linear in the corpus text for analysis and weighting; O(nnz·l·(2q+2)) for
+    ///   the SVD, with `l = dimensions + oversampling` and `q` power iterations.
+    public func build(
+        _ articles: [Article], progress: (BuildProgress) -> Void = { _ in }
+    ) throws -> Outcome {
+        try parameters.validate()
+        guard articles.count >= 3 else {
+            throw EngineError(.corpusTooSmall, "a model needs at least 3 articles; the corpus has \(articles.count)")
+        }
+        var notices: [String] = []
+        var seconds: [String: Double] = [:]
+        let clock = ContinuousClock()
+        func timed<T>(_ stage: BuildProgress.Stage, _ work: () throws -> T) rethrows -> T {
+            progress(BuildProgress(stage: stage, fraction: 0))
+            let start = clock.now
+            let result = try work()
+            let elapsed = clock.now - start
+            seconds[stage.rawValue] = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            progress(BuildProgress(stage: stage, fraction: 1))
+            return result
+        }
+
+        let analysed = timed(.analysis) { analyse(articles) }
+        let weighting = try timed(.vocabulary) { try vocabulary(of: analysed, documentCount: articles.count) }
+        let matrix = try timed(.weighting) { try tfidfMatrix(analysed, weighting: weighting) }
+
+        var dimensions = parameters.dimensions
+        let limit = min(matrix.rows, matrix.columns) - 1
+        if dimensions > limit {
+            let message = "dimensions \(dimensions) must be below the number of articles (\(matrix.rows)) and of terms (\(matrix.columns))"
+            guard lowerDimensionsToFit, limit >= 1 else {
+                throw EngineError.invalidParameter("\(message); lower --dimensions or add articles")
+            }
+            notices.append("\(message); using \(limit) for this corpus")
+            dimensions = limit
+        }
+        var usedParameters = parameters
+        usedParameters.dimensions = dimensions
+
+        let svd = RandomizedSVD(
+            rank: dimensions, oversampling: parameters.oversampling, powerIterations: parameters.powerIterations,
+            seed: parameters.seed)
+        let factors = try timed(.svd) {
+            try svd.decompose(matrix) { progress(BuildProgress(stage: .svd, fraction: $0)) }
+        }
+
+        var vectors = factors.u
+        let empty = timed(.vectors) { () -> Int in
+            for i in 0..<vectors.rows {
+                for j in 0..<dimensions { vectors.storage[i * dimensions + j] *= factors.singularValues[j] }
+            }
+            return vectors.normalizeRows()
+        }
+        if empty > 0 {
+            notices.append("\(empty) article(s) kept no term after document-frequency pruning and will get no related list")
+        }
+
+        let energy = factors.singularValues.reduce(0.0) { $0 + Double($1) * Double($1) }
+        let total = matrix.values.reduce(0.0) { $0 + Double($1) * Double($1) }
+        let manifest = Manifest(
+            formatVersion: ModelFile.formatVersion, createdAt: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)), corpusDigest: Self.digest(of: articles),
+            articles: articles.count, articlesWithoutTerms: empty, terms: weighting.vocabulary.count,
+            dimensions: dimensions, parameters: usedParameters,
+            explainedVariance: total > 0 ? energy / total : 0,
+            leadingSingularValues: Array(factors.singularValues.prefix(10)), blas: BLASBackend.current.summary,
+            stageSeconds: seconds, kindredVersion: KindredVersion.current)
+        let model = try Model(
+            manifest: manifest, weighting: weighting, termVectors: factors.v, singularValues: factors.singularValues,
+            articleVectors: vectors, articles: articles.map(\.metadata))
+        return Outcome(model: model, notices: notices)
+    }
+
+    /// SHA-256 over the articles' fields in order, each field followed by a 0 byte.
+    public static func digest(of articles: [Article]) -> String {
+        var hasher = SHA256()
+        func add(_ text: String?) {
+            hasher.update(data: Data((text ?? "").utf8))
+            hasher.update(data: [0])
+        }
+        for article in articles {
+            add(article.id)
+            add(article.title)
+            add(article.body)
+            add(article.url)
+            add(article.publishedAt.map(RFC3339.format))
+            add(article.section)
+            add(article.language)
+            add(article.tags.joined(separator: "\u{1F}"))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

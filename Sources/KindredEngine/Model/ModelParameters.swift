@@ -1,0 +1,67 @@
+import KindredText
+
+/// Everything that decides what a model is, stored in the model so queries are treated like
+/// the articles were.
+public struct ModelParameters: Codable, Equatable, Sendable {
+    /// Tokens, stop words, stemming, phrases.
+    public var analyzer: AnalyzerOptions
+    /// How many times a title (or tag) term counts against a body term. Default 2: a headline
+    /// states the subject, the body also carries background; Lucene's More Like This users
+    /// commonly boost the title field the same way. Tuned further on the quality issue.
+    public var titleWeight: Float
+    /// Terms in fewer articles than this are dropped (typos, one-off names). Default 2.
+    public var minimumDocumentFrequency: Int
+    /// Terms in more than this fraction of articles are dropped (boilerplate). Default 0.5, as
+    /// the scikit-learn pipeline Kindred is compared with.
+    public var maximumDocumentFrequency: Double
+    /// LSA dimensions. Default 256; lowered to fit a small corpus (see `ModelBuilder`).
+    public var dimensions: Int
+    /// Extra random directions for the range finder (Halko et al. 2011, §4.2: p = 5–10 is
+    /// usually enough; 16 rounds the sketch to a multiple of SIMD width at k = 256).
+    public var oversampling: Int
+    /// Power (subspace) iterations (Halko et al. 2011, Alg. 4.4). Default 4: term-document
+    /// spectra decay slowly, and scikit-learn's TruncatedSVD likewise uses 5 passes.
+    public var powerIterations: Int
+    /// Seed of the random test matrix: the same corpus and seed give the same model.
+    public var seed: UInt64
+
+    public init(
+        analyzer: AnalyzerOptions = AnalyzerOptions(), titleWeight: Float = 2, minimumDocumentFrequency: Int = 2,
+        maximumDocumentFrequency: Double = 0.5, dimensions: Int = 256, oversampling: Int = 16,
+        powerIterations: Int = 4, seed: UInt64 = 20_111_217
+    ) {
+        self.analyzer = analyzer
+        self.titleWeight = titleWeight
+        self.minimumDocumentFrequency = minimumDocumentFrequency
+        self.maximumDocumentFrequency = maximumDocumentFrequency
+        self.dimensions = dimensions
+        self.oversampling = oversampling
+        self.powerIterations = powerIterations
+        self.seed = seed
+    }
+
+    /// Checks each value against its range.
+    ///
+    /// - Throws: `EngineError.invalidParameter` naming the value, what was seen and the range.
+    public func validate() throws {
+        guard titleWeight.isFinite, (0...100).contains(titleWeight) else {
+            throw EngineError.invalidParameter("title weight must be between 0 and 100; got \(titleWeight)")
+        }
+        guard minimumDocumentFrequency >= 1 else {
+            throw EngineError.invalidParameter("minimum document frequency must be at least 1; got \(minimumDocumentFrequency)")
+        }
+        guard maximumDocumentFrequency > 0, maximumDocumentFrequency <= 1 else {
+            throw EngineError.invalidParameter(
+                "maximum document frequency is a fraction of articles in (0, 1]; got \(maximumDocumentFrequency)")
+        }
+        guard dimensions >= 1, dimensions <= 4096 else {
+            throw EngineError.invalidParameter("dimensions must be between 1 and 4096; got \(dimensions)")
+        }
+        guard (0...512).contains(oversampling) else {
+            throw EngineError.invalidParameter("oversampling must be between 0 and 512; got \(oversampling)")
+        }
+        guard (0...32).contains(powerIterations) else {
+            throw EngineError.invalidParameter("power iterations must be between 0 and 32; got \(powerIterations)")
+        }
+    }
+}

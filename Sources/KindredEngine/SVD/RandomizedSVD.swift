@@ -1,0 +1,90 @@
+import KindredLinearAlgebra
+
+/// Truncated SVD of a sparse matrix by randomized subspace iteration.
+///
+/// Halko, Martinsson & Tropp, "Finding structure with randomness: probabilistic algorithms for
+/// constructing approximate matrix decompositions", SIAM Review 53(2), 2011: the range finder
+/// with oversampling (Alg. 4.1) and power iterations re-orthonormalised at every step (Alg. 4.4),
+/// followed by the small SVD of `B = Qᵀ·A` (Alg. 5.1).
+///
+/// For `A` (`n × m`, here articles × terms), rank `k`, oversampling `p`, `l = k + p`, `q` power
+/// iterations:
+///
+///     Ω ~ N(0, 1)^(m × l), seeded
+///     Y = A·Ω;          Q = qr(Y)
+///     repeat q times:   Q = qr(A·qr(Aᵀ·Q))
+///     Bᵀ = Aᵀ·Q  (m × l);  Bᵀ = Ũ·Σ·Wᵀ  (LAPACK sgesdd)
+///     A ≈ (Q·W)·Σ·Ũᵀ:  U = Q·W,  V = Ũ,  both truncated to k columns.
+///
+/// It makes `2q + 2` passes over `A` (each a multithreaded sparse × dense product) and works in
+/// `O((n + m)·l)` memory besides `A` and its transpose. QR is an LQ factorisation of the
+/// row-major buffer (see `LAPACK.orthonormalizeColumns`), the small SVD `sgesdd`, `Q·W` `sgemm`.
+/// With the same seed, input and thread-independent kernels the result is bit-for-bit the same.
+public struct RandomizedSVD: Sendable {
+    public var rank: Int
+    public var oversampling: Int
+    public var powerIterations: Int
+    public var seed: UInt64
+
+    public init(rank: Int, oversampling: Int = 16, powerIterations: Int = 4, seed: UInt64 = 20_111_217) {
+        self.rank = rank
+        self.oversampling = oversampling
+        self.powerIterations = powerIterations
+        self.seed = seed
+    }
+
+    /// The truncated factors.
+    public struct Result: Sendable {
+        /// Left singular vectors, `n × k`.
+        public var u: DenseMatrix
+        /// The `k` largest singular values, descending.
+        public var singularValues: [Float]
+        /// Right singular vectors, `m × k` (one column per dimension, one row per term).
+        public var v: DenseMatrix
+    }
+
+    /// Decomposes `a`; `transpose` may pass `a.transposed()` when the caller already has it.
+    ///
+    /// - Parameter progress: called with the fraction of passes over `A` done.
+    /// - Throws: `EngineError.invalidParameter` when `rank` is not below `min(n, m)`;
+    ///   `LinearAlgebraError` from LAPACK.
+    public func decompose(
+        _ a: CSRMatrix, transpose: CSRMatrix? = nil, progress: (Double) -> Void = { _ in }
+    ) throws -> Result {
+        let smaller = min(a.rows, a.columns)
+        guard rank >= 1, rank < smaller else {
+            throw EngineError.invalidParameter(
+                "rank \(rank) must be at least 1 and below min(rows, columns) = \(smaller) of the \(a.rows) × \(a.columns) matrix")
+        }
+        let width = min(rank + oversampling, smaller)
+        let at = transpose ?? a.transposed()
+        let passes = Double(2 * powerIterations + 2)
+        var done = 0.0
+        func step() {
+            done += 1
+            progress(done / passes)
+        }
+
+        var generator = SeededGenerator(seed: seed)
+        let omega = generator.gaussianMatrix(rows: a.columns, columns: width)
+        var q = try a.multiply(omega)
+        step()
+        try LAPACK.orthonormalizeColumns(&q)
+        for _ in 0..<powerIterations {
+            var z = try at.multiply(q)
+            step()
+            try LAPACK.orthonormalizeColumns(&z)
+            q = try a.multiply(z)
+            step()
+            try LAPACK.orthonormalizeColumns(&q)
+        }
+        let bt = try at.multiply(q)
+        step()
+        let small = try LAPACK.svd(bt)  // Bᵀ = Ũ·Σ·Wᵀ with Ũ = small.u (m × l), Wᵀ = small.vt (l × l)
+        let u = try BLAS.multiply(q, small.vt, transposeB: true)  // Q·W
+        return Result(
+            u: u.leadingColumns(rank),
+            singularValues: Array(small.singularValues.prefix(rank)),
+            v: small.u.leadingColumns(rank))
+    }
+}

@@ -1,0 +1,237 @@
+import Crypto
+import Foundation
+import KindredLinearAlgebra
+
+/// Kindred's binary model file (`model.kdm`).
+///
+/// Layout, all integers and floats little-endian, floats IEEE 754 binary32:
+///
+///     magic          8 bytes   "KINDRED\0"
+///     format         UInt32    `formatVersion`
+///     sections       UInt32    number of entries in the table
+///     table          per section: tag (4 ASCII bytes), offset UInt64, length UInt64, SHA-256 (32 bytes)
+///     table digest   32 bytes  SHA-256 of everything above
+///     payloads       each section's bytes, at its offset, 64-byte aligned
+///
+/// Sections (all required):
+///
+/// | tag    | contents |
+/// |--------|----------|
+/// | `MANI` | the `Manifest`, JSON |
+/// | `VOCB` | UInt32 term count, then each term as UInt32 length + UTF-8 bytes (vocabulary order) |
+/// | `DFRQ` | Int32 document frequency per term |
+/// | `IDFW` | Float idf per term |
+/// | `TVEC` | Float `V`, `(terms × dimensions)` row-major |
+/// | `SVAL` | Float singular values, `dimensions` of them |
+/// | `AVEC` | Float article vectors, `(articles × dimensions)` row-major |
+/// | `META` | per article: id, title, url?, section?, language (strings), published-at (Int64 ms since 1970, `Int64.min` = none), tag count UInt32 + tags |
+///
+/// A reader checks the magic, the version, the table digest, every section's bounds and checksum,
+/// then every size against the manifest, then the model's invariants. Any failure names the file
+/// and the section.
+public enum ModelFile {
+    public static let formatVersion = 1
+    public static let magic: [UInt8] = Array("KINDRED\0".utf8)
+    static let alignment = 64
+
+    /// The sections in file order, with a readable name each for error messages.
+    public enum Section: String, CaseIterable, Sendable {
+        case manifest = "MANI", vocabulary = "VOCB", documentFrequencies = "DFRQ", idf = "IDFW"
+        case termVectors = "TVEC", singularValues = "SVAL", articleVectors = "AVEC", metadata = "META"
+
+        public var name: String {
+            switch self {
+            case .manifest: "manifest"
+            case .vocabulary: "vocabulary"
+            case .documentFrequencies: "document frequencies"
+            case .idf: "idf"
+            case .termVectors: "term vectors"
+            case .singularValues: "singular values"
+            case .articleVectors: "article vectors"
+            case .metadata: "article metadata"
+            }
+        }
+    }
+
+    /// The file's bytes.
+    public static func encode(_ model: Model) throws -> Data {
+        var payloads: [Section: Data] = [:]
+        payloads[.manifest] = try model.manifest.encoded()
+        var vocabulary = BinaryWriter()
+        vocabulary.write(UInt32(model.weighting.vocabulary.count))
+        for term in model.weighting.vocabulary.terms { vocabulary.write(term) }
+        payloads[.vocabulary] = vocabulary.data
+        payloads[.documentFrequencies] = floatsOrInts(ints: model.weighting.vocabulary.documentFrequencies)
+        payloads[.idf] = floatsOrInts(floats: model.weighting.inverseDocumentFrequencies)
+        payloads[.termVectors] = floatsOrInts(floats: model.termVectors.storage)
+        payloads[.singularValues] = floatsOrInts(floats: model.singularValues)
+        payloads[.articleVectors] = floatsOrInts(floats: model.index.vectors.storage)
+        var metadata = BinaryWriter()
+        for article in model.articles {
+            metadata.write(article.id)
+            metadata.write(article.title)
+            metadata.write(optional: article.url)
+            metadata.write(optional: article.section)
+            metadata.write(article.language)
+            metadata.write(article.publishedAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? Int64.min)
+            metadata.write(UInt32(article.tags.count))
+            for tag in article.tags { metadata.write(tag) }
+        }
+        payloads[.metadata] = metadata.data
+
+        let sections = Section.allCases
+        let tableSize = 16 + sections.count * (4 + 8 + 8 + 32) + 32
+        var offset = align(tableSize)
+        var header = BinaryWriter()
+        header.data.append(contentsOf: magic)
+        header.write(UInt32(formatVersion))
+        header.write(UInt32(sections.count))
+        var body = Data()
+        for section in sections {
+            let payload = payloads[section]!
+            header.data.append(contentsOf: Array(section.rawValue.utf8))
+            header.write(UInt64(offset))
+            header.write(UInt64(payload.count))
+            header.data.append(contentsOf: SHA256.hash(data: payload))
+            body.append(payload)
+            let padded = align(payload.count)
+            body.append(Data(count: padded - payload.count))
+            offset += padded
+        }
+        header.data.append(contentsOf: SHA256.hash(data: header.data))
+        header.data.append(Data(count: align(tableSize) - header.data.count))
+        return header.data + body
+    }
+
+    /// Parses and validates a model file's bytes; `file` names it in errors.
+    ///
+    /// - Throws: `ModelFileError` naming the file, the section and what is wrong.
+    public static func decode(_ data: Data, file: String) throws -> Model {
+        func fail(_ section: Section?, _ reason: String) -> ModelFileError {
+            ModelFileError(file: file, section: section?.name, reason: reason)
+        }
+        var reader = BinaryReader(data)
+        do {
+            guard data.count >= 16, Array(data.prefix(8)) == magic else {
+                throw fail(nil, data.count < 8 ? "too short to be a model file (\(data.count) bytes)" : "not a Kindred model file (wrong magic bytes)")
+            }
+            _ = try reader.readBytes(count: magic.count)
+            let version = try reader.read(UInt32.self)
+            guard version == formatVersion else {
+                throw fail(nil, "format version \(version); this Kindred reads version \(formatVersion): rebuild the model with 'kindred reindex'")
+            }
+            let count = try reader.read(UInt32.self)
+            guard count == Section.allCases.count else {
+                throw fail(nil, "the section table lists \(count) sections, expected \(Section.allCases.count)")
+            }
+            var table: [Section: (offset: Int, length: Int, digest: Data)] = [:]
+            for _ in 0..<count {
+                let tag = String(decoding: try reader.readBytes(count: 4), as: UTF8.self)
+                let offset = try reader.read(UInt64.self), length = try reader.read(UInt64.self)
+                let digest = try reader.readBytes(count: 32)
+                guard let section = Section(rawValue: tag) else { throw fail(nil, "the section table names an unknown section '\(tag)'") }
+                guard offset <= UInt64(data.count), length <= UInt64(data.count) - offset else {
+                    throw fail(section, "truncated: the section needs bytes \(offset)..<\(offset + length) but the file has \(data.count)")
+                }
+                table[section] = (Int(offset), Int(length), digest)
+            }
+            let tableEnd = reader.offset
+            let storedTableDigest = try reader.readBytes(count: 32)
+            guard Data(SHA256.hash(data: data[data.startIndex..<tableEnd])) == storedTableDigest else {
+                throw fail(nil, "bad checksum of the section table: the file is damaged")
+            }
+            var payloads: [Section: Data] = [:]
+            for section in Section.allCases {
+                guard let entry = table[section] else { throw fail(section, "missing from the section table") }
+                let payload = data[(data.startIndex + entry.offset)..<(data.startIndex + entry.offset + entry.length)]
+                guard Data(SHA256.hash(data: payload)) == entry.digest else {
+                    throw fail(section, "bad checksum: the file is damaged; rebuild it with 'kindred reindex' or restore a copy")
+                }
+                payloads[section] = Data(payload)
+            }
+            return try model(from: payloads, fail: fail)
+        } catch let error as ModelFileError {
+            throw error
+        } catch let error as BinaryReader.Truncated {
+            throw fail(nil, "truncated: \(error.reason)")
+        }
+    }
+
+    private static func model(from payloads: [Section: Data], fail: (Section?, String) -> ModelFileError) throws -> Model {
+        func section<T>(_ section: Section, _ parse: (inout BinaryReader) throws -> T) throws -> T {
+            var reader = BinaryReader(payloads[section]!)
+            do {
+                let value = try parse(&reader)
+                guard reader.remaining == 0 else { throw fail(section, "\(reader.remaining) unexpected bytes at the end") }
+                return value
+            } catch let error as BinaryReader.Truncated {
+                throw fail(section, "truncated: \(error.reason)")
+            }
+        }
+        let manifest: Manifest
+        do {
+            manifest = try Manifest.decode(payloads[.manifest]!)
+        } catch {
+            throw fail(.manifest, "not a valid manifest: \(error)")
+        }
+        let terms = manifest.terms, d = manifest.dimensions, n = manifest.articles
+        guard terms > 0, d > 0, n > 0, terms < Int(Int32.max), d <= 4096, n < Int(Int32.max) else {
+            throw fail(.manifest, "implausible sizes: \(n) articles, \(terms) terms, \(d) dimensions")
+        }
+        let termList = try section(.vocabulary) { reader -> [String] in
+            let count = Int(try reader.read(UInt32.self))
+            guard count == terms else { throw fail(.vocabulary, "holds \(count) terms; the manifest says \(terms)") }
+            return try (0..<count).map { _ in try reader.readString() }
+        }
+        let frequencies = try section(.documentFrequencies) { try $0.readInt32s(count: terms) }
+        let idf = try section(.idf) { try $0.readFloats(count: terms) }
+        let termVectors = try section(.termVectors) { try $0.readFloats(count: terms * d) }
+        let singularValues = try section(.singularValues) { try $0.readFloats(count: d) }
+        let articleVectors = try section(.articleVectors) { try $0.readFloats(count: n * d) }
+        let articles = try section(.metadata) { reader -> [ArticleMetadata] in
+            try (0..<n).map { _ in
+                let id = try reader.readString(), title = try reader.readString()
+                let url = try reader.readOptionalString(), sectionName = try reader.readOptionalString()
+                let language = try reader.readString()
+                let milliseconds = try reader.read(Int64.self)
+                let tagCount = Int(try reader.read(UInt32.self))
+                guard tagCount <= reader.remaining / 4 else { throw fail(.metadata, "article '\(id)' claims \(tagCount) tags") }
+                let tags = try (0..<tagCount).map { _ in try reader.readString() }
+                return ArticleMetadata(
+                    id: id, title: title, url: url,
+                    publishedAt: milliseconds == Int64.min ? nil : Date(timeIntervalSince1970: Double(milliseconds) / 1000),
+                    section: sectionName, language: language, tags: tags)
+            }
+        }
+        do {
+            let vocabulary = try Vocabulary(terms: termList, documentFrequencies: frequencies)
+            return try Model(
+                manifest: manifest, weighting: TFIDFWeighting(vocabulary: vocabulary, inverseDocumentFrequencies: idf),
+                termVectors: DenseMatrix(rows: terms, columns: d, storage: termVectors), singularValues: singularValues,
+                articleVectors: DenseMatrix(rows: n, columns: d, storage: articleVectors), articles: articles)
+        } catch {
+            throw fail(nil, "inconsistent model: \(error)")
+        }
+    }
+
+    private static func align(_ size: Int) -> Int { (size + alignment - 1) / alignment * alignment }
+
+    private static func floatsOrInts(floats: [Float] = [], ints: [Int32] = []) -> Data {
+        var writer = BinaryWriter()
+        writer.write(floats)
+        writer.write(ints)
+        return writer.data
+    }
+}
+
+/// A model file that can't be used, with the file, the section and the reason.
+public struct ModelFileError: Error, Sendable, CustomStringConvertible, Equatable {
+    public let file: String
+    /// The section's readable name, or nil for the header and section table.
+    public let section: String?
+    public let reason: String
+
+    public var description: String {
+        section.map { "\(file): section '\($0)': \(reason)" } ?? "\(file): \(reason)"
+    }
+}

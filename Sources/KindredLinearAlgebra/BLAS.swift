@@ -1,0 +1,109 @@
+import CBLAS
+
+/// Thin wrappers over the CBLAS routines Kindred uses, on row-major `DenseMatrix` values.
+///
+/// Whatever `libblas.so.3` the alternatives system points at does the work (OpenBLAS when
+/// installed); `BLASBackend.current` says which one that is.
+public enum BLAS {
+    /// `C = A·B`, with either operand optionally transposed.
+    ///
+    /// - Throws: `LinearAlgebraError` when the inner dimensions differ or a dimension
+    ///   exceeds BLAS's 32-bit index range.
+    /// - Complexity: O(m·n·k) flops, in the BLAS.
+    public static func multiply(
+        _ a: DenseMatrix, transposeA: Bool = false,
+        _ b: DenseMatrix, transposeB: Bool = false
+    ) throws -> DenseMatrix {
+        let m = transposeA ? a.columns : a.rows
+        let k = transposeA ? a.rows : a.columns
+        let kb = transposeB ? b.columns : b.rows
+        let n = transposeB ? b.rows : b.columns
+        guard k == kb else {
+            throw LinearAlgebraError(
+                routine: "sgemm",
+                reason: "inner dimensions differ: (\(m) × \(k)) · (\(kb) × \(n))")
+        }
+        try checkIndexRange("sgemm", m, n, k)
+        var c = DenseMatrix(rows: m, columns: n)
+        if m == 0 || n == 0 { return c }
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                c.storage.withUnsafeMutableBufferPointer { pc in
+                    gemm(
+                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                        a: pa.baseAddress!, lda: a.columns, b: pb.baseAddress!, ldb: b.columns,
+                        c: pc.baseAddress!, ldc: n)
+                }
+            }
+        }
+        return c
+    }
+
+    /// Raw row-major `C = A·B` (`beta = 0`) on pointers, for blocked loops over large matrices.
+    ///
+    /// The caller guarantees the shapes: `A` is `m × k` (`k × m` when transposed) with row
+    /// stride `lda`, and so on, exactly as in `cblas_sgemm`.
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+    }
+
+    /// `y = A·x` for a row-major `A` (`rows × columns`) and `x` of length `columns`.
+    ///
+    /// - Throws: `LinearAlgebraError` when `x` has the wrong length.
+    /// - Complexity: O(rows·columns).
+    public static func multiply(_ a: DenseMatrix, _ x: [Float]) throws -> [Float] {
+        guard x.count == a.columns else {
+            throw LinearAlgebraError(
+                routine: "sgemv", reason: "vector of length \(x.count) against a \(a.rows) × \(a.columns) matrix")
+        }
+        try checkIndexRange("sgemv", a.rows, a.columns)
+        var y = [Float](repeating: 0, count: a.rows)
+        if a.rows == 0 || a.columns == 0 { return y }
+        a.storage.withUnsafeBufferPointer { pa in
+            x.withUnsafeBufferPointer { px in
+                y.withUnsafeMutableBufferPointer { py in
+                    cblas_sgemv(
+                        CblasRowMajor, CblasNoTrans, Int32(a.rows), Int32(a.columns), 1,
+                        pa.baseAddress!, Int32(a.columns), px.baseAddress!, 1, 0, py.baseAddress!, 1)
+                }
+            }
+        }
+        return y
+    }
+
+    /// `y = Aᵀ·x` for a row-major `A` (`rows × columns`) and `x` of length `rows`.
+    ///
+    /// Folding a query into the LSA space is this product with the term matrix V.
+    public static func multiplyTransposed(_ a: DenseMatrix, _ x: [Float]) throws -> [Float] {
+        guard x.count == a.rows else {
+            throw LinearAlgebraError(
+                routine: "sgemv", reason: "vector of length \(x.count) against the transpose of \(a.rows) × \(a.columns)")
+        }
+        try checkIndexRange("sgemv", a.rows, a.columns)
+        var y = [Float](repeating: 0, count: a.columns)
+        if a.rows == 0 || a.columns == 0 { return y }
+        a.storage.withUnsafeBufferPointer { pa in
+            x.withUnsafeBufferPointer { px in
+                y.withUnsafeMutableBufferPointer { py in
+                    cblas_sgemv(
+                        CblasRowMajor, CblasTrans, Int32(a.rows), Int32(a.columns), 1,
+                        pa.baseAddress!, Int32(a.columns), px.baseAddress!, 1, 0, py.baseAddress!, 1)
+                }
+            }
+        }
+        return y
+    }
+
+    static func checkIndexRange(_ routine: String, _ dimensions: Int...) throws {
+        for d in dimensions where d > Int(Int32.max) {
+            throw LinearAlgebraError(
+                routine: routine, reason: "dimension \(d) exceeds the 32-bit BLAS index limit \(Int32.max)")
+        }
+    }
+}

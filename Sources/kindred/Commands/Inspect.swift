@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import KindredEngine
+import KindredLinearAlgebra
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a model's manifest, the BLAS in use, and the top terms of its first dimensions.",
+        discussion: """
+            Example:
+              kindred inspect --model models/default --show-dimensions 3
+            """)
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(name: .customLong("show-dimensions"), help: "How many leading LSA dimensions to describe.")
+    var shownDimensions: Int = 5
+
+    @Option(name: .customLong("terms"), help: "Terms shown per dimension.")
+    var termsPerDimension: Int = 8
+
+    func validate() throws {
+        guard shownDimensions >= 0, termsPerDimension >= 1 else {
+            throw ValidationError("--show-dimensions must be ≥ 0 and --terms ≥ 1")
+        }
+    }
+
+    func run() throws {
+        let (model, path) = try modelOptions.load()
+        print("model: \(path)")
+        print(String(decoding: try model.manifest.encoded(), as: UTF8.self))
+        let backend = BLASBackend.current
+        print("BLAS now: \(backend.summary)")
+        if let warning = backend.warning { print("warning: \(warning)") }
+        let d = model.dimensions
+        for j in 0..<min(shownDimensions, d) {
+            let column = (0..<model.termVectors.rows).map { model.termVectors[$0, j] }
+            let top = column.indices.sorted { abs(column[$0]) > abs(column[$1]) }.prefix(termsPerDimension)
+            let terms = top.map { "\(model.weighting.vocabulary.terms[$0]) (\(String(format: "%+.3f", column[$0])))" }
+            print("dimension \(j + 1) (σ \(String(format: "%.3f", model.singularValues[j]))): \(terms.joined(separator: ", "))")
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import KindredEngine
+import KindredText
+import KindredLinearAlgebra
+
+struct Reindex: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build a model from a corpus and publish it as the newest version in the model directory.",
+        discussion: """
+            The corpus is JSON Lines, one article per line: "id" (required, unique), "title" and
+            "body" (at least one non-empty), and optionally "url", "published_at" (RFC 3339),
+            "section", "language" (BCP 47, default en) and "tags" (array of strings). Other
+            fields are ignored.
+
+            Every invalid line is reported with file, line and reason. By default the reindex then
+            fails and the model in use is left untouched; --skip-invalid indexes the rest.
+
+            The new model is written under a temporary name and renamed into place, so a killed
+            reindex never damages the model being served. Older versions beyond --keep are removed.
+
+            Example:
+              kindred reindex --corpus corpus/ --model models/default
+            """)
+
+    @Option(help: ArgumentHelp("A .jsonl file, or a directory of them.", valueName: "path"))
+    var corpus: String
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "LSA dimensions (default 256, lowered to fit a small corpus; an explicit value that doesn't fit is an error).")
+    var dimensions: Int?
+
+    @Option(name: .customLong("title-weight"), help: "How many body words one title or tag word counts as.")
+    var titleWeight: Float = ModelParameters().titleWeight
+
+    @Option(name: .customLong("min-df"), help: "Drop terms found in fewer articles than this.")
+    var minimumDocumentFrequency: Int = ModelParameters().minimumDocumentFrequency
+
+    @Option(name: .customLong("max-df"), help: "Drop terms found in more than this fraction of articles (0–1].")
+    var maximumDocumentFrequency: Double = ModelParameters().maximumDocumentFrequency
+
+    @Flag(name: .customLong("phrases"), inversion: .prefixedNo, help: "Index word bigrams such as \"red dot\" beside single words.")
+    var phrases = AnalyzerOptions().phrases
+
+    @Flag(name: .customLong("stemming"), inversion: .prefixedNo, help: "Stem words with Snowball in each article's language.")
+    var stemming = AnalyzerOptions().stemming
+
+    @Option(name: .customLong("power-iterations"), help: "Subspace iterations of the randomized SVD (more: more exact, slower).")
+    var powerIterations: Int = ModelParameters().powerIterations
+
+    @Option(help: "Extra random directions of the randomized SVD.")
+    var oversampling: Int = ModelParameters().oversampling
+
+    @Option(help: "Random seed: the same corpus and seed give the same model.")
+    var seed: UInt64 = ModelParameters().seed
+
+    @Flag(name: .customLong("skip-invalid"), help: "Index the valid articles even if some lines are invalid (they are listed).")
+    var skipInvalid = false
+
+    @Option(help: "How many model versions to keep in the model directory.")
+    var keep: Int = 3
+
+    func validate() throws {
+        guard keep >= 1 else { throw ValidationError("--keep must be at least 1; got \(keep)") }
+    }
+
+    var parameters: ModelParameters {
+        ModelParameters(
+            analyzer: AnalyzerOptions(phrases: phrases, stemming: stemming), titleWeight: titleWeight,
+            minimumDocumentFrequency: minimumDocumentFrequency, maximumDocumentFrequency: maximumDocumentFrequency,
+            dimensions: dimensions ?? ModelParameters().dimensions, oversampling: oversampling,
+            powerIterations: powerIterations, seed: seed)
+    }
+
+    func run() throws {
+        let started = Date()
+        let parameters = self.parameters
+        try parameters.validate()
+        let backend = BLASBackend.current
+        StandardError.print("BLAS: \(backend.summary)")
+        if let warning = backend.warning { StandardError.print("warning: \(warning)") }
+
+        StandardError.print("reading \(corpus)")
+        let read = try CorpusReader().read(path: corpus)
+        if !read.problems.isEmpty {
+            Self.report(read.problems)
+            guard skipInvalid else {
+                throw CLIError(
+                    "\(read.problems.count) of \(read.lines) lines are invalid; the model in use is unchanged. "
+                        + "Fix them, or pass --skip-invalid to index the \(read.articles.count) valid articles")
+            }
+            StandardError.print("skipping \(read.problems.count) invalid line(s) (--skip-invalid)")
+        }
+        StandardError.print("\(read.articles.count) articles from \(read.files.count) file(s)")
+
+        let printer = ProgressPrinter()
+        let outcome = try ModelBuilder(parameters: parameters, lowerDimensionsToFit: dimensions == nil)
+            .build(read.articles) { printer.report($0) }
+        for notice in outcome.notices { StandardError.print("note: \(notice)") }
+        let published = try ModelDirectory(path: modelOptions.directory).publish(outcome.model, keep: keep)
+
+        let manifest = outcome.model.manifest
+        print("""
+            model:      \(published)
+            articles:   \(manifest.articles) (\(read.problems.count) invalid line(s) skipped)
+            terms:      \(manifest.terms)
+            dimensions: \(manifest.dimensions)
+            explained:  \(String(format: "%.1f%%", manifest.explainedVariance * 100)) of the TF-IDF matrix's energy
+            time:       \(String(format: "%.2f s", Date().timeIntervalSince(started)))
+            """)
+    }
+
+    /// Lists problems on stderr, grouped by reason when there are many.
+    static func report(_ problems: [CorpusProblem]) {
+        let shown = 20
+        for problem in problems.prefix(shown) { StandardError.print("invalid: \(problem)") }
+        if problems.count > shown { StandardError.print("… and \(problems.count - shown) more invalid line(s)") }
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// `kindred`: build related-articles models and query them.
+@main
+struct Kindred: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kindred",
+        abstract: "Related articles for a news archive: LSA (TF-IDF + truncated SVD) with exact cosine top-k.",
+        discussion: """
+            A typical night: rebuild the model from the archive, then ask for related articles.
+
+              kindred reindex --corpus archive/ --model models/news
+              kindred related some-article-id --model models/news -k 5
+
+            --model defaults to the bundled model built from the sample corpus (models/default),
+            or to $KINDRED_MODEL when set.
+
+            Exit status: 0 on success, 1 when the command failed (the message says why and what to
+            do), 64 for a usage error.
+            """,
+        version: "0.1.0",
+        subcommands: [Reindex.self, Related.self, Similar.self, Neighbors.self, Inspect.self])
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import KindredEngine
+
+/// `--model`, shared by every command that reads a model.
+struct ModelOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Model directory (its newest version is used) or one version's directory.",
+            discussion: "Default: $KINDRED_MODEL, else the bundled models/default.",
+            valueName: "dir"))
+    var model: String?
+
+    /// The directory to use, resolving the default.
+    var directory: String { model ?? Self.defaultModelDirectory() }
+
+    func load() throws -> (model: Model, path: String) {
+        try ModelDirectory(path: directory).load()
+    }
+
+    /// `$KINDRED_MODEL`, else `models/default` under the working directory, else next to the
+    /// checkout the executable was built in (`.build/<config>/kindred` → `models/default`).
+    static func defaultModelDirectory() -> String {
+        if let fromEnvironment = ProcessInfo.processInfo.environment["KINDRED_MODEL"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        let relative = "models/default"
+        if FileManager.default.fileExists(atPath: relative) { return relative }
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = executable.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent(relative).path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return relative
+    }
+}
+
+/// `-k`, shared by the query commands.
+struct CountOptions: ParsableArguments {
+    @Option(name: .short, help: "How many related articles to return (1–10000).")
+    var k: Int = 10
+
+    func validate() throws {
+        guard (1...10_000).contains(k) else {
+            throw ValidationError("-k must be between 1 and 10000; got \(k)")
+        }
+    }
+}
+
+/// An error for the user: printed as "Error: <message>", exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Writes to standard error.
+enum StandardError {
+    static func print(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static var isTerminal: Bool { isatty(2) == 1 }
+}
