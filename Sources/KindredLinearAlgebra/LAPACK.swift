@@ -1,3 +1,4 @@
+import CBLAS
 import CLAPACKE
 
 /// A thin singular value decomposition `M = U·diag(s)·Vᵀ` of an `r × c` matrix, `p = min(r, c)`.
@@ -59,13 +60,81 @@ public enum LAPACK {
     /// Replaces the columns of a tall matrix (`rows ≥ columns`) by an orthonormal basis of their span:
     /// the `Q` of a thin QR factorisation.
     ///
-    /// The row-major `Y` is the column-major `Yᵀ`; an LQ factorisation `Yᵀ = L·Q̃` (`sgelqf`,
-    /// then `sorglq` to form `Q̃`) gives `Y = Q̃ᵀ·Lᵀ`, and `Q̃`'s column-major buffer is `Q̃ᵀ`
-    /// row-major. So the QR of `Y` is computed in place with no transposition.
+    /// Tries CholeskyQR2 first (Fukaya, Nakatsukasa, Yanagisawa & Yamamoto, "CholeskyQR2: a simple
+    /// and communication-avoiding algorithm for computing a tall-skinny QR factorization", 2014):
+    /// `R = chol(YᵀY)`, `Y ← Y·R⁻¹`, twice. It is all level-3 BLAS (`ssyrk`, `strsm`), several times
+    /// faster than Householder QR on a `191 000 × 272` matrix, and exact to working precision
+    /// when `Y` is well conditioned, as it is between the re-orthonormalised steps of randomized
+    /// SVD. When the Cholesky factorisation fails (`Y` rank-deficient or too ill-conditioned for
+    /// single precision), it falls back to Householder QR (`householderOrthonormalize`).
     ///
     /// - Throws: `LinearAlgebraError` when the matrix is wide or a routine fails.
     /// - Complexity: O(rows·columns²).
     public static func orthonormalizeColumns(_ matrix: inout DenseMatrix) throws {
+        guard matrix.rows >= matrix.columns else {
+            throw LinearAlgebraError(
+                routine: "sgelqf", reason: "needs at least as many rows as columns, got \(matrix.rows) × \(matrix.columns)")
+        }
+        guard matrix.columns > 0 else { return }
+        let original = matrix
+        if try choleskyQR2(&matrix) != nil { return }
+        matrix = original
+        try householderOrthonormalize(&matrix)
+    }
+
+    /// Thin SVD of a tall matrix (`rows ≥ 2·columns`): CholeskyQR2 gives `M = Q·R`, the small
+    /// `R` (`columns × columns`) is decomposed by `sgesdd`, and `U = Q·U_R`.
+    ///
+    /// On a tall-skinny matrix this is several times faster than `sgesdd` on the whole matrix,
+    /// whose internal Householder QR runs largely at level-2 BLAS speed. Falls back to `svd(_:)`
+    /// when CholeskyQR2 fails.
+    ///
+    /// - Complexity: O(rows·columns²) at level-3 BLAS speed.
+    public static func svdOfTallMatrix(_ matrix: DenseMatrix) throws -> SingularValueDecomposition {
+        guard matrix.rows >= 2 * matrix.columns, matrix.columns > 0 else { return try svd(matrix) }
+        var q = matrix
+        guard let r = try choleskyQR2(&q) else { return try svd(matrix) }
+        let small = try svd(r)
+        return SingularValueDecomposition(
+            u: try BLAS.multiply(q, small.u), singularValues: small.singularValues, vt: small.vt)
+    }
+
+    /// CholeskyQR2: replaces `Y` by `Q` and returns `R` (upper triangular, `Y = Q·R`), or nil when
+    /// a Cholesky factorisation fails (`Y` is then left in an unspecified state).
+    static func choleskyQR2(_ matrix: inout DenseMatrix) throws -> DenseMatrix? {
+        guard let first = try choleskyQR(&matrix), let second = try choleskyQR(&matrix) else { return nil }
+        return try BLAS.multiply(second, first)
+    }
+
+    /// One CholeskyQR step, returning its `R`; nil when `YᵀY` is not positive definite.
+    static func choleskyQR(_ matrix: inout DenseMatrix) throws -> DenseMatrix? {
+        let n = matrix.rows, l = matrix.columns
+        try BLAS.checkIndexRange("ssyrk", n, l)
+        var gram = [Float](repeating: 0, count: l * l)
+        matrix.storage.withUnsafeBufferPointer { y in
+            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(l), Int32(n), 1, y.baseAddress, Int32(l), 0, &gram, Int32(l))
+        }
+        guard gram.allSatisfy(\.isFinite) else { return nil }
+        let info = LAPACKE_spotrf_work(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "U")), Int32(l), &gram, Int32(l))
+        if info > 0 { return nil }
+        guard info == 0 else { throw LinearAlgebraError.lapack("spotrf", info: info) }
+        matrix.storage.withUnsafeMutableBufferPointer { y in
+            cblas_strsm(
+                CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(n), Int32(l), 1, gram, Int32(l),
+                y.baseAddress, Int32(l))
+        }
+        guard matrix.storage.allSatisfy(\.isFinite) else { return nil }
+        // spotrf leaves the strict lower triangle as it was (YᵀY's values): clear it to get R.
+        for i in 1..<l { for j in 0..<i { gram[i * l + j] = 0 } }
+        return DenseMatrix(rows: l, columns: l, storage: gram)
+    }
+
+    /// Householder thin QR, robust for any tall matrix.
+    ///
+    /// The row-major `Y` is the column-major `Yᵀ`; an LQ factorisation `Yᵀ = L·Q̃` (`sgelqf`,
+    /// then `sorglq` to form `Q̃`) gives `Y = Q̃ᵀ·Lᵀ`, and `Q̃`'s column-major buffer is `Q̃ᵀ`
+    /// row-major. So the QR of `Y` is computed in place with no transposition.
+    public static func householderOrthonormalize(_ matrix: inout DenseMatrix) throws {
         let rows = matrix.rows, columns = matrix.columns
         guard rows >= columns else {
             throw LinearAlgebraError(

@@ -13,7 +13,7 @@ import KindredLinearAlgebra
 ///     Ω ~ N(0, 1)^(m × l), seeded
 ///     Y = A·Ω;          Q = qr(Y)
 ///     repeat q times:   Q = qr(A·qr(Aᵀ·Q))
-///     Bᵀ = Aᵀ·Q  (m × l);  Bᵀ = Ũ·Σ·Wᵀ  (LAPACK sgesdd)
+///     Bᵀ = Aᵀ·Q  (m × l);  Bᵀ = Ũ·Σ·Wᵀ  (CholeskyQR2, then sgesdd of the small R)
 ///     A ≈ (Q·W)·Σ·Ũᵀ:  U = Q·W,  V = Ũ,  both truncated to k columns.
 ///
 /// It makes `2q + 2` passes over `A` (each a multithreaded sparse × dense product) and works in
@@ -80,7 +80,7 @@ public struct RandomizedSVD: Sendable {
         }
         let bt = try at.multiply(q)
         step()
-        let small = try LAPACK.svd(bt)  // Bᵀ = Ũ·Σ·Wᵀ with Ũ = small.u (m × l), Wᵀ = small.vt (l × l)
+        let small = try LAPACK.svdOfTallMatrix(bt)  // Bᵀ = Ũ·Σ·Wᵀ with Ũ = small.u (m × l), Wᵀ = small.vt (l × l)
         let u = try BLAS.multiply(q, small.vt, transposeB: true)  // Q·W
         return Result(
             u: u.leadingColumns(rank),

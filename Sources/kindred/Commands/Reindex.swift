@@ -82,7 +82,9 @@ struct Reindex: ParsableCommand {
         if let warning = backend.warning { StandardError.print("warning: \(warning)") }
 
         StandardError.print("reading \(corpus)")
+        let readStart = Date()
         let read = try CorpusReader().read(path: corpus)
+        StandardError.print("read: done in \(Self.seconds(since: readStart))")
         if !read.problems.isEmpty {
             Self.report(read.problems)
             guard skipInvalid else {
@@ -98,7 +100,9 @@ struct Reindex: ParsableCommand {
         let outcome = try ModelBuilder(parameters: parameters, lowerDimensionsToFit: dimensions == nil)
             .build(read.articles) { printer.report($0) }
         for notice in outcome.notices { StandardError.print("note: \(notice)") }
+        let writeStart = Date()
         let published = try ModelDirectory(path: modelOptions.directory).publish(outcome.model, keep: keep)
+        StandardError.print("write: done in \(Self.seconds(since: writeStart))")
 
         let manifest = outcome.model.manifest
         print("""
@@ -107,8 +111,12 @@ struct Reindex: ParsableCommand {
             terms:      \(manifest.terms)
             dimensions: \(manifest.dimensions)
             explained:  \(String(format: "%.1f%%", manifest.explainedVariance * 100)) of the TF-IDF matrix's energy
-            time:       \(String(format: "%.2f s", Date().timeIntervalSince(started)))
+            time:       \(Self.seconds(since: started))
             """)
+    }
+
+    static func seconds(since start: Date) -> String {
+        String(format: "%.2f s", Date().timeIntervalSince(start))
     }
 
     /// Lists problems on stderr, grouped by reason when there are many.

@@ -1,0 +1,64 @@
+import Testing
+@testable import KindredLinearAlgebra
+
+@Suite("BLAS wrappers")
+struct BLASTests {
+    let a = DenseMatrix(rows: 2, columns: 3, storage: [1, 2, 3, 4, 5, 6])
+    let b = DenseMatrix(rows: 3, columns: 2, storage: [7, 8, 9, 10, 11, 12])
+
+    @Test("gemm multiplies row-major matrices")
+    func gemm() throws {
+        let c = try BLAS.multiply(a, b)
+        #expect(c == DenseMatrix(rows: 2, columns: 2, storage: [58, 64, 139, 154]))
+    }
+
+    @Test("gemm honours transposes")
+    func gemmTransposed() throws {
+        let c = try BLAS.multiply(a, transposeA: true, a)  // 3 × 3
+        #expect(c.rows == 3 && c.columns == 3)
+        #expect(c[0, 0] == 17 && c[0, 1] == 22 && c[2, 2] == 45)
+        let d = try BLAS.multiply(a, a, transposeB: true)
+        #expect(d == DenseMatrix(rows: 2, columns: 2, storage: [14, 32, 32, 77]))
+    }
+
+    @Test("gemm refuses mismatched inner dimensions with the shapes in the message")
+    func gemmMismatch() {
+        let error = #expect(throws: LinearAlgebraError.self) { try BLAS.multiply(a, a) }
+        #expect(error?.routine == "sgemm")
+        #expect(error?.description.contains("(2 × 3) · (2 × 3)") == true)
+    }
+
+    @Test("gemv and its transpose")
+    func gemv() throws {
+        #expect(try BLAS.multiply(a, [1, 0, -1]) == [-2, -2])
+        #expect(try BLAS.multiplyTransposed(a, [1, 1]) == [5, 7, 9])
+        #expect(throws: LinearAlgebraError.self) { try BLAS.multiply(a, [1, 2]) }
+    }
+
+    @Test("the backend is identified")
+    func backend() {
+        let backend = BLASBackend.current
+        #expect(!backend.summary.isEmpty)
+        if backend.implementation == "OpenBLAS" { #expect(backend.kernel != nil) }
+    }
+}
+
+@Suite("Dense matrix and vectors")
+struct DenseMatrixTests {
+    @Test("transpose, leading columns and row normalisation")
+    func basics() {
+        var m = DenseMatrix(rows: 2, columns: 2, storage: [3, 4, 0, 0])
+        #expect(m.transposed() == DenseMatrix(rows: 2, columns: 2, storage: [3, 0, 4, 0]))
+        #expect(m.leadingColumns(1) == DenseMatrix(rows: 2, columns: 1, storage: [3, 0]))
+        #expect(m.normalizeRows() == 1)
+        #expect(m.storage == [0.6, 0.8, 0, 0])
+    }
+
+    @Test("normalising a zero or non-finite vector leaves it alone")
+    func zeroVector() {
+        var zero: [Float] = [0, 0]
+        #expect(!Vector.normalize(&zero))
+        var infinite: [Float] = [.infinity, 1]
+        #expect(!Vector.normalize(&infinite))
+    }
+}

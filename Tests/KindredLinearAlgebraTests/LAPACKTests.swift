@@ -1,0 +1,59 @@
+import Testing
+@testable import KindredLinearAlgebra
+
+@Suite("LAPACK wrappers")
+struct LAPACKTests {
+    @Test("SVD reconstructs the matrix with orthonormal factors", arguments: [(7, 4), (4, 7), (5, 5)])
+    func svd(rows: Int, columns: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(rows * 31 + columns))
+        let m = generator.gaussianMatrix(rows: rows, columns: columns)
+        let f = try LAPACK.svd(m)
+        let p = min(rows, columns)
+        #expect(f.u.rows == rows && f.u.columns == p && f.vt.rows == p && f.vt.columns == columns)
+        #expect(zip(f.singularValues, f.singularValues.dropFirst()).allSatisfy { $0 >= $1 })
+        var us = f.u
+        for i in 0..<rows { for j in 0..<p { us[i, j] *= f.singularValues[j] } }
+        #expect(maxDifference(try BLAS.multiply(us, f.vt), m) < 1e-4)
+        #expect(maxDifference(try gram(f.u), identity(p)) < 1e-4)
+        #expect(maxDifference(try BLAS.multiply(f.vt, f.vt, transposeB: true), identity(p)) < 1e-4)
+    }
+
+    @Test("SVD of a diagonal matrix gives its diagonal, sorted")
+    func diagonal() throws {
+        let m = DenseMatrix(rows: 3, columns: 3, storage: [1, 0, 0, 0, 5, 0, 0, 0, 3])
+        let values = try LAPACK.svd(m).singularValues
+        #expect(zip(values, [5, 3, 1] as [Float]).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+
+    @Test("SVD of NaN input throws with the routine name instead of crashing")
+    func nanInput() {
+        let m = DenseMatrix(rows: 3, columns: 2, storage: [.nan, 1, 2, 3, 4, 5])
+        do {
+            let f = try LAPACK.svd(m)
+            // Some LAPACKs return NaN values instead of failing; either way nothing crashed.
+            #expect(f.singularValues.contains { $0.isNaN })
+        } catch let error as LinearAlgebraError {
+            #expect(error.routine == "sgesdd")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test("orthonormalising columns keeps their span")
+    func orthonormalize() throws {
+        var generator = SeededGenerator(seed: 5)
+        let y = generator.gaussianMatrix(rows: 9, columns: 4)
+        var q = y
+        try LAPACK.orthonormalizeColumns(&q)
+        #expect(maxDifference(try gram(q), identity(4)) < 1e-5)
+        // Q·Qᵀ·Y = Y: every column of Y lies in the span of Q.
+        let projected = try BLAS.multiply(q, try BLAS.multiply(q, transposeA: true, y))
+        #expect(maxDifference(projected, y) < 1e-4)
+    }
+
+    @Test("orthonormalising a wide matrix is refused")
+    func wide() {
+        var m = DenseMatrix(rows: 2, columns: 3)
+        #expect(throws: LinearAlgebraError.self) { try LAPACK.orthonormalizeColumns(&m) }
+    }
+}
