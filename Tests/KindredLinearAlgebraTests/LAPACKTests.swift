@@ -57,3 +57,28 @@ struct LAPACKTests {
         #expect(throws: LinearAlgebraError.self) { try LAPACK.orthonormalizeColumns(&m) }
     }
 }
+
+@Suite("Tall-matrix paths")
+struct TallMatrixTests {
+    @Test("the CholeskyQR2 SVD of a tall matrix agrees with sgesdd")
+    func tallSVD() throws {
+        var generator = SeededGenerator(seed: 9)
+        let m = generator.gaussianMatrix(rows: 60, columns: 8)
+        let fast = try LAPACK.svdOfTallMatrix(m)
+        let reference = try LAPACK.svd(m)
+        #expect(zip(fast.singularValues, reference.singularValues).allSatisfy { abs($0 - $1) < 1e-4 })
+        var us = fast.u
+        for i in 0..<60 { for j in 0..<8 { us[i, j] *= fast.singularValues[j] } }
+        #expect(maxDifference(try BLAS.multiply(us, fast.vt), m) < 1e-4)
+        #expect(maxDifference(try gram(fast.u), identity(8)) < 1e-4)
+    }
+
+    @Test("rank-deficient columns fall back to Householder QR and still come out orthonormal")
+    func rankDeficient() throws {
+        var generator = SeededGenerator(seed: 10)
+        var m = generator.gaussianMatrix(rows: 20, columns: 4)
+        for i in 0..<20 { m[i, 3] = m[i, 0] }  // column 3 repeats column 0: YᵀY is singular
+        try LAPACK.orthonormalizeColumns(&m)
+        #expect(maxDifference(try gram(m), identity(4)) < 1e-4)
+    }
+}

@@ -103,13 +103,16 @@ public enum ModelFile {
         return header.data + body
     }
 
-    /// Parses and validates a model file's bytes; `file` names it in errors.
-    ///
-    /// - Throws: `ModelFileError` naming the file, the section and what is wrong.
-    public static func decode(_ data: Data, file: String) throws -> Model {
-        func fail(_ section: Section?, _ reason: String) -> ModelFileError {
-            ModelFileError(file: file, section: section?.name, reason: reason)
-        }
+    /// One entry of the section table.
+    struct TableEntry {
+        var section: Section
+        var offset: Int
+        var length: Int
+        var digest: Data
+    }
+
+    /// Reads and checks the header and the section table: magic, version, table checksum, bounds.
+    static func readTable(_ data: Data, fail: (Section?, String) -> ModelFileError) throws -> [Section: TableEntry] {
         var reader = BinaryReader(data)
         do {
             guard data.count >= 16, Array(data.prefix(8)) == magic else {
@@ -124,37 +127,53 @@ public enum ModelFile {
             guard count == Section.allCases.count else {
                 throw fail(nil, "the section table lists \(count) sections, expected \(Section.allCases.count)")
             }
-            var table: [Section: (offset: Int, length: Int, digest: Data)] = [:]
+            var table: [Section: TableEntry] = [:]
             for _ in 0..<count {
                 let tag = String(decoding: try reader.readBytes(count: 4), as: UTF8.self)
                 let offset = try reader.read(UInt64.self), length = try reader.read(UInt64.self)
                 let digest = try reader.readBytes(count: 32)
                 guard let section = Section(rawValue: tag) else { throw fail(nil, "the section table names an unknown section '\(tag)'") }
                 guard offset <= UInt64(data.count), length <= UInt64(data.count) - offset else {
-                    throw fail(section, "truncated: the section needs bytes \(offset)..<\(offset + length) but the file has \(data.count)")
+                    throw fail(section, "truncated: the section needs bytes \(offset)..<\(offset &+ length) but the file has \(data.count)")
                 }
-                table[section] = (Int(offset), Int(length), digest)
+                table[section] = TableEntry(section: section, offset: Int(offset), length: Int(length), digest: digest)
             }
             let tableEnd = reader.offset
             let storedTableDigest = try reader.readBytes(count: 32)
             guard Data(SHA256.hash(data: data[data.startIndex..<tableEnd])) == storedTableDigest else {
                 throw fail(nil, "bad checksum of the section table: the file is damaged")
             }
-            var payloads: [Section: Data] = [:]
-            for section in Section.allCases {
-                guard let entry = table[section] else { throw fail(section, "missing from the section table") }
-                let payload = data[(data.startIndex + entry.offset)..<(data.startIndex + entry.offset + entry.length)]
-                guard Data(SHA256.hash(data: payload)) == entry.digest else {
-                    throw fail(section, "bad checksum: the file is damaged; rebuild it with 'kindred reindex' or restore a copy")
-                }
-                payloads[section] = Data(payload)
+            for section in Section.allCases where table[section] == nil {
+                throw fail(section, "missing from the section table")
             }
-            return try model(from: payloads, fail: fail)
-        } catch let error as ModelFileError {
-            throw error
+            let expected = table.values.map { align($0.offset + $0.length) }.max() ?? 0
+            guard expected == data.count else {
+                throw fail(nil, "truncated or padded: the section table describes \(expected) bytes, the file has \(data.count)")
+            }
+            return table
         } catch let error as BinaryReader.Truncated {
             throw fail(nil, "truncated: \(error.reason)")
         }
+    }
+
+    /// Parses and validates a model file's bytes; `file` names it in errors.
+    ///
+    /// - Throws: `ModelFileError` naming the file, the section and what is wrong.
+    public static func decode(_ data: Data, file: String) throws -> Model {
+        func fail(_ section: Section?, _ reason: String) -> ModelFileError {
+            ModelFileError(file: file, section: section?.name, reason: reason)
+        }
+        let table = try readTable(data, fail: fail)
+        var payloads: [Section: Data] = [:]
+        for section in Section.allCases {
+            let entry = table[section]!
+            let payload = data[(data.startIndex + entry.offset)..<(data.startIndex + entry.offset + entry.length)]
+            guard Data(SHA256.hash(data: payload)) == entry.digest else {
+                throw fail(section, "bad checksum: the file is damaged; rebuild it with 'kindred reindex' or restore a copy")
+            }
+            payloads[section] = Data(payload)
+        }
+        return try model(from: payloads, fail: fail)
     }
 
     private static func model(from payloads: [Section: Data], fail: (Section?, String) -> ModelFileError) throws -> Model {

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+@testable import KindredEngine
+@testable import KindredLinearAlgebra
+
+@Suite("Model building and queries")
+struct ModelTests {
+    let model = Sample.model
+
+    @Test("invariants hold after a build: unit norms, finite values, id ↔ row")
+    func invariants() throws {
+        try model.checkInvariants()
+        for (row, article) in model.articles.enumerated() {
+            #expect(model.row(of: article.id) == row)
+            let norm = Vector.norm(model.index.vectors.row(row))
+            #expect(abs(norm - 1) < 1e-3)
+        }
+        #expect(model.manifest.articles == Sample.articles.count)
+    }
+
+    @Test("default dimensions are lowered to fit a small corpus, with a notice")
+    func dimensionsLowered() throws {
+        let outcome = try ModelBuilder().build(Sample.articles)
+        #expect(outcome.model.dimensions == Sample.articles.count - 1)
+        #expect(outcome.notices.contains { $0.contains("dimensions 256 must be below the number of articles") })
+    }
+
+    @Test("explicit dimensions that don't fit are an error telling what to do")
+    func dimensionsExplicit() {
+        var parameters = ModelParameters()
+        parameters.dimensions = 300
+        let error = #expect(throws: EngineError.self) {
+            try ModelBuilder(parameters: parameters, lowerDimensionsToFit: false).build(Sample.articles)
+        }
+        #expect(error?.message.contains("lower --dimensions or add articles") == true)
+    }
+
+    @Test("invalid parameters are refused with the value seen", arguments: [
+        ModelParameters(titleWeight: -1), ModelParameters(minimumDocumentFrequency: 0),
+        ModelParameters(maximumDocumentFrequency: 1.5), ModelParameters(dimensions: 0),
+        ModelParameters(powerIterations: 99),
+    ])
+    func invalidParameters(parameters: ModelParameters) {
+        #expect(throws: EngineError.self) { try ModelBuilder(parameters: parameters).build(Sample.articles) }
+    }
+
+    @Test("a corpus too small, or with no term left after pruning, is an error")
+    func tooSmall() {
+        let two = Array(Sample.articles.prefix(2))
+        #expect(throws: EngineError.self) { try ModelBuilder().build(two) }
+        let unrelated = ["alpha beta", "gamma delta", "epsilon zeta"].enumerated().map {
+            Article(id: "\($0.offset)", title: $0.element)
+        }
+        let error = #expect(throws: EngineError.self) { try ModelBuilder().build(unrelated) }
+        #expect(error?.code == .emptyVocabulary)
+    }
+
+    @Test("an article with no surviving term gets a zero vector and no related list, and is never a result")
+    func articleWithoutTerms() throws {
+        var articles = Sample.articles
+        articles.append(Article(id: "lonely", title: "Zyxwv qwertz"))
+        let outcome = try ModelBuilder().build(articles)
+        #expect(outcome.model.manifest.articlesWithoutTerms == 1)
+        #expect(outcome.notices.contains { $0.contains("1 article(s) kept no term") })
+        #expect(try outcome.model.related(to: "lonely", k: 5).isEmpty)
+        let all = try outcome.model.related(to: "football-derby-result", k: articles.count)
+        #expect(!all.contains { $0.article.id == "lonely" })
+    }
+
+    @Test("related excludes the query article and returns best first")
+    func related() throws {
+        let results = try model.related(to: "xiaomi-17-ultra-launch", k: 10)
+        #expect(results.count == 10)
+        #expect(!results.contains { $0.article.id == "xiaomi-17-ultra-launch" })
+        #expect(zip(results, results.dropFirst()).allSatisfy { $0.score >= $1.score })
+    }
+
+    @Test("an unknown id is an error naming it")
+    func unknownID() {
+        let error = #expect(throws: EngineError.self) { try model.related(to: "no-such-article", k: 3) }
+        #expect(error?.code == .unknownArticle)
+        #expect(error?.message.contains("'no-such-article'") == true)
+    }
+
+    @Test("folding an indexed article's own text in lands next to its stored vector")
+    func foldInMatchesStoredVector() throws {
+        for article in Sample.articles.prefix(20) {
+            let folded = try #require(try model.foldIn(
+                title: article.title, body: article.body, tags: article.tags, language: article.language))
+            let stored = try #require(model.vector(of: article.id))
+            #expect(Vector.dot(folded, stored) > 0.99, "\(article.id): \(Vector.dot(folded, stored))")
+        }
+    }
+
+    @Test("a draft with no known word has no results; a draft about a topic finds it")
+    func similar() throws {
+        #expect(try model.similar(body: "zzzz qqqq", k: 5).isEmpty)
+        let results = try model.similar(
+            title: "Xiaomi tracker", body: "A tag that works with Apple Find My and Google Find Hub", k: 3)
+        #expect(results.first?.article.id == "xiaomi-tag-find-my")
+    }
+
+    @Test("all-articles neighbours equal one query per article")
+    func neighborsMatchSingleQueries() throws {
+        var checked = 0
+        try model.neighbors(k: 4) { article, neighbors in
+            let single = try model.related(to: article.id, k: 4)
+            #expect(neighbors.map(\.article.id) == single.map(\.article.id))
+            #expect(zip(neighbors, single).allSatisfy { abs($0.score - $1.score) < 1e-4 })
+            checked += 1
+        }
+        #expect(checked == model.articles.count)
+    }
+
+    @Test("k larger than the corpus returns every other article")
+    func largeK() throws {
+        #expect(try model.related(to: "xiaomi-tag-find-my", k: 1000).count == model.articles.count - 1)
+    }
+
+    @Test("a model with a non-finite vector value is refused")
+    func nonFiniteRefused() throws {
+        var vectors = model.index.vectors
+        vectors.storage[3] = .nan
+        #expect(throws: ModelInvariantError.self) {
+            try Model(
+                manifest: model.manifest, weighting: model.weighting, termVectors: model.termVectors,
+                singularValues: model.singularValues, articleVectors: vectors, articles: model.articles)
+        }
+    }
+
+    @Test("the corpus digest changes with any field and not with nothing")
+    func digest() {
+        let articles = Array(Sample.articles.prefix(5))
+        var changed = articles
+        changed[2].tags.append("new tag")
+        #expect(ModelBuilder.digest(of: articles) == ModelBuilder.digest(of: articles))
+        #expect(ModelBuilder.digest(of: articles) != ModelBuilder.digest(of: changed))
+    }
+}
