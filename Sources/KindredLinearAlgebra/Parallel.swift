@@ -13,4 +13,15 @@ public enum Parallel {
             DispatchQueue.concurrentPerform(iterations: iterations) { body($0) }
         }
     }
+
+    /// Splits `0..<count` into contiguous ranges, about four per core so that uneven work still
+    /// balances, and runs `body` on each range in parallel.
+    public static func forEachChunk(of count: Int, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let pieces = ProcessorCount.active * 4
+        let size = max(1, (count + pieces - 1) / pieces)
+        forEach((count + size - 1) / size) { c in
+            body((c * size)..<min(count, (c + 1) * size))
+        }
+    }
 }

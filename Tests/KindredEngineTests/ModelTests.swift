@@ -55,6 +55,15 @@ struct ModelTests {
         #expect(error?.code == .emptyVocabulary)
     }
 
+    /// Regression: corpora smaller than the analysis chunk count once indexed past the end.
+    @Test("small corpora of any size build", arguments: [3, 4, 5, 7, 9, 11, 13, 17])
+    func smallCorpora(count: Int) throws {
+        let articles = Array(Sample.articles.filter { $0.section == "phones-cameras" }.prefix(count))
+        let model = try ModelBuilder().build(articles).model
+        #expect(model.articles.map(\.id) == articles.map(\.id))
+        #expect(model.dimensions == min(count, model.weighting.vocabulary.count) - 1)
+    }
+
     @Test("an article with no surviving term gets a zero vector and no related list, and is never a result")
     func articleWithoutTerms() throws {
         var articles = Sample.articles

@@ -59,10 +59,8 @@ public struct EmbeddingIndex: Sendable {
             }
             scores.withUnsafeBufferPointer { s in
                 results.withUnsafeMutableBufferPointer { out in
-                    let chunk = max(1, (rows + ProcessorCount.active * 4 - 1) / (ProcessorCount.active * 4))
-                    let chunks = (rows + chunk - 1) / chunk
-                    Parallel.forEach(chunks) { c in
-                        for r in (c * chunk)..<min(rows, (c + 1) * chunk) {
+                    Parallel.forEachChunk(of: rows) { range in
+                        for r in range {
                             let row = start + r
                             if isEmptyRow[row] {
                                 out[r] = []

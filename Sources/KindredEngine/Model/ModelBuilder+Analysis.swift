@@ -1,3 +1,4 @@
+import Foundation
 import KindredLinearAlgebra
 
 /// The per-thread result of analysing a contiguous slice of articles.
@@ -5,6 +6,8 @@ import KindredLinearAlgebra
 /// Terms get chunk-local ids so that a term string is stored once per chunk, not once per
 /// article; each article is then a run of `(local id, weighted tf)` pairs.
 struct AnalysedChunk {
+    /// The row of the chunk's first article; chunks are put back in this order.
+    var firstRow = 0
     var terms: [String] = []
     var documentFrequencies: [Int32] = []
     var rowOffsets: [Int] = [0]
@@ -15,35 +18,34 @@ struct AnalysedChunk {
 extension ModelBuilder {
     /// Analyses all articles on all cores, each thread with its own `TermCounter`.
     func analyse(_ articles: [Article]) -> [AnalysedChunk] {
-        let chunkCount = min(articles.count, ProcessorCount.active * 4)
-        let chunkSize = (articles.count + chunkCount - 1) / chunkCount
-        var chunks = [AnalysedChunk](repeating: AnalysedChunk(), count: chunkCount)
+        var chunks: [AnalysedChunk] = []
+        let lock = NSLock()
         let parameters = self.parameters
-        chunks.withUnsafeMutableBufferPointer { out in
-            Parallel.forEach(chunkCount) { c in
-                let counter = TermCounter(parameters: parameters)
-                var chunk = AnalysedChunk()
-                var local: [String: Int32] = [:]
-                for article in articles[(c * chunkSize)..<min(articles.count, (c + 1) * chunkSize)] {
-                    for (term, tf) in counter.counts(article) {
-                        let id: Int32
-                        if let known = local[term] {
-                            id = known
-                        } else {
-                            id = Int32(chunk.terms.count)
-                            local[term] = id
-                            chunk.terms.append(term)
-                            chunk.documentFrequencies.append(0)
-                        }
-                        chunk.documentFrequencies[Int(id)] += 1
-                        chunk.termIDs.append(id)
-                        chunk.frequencies.append(tf)
+        Parallel.forEachChunk(of: articles.count) { range in
+            let counter = TermCounter(parameters: parameters)
+            var chunk = AnalysedChunk()
+            chunk.firstRow = range.lowerBound
+            var local: [String: Int32] = [:]
+            for article in articles[range] {
+                for (term, tf) in counter.counts(article) {
+                    let id: Int32
+                    if let known = local[term] {
+                        id = known
+                    } else {
+                        id = Int32(chunk.terms.count)
+                        local[term] = id
+                        chunk.terms.append(term)
+                        chunk.documentFrequencies.append(0)
                     }
-                    chunk.rowOffsets.append(chunk.termIDs.count)
+                    chunk.documentFrequencies[Int(id)] += 1
+                    chunk.termIDs.append(id)
+                    chunk.frequencies.append(tf)
                 }
-                out[c] = chunk
+                chunk.rowOffsets.append(chunk.termIDs.count)
             }
+            lock.withLock { chunks.append(chunk) }
         }
+        chunks.sort { $0.firstRow < $1.firstRow }
         return chunks
     }
 

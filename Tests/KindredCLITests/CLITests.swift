@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+
+/// Runs the built `kindred` executable and checks exit codes, output and messages.
+@Suite("kindred CLI", .serialized)
+struct CLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The executable SwiftPM built beside this test bundle.
+    static let executable: URL = {
+        var candidates: [URL] = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
+        if let first = CommandLine.arguments.first {
+            candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent())
+        }
+        for directory in candidates {
+            let url = directory.appendingPathComponent("kindred")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return root.appendingPathComponent(".build/debug/kindred")
+    }()
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the executable with its standard streams on temporary files (no pipe buffers to fill).
+    @discardableResult
+    func kindred(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let paths = (input: directory + "/stdin", output: directory + "/stdout", error: directory + "/stderr")
+        FileManager.default.createFile(atPath: paths.input, contents: Data((stdin ?? "").utf8))
+        FileManager.default.createFile(atPath: paths.output, contents: nil)
+        FileManager.default.createFile(atPath: paths.error, contents: nil)
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.root
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = FileHandle(forReadingAtPath: paths.input)
+        process.standardOutput = FileHandle(forWritingAtPath: paths.output)
+        process.standardError = FileHandle(forWritingAtPath: paths.error)
+        try process.run()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus,
+            stdout: try String(contentsOfFile: paths.output, encoding: .utf8),
+            stderr: try String(contentsOfFile: paths.error, encoding: .utf8))
+    }
+
+    func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("related on the bundled model returns the three Xiaomi stories for the Leica one")
+    func relatedDefaultModel() throws {
+        let run = try kindred(["related", "leica-red-dot-leitzphone", "-k", "3", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        #expect(json?["id"] as? String == "leica-red-dot-leitzphone")
+        let results = try #require(json?["results"] as? [[String: Any]])
+        #expect(Set(results.compactMap { $0["id"] as? String })
+                == ["xiaomi-17-ultra-launch", "xiaomi-tag-find-my", "xiaomi-17-global-series"])
+        for result in results {
+            #expect(Set(result.keys) == ["id", "title", "url", "section", "published_at", "score"])
+        }
+        #expect((results.first?["published_at"] as? String)?.hasSuffix("Z") == true)
+    }
+
+    @Test("an unknown id fails with exit status 1 and says so")
+    func unknownID() throws {
+        let run = try kindred(["related", "no-such-id"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("no article with id 'no-such-id'"))
+    }
+
+    @Test("a bad -k is a usage error (64) with the range")
+    func badK() throws {
+        let run = try kindred(["related", "leica-red-dot-leitzphone", "-k", "0"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("between 1 and 10000"))
+    }
+
+    @Test("a missing model directory says how to build one")
+    func missingModel() throws {
+        let run = try kindred(["related", "x", "--model", "/nonexistent/models"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("kindred reindex"))
+    }
+
+    @Test("similar reads a draft from standard input")
+    func similarStdin() throws {
+        let run = try kindred(
+            ["similar", "-k", "2", "--json"], stdin: "Xiaomi tag tracker works with Apple Find My and Google Find Hub")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let results = try #require(json?["results"] as? [[String: Any]])
+        #expect(results.first?["id"] as? String == "xiaomi-tag-find-my")
+    }
+
+    @Test("similar refuses an empty draft")
+    func similarEmpty() throws {
+        let run = try kindred(["similar"], stdin: "   ")
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("the draft is empty"))
+    }
+
+    @Test("neighbors prints one JSON line per article with k neighbours each")
+    func neighbors() throws {
+        let run = try kindred(["neighbors", "-k", "4"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n")
+        let corpusLines = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("corpus").path)
+            .filter { $0.hasSuffix(".jsonl") }
+            .map { try String(contentsOf: Self.root.appendingPathComponent("corpus/\($0)"), encoding: .utf8) }
+            .map { $0.split(separator: "\n").count }.reduce(0, +)
+        #expect(lines.count == corpusLines)
+        for line in lines {
+            let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            let neighbors = try #require(json?["neighbors"] as? [[String: Any]])
+            #expect(neighbors.count == 4)
+            #expect(!neighbors.contains { $0["id"] as? String == json?["id"] as? String })
+        }
+    }
+
+    @Test("inspect shows the manifest, the BLAS and the top terms")
+    func inspect() throws {
+        let run = try kindred(["inspect", "--show-dimensions", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\"corpus_digest\""))
+        #expect(run.stdout.contains("BLAS now:"))
+        #expect(run.stdout.contains("dimension 2 (σ"))
+    }
+
+    @Test("reindex refuses a corpus with bad lines, names them, and leaves the model untouched")
+    func reindexInvalid() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let corpus = directory + "/corpus.jsonl"
+        var text = try String(contentsOf: Self.root.appendingPathComponent("corpus/sports.jsonl"), encoding: .utf8)
+        text += "{\"id\": \"broken\", \"title\": \n{\"id\": \"dated\", \"title\": \"x\", \"published_at\": \"soon\"}\n"
+        try text.write(toFile: corpus, atomically: true, encoding: .utf8)
+        let models = directory + "/models"
+        let run = try kindred(["reindex", "--corpus", corpus, "--model", models])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("corpus.jsonl:12: malformed JSON"))
+        #expect(run.stderr.contains("corpus.jsonl:13: 'published_at' \"soon\" is not an RFC 3339 timestamp"))
+        #expect(run.stderr.contains("--skip-invalid"))
+        #expect(!FileManager.default.fileExists(atPath: models))
+
+        let skipped = try kindred(["reindex", "--corpus", corpus, "--model", models, "--skip-invalid"])
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        #expect(skipped.stderr.contains("skipping 2 invalid line(s)"))
+        #expect(skipped.stdout.contains("articles:   11 (2 invalid line(s) skipped)"))
+        let related = try kindred(["related", "football-derby-result", "--model", models, "-k", "1"])
+        #expect(related.status == 0)
+        #expect(related.stdout.contains("champions-league-draw"))
+    }
+
+    @Test("reindex with dimensions too large for the corpus fails with advice")
+    func reindexDimensions() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let run = try kindred(["reindex", "--corpus", "corpus", "--model", directory, "--dimensions", "300"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("lower --dimensions or add articles"))
+    }
+
+    @Test("reindex progress is plain lines when stderr is not a terminal")
+    func reindexProgress() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let run = try kindred(["reindex", "--corpus", "corpus", "--model", directory])
+        #expect(run.status == 0, "\(run.stderr)")
+        for stage in ["read", "analysis", "vocabulary", "weighting", "svd", "vectors", "write"] {
+            #expect(run.stderr.contains("\(stage): done in"))
+        }
+        #expect(!run.stderr.contains("\u{1B}["))
+        #expect(run.stdout.contains("dimensions: 84"))
+    }
+
+    @Test("help teaches: examples and the corpus format are in it")
+    func help() throws {
+        let run = try kindred(["reindex", "--help"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("kindred reindex --corpus corpus/ --model models/default"))
+        #expect(run.stdout.contains("published_at"))
+        #expect(run.stdout.contains("--skip-invalid"))
+    }
+}
