@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what Kindred needs to build and run on Debian: BLAS/LAPACK(E) and libstemmer headers, and
+# OpenBLAS as the fast BLAS behind Debian's alternatives. Installs with apt-get when run as root (or
+# with passwordless sudo); otherwise prints the exact command and stops.
+set -euo pipefail
+
+packages=(libblas-dev liblapacke-dev libstemmer-dev libopenblas0-pthread)
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "error: swift is not on PATH. Install Swift 6.1 or newer (https://www.swift.org/install/linux/) and retry." >&2
+  exit 1
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing system packages: ${missing[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >&2
+  apt-get install -y -q "${missing[@]}" >&2
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2
+else
+  echo "error: Kindred needs these Debian packages. Run:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
