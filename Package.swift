@@ -16,6 +16,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -40,15 +45,33 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .target(
+            name: "KindredServer",
+            dependencies: [
+                "KindredEngine", "KindredText",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/openapi.json")]),
         .executableTarget(
             name: "kindred",
             dependencies: [
-                "KindredEngine", "KindredText", "KindredLinearAlgebra",
+                "KindredEngine", "KindredText", "KindredLinearAlgebra", "KindredServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "KindredLinearAlgebraTests", dependencies: ["KindredLinearAlgebra"]),
         .testTarget(name: "KindredTextTests", dependencies: ["KindredText"]),
         .testTarget(name: "KindredEngineTests", dependencies: ["KindredEngine"]),
+        .testTarget(
+            name: "KindredServerTests",
+            dependencies: [
+                "KindredServer", "KindredEngine",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(name: "KindredCLITests", dependencies: ["KindredEngine", "kindred"]),
     ]
 )

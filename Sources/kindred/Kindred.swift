@@ -2,14 +2,18 @@ import ArgumentParser
 
 /// `kindred`: build related-articles models and query them.
 @main
-struct Kindred: ParsableCommand {
+struct Kindred: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kindred",
         abstract: "Related articles for a news archive: LSA (TF-IDF + truncated SVD) with exact cosine top-k.",
         discussion: """
-            A typical night: rebuild the model from the archive, then ask for related articles.
+            A typical night: rebuild the model from the archive, then tell the server to switch.
 
               kindred reindex --corpus archive/ --model models/news
+              curl -X POST http://127.0.0.1:8080/admin/reload
+
+            Or ask from the command line:
+
               kindred related some-article-id --model models/news -k 5
 
             --model defaults to the bundled model built from the sample corpus (models/default),
@@ -19,5 +23,5 @@ struct Kindred: ParsableCommand {
             do), 64 for a usage error.
             """,
         version: "0.1.0",
-        subcommands: [Reindex.self, Related.self, Similar.self, Neighbors.self, Inspect.self])
+        subcommands: [Reindex.self, Serve.self, Related.self, Similar.self, Neighbors.self, Inspect.self])
 }

@@ -29,6 +29,8 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// Seconds spent in each stage of the build.
     public var stageSeconds: [String: Double]
     public var kindredVersion: String
+    /// The last journal entry (sequence number) absorbed into this model, if any.
+    public var journalSequence: Int?
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

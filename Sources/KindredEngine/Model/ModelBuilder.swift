@@ -39,7 +39,7 @@ public struct ModelBuilder: Sendable {
     /// - Complexity: linear in the corpus text for analysis and weighting; O(nnz·l·(2q+2)) for
     ///   the SVD, with `l = dimensions + oversampling` and `q` power iterations.
     public func build(
-        _ articles: [Article], progress: (BuildProgress) -> Void = { _ in }
+        _ articles: [Article], journalSequence: Int? = nil, progress: (BuildProgress) -> Void = { _ in }
     ) throws -> Outcome {
         try parameters.validate()
         guard articles.count >= 3 else {
@@ -101,7 +101,7 @@ public struct ModelBuilder: Sendable {
             dimensions: dimensions, parameters: usedParameters,
             explainedVariance: total > 0 ? energy / total : 0,
             leadingSingularValues: Array(factors.singularValues.prefix(10)), blas: BLASBackend.current.summary,
-            stageSeconds: seconds, kindredVersion: KindredVersion.current)
+            stageSeconds: seconds, kindredVersion: KindredVersion.current, journalSequence: journalSequence)
         let model = try Model(
             manifest: manifest, weighting: weighting, termVectors: factors.v, singularValues: factors.singularValues,
             articleVectors: vectors, articles: articles.map(\.metadata))

@@ -16,6 +16,11 @@ struct Reindex: ParsableCommand {
             Every invalid line is reported with file, line and reason. By default the reindex then
             fails and the model in use is left untouched; --skip-invalid indexes the rest.
 
+            Articles PUT or DELETEd on a running server since the last reindex are in the model
+            directory's journal.jsonl; reindex applies them on top of the corpus (--no-journal to
+            ignore them) and the new model records how far it got, so the server replays only
+            what came after.
+
             The new model is written under a temporary name and renamed into place, so a killed
             reindex never damages the model being served. Older versions beyond --keep are removed.
 
@@ -58,6 +63,12 @@ struct Reindex: ParsableCommand {
     @Flag(name: .customLong("skip-invalid"), help: "Index the valid articles even if some lines are invalid (they are listed).")
     var skipInvalid = false
 
+    @Option(help: ArgumentHelp("Journal of server writes to absorb (default: journal.jsonl in the model directory).", valueName: "path"))
+    var journal: String?
+
+    @Flag(name: .customLong("no-journal"), help: "Ignore the journal of server writes.")
+    var ignoreJournal = false
+
     @Option(help: "How many model versions to keep in the model directory.")
     var keep: Int = 3
 
@@ -95,10 +106,23 @@ struct Reindex: ParsableCommand {
             StandardError.print("skipping \(read.problems.count) invalid line(s) (--skip-invalid)")
         }
         StandardError.print("\(read.articles.count) articles from \(read.files.count) file(s)")
+        var articles = read.articles
+        var journalSequence: Int?
+        if !ignoreJournal {
+            let path = journal ?? (modelOptions.directory as NSString).appendingPathComponent(Journal.fileName)
+            let (entries, problems) = try Journal.read(path: path)
+            for problem in problems { StandardError.print("warning: \(path): \(problem); skipped") }
+            if !entries.isEmpty {
+                articles = Journal.apply(entries, to: articles)
+                journalSequence = entries.map(\.sequence).max()
+                StandardError.print(
+                    "journal: applied \(entries.count) change(s) from \(path) (up to entry \(journalSequence!)); \(articles.count) articles")
+            }
+        }
 
         let printer = ProgressPrinter()
         let outcome = try ModelBuilder(parameters: parameters, lowerDimensionsToFit: dimensions == nil)
-            .build(read.articles) { printer.report($0) }
+            .build(articles, journalSequence: journalSequence) { printer.report($0) }
         for notice in outcome.notices { StandardError.print("note: \(notice)") }
         let writeStart = Date()
         let published = try ModelDirectory(path: modelOptions.directory).publish(outcome.model, keep: keep)

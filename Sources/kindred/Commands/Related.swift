@@ -1,5 +1,6 @@
 import ArgumentParser
 import KindredEngine
+import KindredServer
 
 struct Related: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,7 @@ struct Related: ParsableCommand {
         let (model, _) = try modelOptions.load()
         let results = try model.related(to: id, k: count.k)
         if json {
-            print(try Output.json(RelatedResponse(id: id, results: results.map(RelatedResult.init))))
+            print(try Output.json(RelatedResponse(id: id, model: nil, results: results)))
         } else {
             print(Output.table(results))
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KindredEngine
+import KindredServer
 
 struct Similar: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,7 +62,7 @@ struct Similar: ParsableCommand {
             StandardError.print("none of the draft's words is in the model's vocabulary")
         }
         if json {
-            print(try Output.json(RelatedResponse(id: nil, results: results.map(RelatedResult.init))))
+            print(try Output.json(RelatedResponse(id: nil, model: nil, results: results)))
         } else {
             print(Output.table(results))
         }

@@ -1,0 +1,194 @@
+import Foundation
+
+/// One change the publishing system sent between reindexes.
+public struct JournalEntry: Sendable, Equatable {
+    public enum Operation: Sendable, Equatable {
+        case put(Article)
+        case delete(String)
+    }
+
+    /// Increases by one per entry, across restarts; a model's manifest records the last one it
+    /// absorbed, so replay starts after it.
+    public var sequence: Int
+    public var operation: Operation
+    public var recordedAt: Date
+
+    public init(sequence: Int, operation: Operation, recordedAt: Date = Date()) {
+        self.sequence = sequence
+        self.operation = operation
+        self.recordedAt = recordedAt
+    }
+
+    public var articleID: String {
+        switch operation {
+        case .put(let article): article.id
+        case .delete(let id): id
+        }
+    }
+}
+
+/// The append-only journal of upserts and deletes (`journal.jsonl` in the model directory).
+///
+/// One JSON object per line, written and flushed to disk (`fsync`) before the write is
+/// acknowledged:
+///
+///     {"seq": 7, "op": "put", "at": "2026-03-04T09:30:00Z", "article": {"id": "...", "title": "...", ...}}
+///     {"seq": 8, "op": "delete", "at": "2026-03-04T09:31:00Z", "id": "..."}
+///
+/// A line that does not parse (typically a torn last line after a crash) is reported and skipped,
+/// never applied and never fatal. `kindred reindex` reads the journal alongside the corpus, and
+/// the new model records the last sequence it absorbed.
+public enum Journal {
+    public static let fileName = "journal.jsonl"
+
+    /// A line that could not be used.
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public var line: Int
+        public var reason: String
+        public var description: String { "line \(line): \(reason)" }
+    }
+
+    /// Reads every entry; a missing file is an empty journal.
+    public static func read(path: String) throws -> (entries: [JournalEntry], problems: [Problem]) {
+        guard FileManager.default.fileExists(atPath: path) else { return ([], []) }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        var entries: [JournalEntry] = []
+        var problems: [Problem] = []
+        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() where !line.isEmpty {
+            let isLast = index == lines.count - 1
+            do {
+                entries.append(try decode(Data(line)))
+            } catch {
+                let torn = isLast ? " (an incomplete last record: the writer stopped mid-write)" : ""
+                problems.append(Problem(line: index + 1, reason: "\(error)\(torn)"))
+            }
+        }
+        return (entries, problems)
+    }
+
+    struct DecodeError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func decode(_ line: Data) throws -> JournalEntry {
+        guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {
+            throw DecodeError(description: "not a JSON object")
+        }
+        guard let sequence = object["seq"] as? Int, sequence > 0 else { throw DecodeError(description: "missing 'seq'") }
+        let recordedAt = (object["at"] as? String).flatMap(RFC3339.parse) ?? Date(timeIntervalSince1970: 0)
+        switch object["op"] as? String {
+        case "put":
+            guard let fields = object["article"] as? [String: Any] else { throw DecodeError(description: "put without 'article'") }
+            switch CorpusReader.article(from: fields) {
+            case .success(let article): return JournalEntry(sequence: sequence, operation: .put(article), recordedAt: recordedAt)
+            case .failure(let reason): throw DecodeError(description: reason.text)
+            }
+        case "delete":
+            guard let id = object["id"] as? String, !id.isEmpty else { throw DecodeError(description: "delete without 'id'") }
+            return JournalEntry(sequence: sequence, operation: .delete(id), recordedAt: recordedAt)
+        default:
+            throw DecodeError(description: "unknown 'op'")
+        }
+    }
+
+    /// The line for an entry, newline included.
+    public static func encode(_ entry: JournalEntry) throws -> Data {
+        var object: [String: Any] = ["seq": entry.sequence, "at": RFC3339.format(entry.recordedAt)]
+        switch entry.operation {
+        case .put(let article):
+            object["op"] = "put"
+            var fields: [String: Any] = [
+                "id": article.id, "title": article.title, "body": article.body, "language": article.language,
+                "tags": article.tags,
+            ]
+            if let url = article.url { fields["url"] = url }
+            if let section = article.section { fields["section"] = section }
+            if let date = article.publishedAt { fields["published_at"] = RFC3339.format(date) }
+            object["article"] = fields
+        case .delete(let id):
+            object["op"] = "delete"
+            object["id"] = id
+        }
+        var data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        data.append(0x0A)
+        return data
+    }
+
+    /// Applies entries to a list of articles: a put replaces the article with its id or adds it,
+    /// a delete removes it. Order is kept; new articles go at the end.
+    public static func apply(_ entries: [JournalEntry], to articles: [Article]) -> [Article] {
+        var result = articles
+        var index = Dictionary(uniqueKeysWithValues: result.enumerated().map { ($1.id, $0) })
+        var deleted = Set<Int>()
+        for entry in entries.sorted(by: { $0.sequence < $1.sequence }) {
+            switch entry.operation {
+            case .put(let article):
+                if let row = index[article.id], !deleted.contains(row) {
+                    result[row] = article
+                } else {
+                    index[article.id] = result.count
+                    result.append(article)
+                }
+            case .delete(let id):
+                if let row = index[id] {
+                    deleted.insert(row)
+                    index[id] = nil
+                }
+            }
+        }
+        return result.enumerated().filter { !deleted.contains($0.offset) }.map(\.element)
+    }
+}
+
+/// Appends entries durably. Not thread-safe: one writer per journal (the server serialises writes).
+public final class JournalWriter {
+    public let path: String
+    private var handle: FileHandle
+    /// The next entry's sequence number.
+    public private(set) var nextSequence: Int
+    /// Entries in the file.
+    public private(set) var count: Int
+
+    /// Opens (creating if needed) the journal for appending after `lastSequence`.
+    public init(path: String, lastSequence: Int, count: Int) throws {
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw ModelFileError(file: path, section: nil, reason: "can't create the journal")
+            }
+        }
+        self.path = path
+        self.handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try self.handle.seekToEnd()
+        self.nextSequence = lastSequence + 1
+        self.count = count
+    }
+
+    deinit { try? handle.close() }
+
+    /// Writes and fsyncs one entry; returns it with its sequence number.
+    public func append(_ operation: JournalEntry.Operation) throws -> JournalEntry {
+        let entry = JournalEntry(sequence: nextSequence, operation: operation)
+        try handle.write(contentsOf: Journal.encode(entry))
+        try handle.synchronize()
+        nextSequence += 1
+        count += 1
+        return entry
+    }
+
+    /// Rewrites the journal keeping only `entries` (those a new model has not absorbed), atomically.
+    public func compact(keeping entries: [JournalEntry]) throws {
+        let temporary = path + ".compacting"
+        var data = Data()
+        for entry in entries { data.append(try Journal.encode(entry)) }
+        try ModelDirectory.writeDurably(data, to: temporary)
+        guard rename(temporary, path) == 0 else {
+            throw ModelFileError(file: path, section: nil, reason: "can't replace the journal: \(String(cString: strerror(errno)))")
+        }
+        try ModelDirectory.syncDirectory((path as NSString).deletingLastPathComponent)
+        try handle.close()
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        count = entries.count
+    }
+}

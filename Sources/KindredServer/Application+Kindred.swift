@@ -1,0 +1,67 @@
+import Hummingbird
+import KindredEngine
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Builds the router: middleware (access log, metrics, problem responses), then every route of
+/// `KindredRoutes.all`.
+public func buildRouter(store: ModelStore, configuration: ServerConfiguration) -> Router<BasicRequestContext> {
+    _ = ServerMetrics.registry
+    let router = Router()
+    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ProblemMiddleware())
+    let handlers = Handlers(store: store, configuration: configuration)
+    for (method, path) in KindredRoutes.all {
+        let routerPath = RouterPath(KindredRoutes.routerPath(path))
+        switch (method, path) {
+        case (.get, "/v1/articles/{id}/related"): router.on(routerPath, method: method) { try handlers.relatedByID($0, $1) }
+        case (.post, "/v1/related"): router.on(routerPath, method: method) { try await handlers.relatedToDraft($0, $1) }
+        case (.get, "/v1/articles/{id}"): router.on(routerPath, method: method) { try handlers.article($0, $1) }
+        case (.put, "/v1/articles/{id}"): router.on(routerPath, method: method) { try await handlers.upsert($0, $1) }
+        case (.delete, "/v1/articles/{id}"): router.on(routerPath, method: method) { try await handlers.delete($0, $1) }
+        case (.post, "/admin/reload"): router.on(routerPath, method: method) { try await handlers.reload($0, $1) }
+        case (.get, "/healthz"):
+            router.on(routerPath, method: method) { _, _ in try handlers.response(StatusResponse(status: "ok")) }
+        case (.get, "/readyz"):
+            router.on(routerPath, method: method) { _, _ in
+                let index = store.current
+                return try handlers.response(
+                    StatusResponse(status: "ready", model: ModelInfo(index), articles: index.articleCount))
+            }
+        case (.get, "/metrics"): router.on(routerPath, method: method) { try await handlers.metrics($0, $1) }
+        case (.get, "/openapi.json"): router.on(routerPath, method: method) { handlers.openAPI($0, $1) }
+        default: preconditionFailure("route \(method) \(path) has no handler")
+        }
+    }
+    return router
+}
+
+/// The HTTP application: the router on `host:port`, plus a service reloading the model on SIGHUP.
+public func buildApplication(
+    store: ModelStore, configuration: ServerConfiguration, logger: Logger
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(store: store, configuration: configuration),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kindred"),
+        services: [ReloadOnHangUp(store: store, logger: logger)],
+        logger: logger)
+}
+
+/// Reloads the model when the process receives SIGHUP (`systemctl reload kindred`).
+struct ReloadOnHangUp: Service {
+    let store: ModelStore
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            logger.info("SIGHUP: reloading the model")
+            do {
+                _ = try await store.reload()
+            } catch {
+                logger.error("SIGHUP reload refused", metadata: ["reason": "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import KindredEngine
+import Logging
+
+/// The model being served and every change made to it since it was built.
+///
+/// Reads take the current `LiveIndex` and work on it without further locking. Writes (upsert,
+/// delete, reload) are serialised by an actor; each prepares the next index, records the change
+/// in the journal (flushed to disk before it returns) and then swaps the index in. A request in
+/// flight keeps the index it started with.
+public final class ModelStore: Sendable {
+    public let directory: ModelDirectory
+    private let state: ReadWriteLocked<LiveIndex>
+    private let writer: Writer
+    private let logger: Logger
+
+    /// What a reload did.
+    public struct ReloadOutcome: Sendable, Equatable {
+        public var previousVersion: String
+        public var version: String
+        /// Journal entries re-applied on top of the new model.
+        public var replayed: Int
+        public var changed: Bool { previousVersion != version }
+    }
+
+    /// A reload that was refused; the old model keeps serving.
+    public struct ReloadError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Loads the newest model in `path`, replays the journal entries it has not absorbed, and
+    /// opens the journal for writing.
+    ///
+    /// - Throws: `ModelFileError` when no valid model can be loaded.
+    public init(directory path: String, logger: Logger) throws {
+        self.directory = ModelDirectory(path: path)
+        self.logger = logger
+        let (index, journal) = try Self.open(directory: directory, logger: logger)
+        self.state = ReadWriteLocked(index)
+        self.writer = Writer(journal: journal)
+    }
+
+    /// The index to answer a request with.
+    public var current: LiveIndex { state.read() }
+
+    /// Entries in the journal (changes not yet absorbed by a reindex).
+    public func journalLength() async -> Int { await writer.journalCount }
+
+    /// Indexes an article (new or changed) durably.
+    ///
+    /// - Returns: true when the id was new.
+    @discardableResult
+    public func upsert(_ article: Article) async throws -> Bool {
+        try await writer.perform { journal in
+            let before = self.state.read()
+            let created = before.metadata(of: article.id) == nil
+            let next = try before.upserting(article, sequence: journal.nextSequence)
+            _ = try journal.append(.put(article))
+            self.state.write(next)
+            return created
+        }
+    }
+
+    /// Withdraws an article durably.
+    ///
+    /// - Returns: false when there was no such article (nothing is written).
+    public func delete(_ id: String) async throws -> Bool {
+        try await writer.perform { journal in
+            guard let next = self.state.read().deleting(id, sequence: journal.nextSequence) else { return false }
+            _ = try journal.append(.delete(id))
+            self.state.write(next)
+            return true
+        }
+    }
+
+    /// Loads the newest model of the directory and switches to it, re-applying the journal
+    /// entries the new model has not absorbed. An invalid model is refused and the current one
+    /// keeps serving.
+    public func reload() async throws -> ReloadOutcome {
+        try await writer.perform { journal in
+            let previous = self.state.read()
+            let (model, path): (Model, String)
+            do {
+                (model, path) = try self.directory.load()
+            } catch {
+                self.logger.error("reload refused", metadata: ["reason": "\(error)", "serving": "\(previous.version)"])
+                throw ReloadError(description: "\(error); still serving model \(previous.version)")
+            }
+            let version = (path as NSString).lastPathComponent
+            let (entries, problems) = try Journal.read(path: journal.path)
+            for problem in problems {
+                self.logger.warning("journal line skipped", metadata: ["problem": "\(problem)"])
+            }
+            let pending = entries.filter { $0.sequence > (model.manifest.journalSequence ?? 0) }
+            var index = LiveIndex(model: model, version: version)
+            for entry in pending { index = try index.applying(entry) }
+            self.state.write(index)
+            try journal.compact(keeping: pending)
+            let outcome = ReloadOutcome(previousVersion: previous.version, version: version, replayed: pending.count)
+            self.logger.info(
+                "model loaded",
+                metadata: [
+                    "version": "\(version)", "previous": "\(previous.version)", "articles": "\(index.articleCount)",
+                    "journal_replayed": "\(pending.count)",
+                ])
+            return outcome
+        }
+    }
+
+    static func open(directory: ModelDirectory, logger: Logger) throws -> (LiveIndex, JournalWriter) {
+        let (model, path) = try directory.load()
+        let journalPath = (directory.path as NSString).appendingPathComponent(Journal.fileName)
+        let (entries, problems) = try Journal.read(path: journalPath)
+        for problem in problems {
+            logger.warning("journal line skipped", metadata: ["file": "\(journalPath)", "problem": "\(problem)"])
+        }
+        var index = LiveIndex(model: model, version: (path as NSString).lastPathComponent)
+        let pending = entries.filter { $0.sequence > (model.manifest.journalSequence ?? 0) }
+        for entry in pending { index = try index.applying(entry) }
+        let last = max(entries.map(\.sequence).max() ?? 0, model.manifest.journalSequence ?? 0)
+        let journal = try JournalWriter(path: journalPath, lastSequence: last, count: entries.count)
+        logger.info(
+            "model loaded",
+            metadata: [
+                "version": "\(index.version)", "articles": "\(index.articleCount)", "journal_replayed": "\(pending.count)",
+            ])
+        return (index, journal)
+    }
+}
+
+/// Serialises writes and owns the journal.
+actor Writer {
+    private let journal: JournalWriter
+
+    init(journal: JournalWriter) { self.journal = journal }
+
+    var journalCount: Int { journal.count }
+
+    func perform<T: Sendable>(_ work: (JournalWriter) throws -> T) throws -> T {
+        try work(journal)
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import KindredEngine
+import KindredLinearAlgebra
+import KindredServer
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve related articles over HTTP (JSON API under /v1).",
+        discussion: """
+            Loads the newest model of the model directory, re-applies its journal (articles PUT or
+            DELETEd since the model was built), and answers until SIGTERM or SIGINT, finishing the
+            requests in flight. SIGHUP or POST /admin/reload switches to the newest model without
+            downtime; an invalid model is refused and the old one keeps serving.
+
+            Examples:
+              kindred serve                                  # bundled model on 127.0.0.1:8080
+              kindred serve --model /var/lib/kindred/models --port 9000
+              curl 'http://127.0.0.1:8080/v1/articles/leica-red-dot-leitzphone/related?k=3'
+
+            The API is described at /openapi.json; metrics are at /metrics.
+            """)
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "Address to bind. The default keeps the server private to this machine.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "TCP port.")
+    var port: Int = 8080
+
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (bytes).")
+    var maximumBodyBytes: Int = 1 << 20
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535; got \(port)") }
+        guard maximumBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "kindred")
+        logger.logLevel = level
+        let backend = BLASBackend.current
+        logger.info("BLAS", metadata: ["backend": "\(backend.summary)"])
+        if let warning = backend.warning { logger.warning("\(warning)") }
+
+        let configuration = ServerConfiguration(
+            host: host, port: port, modelDirectory: modelOptions.directory, maximumBodyBytes: maximumBodyBytes,
+            logLevel: level)
+        let store = try ModelStore(directory: configuration.modelDirectory, logger: logger)
+        let app = buildApplication(store: store, configuration: configuration, logger: logger)
+        try await app.runService()
+    }
+}
