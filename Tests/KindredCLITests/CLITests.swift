@@ -32,9 +32,9 @@ struct CLITests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let paths = (input: directory + "/stdin", output: directory + "/stdout", error: directory + "/stderr")
-        FileManager.default.createFile(atPath: paths.input, contents: Data((stdin ?? "").utf8))
-        FileManager.default.createFile(atPath: paths.output, contents: nil)
-        FileManager.default.createFile(atPath: paths.error, contents: nil)
+        _ = FileManager.default.createFile(atPath: paths.input, contents: Data((stdin ?? "").utf8))
+        _ = FileManager.default.createFile(atPath: paths.output, contents: nil)
+        _ = FileManager.default.createFile(atPath: paths.error, contents: nil)
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments

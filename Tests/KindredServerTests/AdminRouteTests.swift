@@ -1,0 +1,200 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KindredEngine
+import Testing
+@testable import KindredServer
+
+@Suite("Reload, health, metrics, OpenAPI")
+struct AdminRouteTests {
+    @Test("reload switches to a newer model and replays the journal entries it has not absorbed")
+    func reload() async throws {
+        let directory = try Fixture.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (app, store) = try Fixture.application(directory: directory)
+        let first = store.current.version
+        try await app.test(.router) { client in
+            try await client.execute(
+                uri: "/v1/articles/late-story", method: .put, headers: jsonHeaders,
+                body: jsonBody(["title": "Xiaomi Tag price cut", "body": "The Xiaomi Tag tracker now costs less."])
+            ) { response in
+                #expect(response.status == .created)
+            }
+            try await client.execute(uri: "/admin/reload", method: .post) { response in
+                #expect(response.status == .ok)
+                #expect(response.json["changed"] as? Bool == false)
+            }
+            // The nightly job publishes a new model (one second later, so it sorts newer).
+            try await Task.sleep(for: .seconds(1.1))
+            var parameters = ModelParameters()
+            parameters.dimensions = 40
+            try ModelDirectory(path: directory).publish(try ModelBuilder(parameters: parameters).build(Fixture.articles).model)
+            try await client.execute(uri: "/admin/reload", method: .post) { response in
+                #expect(response.status == .ok)
+                #expect(response.json["previous_version"] as? String == first)
+                #expect(response.json["changed"] as? Bool == true)
+                #expect(response.json["journal_replayed"] as? Int == 1)
+            }
+            try await client.execute(uri: "/v1/articles/late-story", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+        #expect(store.current.version != first)
+        #expect(store.current.model.dimensions == 40)
+    }
+
+    @Test("a corrupt new model is refused while requests keep being answered by the old one")
+    func corruptReload() async throws {
+        let directory = try Fixture.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (app, store) = try Fixture.application(directory: directory)
+        let serving = store.current.version
+        try await Task.sleep(for: .seconds(1.1))
+        let bad = try ModelDirectory(path: directory).publish(Fixture.model)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: bad + "/model.kdm"))
+        bytes[bytes.count / 2] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: bad + "/model.kdm"))
+        try await app.test(.router) { client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        for _ in 0..<25 {
+                            try await client.execute(uri: "/v1/articles/leica-red-dot-leitzphone/related?k=3", method: .get) { response in
+                                #expect(response.status == .ok)
+                                #expect(response.resultIDs.count == 3)
+                            }
+                        }
+                    }
+                }
+                group.addTask {
+                    try await client.execute(uri: "/admin/reload", method: .post) { response in
+                        #expect(response.status == .internalServerError)
+                        #expect(response.json["title"] as? String == "Model refused")
+                        let detail = response.json["detail"] as? String ?? ""
+                        #expect(detail.contains("bad checksum") && detail.contains("still serving model \(serving)"))
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        #expect(store.current.version == serving)
+    }
+
+    @Test("a valid reload while requests run: every request answers, from one model or the other")
+    func reloadUnderLoad() async throws {
+        let directory = try Fixture.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (app, store) = try Fixture.application(directory: directory)
+        try await Task.sleep(for: .seconds(1.1))
+        try ModelDirectory(path: directory).publish(Fixture.model)
+        let versions = Set(ModelDirectory(path: directory).versions())
+        try await app.test(.router) { client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        for _ in 0..<25 {
+                            try await client.execute(uri: "/v1/articles/xiaomi-tag-find-my/related?k=2", method: .get) { response in
+                                #expect(response.status == .ok)
+                                let version = (response.json["model"] as? [String: Any])?["version"] as? String ?? ""
+                                #expect(versions.contains(version))
+                            }
+                        }
+                    }
+                }
+                group.addTask {
+                    try await client.execute(uri: "/admin/reload", method: .post) { response in
+                        #expect(response.status == .ok)
+                        #expect(response.json["changed"] as? Bool == true)
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        #expect(store.current.version == versions.max())
+    }
+
+    @Test("health, readiness and metrics")
+    func status() async throws {
+        let directory = try Fixture.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (app, _) = try Fixture.application(directory: directory)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.json["status"] as? String == "ok")
+            }
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.json["status"] as? String == "ready")
+                #expect(response.json["articles"] as? Int == Fixture.articles.count)
+            }
+            try await client.execute(uri: "/v1/articles/leica-red-dot-leitzphone/related", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                for name in [
+                    "kindred_model_articles", "kindred_model_age_seconds", "kindred_journal_entries",
+                    "kindred_model_info{version=", "http_server_request_duration_bucket", "hb_requests",
+                    "http_route=\"/v1/articles/{id}/related\"",
+                ] {
+                    #expect(response.text.contains(name), "missing \(name)")
+                }
+            }
+        }
+    }
+
+    @Test("an unknown route is a 404 problem")
+    func unknownRoute() async throws {
+        let directory = try Fixture.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (app, _) = try Fixture.application(directory: directory)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v2/anything", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+        }
+    }
+
+    @Test("the OpenAPI document lists exactly the routes and parameters the server has")
+    func openAPI() async throws {
+        let directory = try Fixture.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (app, _) = try Fixture.application(directory: directory)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                #expect(response.status == .ok)
+                let document = response.json
+                #expect(document["openapi"] as? String == "3.1.0")
+                let paths = document["paths"] as? [String: [String: Any]] ?? [:]
+                var documented = Set<String>()
+                for (path, operations) in paths {
+                    for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
+                }
+                let served = Set(KindredRoutes.all.map { "\($0.method.rawValue) \($0.path)" })
+                #expect(documented == served)
+                let components = document["components"] as? [String: Any]
+                let parameters = (components?["parameters"] as? [String: Any] ?? [:]).keys.filter { $0 != "id" }
+                #expect(Set(parameters) == RequestParsing.relatedParameters)
+                let schemas = components?["schemas"] as? [String: [String: Any]]
+                let draftFields = (schemas?["DraftQuery"]?["properties"] as? [String: Any] ?? [:]).keys
+                #expect(Set(draftFields) == Handlers.draftFields)
+            }
+        }
+    }
+
+    @Test("over a real socket")
+    func liveSocket() async throws {
+        let directory = try Fixture.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (app, _) = try Fixture.application(directory: directory)
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/v1/articles/leica-red-dot-leitzphone/related?k=3", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.resultIDs.count == 3)
+            }
+            try await client.execute(uri: "/v1/related", method: .post, headers: jsonHeaders, body: jsonBody(["body": "heatwave in Spain"])) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KindredEngine
+import Logging
+@testable import KindredServer
+
+enum Fixture {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static let articles: [Article] = try! CorpusReader().read(path: root.appendingPathComponent("corpus").path).articles
+
+    static let model: Model = try! ModelBuilder().build(articles).model
+
+    static var logger: Logger {
+        var logger = Logger(label: "kindred-test")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// A model directory in a fresh temporary folder, holding the sample model.
+    static func modelDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-server-\(UUID().uuidString)").path
+        try ModelDirectory(path: path).publish(model)
+        return path
+    }
+
+    static func application(directory: String, configuration: ServerConfiguration? = nil) throws -> (some ApplicationProtocol, ModelStore) {
+        let configuration = configuration ?? ServerConfiguration(port: 0, modelDirectory: directory)
+        let store = try ModelStore(directory: directory, logger: logger)
+        return (buildApplication(store: store, configuration: configuration, logger: logger), store)
+    }
+}
+
+extension TestResponse {
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    var resultIDs: [String] {
+        (json["results"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+    }
+
+    var text: String { String(buffer: body) }
+}
+
+func jsonBody(_ object: Any) -> ByteBuffer {
+    ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object))
+}
+
+let jsonHeaders: HTTPFields = [.contentType: "application/json"]
