@@ -192,4 +192,33 @@ struct CLITests {
         #expect(run.stdout.contains("published_at"))
         #expect(run.stdout.contains("--skip-invalid"))
     }
+
+    @Test("reindex absorbs the journal of server writes and records how far it got")
+    func reindexAbsorbsJournal() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = """
+            {"seq": 1, "op": "delete", "id": "football-derby-result", "at": "2026-11-25T10:00:00Z"}
+            {"seq": 2, "op": "put", "at": "2026-11-25T10:01:00Z", "article": {"id": "xiaomi-tag-2", "title": "Xiaomi Tag 2 tracker", "body": "Works with Apple Find My and Google Find Hub."}}
+
+            """
+        try journal.write(toFile: directory + "/journal.jsonl", atomically: true, encoding: .utf8)
+        let run = try kindred(["reindex", "--corpus", "corpus", "--model", directory])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("journal: applied 2 change(s)"))
+        let manifest = try String(contentsOfFile: try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasPrefix("2") }.map { directory + "/" + $0 + "/manifest.json" }.first!, encoding: .utf8)
+        #expect(manifest.contains("\"journal_sequence\" : 2"))
+        let related = try kindred(["related", "xiaomi-tag-2", "--model", directory, "-k", "3"])
+        #expect(related.status == 0)
+        #expect(related.stdout.contains("xiaomi-tag-find-my"))
+        #expect(try kindred(["related", "football-derby-result", "--model", directory]).status == 1)
+    }
+
+    @Test("serve refuses a bad port before starting")
+    func serveBadPort() throws {
+        let run = try kindred(["serve", "--port", "70000"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--port must be 0–65535"))
+    }
 }

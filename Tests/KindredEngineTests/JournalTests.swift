@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import KindredEngine
+
+@Suite("Journal")
+struct JournalTests {
+    let put = JournalEntry(
+        sequence: 1, operation: .put(Article(id: "new", title: "A new story", body: "Body", section: "science", tags: ["t"])),
+        recordedAt: Date(timeIntervalSince1970: 1_795_000_000))
+
+    @Test("entries round-trip through their JSON line")
+    func roundTrip() throws {
+        let line = try Journal.encode(put)
+        #expect(line.last == 0x0A)
+        #expect(try Journal.decode(line.dropLast()) == put)
+        let delete = JournalEntry(sequence: 2, operation: .delete("gone"), recordedAt: put.recordedAt)
+        #expect(try Journal.decode(Journal.encode(delete).dropLast()) == delete)
+    }
+
+    @Test("the writer appends with increasing sequence numbers and the reader reads them back")
+    func writeAndRead() throws {
+        let directory = try temporaryDirectory()
+        defer { cleanUp(directory) }
+        let path = directory + "/journal.jsonl"
+        let writer = try JournalWriter(path: path, lastSequence: 4, count: 0)
+        let first = try writer.append(.delete("a"))
+        let second = try writer.append(.put(Article(id: "b", title: "B")))
+        #expect(first.sequence == 5 && second.sequence == 6)
+        let (entries, problems) = try Journal.read(path: path)
+        #expect(problems.isEmpty)
+        #expect(entries.map(\.sequence) == [5, 6])
+        try writer.compact(keeping: [second])
+        #expect(try Journal.read(path: path).entries.map(\.sequence) == [6])
+        _ = try writer.append(.delete("c"))
+        #expect(try Journal.read(path: path).entries.map(\.sequence) == [6, 7])
+    }
+
+    @Test("bad lines are reported and skipped; a torn last line is called out")
+    func badLines() throws {
+        let directory = try temporaryDirectory()
+        defer { cleanUp(directory) }
+        let path = directory + "/journal.jsonl"
+        var data = try Journal.encode(put)
+        data.append(Data("{\"seq\": 2, \"op\": \"explode\"}\n".utf8))
+        data.append(Data("{\"seq\": 3, \"op\": \"put\", \"article\": {\"id\": \"x\"}}\n".utf8))
+        data.append(Data("{\"seq\": 4, \"op\": \"del".utf8))
+        try data.write(to: URL(fileURLWithPath: path))
+        let (entries, problems) = try Journal.read(path: path)
+        #expect(entries == [put])
+        #expect(problems.map(\.line) == [2, 3, 4])
+        #expect(problems[1].reason.contains("neither a title nor a body"))
+        #expect(problems[2].reason.contains("incomplete last record"))
+        #expect(!problems[0].reason.contains("incomplete"))
+    }
+
+    @Test("applying entries: put replaces or appends, delete removes, in sequence order")
+    func apply() {
+        let articles = [Article(id: "a", title: "A"), Article(id: "b", title: "B")]
+        let entries = [
+            JournalEntry(sequence: 3, operation: .put(Article(id: "a", title: "A2"))),
+            JournalEntry(sequence: 1, operation: .delete("b")),
+            JournalEntry(sequence: 2, operation: .put(Article(id: "b", title: "B again"))),
+            JournalEntry(sequence: 4, operation: .put(Article(id: "c", title: "C"))),
+            JournalEntry(sequence: 5, operation: .delete("missing")),
+        ]
+        let result = Journal.apply(entries, to: articles)
+        #expect(result.map(\.id) == ["a", "b", "c"])
+        #expect(result.map(\.title) == ["A2", "B again", "C"])
+    }
+}
+
+@Suite("Live index")
+struct LiveIndexTests {
+    @Test("upserts are searchable in both directions, deletes disappear, filters apply to upserts too")
+    func overlay() throws {
+        var index = LiveIndex(model: Sample.model, version: "v1")
+        index = try index.upserting(Article(
+            id: "tag-2", title: "Xiaomi Tag 2 tracker", body: "Works with Apple Find My and Google Find Hub.",
+            section: "wearables"))
+        #expect(try index.related(to: "tag-2", query: RelatedQuery(k: 3)).map(\.article.id).contains("xiaomi-tag-find-my"))
+        #expect(try index.related(to: "xiaomi-tag-find-my", query: RelatedQuery(k: 3)).map(\.article.id).contains("tag-2"))
+        let science = try index.related(to: "xiaomi-tag-find-my", query: RelatedQuery(k: 3, section: "science"))
+        #expect(!science.contains { $0.article.id == "tag-2" })
+        let deleted = try #require(index.deleting("tag-2"))
+        #expect(deleted.metadata(of: "tag-2") == nil)
+        #expect(throws: EngineError.self) { try deleted.related(to: "tag-2", query: RelatedQuery()) }
+        #expect(index.deleting("never-there") == nil)
+        #expect(deleted.articleCount == Sample.model.articles.count)
+    }
+}
