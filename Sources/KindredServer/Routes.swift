@@ -29,6 +29,15 @@ struct Handlers: Sendable {
     let store: ModelStore
     let configuration: ServerConfiguration
 
+    /// The `{id}` path parameter, percent-decoded (`g%2B%2B` → `g++`, `a%2Fb` → `a/b`).
+    func articleID(_ context: BasicRequestContext) throws -> String {
+        let raw = try context.parameters.require("id")
+        guard let id = raw.removingPercentEncoding, !id.isEmpty else {
+            throw Problem.badRequest("the article id '\(raw)' in the path is not valid percent-encoding")
+        }
+        return id
+    }
+
     func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try JSON.encoder.encode(value)
         return Response(
@@ -37,7 +46,7 @@ struct Handlers: Sendable {
     }
 
     func relatedByID(_ request: Request, _ context: BasicRequestContext) throws -> Response {
-        let id = try context.parameters.require("id")
+        let id = try articleID(context)
         let query = try RequestParsing.relatedQuery(request, configuration: configuration)
         let index = store.current
         let results = try index.related(to: id, query: query)
@@ -90,7 +99,7 @@ struct Handlers: Sendable {
     }
 
     func article(_ request: Request, _ context: BasicRequestContext) throws -> Response {
-        let id = try context.parameters.require("id")
+        let id = try articleID(context)
         guard let metadata = store.current.metadata(of: id) else {
             throw Problem(.notFound, "no article with id '\(id)'")
         }
@@ -98,7 +107,7 @@ struct Handlers: Sendable {
     }
 
     func upsert(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
+        let id = try articleID(context)
         var fields = try await RequestParsing.jsonObject(request, configuration: configuration)
         if let bodyID = fields["id"], !(bodyID is NSNull) {
             guard bodyID as? String == id else {
@@ -117,7 +126,7 @@ struct Handlers: Sendable {
     }
 
     func delete(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
+        let id = try articleID(context)
         guard try await store.delete(id) else { throw Problem(.notFound, "no article with id '\(id)'") }
         return Response(status: .noContent)
     }

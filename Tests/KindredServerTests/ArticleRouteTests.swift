@@ -61,6 +61,31 @@ struct ArticleRouteTests {
         }
     }
 
+    @Test("ids are percent-decoded from the path: g++ and a/b are ids like any other")
+    func percentEncodedIDs() async throws {
+        let directory = try Fixture.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (app, _) = try Fixture.application(directory: directory)
+        try await app.test(.router) { client in
+            for (path, id) in [("g%2B%2B", "g++"), ("news%2F2026%2Fxiaomi", "news/2026/xiaomi")] {
+                let body = jsonBody(["title": "Xiaomi Tag tracker review", "body": "Find My and Find Hub in one tag."])
+                try await client.execute(uri: "/v1/articles/\(path)", method: .put, headers: jsonHeaders, body: body) { response in
+                    #expect(response.status == .created)
+                    #expect(response.json["id"] as? String == id)
+                }
+                try await client.execute(uri: "/v1/articles/\(path)", method: .get) { response in
+                    #expect(response.json["id"] as? String == id)
+                }
+                try await client.execute(uri: "/v1/articles/\(path)/related?k=1", method: .get) { response in
+                    #expect(response.status == .ok)
+                }
+            }
+            try await client.execute(uri: "/v1/articles/bad%zz", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+
     @Test("PUT replacing an indexed article hides the old version")
     func putExisting() async throws {
         let directory = try Fixture.modelDirectory()

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# HTTP load test with wrk against a local `kindred serve`, bounded in time, on 127.0.0.1 only.
+# Reports requests/s and p50/p99 latency for related-by-id (GET) and draft queries (POST).
+#
+# Usage: Benchmarks/load.sh [CORPUS] [MODEL_DIR] [SECONDS] [CONNECTIONS]
+#   CORPUS       JSON Lines the model was built from (ids and titles are drawn from it); default corpus/
+#   MODEL_DIR    default models/default
+#   SECONDS      per scenario, default 10
+#   CONNECTIONS  default 16
+# Needs wrk (apt-get install -y wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=${1:-corpus}
+model=${2:-models/default}
+seconds=${3:-10}
+connections=${4:-16}
+port=${KINDRED_BENCH_PORT:-18181}
+command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
+scripts/bootstrap.sh
+swift build -c release --product kindred >&2
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+# The server writes to the model directory only on PUT/DELETE, which this test doesn't send.
+.build/release/kindred serve --model "$model" --port "$port" --log-level warning 2>"$work/server.log" &
+server_pid=$!
+for _ in $(seq 1 600); do
+  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+
+python3 - "$corpus" "$work" <<'PY'
+import json, os, random, sys
+corpus, work = sys.argv[1], sys.argv[2]
+files = [corpus] if os.path.isfile(corpus) else sorted(
+    os.path.join(corpus, f) for f in os.listdir(corpus) if f.endswith(".jsonl"))
+ids, titles = [], []
+for path in files:
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                a = json.loads(line)
+                ids.append(a["id"]); titles.append(a.get("title") or a.get("body", "")[:80])
+random.seed(7)
+pick = random.sample(range(len(ids)), min(2000, len(ids)))
+lua = lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+from urllib.parse import quote
+with open(f"{work}/by-id.lua", "w") as f:
+    f.write("local paths = {" + ",".join(lua("/v1/articles/" + quote(ids[i], safe="") + "/related?k=10") for i in pick) + "}\n")
+    f.write("local n = 0\nrequest = function()\n  n = n % #paths + 1\n  return wrk.format('GET', paths[n])\nend\n")
+with open(f"{work}/draft.lua", "w") as f:
+    bodies = [json.dumps({"title": titles[i], "body": titles[(i * 7 + 3) % len(titles)], "k": 10}) for i in pick]
+    f.write("local bodies = {" + ",".join(lua(b) for b in bodies) + "}\n")
+    f.write("wrk.method = 'POST'\nwrk.headers['Content-Type'] = 'application/json'\nlocal n = 0\n")
+    f.write("request = function()\n  n = n % #bodies + 1\n  return wrk.format('POST', '/v1/related', nil, bodies[n])\nend\n")
+PY
+
+echo "model:       $(curl -fsS "http://127.0.0.1:$port/readyz")"
+grep -m1 -o 'backend=[^[]*' "$work/server.log" || true
+echo "BLAS:        $(.build/release/kindred inspect --model "$model" --show-dimensions 0 | grep '^BLAS now:' | cut -d: -f2-)"
+echo "load:        wrk -t2 -c$connections -d${seconds}s on 127.0.0.1 (server and wrk share the machine's cores)"
+for scenario in by-id draft; do
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/$scenario.lua" "http://127.0.0.1:$port" >"$work/$scenario.out"
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/$scenario.out")
+  p50=$(awk '$1 == "50%" {print $2}' "$work/$scenario.out")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/$scenario.out")
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$work/$scenario.out" | tr '\n' ' ')
+  printf '%-8s %10s req/s   p50 %8s   p99 %8s   %s\n' "$scenario" "$rps" "$p50" "$p99" "${errors:-no errors}"
+done
