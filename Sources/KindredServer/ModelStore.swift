@@ -95,7 +95,9 @@ public final class ModelStore: Sendable {
             var index = LiveIndex(model: model, version: version)
             for entry in pending { index = try index.applying(entry) }
             self.state.write(index)
-            try journal.compact(keeping: pending)
+            // Keep what any kept version still needs, so rolling back to it loses no write.
+            let floor = min(self.directory.lowestAbsorbedJournalSequence(), model.manifest.journalSequence ?? 0)
+            try journal.compact(keeping: entries.filter { $0.sequence > floor })
             let outcome = ReloadOutcome(previousVersion: previous.version, version: version, replayed: pending.count)
             self.logger.info(
                 "model loaded",

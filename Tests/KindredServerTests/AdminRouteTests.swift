@@ -43,6 +43,29 @@ struct AdminRouteTests {
         #expect(store.current.model.dimensions == 40)
     }
 
+    @Test("rolling back to an older version after a reindex absorbed the journal loses no write")
+    func rollback() async throws {
+        let directory = try Fixture.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try ModelStore(directory: directory, logger: Fixture.logger)
+        let old = store.current.version
+        let article = Article(id: "late-story", title: "Xiaomi Tag price cut", body: "The Xiaomi Tag tracker costs less.")
+        try await store.upsert(article)
+        // The nightly reindex absorbs the journal (entry 1) into a new version.
+        try await Task.sleep(for: .seconds(1.1))
+        let (entries, _) = try Journal.read(path: directory + "/journal.jsonl")
+        let absorbed = try ModelBuilder().build(Journal.apply(entries, to: Fixture.articles), journalSequence: 1).model
+        let new = try ModelDirectory(path: directory).publish(absorbed)
+        #expect(try await store.reload().replayed == 0)
+        #expect(store.current.metadata(of: "late-story") != nil)
+        #expect(try Journal.read(path: directory + "/journal.jsonl").entries.count == 1)
+        // The new version is rejected: move it away and reload the old one.
+        try FileManager.default.moveItem(atPath: new, toPath: directory + "/../rejected-\(UUID().uuidString)")
+        let outcome = try await store.reload()
+        #expect(outcome.version == old && outcome.replayed == 1)
+        #expect(store.current.metadata(of: "late-story")?.title == "Xiaomi Tag price cut")
+    }
+
     @Test("a corrupt new model is refused while requests keep being answered by the old one")
     func corruptReload() async throws {
         let directory = try Fixture.modelDirectory()

@@ -80,6 +80,17 @@ public struct ModelDirectory: Sendable {
         return model
     }
 
+    /// The lowest journal sequence absorbed by any kept version (0 when one absorbed none): journal
+    /// entries after it are still needed by some version, so a rollback to it loses nothing.
+    public func lowestAbsorbedJournalSequence() -> Int {
+        let directories = FileManager.default.fileExists(atPath: join(path, Self.modelFileName))
+            ? [path] : versions().map { join(path, $0) }
+        return directories.map { directory -> Int in
+            let data = try? Data(contentsOf: URL(fileURLWithPath: join(directory, Self.manifestFileName)))
+            return data.flatMap { try? Manifest.decode($0) }?.journalSequence ?? 0
+        }.min() ?? 0
+    }
+
     /// Writes `model` as a new version, atomically, and keeps only the newest `keep` versions.
     ///
     /// - Returns: the new version's directory.
