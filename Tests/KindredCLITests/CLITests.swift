@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// Runs the built `kindred` executable and checks exit codes, output and messages.
@@ -220,5 +223,50 @@ struct CLITests {
         let run = try kindred(["serve", "--port", "70000"])
         #expect(run.status == 64)
         #expect(run.stderr.contains("--port must be 0–65535"))
+    }
+
+    /// GET a local URL; nil when nothing answers.
+    func get(_ url: String) async -> (status: Int, body: String)? {
+        guard let (data, response) = try? await URLSession.shared.data(from: URL(string: url)!) else { return nil }
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("serve: answers over HTTP, reloads on SIGHUP, exits cleanly on SIGTERM")
+    func serveSignals() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(try kindred(["reindex", "--corpus", "corpus", "--model", directory]).status == 0)
+        let port = Int.random(in: 20_000..<40_000)
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--model", directory, "--port", "\(port)", "--log-level", "warning"]
+        process.currentDirectoryURL = Self.root
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let base = "http://127.0.0.1:\(port)"
+        var ready: (status: Int, body: String)?
+        for _ in 0..<100 where ready == nil {
+            ready = await get(base + "/readyz")
+            if ready == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(ready?.status == 200)
+        let first = try #require(ready?.body)
+        let related = await get(base + "/v1/articles/leica-red-dot-leitzphone/related?k=3")
+        #expect(related?.status == 200 && related?.body.contains("xiaomi-tag-find-my") == true)
+
+        try await Task.sleep(for: .seconds(1.1))
+        #expect(try kindred(["reindex", "--corpus", "corpus", "--model", directory, "--dimensions", "30"]).status == 0)
+        kill(process.processIdentifier, SIGHUP)
+        var reloaded = false
+        for _ in 0..<100 where !reloaded {
+            try await Task.sleep(for: .milliseconds(100))
+            if let now = await get(base + "/readyz"), now.body != first { reloaded = true }
+        }
+        #expect(reloaded, "SIGHUP did not switch to the new model")
+
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
     }
 }
