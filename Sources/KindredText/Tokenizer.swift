@@ -67,6 +67,9 @@ public struct Tokenizer: Sendable {
                     current.append("'")
                 } else if currentKind == .letter, previous == .digit, next == .digit, scalar == "." {
                     current.append(scalar)
+                } else if currentKind == .letter, scalar == "_", previous == .letter || previous == .digit,
+                          next == .letter || next == .digit {
+                    current.append(scalar)
                 } else if currentKind == .letter, previous == .digit, next == .digit, scalar == "," {
                     // A thousands separator: join the digit groups.
                 } else {

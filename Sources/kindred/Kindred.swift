@@ -23,5 +23,5 @@ struct Kindred: AsyncParsableCommand {
             do), 64 for a usage error.
             """,
         version: "0.1.0",
-        subcommands: [Reindex.self, Serve.self, Related.self, Similar.self, Neighbors.self, Inspect.self])
+        subcommands: [Reindex.self, Serve.self, Related.self, Similar.self, Neighbors.self, Inspect.self, Eval.self])
 }

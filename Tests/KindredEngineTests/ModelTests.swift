@@ -133,7 +133,8 @@ struct ModelTests {
         #expect(throws: ModelInvariantError.self) {
             try Model(
                 manifest: model.manifest, weighting: model.weighting, termVectors: model.termVectors,
-                singularValues: model.singularValues, articleVectors: vectors, articles: model.articles)
+                singularValues: model.singularValues, articleVectors: vectors, tfidfRows: model.tfidfRows,
+                articles: model.articles)
         }
     }
 

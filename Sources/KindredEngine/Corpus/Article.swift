@@ -13,10 +13,13 @@ public struct Article: Sendable, Equatable, Codable {
     /// A BCP 47 tag; analysis uses its primary subtag.
     public var language: String
     public var tags: [String]
+    /// Links editors already put in the article (`related` or `links` in the corpus): ids or urls
+    /// of other articles. Used by `kindred eval --links` as free relevance judgements; not indexed.
+    public var links: [String]
 
     public init(
         id: String, title: String = "", body: String = "", url: String? = nil, publishedAt: Date? = nil,
-        section: String? = nil, language: String = Language.defaultCode, tags: [String] = []
+        section: String? = nil, language: String = Language.defaultCode, tags: [String] = [], links: [String] = []
     ) {
         self.id = id
         self.title = title
@@ -26,6 +29,7 @@ public struct Article: Sendable, Equatable, Codable {
         self.section = section
         self.language = language
         self.tags = tags
+        self.links = links
     }
 
     /// What ranking results carry about an article: everything but the text.

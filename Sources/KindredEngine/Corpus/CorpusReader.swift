@@ -8,7 +8,8 @@ import KindredText
 ///
 /// Fields: `id` (string, required, unique across the corpus), `title` and `body` (strings, at
 /// least one non-empty), `url`, `published_at` (RFC 3339), `section`, `language` (BCP 47,
-/// default `en`), `tags` (array of strings).
+/// default `en`), `tags` (array of strings), `related` / `links` (arrays of ids or urls of other
+/// articles, for evaluation).
 public struct CorpusReader: Sendable {
     /// The longest id accepted, in UTF-8 bytes.
     public static let maximumIDLength = 512
@@ -165,9 +166,17 @@ public struct CorpusReader: Sendable {
                 }
                 tags = strings
             }
+            var links: [String] = []
+            for key in ["related", "links"] {
+                guard let value = fields[key], !(value is NSNull) else { continue }
+                guard let list = value as? [Any], let strings = list as? [String], strings.count == list.count else {
+                    return .failure(Reason(text: "field '\(key)' must be an array of article ids or urls"))
+                }
+                links += strings
+            }
             return .success(Article(
                 id: id, title: title, body: body, url: try string("url").get(), publishedAt: publishedAt,
-                section: try string("section").get(), language: language, tags: tags))
+                section: try string("section").get(), language: language, tags: tags, links: links))
         } catch let reason as Reason {
             return .failure(reason)
         } catch {

@@ -19,9 +19,14 @@ extension Model {
                 "dimensions disagree: term vectors \(d), article vectors \(index.dimensions), singular values \(singularValues.count)")
         }
         guard termVectors.rows == weighting.vocabulary.count,
-              weighting.inverseDocumentFrequencies.count == weighting.vocabulary.count else {
+              weighting.globalWeights.count == weighting.vocabulary.count else {
             throw ModelInvariantError(
-                "term counts disagree: vocabulary \(weighting.vocabulary.count), term vectors \(termVectors.rows), idf \(weighting.inverseDocumentFrequencies.count)")
+                "term counts disagree: vocabulary \(weighting.vocabulary.count), term vectors \(termVectors.rows), idf \(weighting.globalWeights.count)")
+        }
+        guard tfidfRows.rows == articles.count, tfidfRows.columns == weighting.vocabulary.count,
+              tfidfRows.values.allSatisfy(\.isFinite) else {
+            throw ModelInvariantError(
+                "TF-IDF rows are \(tfidfRows.rows) × \(tfidfRows.columns) for \(articles.count) articles and \(weighting.vocabulary.count) terms, or hold a non-finite value")
         }
         guard index.count == articles.count else {
             throw ModelInvariantError("\(index.count) article vectors for \(articles.count) articles")
@@ -31,8 +36,8 @@ extension Model {
             throw ModelInvariantError(
                 "manifest says \(manifest.articles) articles, \(manifest.terms) terms, \(manifest.dimensions) dimensions; the data has \(articles.count), \(weighting.vocabulary.count), \(d)")
         }
-        if let bad = weighting.inverseDocumentFrequencies.firstIndex(where: { !$0.isFinite || $0 <= 0 }) {
-            throw ModelInvariantError("idf of term \(bad) is \(weighting.inverseDocumentFrequencies[bad])")
+        if let bad = weighting.globalWeights.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+            throw ModelInvariantError("global weight of term \(bad) is \(weighting.globalWeights[bad])")
         }
         if let bad = termVectors.storage.firstIndex(where: { !$0.isFinite }) {
             throw ModelInvariantError("term vector value \(bad) is \(termVectors.storage[bad])")

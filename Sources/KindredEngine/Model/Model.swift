@@ -1,19 +1,25 @@
 import Foundation
 import KindredLinearAlgebra
 
-/// A built LSA model: everything needed to answer "what is related to X?" for an indexed article
+/// A built model: everything needed to answer "what is related to X?" for an indexed article
 /// or for any new text. Immutable and `Sendable`: a server shares one between all requests.
 ///
 /// Article vectors are the L2-normalised rows of `U·Σ`. New text is folded in with the same
 /// vocabulary, IDF and term matrix `V`: `normalize(tfidf(text) · V)`. For an indexed article
 /// `tfidf · V ≈ U·Σ`, so an id and a draft are ranked in the same space.
+///
+/// Ranking is two-stage: the `rerankDepth` best articles by LSA cosine are re-scored with
+/// `(1 − w)·LSA cosine + w·TF-IDF cosine` (`w` = `lexicalWeight`), which keeps LSA's reach to
+/// articles worded differently and adds the precision of shared names and phrases.
 public struct Model: Sendable {
     public let manifest: Manifest
-    public let weighting: TFIDFWeighting
+    public let weighting: TermWeighting
     /// `V`, `(terms × dimensions)`.
     public let termVectors: DenseMatrix
     public let singularValues: [Float]
     public let index: EmbeddingIndex
+    /// The articles' unit-length TF-IDF vectors, `(articles × terms)`, for re-ranking.
+    public let tfidfRows: CSRMatrix
     public let articles: [ArticleMetadata]
     private let rowByID: [String: Int]
 
@@ -22,14 +28,15 @@ public struct Model: Sendable {
     /// - Throws: `ModelInvariantError` when shapes disagree, a value is not finite, a vector is
     ///   not of unit length, or ids repeat.
     public init(
-        manifest: Manifest, weighting: TFIDFWeighting, termVectors: DenseMatrix, singularValues: [Float],
-        articleVectors: DenseMatrix, articles: [ArticleMetadata]
+        manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
+        articleVectors: DenseMatrix, tfidfRows: CSRMatrix, articles: [ArticleMetadata]
     ) throws {
         self.manifest = manifest
         self.weighting = weighting
         self.termVectors = termVectors
         self.singularValues = singularValues
         self.index = EmbeddingIndex(vectors: articleVectors)
+        self.tfidfRows = tfidfRows
         self.articles = articles
         var rowByID: [String: Int] = [:]
         rowByID.reserveCapacity(articles.count)
@@ -46,18 +53,28 @@ public struct Model: Sendable {
     /// The row of an article id, or nil.
     public func row(of id: String) -> Int? { rowByID[id] }
 
-    /// The stored vector of an indexed article.
+    /// The stored LSA vector of an indexed article.
     public func vector(of id: String) -> [Float]? { row(of: id).map { index.vectors.row($0) } }
 
-    /// The unit-length LSA vector of any text, or nil when none of its terms is in the vocabulary.
+    /// What a query is compared with: its LSA vector and its sparse TF-IDF vector.
+    public struct QueryVector: Sendable {
+        public var dense: [Float]
+        public var sparse: SparseVector
+    }
+
+    /// The query vectors of an indexed article; nil when it has no indexable term.
+    public func queryVector(row: Int) -> QueryVector? {
+        index.isEmptyRow[row] ? nil : QueryVector(dense: index.vectors.row(row), sparse: tfidfRows.row(row))
+    }
+
+    /// The query vectors of any text, or nil when none of its terms is in the vocabulary.
     ///
     /// - Parameter counter: reuse one per thread to keep stemmer caches warm; a new one by default.
-    public func foldIn(
+    public func queryVector(
         title: String, body: String, tags: [String] = [], language: String? = nil, counter: TermCounter? = nil
-    ) throws -> [Float]? {
+    ) throws -> QueryVector? {
         let counter = counter ?? TermCounter(parameters: parameters)
-        let sparse = weighting.vector(
-            counts: counter.counts(title: title, body: body, tags: tags, language: language))
+        let sparse = weighting.vector(counts: counter.counts(title: title, body: body, tags: tags, language: language))
         guard !sparse.isEmpty else { return nil }
         var vector = [Float](repeating: 0, count: dimensions)
         let d = dimensions
@@ -67,11 +84,42 @@ public struct Model: Sendable {
                 for j in 0..<d { vector[j] += weight * v[base + j] }
             }
         }
-        return Vector.normalize(&vector) ? vector : nil
+        return Vector.normalize(&vector) ? QueryVector(dense: vector, sparse: sparse) : nil
+    }
+
+    /// The unit-length LSA vector of any text (see `queryVector(title:body:tags:language:counter:)`).
+    public func foldIn(
+        title: String, body: String, tags: [String] = [], language: String? = nil, counter: TermCounter? = nil
+    ) throws -> [Float]? {
+        try queryVector(title: title, body: body, tags: tags, language: language, counter: counter)?.dense
+    }
+
+    /// The blended score of a candidate found by LSA cosine `lsa`.
+    @inline(__always)
+    func blend(lsa: Float, lexical: Float) -> Float {
+        let w = parameters.lexicalWeight
+        return (1 - w) * lsa + w * lexical
+    }
+
+    /// The `k` best rows for a query, best first: LSA top `rerankDepth`, re-scored by the blend.
+    public func rank(_ query: QueryVector, k: Int, excluding: (Int) -> Bool = { _ in false }) throws -> [ScoredIndex] {
+        let depth = max(k, parameters.rerankDepth)
+        let candidates = try index.search(query.dense, k: depth, excluding: excluding)
+        return rerank(candidates, query: query.sparse, k: k)
+    }
+
+    /// Re-scores LSA candidates with the blend and keeps the best `k`.
+    func rerank(_ candidates: [ScoredIndex], query sparse: SparseVector, k: Int) -> [ScoredIndex] {
+        guard parameters.lexicalWeight > 0 else { return Array(candidates.prefix(k)) }
+        var top = TopK(k: k)
+        for candidate in candidates {
+            top.offer(index: candidate.index, score: blend(lsa: candidate.score, lexical: sparse.dot(tfidfRows.row(candidate.index))))
+        }
+        return top.sorted()
     }
 }
 
-/// One ranked result: the article and its cosine similarity to the query.
+/// One ranked result: the article and its score (the blended similarity, −1…1).
 public struct RelatedArticle: Sendable, Equatable {
     public var article: ArticleMetadata
     public var score: Float
@@ -89,25 +137,26 @@ extension Model {
                 .unknownArticle,
                 "no article with id '\(id)' in this model (\(articles.count) articles); check the id, or reindex if it was published since")
         }
-        guard !index.isEmptyRow[row] else { return [] }
-        return try results(index.search(index.vectors.row(row), k: k, excluding: { $0 == row }))
+        guard let query = queryVector(row: row) else { return [] }
+        return results(try rank(query, k: k, excluding: { $0 == row }))
     }
 
     /// The `k` articles most related to a text that is not indexed (a draft), best first.
     /// Empty when none of the text's terms is in the vocabulary.
     public func similar(title: String = "", body: String, language: String? = nil, k: Int) throws -> [RelatedArticle] {
-        guard let vector = try foldIn(title: title, body: body, language: language) else { return [] }
-        return try results(index.search(vector, k: k))
+        guard let query = try queryVector(title: title, body: body, language: language) else { return [] }
+        return results(try rank(query, k: k))
     }
 
-    /// For every article, its `k` nearest others (see `EmbeddingIndex.allNeighbors`).
+    /// For every article, its `k` nearest others, in row order (see `EmbeddingIndex.allNeighbors`).
     public func neighbors(k: Int, handle: (ArticleMetadata, [RelatedArticle]) throws -> Void) throws {
-        try index.allNeighbors(k: k) { row, neighbors in
-            try handle(articles[row], results(neighbors))
+        let depth = max(k, parameters.rerankDepth)
+        try index.allNeighbors(k: depth) { row, candidates in
+            try handle(articles[row], results(rerank(candidates, query: tfidfRows.row(row), k: k)))
         }
     }
 
-    private func results(_ scored: [ScoredIndex]) -> [RelatedArticle] {
+    func results(_ scored: [ScoredIndex]) -> [RelatedArticle] {
         scored.map { RelatedArticle(article: articles[$0.index], score: $0.score) }
     }
 }

@@ -10,6 +10,9 @@ struct AnalysedChunk {
     var firstRow = 0
     var terms: [String] = []
     var documentFrequencies: [Int32] = []
+    /// Per local term: Σ tf and Σ tf·ln tf over the chunk's articles (for log-entropy).
+    var totalCounts: [Double] = []
+    var countLogCounts: [Double] = []
     var rowOffsets: [Int] = [0]
     var termIDs: [Int32] = []
     var frequencies: [Float] = []
@@ -36,8 +39,12 @@ extension ModelBuilder {
                         local[term] = id
                         chunk.terms.append(term)
                         chunk.documentFrequencies.append(0)
+                        chunk.totalCounts.append(0)
+                        chunk.countLogCounts.append(0)
                     }
                     chunk.documentFrequencies[Int(id)] += 1
+                    chunk.totalCounts[Int(id)] += Double(tf)
+                    chunk.countLogCounts[Int(id)] += Double(tf) * log(Double(tf))
                     chunk.termIDs.append(id)
                     chunk.frequencies.append(tf)
                 }
@@ -49,27 +56,39 @@ extension ModelBuilder {
         return chunks
     }
 
-    /// Merges chunk frequencies, prunes by document frequency, and fixes the term order.
-    func vocabulary(of chunks: [AnalysedChunk], documentCount: Int) throws -> TFIDFWeighting {
-        var frequencies: [String: Int32] = [:]
+    /// Merges chunk frequencies, prunes by document frequency, fixes the term order and computes
+    /// the global weights of the chosen scheme.
+    func vocabulary(of chunks: [AnalysedChunk], documentCount: Int) throws -> TermWeighting {
+        var statistics: [String: (df: Int32, total: Double, countLog: Double)] = [:]
         for chunk in chunks {
-            for (term, df) in zip(chunk.terms, chunk.documentFrequencies) { frequencies[term, default: 0] += df }
+            for i in chunk.terms.indices {
+                statistics[chunk.terms[i], default: (0, 0, 0)].df += chunk.documentFrequencies[i]
+                statistics[chunk.terms[i], default: (0, 0, 0)].total += chunk.totalCounts[i]
+                statistics[chunk.terms[i], default: (0, 0, 0)].countLog += chunk.countLogCounts[i]
+            }
         }
         let maximum = Int32((parameters.maximumDocumentFrequency * Double(documentCount)).rounded(.down))
         let minimum = Int32(parameters.minimumDocumentFrequency)
-        let kept = frequencies.filter { $0.value >= minimum && $0.value <= max(maximum, minimum) }
+        let kept = statistics.filter { $0.value.df >= minimum && $0.value.df <= max(maximum, minimum) }
             .sorted { $0.key < $1.key }
         guard !kept.isEmpty else {
             throw EngineError(
                 .emptyVocabulary,
                 "no term occurs in at least \(minimum) and at most \(maximum) of the \(documentCount) articles; lower --min-df or raise --max-df")
         }
-        let vocabulary = try Vocabulary(terms: kept.map(\.key), documentFrequencies: kept.map(\.value))
-        return TFIDFWeighting(vocabulary: vocabulary, documentCount: documentCount)
+        let vocabulary = try Vocabulary(terms: kept.map(\.key), documentFrequencies: kept.map(\.value.df))
+        switch parameters.weighting {
+        case .tfidf:
+            return TermWeighting(vocabulary: vocabulary, documentCount: documentCount)
+        case .logEntropy:
+            return TermWeighting(
+                vocabulary: vocabulary, documentCount: documentCount, totalCounts: kept.map(\.value.total),
+                countLogCounts: kept.map(\.value.countLog))
+        }
     }
 
     /// The `(articles × terms)` TF-IDF matrix, one unit-length row per article (empty rows stay empty).
-    func tfidfMatrix(_ chunks: [AnalysedChunk], weighting: TFIDFWeighting) throws -> CSRMatrix {
+    func tfidfMatrix(_ chunks: [AnalysedChunk], weighting: TermWeighting) throws -> CSRMatrix {
         var rowsPerChunk = [[SparseVector]](repeating: [], count: chunks.count)
         rowsPerChunk.withUnsafeMutableBufferPointer { out in
             Parallel.forEach(chunks.count) { c in

@@ -104,7 +104,7 @@ public struct ModelBuilder: Sendable {
             stageSeconds: seconds, kindredVersion: KindredVersion.current, journalSequence: journalSequence)
         let model = try Model(
             manifest: manifest, weighting: weighting, termVectors: factors.v, singularValues: factors.singularValues,
-            articleVectors: vectors, articles: articles.map(\.metadata))
+            articleVectors: vectors, tfidfRows: matrix, articles: articles.map(\.metadata))
         return Outcome(model: model, notices: notices)
     }
 

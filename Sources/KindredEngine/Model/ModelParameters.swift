@@ -5,6 +5,8 @@ import KindredText
 public struct ModelParameters: Codable, Equatable, Sendable {
     /// Tokens, stop words, stemming, phrases.
     public var analyzer: AnalyzerOptions
+    /// Local × global term weighting: TF-IDF or log-entropy.
+    public var weighting: WeightingScheme
     /// How many times a title (or tag) term counts against a body term. Default 2: a headline
     /// states the subject, the body also carries background; Lucene's More Like This users
     /// commonly boost the title field the same way. Tuned further on the quality issue.
@@ -24,13 +26,20 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     public var powerIterations: Int
     /// Seed of the random test matrix: the same corpus and seed give the same model.
     public var seed: UInt64
+    /// Weight of the sparse TF-IDF cosine in the final score, `(1 − w)·LSA + w·TF-IDF`, when the
+    /// best LSA candidates are re-ranked. LSA finds articles about the same topic in other words;
+    /// TF-IDF rewards the exact names and phrases they share. Tuned in docs/quality.md.
+    public var lexicalWeight: Float
+    /// How many LSA candidates are re-ranked with the blended score (at least k are).
+    public var rerankDepth: Int
 
     public init(
-        analyzer: AnalyzerOptions = AnalyzerOptions(), titleWeight: Float = 2, minimumDocumentFrequency: Int = 2,
+        analyzer: AnalyzerOptions = AnalyzerOptions(), weighting: WeightingScheme = .tfidf, titleWeight: Float = 2, minimumDocumentFrequency: Int = 2,
         maximumDocumentFrequency: Double = 0.5, dimensions: Int = 256, oversampling: Int = 16,
-        powerIterations: Int = 4, seed: UInt64 = 20_111_217
+        powerIterations: Int = 4, seed: UInt64 = 20_111_217, lexicalWeight: Float = 0.5, rerankDepth: Int = 100
     ) {
         self.analyzer = analyzer
+        self.weighting = weighting
         self.titleWeight = titleWeight
         self.minimumDocumentFrequency = minimumDocumentFrequency
         self.maximumDocumentFrequency = maximumDocumentFrequency
@@ -38,6 +47,8 @@ public struct ModelParameters: Codable, Equatable, Sendable {
         self.oversampling = oversampling
         self.powerIterations = powerIterations
         self.seed = seed
+        self.lexicalWeight = lexicalWeight
+        self.rerankDepth = rerankDepth
     }
 
     /// Checks each value against its range.
@@ -59,6 +70,12 @@ public struct ModelParameters: Codable, Equatable, Sendable {
         }
         guard (0...512).contains(oversampling) else {
             throw EngineError.invalidParameter("oversampling must be between 0 and 512; got \(oversampling)")
+        }
+        guard lexicalWeight.isFinite, (0...1).contains(lexicalWeight) else {
+            throw EngineError.invalidParameter("lexical weight must be between 0 and 1; got \(lexicalWeight)")
+        }
+        guard (1...10_000).contains(rerankDepth) else {
+            throw EngineError.invalidParameter("rerank depth must be between 1 and 10000; got \(rerankDepth)")
         }
         guard (0...32).contains(powerIterations) else {
             throw EngineError.invalidParameter("power iterations must be between 0 and 32; got \(powerIterations)")

@@ -23,7 +23,8 @@ public struct LiveIndex: Sendable {
 
     public struct UpsertedArticle: Sendable {
         public var metadata: ArticleMetadata
-        public var vector: [Float]?
+        /// Nil when none of the article's terms is in the model's vocabulary.
+        public var vector: Model.QueryVector?
     }
 
     public init(model: Model, version: String) {
@@ -48,7 +49,7 @@ public struct LiveIndex: Sendable {
     /// The index with `article` added or replaced, its vector folded into the model's space.
     public func upserting(_ article: Article, sequence: Int? = nil) throws -> LiveIndex {
         var next = self
-        let vector = try model.foldIn(
+        let vector = try model.queryVector(
             title: article.title, body: article.body, tags: article.tags, language: article.language)
         let entry = UpsertedArticle(metadata: article.metadata, vector: vector)
         if let slot = upsertIndex[article.id] {
@@ -98,11 +99,11 @@ extension LiveIndex {
     ///
     /// - Throws: `EngineError.unknownArticle` when the id is unknown or deleted.
     public func related(to id: String, query: RelatedQuery) throws -> [RelatedArticle] {
-        let vector: [Float]?
+        let vector: Model.QueryVector?
         if let slot = upsertIndex[id] {
             vector = upserts[slot].vector
         } else if let row = model.row(of: id), !hiddenRows.contains(row) {
-            vector = model.index.isEmptyRow[row] ? nil : model.index.vectors.row(row)
+            vector = model.queryVector(row: row)
         } else {
             throw EngineError(
                 .unknownArticle,
@@ -116,15 +117,16 @@ extension LiveIndex {
 
     /// The articles most related to a text that is not indexed.
     public func similar(title: String, body: String, language: String?, query: RelatedQuery) throws -> [RelatedArticle] {
-        guard let vector = try model.foldIn(title: title, body: body, language: language) else { return [] }
+        guard let vector = try model.queryVector(title: title, body: body, language: language) else { return [] }
         return try search(vector, query: query)
     }
 
-    /// Exact cosine top-k over the model's rows and the upserted vectors, filtered by `query`.
-    func search(_ vector: [Float], query: RelatedQuery) throws -> [RelatedArticle] {
+    /// Exact top-k over the model's rows and the upserted articles, filtered by `query`, scored
+    /// like `Model.rank` (LSA candidates re-ranked by the blend with TF-IDF cosine).
+    func search(_ vector: Model.QueryVector, query: RelatedQuery) throws -> [RelatedArticle] {
         let articles = model.articles
         let hidden = hiddenRows
-        let base = try model.index.search(vector, k: query.k) { row in
+        let base = try model.rank(vector, k: query.k) { row in
             hidden.contains(row) || !query.admits(articles[row])
         }
         var top = TopK(k: query.k)
@@ -132,7 +134,8 @@ extension LiveIndex {
         let offset = articles.count
         for (slot, upsert) in upserts.enumerated() {
             guard let other = upsert.vector, query.admits(upsert.metadata) else { continue }
-            top.offer(index: offset + slot, score: Vector.dot(vector, other))
+            let score = model.blend(lsa: Vector.dot(vector.dense, other.dense), lexical: vector.sparse.dot(other.sparse))
+            top.offer(index: offset + slot, score: score)
         }
         return top.sorted().compactMap { scored in
             if let minimum = query.minimumScore, scored.score < minimum { return nil }

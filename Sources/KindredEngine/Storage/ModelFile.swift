@@ -20,34 +20,37 @@ import KindredLinearAlgebra
 /// | `MANI` | the `Manifest`, JSON |
 /// | `VOCB` | UInt32 term count, then each term as UInt32 length + UTF-8 bytes (vocabulary order) |
 /// | `DFRQ` | Int32 document frequency per term |
-/// | `IDFW` | Float idf per term |
+/// | `IDFW` | Float global weight per term (idf or log-entropy weight, as the manifest's parameters say) |
 /// | `TVEC` | Float `V`, `(terms × dimensions)` row-major |
 /// | `SVAL` | Float singular values, `dimensions` of them |
 /// | `AVEC` | Float article vectors, `(articles × dimensions)` row-major |
+/// | `TFID` | the articles' TF-IDF rows in CSR form: UInt64 entry count, Int64 row offsets (articles + 1), Int32 term ids, Float values |
 /// | `META` | per article: id, title, url?, section?, language (strings), published-at (Int64 ms since 1970, `Int64.min` = none), tag count UInt32 + tags |
 ///
 /// A reader checks the magic, the version, the table digest, every section's bounds and checksum,
 /// then every size against the manifest, then the model's invariants. Any failure names the file
 /// and the section.
 public enum ModelFile {
-    public static let formatVersion = 1
+    public static let formatVersion = 2
     public static let magic: [UInt8] = Array("KINDRED\0".utf8)
     static let alignment = 64
 
     /// The sections in file order, with a readable name each for error messages.
     public enum Section: String, CaseIterable, Sendable {
         case manifest = "MANI", vocabulary = "VOCB", documentFrequencies = "DFRQ", idf = "IDFW"
-        case termVectors = "TVEC", singularValues = "SVAL", articleVectors = "AVEC", metadata = "META"
+        case termVectors = "TVEC", singularValues = "SVAL", articleVectors = "AVEC", tfidfRows = "TFID"
+        case metadata = "META"
 
         public var name: String {
             switch self {
             case .manifest: "manifest"
             case .vocabulary: "vocabulary"
             case .documentFrequencies: "document frequencies"
-            case .idf: "idf"
+            case .idf: "global weights"
             case .termVectors: "term vectors"
             case .singularValues: "singular values"
             case .articleVectors: "article vectors"
+            case .tfidfRows: "TF-IDF rows"
             case .metadata: "article metadata"
             }
         }
@@ -62,10 +65,16 @@ public enum ModelFile {
         for term in model.weighting.vocabulary.terms { vocabulary.write(term) }
         payloads[.vocabulary] = vocabulary.data
         payloads[.documentFrequencies] = floatsOrInts(ints: model.weighting.vocabulary.documentFrequencies)
-        payloads[.idf] = floatsOrInts(floats: model.weighting.inverseDocumentFrequencies)
+        payloads[.idf] = floatsOrInts(floats: model.weighting.globalWeights)
         payloads[.termVectors] = floatsOrInts(floats: model.termVectors.storage)
         payloads[.singularValues] = floatsOrInts(floats: model.singularValues)
         payloads[.articleVectors] = floatsOrInts(floats: model.index.vectors.storage)
+        var tfidf = BinaryWriter()
+        tfidf.write(UInt64(model.tfidfRows.nonzeroCount))
+        for offset in model.tfidfRows.rowOffsets { tfidf.write(Int64(offset)) }
+        tfidf.write(model.tfidfRows.columnIndices)
+        tfidf.write(model.tfidfRows.values)
+        payloads[.tfidfRows] = tfidf.data
         var metadata = BinaryWriter()
         for article in model.articles {
             metadata.write(article.id)
@@ -207,6 +216,18 @@ public enum ModelFile {
         let termVectors = try section(.termVectors) { try $0.readFloats(count: terms * d) }
         let singularValues = try section(.singularValues) { try $0.readFloats(count: d) }
         let articleVectors = try section(.articleVectors) { try $0.readFloats(count: n * d) }
+        let tfidfRows = try section(.tfidfRows) { reader -> CSRMatrix in
+            let count = try reader.read(UInt64.self)
+            guard count <= UInt64(reader.remaining / 8) else { throw fail(.tfidfRows, "claims \(count) entries") }
+            let offsets = try (0...n).map { _ in Int(try reader.read(Int64.self)) }
+            let indices = try reader.readInt32s(count: Int(count))
+            let values = try reader.readFloats(count: Int(count))
+            do {
+                return try CSRMatrix(rows: n, columns: terms, rowOffsets: offsets, columnIndices: indices, values: values)
+            } catch {
+                throw fail(.tfidfRows, "\(error)")
+            }
+        }
         let articles = try section(.metadata) { reader -> [ArticleMetadata] in
             try (0..<n).map { _ in
                 let id = try reader.readString(), title = try reader.readString()
@@ -225,9 +246,11 @@ public enum ModelFile {
         do {
             let vocabulary = try Vocabulary(terms: termList, documentFrequencies: frequencies)
             return try Model(
-                manifest: manifest, weighting: TFIDFWeighting(vocabulary: vocabulary, inverseDocumentFrequencies: idf),
+                manifest: manifest,
+                weighting: TermWeighting(scheme: manifest.parameters.weighting, vocabulary: vocabulary, globalWeights: idf),
                 termVectors: DenseMatrix(rows: terms, columns: d, storage: termVectors), singularValues: singularValues,
-                articleVectors: DenseMatrix(rows: n, columns: d, storage: articleVectors), articles: articles)
+                articleVectors: DenseMatrix(rows: n, columns: d, storage: articleVectors), tfidfRows: tfidfRows,
+                articles: articles)
         } catch {
             throw fail(nil, "inconsistent model: \(error)")
         }

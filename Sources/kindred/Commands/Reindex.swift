@@ -33,32 +33,7 @@ struct Reindex: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(help: "LSA dimensions (default 256, lowered to fit a small corpus; an explicit value that doesn't fit is an error).")
-    var dimensions: Int?
-
-    @Option(name: .customLong("title-weight"), help: "How many body words one title or tag word counts as.")
-    var titleWeight: Float = ModelParameters().titleWeight
-
-    @Option(name: .customLong("min-df"), help: "Drop terms found in fewer articles than this.")
-    var minimumDocumentFrequency: Int = ModelParameters().minimumDocumentFrequency
-
-    @Option(name: .customLong("max-df"), help: "Drop terms found in more than this fraction of articles (0–1].")
-    var maximumDocumentFrequency: Double = ModelParameters().maximumDocumentFrequency
-
-    @Flag(name: .customLong("phrases"), inversion: .prefixedNo, help: "Index word bigrams such as \"red dot\" beside single words.")
-    var phrases = AnalyzerOptions().phrases
-
-    @Flag(name: .customLong("stemming"), inversion: .prefixedNo, help: "Stem words with Snowball in each article's language.")
-    var stemming = AnalyzerOptions().stemming
-
-    @Option(name: .customLong("power-iterations"), help: "Subspace iterations of the randomized SVD (more: more exact, slower).")
-    var powerIterations: Int = ModelParameters().powerIterations
-
-    @Option(help: "Extra random directions of the randomized SVD.")
-    var oversampling: Int = ModelParameters().oversampling
-
-    @Option(help: "Random seed: the same corpus and seed give the same model.")
-    var seed: UInt64 = ModelParameters().seed
+    @OptionGroup var build: BuildOptions
 
     @Flag(name: .customLong("skip-invalid"), help: "Index the valid articles even if some lines are invalid (they are listed).")
     var skipInvalid = false
@@ -76,17 +51,9 @@ struct Reindex: ParsableCommand {
         guard keep >= 1 else { throw ValidationError("--keep must be at least 1; got \(keep)") }
     }
 
-    var parameters: ModelParameters {
-        ModelParameters(
-            analyzer: AnalyzerOptions(phrases: phrases, stemming: stemming), titleWeight: titleWeight,
-            minimumDocumentFrequency: minimumDocumentFrequency, maximumDocumentFrequency: maximumDocumentFrequency,
-            dimensions: dimensions ?? ModelParameters().dimensions, oversampling: oversampling,
-            powerIterations: powerIterations, seed: seed)
-    }
-
     func run() throws {
         let started = Date()
-        let parameters = self.parameters
+        let parameters = build.parameters
         try parameters.validate()
         let backend = BLASBackend.current
         StandardError.print("BLAS: \(backend.summary)")
@@ -121,7 +88,7 @@ struct Reindex: ParsableCommand {
         }
 
         let printer = ProgressPrinter()
-        let outcome = try ModelBuilder(parameters: parameters, lowerDimensionsToFit: dimensions == nil)
+        let outcome = try ModelBuilder(parameters: parameters, lowerDimensionsToFit: build.dimensions == nil)
             .build(articles, journalSequence: journalSequence) { printer.report($0) }
         for notice in outcome.notices { StandardError.print("note: \(notice)") }
         let writeStart = Date()

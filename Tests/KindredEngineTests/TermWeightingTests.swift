@@ -3,22 +3,22 @@ import Testing
 @testable import KindredEngine
 
 @Suite("TF-IDF weighting")
-struct TFIDFWeightingTests {
+struct TermWeightingTests {
     /// Three articles, vocabulary {apple, pear}: apple in 1 article, pear in 3.
-    let weighting = TFIDFWeighting(
+    let weighting = TermWeighting(
         vocabulary: try! Vocabulary(terms: ["apple", "pear"], documentFrequencies: [1, 3]), documentCount: 3)
 
     @Test("smoothed idf is ln((1 + n) / (1 + df)) + 1")
     func idf() {
-        #expect(abs(weighting.inverseDocumentFrequencies[0] - Float(log(4.0 / 2.0) + 1)) < 1e-6)
-        #expect(abs(weighting.inverseDocumentFrequencies[1] - 1) < 1e-6)
+        #expect(abs(weighting.globalWeights[0] - Float(log(4.0 / 2.0) + 1)) < 1e-6)
+        #expect(abs(weighting.globalWeights[1] - 1) < 1e-6)
     }
 
     @Test("sublinear tf is 1 + ln tf, and tf itself below 1")
     func sublinear() {
-        #expect(TFIDFWeighting.sublinear(1) == 1)
-        #expect(abs(TFIDFWeighting.sublinear(4) - Float(1 + log(4.0))) < 1e-6)
-        #expect(TFIDFWeighting.sublinear(0.5) == 0.5)
+        #expect(TermWeighting.sublinear(1) == 1)
+        #expect(abs(TermWeighting.sublinear(4) - Float(1 + log(4.0))) < 1e-6)
+        #expect(TermWeighting.sublinear(0.5) == 0.5)
     }
 
     @Test("a vector is the L2-normalised product, worked by hand")

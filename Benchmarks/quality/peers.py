@@ -1,0 +1,129 @@
+"""Peers for `kindred eval`, measured the same way on the same corpus and qrels.
+
+Each method ranks, for every judged article, the other articles of the corpus; the metrics are the
+ones `kindred eval` reports (binary relevance, macro-averaged over queries, answers missing from the
+corpus removed, queries without answers skipped):
+
+- scikit-learn: TfidfVectorizer(sublinear_tf, English stop words, min_df 2, max_df 0.5) then
+  TruncatedSVD (randomized) with k = 100, 200, 300 components, cosine
+- plain TF-IDF cosine (the same vectoriser, no SVD)
+- gensim: TfidfModel then LsiModel (256 topics), cosine
+- Elasticsearch-style More Like This: the query article's top 25 terms by TF-IDF (min_term_freq 2,
+  min_doc_freq 5), scored against every article with BM25 (k1 1.2, b 0.75)
+
+Prints one JSON object per method on standard output.
+Usage: python peers.py CORPUS.jsonl QRELS.jsonl [K]
+"""
+import json
+import math
+import re
+import sys
+import time
+
+import numpy as np
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def metrics(ranking, relevant, k):
+    top = ranking[:k]
+    hits = [1 if d in relevant else 0 for d in top]
+    dcg = sum(h / math.log2(i + 2) for i, h in enumerate(hits))
+    idcg = sum(1 / math.log2(i + 2) for i in range(min(len(relevant), k)))
+    first = next((i + 1 for i, h in enumerate(hits) if h), None)
+    return (sum(hits) / len(relevant), dcg / idcg, 1 / first if first else 0.0, sum(hits) / k)
+
+
+def evaluate(name, ids, qrels, k, score_row, seconds):
+    index = {d: i for i, d in enumerate(ids)}
+    rows, skipped, times = [], 0, []
+    for qid in sorted(qrels):
+        relevant = {d for d in qrels[qid] if d != qid and d in index}
+        if qid not in index or not relevant:
+            skipped += 1
+            continue
+        start = time.perf_counter()
+        scores = np.asarray(score_row(index[qid]), dtype=np.float64).ravel()
+        scores[index[qid]] = -np.inf
+        top = np.argpartition(-scores, min(k, len(scores) - 1))[: k + 1]
+        top = top[np.lexsort((top, -scores[top]))][:k]
+        times.append(time.perf_counter() - start)
+        rows.append(metrics([ids[i] for i in top], relevant, k))
+    m = np.mean(rows, axis=0)
+    print(json.dumps({"method": name, "k": k, "queries": len(rows), "skipped": skipped,
+                      "recall": round(m[0], 4), "ndcg": round(m[1], 4), "mrr": round(m[2], 4),
+                      "precision": round(m[3], 4), "build_seconds": round(seconds, 2),
+                      "median_query_ms": round(1000 * float(np.median(times)), 3)}), flush=True)
+
+
+def main():
+    corpus_path, qrels_path = sys.argv[1], sys.argv[2]
+    k = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+    docs = read_jsonl(corpus_path)
+    qrels = {q["id"]: set(q["relevant"]) for q in read_jsonl(qrels_path)}
+    ids = [d["id"] for d in docs]
+    texts = [(d.get("title") or "") + "\n" + (d.get("body") or "") for d in docs]
+
+    start = time.perf_counter()
+    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2, max_df=0.5)
+    x = vectorizer.fit_transform(texts)
+    vectorise = time.perf_counter() - start
+    evaluate("tfidf-cosine", ids, qrels, k, lambda i: (x @ x[i].T).toarray(), vectorise)
+
+    for components in (100, 200, 300):
+        start = time.perf_counter()
+        svd = TruncatedSVD(n_components=min(components, x.shape[1] - 1), algorithm="randomized", random_state=0)
+        z = normalize(svd.fit_transform(x))
+        evaluate(f"sklearn-lsa-{components}", ids, qrels, k, lambda i, z=z: z @ z[i], vectorise + time.perf_counter() - start)
+
+    from gensim import corpora, models, similarities
+    token = re.compile(r"(?u)\b\w\w+\b")
+    start = time.perf_counter()
+    tokenised = [[t for t in token.findall(text.lower()) if t not in ENGLISH_STOP_WORDS] for text in texts]
+    dictionary = corpora.Dictionary(tokenised)
+    dictionary.filter_extremes(no_below=2, no_above=0.5, keep_n=None)
+    bow = [dictionary.doc2bow(t) for t in tokenised]
+    tfidf = models.TfidfModel(bow)
+    lsi = models.LsiModel(tfidf[bow], id2word=dictionary, num_topics=256, random_seed=0)
+    index = similarities.MatrixSimilarity(lsi[tfidf[bow]], num_features=256)
+    lsi_vectors = [lsi[tfidf[b]] for b in bow]
+    evaluate("gensim-lsi-256", ids, qrels, k, lambda i: index[lsi_vectors[i]], time.perf_counter() - start)
+
+    # Elasticsearch-style More Like This with BM25.
+    start = time.perf_counter()
+    counter = TfidfVectorizer(stop_words="english", use_idf=False, norm=None, token_pattern=r"(?u)\b\w\w+\b")
+    tf = counter.fit_transform(texts).tocsr().astype(np.float64)
+    n = tf.shape[0]
+    df = np.bincount(tf.indices, minlength=tf.shape[1])
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    lengths = np.asarray(tf.sum(axis=1)).ravel()
+    k1, b = 1.2, 0.75
+    norm = k1 * (1 - b + b * lengths / lengths.mean())
+    tfc = tf.tocoo()
+    bm25 = sparse.csr_matrix(
+        (tfc.data * (k1 + 1) / (tfc.data + norm[tfc.row]) * idf[tfc.col], (tfc.row, tfc.col)), shape=tf.shape).tocsc()
+    setup = time.perf_counter() - start
+
+    def more_like_this(i):
+        row = tf[i]
+        terms, counts = row.indices, row.data
+        keep = (counts >= 2) & (df[terms] >= 5)
+        terms, counts = terms[keep], counts[keep]
+        if len(terms) == 0:
+            return np.zeros(n)
+        weight = counts * idf[terms]
+        chosen = terms[np.argsort(-weight, kind="stable")[:25]]
+        return np.asarray(bm25[:, chosen].sum(axis=1)).ravel()
+
+    evaluate("more-like-this-bm25", ids, qrels, k, more_like_this, setup)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+import ArgumentParser
+import KindredEngine
+import KindredText
+
+/// The model-building options shared by `reindex` and `eval`.
+struct BuildOptions: ParsableArguments {
+    @Option(help: "LSA dimensions (default 256, lowered to fit a small corpus; an explicit value that doesn't fit is an error).")
+    var dimensions: Int?
+
+    @Option(name: .customLong("title-weight"), help: "How many body words one title or tag word counts as.")
+    var titleWeight: Float = ModelParameters().titleWeight
+
+    @Option(name: .customLong("min-df"), help: "Drop terms found in fewer articles than this.")
+    var minimumDocumentFrequency: Int = ModelParameters().minimumDocumentFrequency
+
+    @Option(name: .customLong("max-df"), help: "Drop terms found in more than this fraction of articles (0–1].")
+    var maximumDocumentFrequency: Double = ModelParameters().maximumDocumentFrequency
+
+    @Flag(name: .customLong("phrases"), inversion: .prefixedNo, help: "Index word bigrams such as \"red dot\" beside single words.")
+    var phrases = AnalyzerOptions().phrases
+
+    @Flag(name: .customLong("stemming"), inversion: .prefixedNo, help: "Stem words with Snowball in each article's language.")
+    var stemming = AnalyzerOptions().stemming
+
+    @Option(name: .customLong("power-iterations"), help: "Subspace iterations of the randomized SVD (more: more exact, slower).")
+    var powerIterations: Int = ModelParameters().powerIterations
+
+    @Option(help: "Extra random directions of the randomized SVD.")
+    var oversampling: Int = ModelParameters().oversampling
+
+    @Option(help: "Random seed: the same corpus and seed give the same model.")
+    var seed: UInt64 = ModelParameters().seed
+
+    @Option(help: ArgumentHelp("Term weighting: tfidf or log-entropy.", valueName: "scheme"))
+    var weighting: WeightingScheme = ModelParameters().weighting
+
+    @Option(name: .customLong("lexical-weight"), help: "Weight of the TF-IDF cosine when re-ranking LSA's best candidates (0 = pure LSA).")
+    var lexicalWeight: Float = ModelParameters().lexicalWeight
+
+    @Option(name: .customLong("rerank-depth"), help: "How many LSA candidates are re-ranked.")
+    var rerankDepth: Int = ModelParameters().rerankDepth
+
+    var parameters: ModelParameters {
+        ModelParameters(
+            analyzer: AnalyzerOptions(phrases: phrases, stemming: stemming), weighting: weighting, titleWeight: titleWeight,
+            minimumDocumentFrequency: minimumDocumentFrequency, maximumDocumentFrequency: maximumDocumentFrequency,
+            dimensions: dimensions ?? ModelParameters().dimensions, oversampling: oversampling,
+            powerIterations: powerIterations, seed: seed, lexicalWeight: lexicalWeight, rerankDepth: rerankDepth)
+    }
+}
+
+extension WeightingScheme: ExpressibleByArgument {}

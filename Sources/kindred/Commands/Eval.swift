@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import KindredEngine
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure ranking quality: recall@k, nDCG@k, MRR@k and precision@k.",
+        discussion: """
+            Builds a model from --corpus with the given model options (or loads --model), ranks
+            every judged article and prints the metrics macro-averaged over queries, with build
+            and query time. The answers come from one of:
+
+              --qrels FILE     JSON Lines {"id": "...", "relevant": ["...", ...]}
+              --label section  every other article with the same section (precision@k is the
+                               meaningful figure: recall is bounded by k / section size)
+              --links          the ids or urls editors put in each article's "related" or
+                               "links" field
+
+            Examples:
+              kindred eval --corpus manpages/corpus.jsonl --qrels manpages/qrels.jsonl
+              kindred eval --corpus corpus/ --label section -k 5 --json
+              kindred eval --corpus archive/ --links --dimensions 300 --title-weight 3
+            """)
+
+    @Option(help: ArgumentHelp("The articles (a .jsonl file or a directory of them).", valueName: "path"))
+    var corpus: String
+
+    @Option(help: ArgumentHelp("Relevance judgements, JSON Lines.", valueName: "path"))
+    var qrels: String?
+
+    @Option(help: ArgumentHelp("Judge by an article field instead of qrels (only 'section').", valueName: "field"))
+    var label: String?
+
+    @Flag(help: "Judge by the links editors put in the articles ('related' or 'links' fields).")
+    var links = false
+
+    @Option(help: ArgumentHelp("Evaluate this model instead of building one.", valueName: "dir"))
+    var model: String?
+
+    @Option(name: .short, help: "The cut-off rank.")
+    var k: Int = 10
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @OptionGroup var build: BuildOptions
+
+    func validate() throws {
+        let sources = [qrels != nil, label != nil, links].filter { $0 }.count
+        guard sources == 1 else { throw ValidationError("give exactly one of --qrels, --label section, --links") }
+        if let label, label != "section" { throw ValidationError("--label takes 'section'; got '\(label)'") }
+        guard (1...1000).contains(k) else { throw ValidationError("-k must be between 1 and 1000; got \(k)") }
+    }
+
+    struct Output: Encodable {
+        var corpus: String
+        var judgements: String
+        var articles: Int
+        var dimensions: Int
+        var buildSeconds: Double?
+        var report: Evaluation.Report
+        var parameters: ModelParameters
+    }
+
+    func run() throws {
+        let read = try CorpusReader().read(path: corpus)
+        if !read.problems.isEmpty {
+            Reindex.report(read.problems)
+            throw CLIError("\(read.problems.count) invalid line(s) in the corpus; fix them first")
+        }
+        let built: Model
+        var buildSeconds: Double?
+        if let model {
+            built = try ModelDirectory(path: model).load().model
+        } else {
+            let start = Date()
+            built = try ModelBuilder(parameters: build.parameters, lowerDimensionsToFit: build.dimensions == nil)
+                .build(read.articles).model
+            buildSeconds = Date().timeIntervalSince(start)
+        }
+        let judgements: [String: Set<String>]
+        let source: String
+        if let qrels {
+            judgements = try Qrels.read(path: qrels)
+            source = qrels
+        } else if label != nil {
+            var bySection: [String: Set<String>] = [:]
+            for article in read.articles { if let section = article.section { bySection[section, default: []].insert(article.id) } }
+            judgements = Dictionary(uniqueKeysWithValues: read.articles.compactMap { article in
+                article.section.map { (article.id, bySection[$0]!) }
+            })
+            source = "label section"
+        } else {
+            var byURL: [String: String] = [:]
+            for article in read.articles { if let url = article.url { byURL[url] = article.id } }
+            judgements = Dictionary(uniqueKeysWithValues: read.articles.compactMap { article in
+                let targets = Set(article.links.map { byURL[$0] ?? $0 })
+                return targets.isEmpty ? nil : (article.id, targets)
+            })
+            source = "editors' links"
+        }
+        let report = try Evaluation(k: k).run(
+            judgements: judgements, known: { built.row(of: $0) != nil },
+            rank: { try built.related(to: $0, k: k).map(\.article.id) })
+        if report.queries == 0 {
+            throw CLIError("no judged article is in the model with an answer in it; check that the judgements use the corpus ids")
+        }
+        if json {
+            let output = Output(
+                corpus: corpus, judgements: source, articles: built.articles.count, dimensions: built.dimensions,
+                buildSeconds: buildSeconds, report: report, parameters: built.parameters)
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+            return
+        }
+        let m = report.metrics
+        print("""
+            corpus:       \(corpus) (\(built.articles.count) articles, \(built.dimensions) dimensions)
+            judgements:   \(source): \(report.queries) queries (\(report.skipped) skipped: not in the model or no answer in it)
+            recall@\(k):    \(String(format: "%.4f", m.recall))
+            nDCG@\(k):      \(String(format: "%.4f", m.ndcg))
+            MRR@\(k):       \(String(format: "%.4f", m.reciprocalRank))
+            precision@\(k): \(String(format: "%.4f", m.precision))
+            build:        \(buildSeconds.map { String(format: "%.2f s", $0) } ?? "loaded")
+            query:        \(String(format: "%.3f ms", report.medianQueryMilliseconds)) median
+            """)
+    }
+}
