@@ -269,4 +269,43 @@ struct CLITests {
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
     }
+
+    @Test("eval reports the metrics for qrels, section labels and editors' links")
+    func eval() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+            {"id": "leica-red-dot-leitzphone", "relevant": ["xiaomi-17-ultra-launch", "xiaomi-tag-find-my", "xiaomi-17-global-series"]}
+            {"id": "not-in-corpus", "relevant": ["xiaomi-tag-find-my"]}
+
+            """.write(toFile: directory + "/qrels.jsonl", atomically: true, encoding: .utf8)
+        let run = try kindred(["eval", "--corpus", "corpus", "--qrels", directory + "/qrels.jsonl", "-k", "3"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("1 queries (1 skipped"))
+        #expect(run.stdout.contains("recall@3:    1.0000"))
+        #expect(run.stdout.contains("nDCG@3:      1.0000"))
+
+        let labels = try kindred(["eval", "--corpus", "corpus", "--label", "section", "-k", "5", "--json"])
+        #expect(labels.status == 0, "\(labels.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(labels.stdout.utf8)) as? [String: Any]
+        let metrics = (report?["report"] as? [String: Any])?["metrics"] as? [String: Double]
+        #expect((metrics?["precision"] ?? 0) > 0.5)
+
+        var linked = try String(contentsOf: Self.root.appendingPathComponent("corpus/wearables.jsonl"), encoding: .utf8)
+        linked += "{\"id\": \"tag-review\", \"title\": \"Xiaomi Tag review\", \"body\": \"A tracker for Find My and Find Hub.\", "
+            + "\"related\": [\"https://news.example.com/wearables/google-find-hub-network\"]}\n"
+        try linked.write(toFile: directory + "/linked.jsonl", atomically: true, encoding: .utf8)
+        let links = try kindred(["eval", "--corpus", directory + "/linked.jsonl", "--links", "-k", "2"])
+        #expect(links.status == 0, "\(links.stderr)")
+        // The link is a url: it resolves to the article's id, or the query would have no answer.
+        #expect(links.stdout.contains("editors' links: 1 queries (0 skipped"))
+        #expect(links.stdout.contains("recall@2:    1.0000"))
+    }
+
+    @Test("eval needs exactly one source of judgements")
+    func evalUsage() throws {
+        let run = try kindred(["eval", "--corpus", "corpus"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("exactly one of --qrels, --label section, --links"))
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KindredEngine
+import KindredLinearAlgebra
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,6 +41,9 @@ struct Eval: ParsableCommand {
     @Option(name: .short, help: "The cut-off rank.")
     var k: Int = 10
 
+    @Option(help: "Evaluate only this many judged articles, drawn with a fixed seed (large corpora).")
+    var sample: Int?
+
     @Flag(help: "Print the report as JSON.")
     var json = false
 
@@ -50,6 +54,7 @@ struct Eval: ParsableCommand {
         guard sources == 1 else { throw ValidationError("give exactly one of --qrels, --label section, --links") }
         if let label, label != "section" { throw ValidationError("--label takes 'section'; got '\(label)'") }
         guard (1...1000).contains(k) else { throw ValidationError("-k must be between 1 and 1000; got \(k)") }
+        if let sample, sample < 1 { throw ValidationError("--sample must be at least 1; got \(sample)") }
     }
 
     struct Output: Encodable {
@@ -78,7 +83,7 @@ struct Eval: ParsableCommand {
                 .build(read.articles).model
             buildSeconds = Date().timeIntervalSince(start)
         }
-        let judgements: [String: Set<String>]
+        var judgements: [String: Set<String>]
         let source: String
         if let qrels {
             judgements = try Qrels.read(path: qrels)
@@ -98,6 +103,12 @@ struct Eval: ParsableCommand {
                 return targets.isEmpty ? nil : (article.id, targets)
             })
             source = "editors' links"
+        }
+        if let sample, sample < judgements.count {
+            var generator = SeededGenerator(seed: 1)
+            let chosen = judgements.keys.sorted().shuffled(using: &generator).prefix(sample)
+            let all = judgements
+            judgements = Dictionary(uniqueKeysWithValues: chosen.map { ($0, all[$0]!) })
         }
         let report = try Evaluation(k: k).run(
             judgements: judgements, known: { built.row(of: $0) != nil },

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Quality of Kindred's defaults beside its peers, on the same corpus and relevance judgements:
+# scikit-learn (TF-IDF + TruncatedSVD 100/200/300), plain TF-IDF cosine, gensim (TF-IDF + LSI 256)
+# and an Elasticsearch-style More Like This with BM25. Prints one table of recall@k, nDCG@k, MRR@k
+# and precision@k.
+#
+# Usage: Benchmarks/quality/compare.sh [CORPUS QRELS] [-- extra kindred eval options]
+#   default data: the manpages-dev set built by ../shared/datasets/manpages-dev.sh into
+#   benchmark-data/manpages-dev (needs root for apt-get the first time)
+# The peers run in a virtual environment created from PyPI in benchmark-data/venv.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+corpus=${1:-}
+qrels=${2:-}
+shift $(( $# >= 2 ? 2 : $# ))
+[ "${1:-}" = "--" ] && shift
+if [ -z "$corpus" ]; then
+  corpus=benchmark-data/manpages-dev/corpus.jsonl
+  qrels=benchmark-data/manpages-dev/qrels.jsonl
+  if [ ! -f "$corpus" ]; then
+    echo "building the manpages-dev relatedness set…" >&2
+    bash ../shared/datasets/manpages-dev.sh benchmark-data >&2
+  fi
+fi
+if [ ! -x benchmark-data/venv/bin/python ] || ! benchmark-data/venv/bin/python -c "import sklearn, gensim" 2>/dev/null; then
+  echo "creating benchmark-data/venv with scikit-learn and gensim…" >&2
+  python3 -m venv benchmark-data/venv
+  benchmark-data/venv/bin/pip install -q scikit-learn gensim numpy scipy >&2
+fi
+scripts/bootstrap.sh
+swift build -c release --product kindred >&2
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+.build/release/kindred eval --corpus "$corpus" --qrels "$qrels" --json "$@" >"$out/kindred.json"
+benchmark-data/venv/bin/python Benchmarks/quality/peers.py "$corpus" "$qrels" >"$out/peers.jsonl"
+benchmark-data/venv/bin/python - "$out" "$corpus" "$*" <<'PY'
+import json, sys
+out, corpus, options = sys.argv[1], sys.argv[2], sys.argv[3]
+k = json.load(open(f"{out}/kindred.json"))
+rows = [{"method": "kindred" + (f" ({options})" if options else " (defaults)"), **k["report"]["metrics"],
+         "build_seconds": k["build_seconds"], "median_query_ms": k["report"]["median_query_milliseconds"]}]
+rows[0]["mrr"] = rows[0].pop("reciprocal_rank")
+rows += [json.loads(line) for line in open(f"{out}/peers.jsonl")]
+kk = k["report"]["k"]
+print(f"corpus: {corpus}  ({k['articles']} articles, {k['report']['queries']} queries, k = {kk})")
+print(f"| method | recall@{kk} | nDCG@{kk} | MRR@{kk} | precision@{kk} | build s | query ms |")
+print("|---|---|---|---|---|---|---|")
+for r in rows:
+    print(f"| {r['method']} | {r['recall']:.4f} | {r['ndcg']:.4f} | {r['mrr']:.4f} | {r['precision']:.4f} "
+          f"| {r['build_seconds']:.2f} | {r['median_query_ms']:.3f} |")
+PY
