@@ -53,46 +53,25 @@ public enum BLAS {
             Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
     }
 
-    /// `y = A·x` for a row-major `A` (`rows × columns`) and `x` of length `columns`.
+    /// `y = A·x`, or `y = Aᵀ·x` when `transposed`, for a row-major `A` (`rows × columns`).
     ///
     /// - Throws: `LinearAlgebraError` when `x` has the wrong length.
     /// - Complexity: O(rows·columns).
-    public static func multiply(_ a: DenseMatrix, _ x: [Float]) throws -> [Float] {
-        guard x.count == a.columns else {
+    public static func multiply(_ a: DenseMatrix, transposed: Bool = false, _ x: [Float]) throws -> [Float] {
+        let (inputs, outputs) = transposed ? (a.rows, a.columns) : (a.columns, a.rows)
+        guard x.count == inputs else {
             throw LinearAlgebraError(
-                routine: "sgemv", reason: "vector of length \(x.count) against a \(a.rows) × \(a.columns) matrix")
+                routine: "sgemv",
+                reason: "vector of length \(x.count) against \(transposed ? "the transpose of " : "")a \(a.rows) × \(a.columns) matrix")
         }
         try checkIndexRange("sgemv", a.rows, a.columns)
-        var y = [Float](repeating: 0, count: a.rows)
+        var y = [Float](repeating: 0, count: outputs)
         if a.rows == 0 || a.columns == 0 { return y }
         a.storage.withUnsafeBufferPointer { pa in
             x.withUnsafeBufferPointer { px in
                 y.withUnsafeMutableBufferPointer { py in
                     cblas_sgemv(
-                        CblasRowMajor, CblasNoTrans, Int32(a.rows), Int32(a.columns), 1,
-                        pa.baseAddress!, Int32(a.columns), px.baseAddress!, 1, 0, py.baseAddress!, 1)
-                }
-            }
-        }
-        return y
-    }
-
-    /// `y = Aᵀ·x` for a row-major `A` (`rows × columns`) and `x` of length `rows`.
-    ///
-    /// Folding a query into the LSA space is this product with the term matrix V.
-    public static func multiplyTransposed(_ a: DenseMatrix, _ x: [Float]) throws -> [Float] {
-        guard x.count == a.rows else {
-            throw LinearAlgebraError(
-                routine: "sgemv", reason: "vector of length \(x.count) against the transpose of \(a.rows) × \(a.columns)")
-        }
-        try checkIndexRange("sgemv", a.rows, a.columns)
-        var y = [Float](repeating: 0, count: a.columns)
-        if a.rows == 0 || a.columns == 0 { return y }
-        a.storage.withUnsafeBufferPointer { pa in
-            x.withUnsafeBufferPointer { px in
-                y.withUnsafeMutableBufferPointer { py in
-                    cblas_sgemv(
-                        CblasRowMajor, CblasTrans, Int32(a.rows), Int32(a.columns), 1,
+                        CblasRowMajor, transposed ? CblasTrans : CblasNoTrans, Int32(a.rows), Int32(a.columns), 1,
                         pa.baseAddress!, Int32(a.columns), px.baseAddress!, 1, 0, py.baseAddress!, 1)
                 }
             }

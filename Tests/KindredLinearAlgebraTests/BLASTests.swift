@@ -31,7 +31,7 @@ struct BLASTests {
     @Test("gemv and its transpose")
     func gemv() throws {
         #expect(try BLAS.multiply(a, [1, 0, -1]) == [-2, -2])
-        #expect(try BLAS.multiplyTransposed(a, [1, 1]) == [5, 7, 9])
+        #expect(try BLAS.multiply(a, transposed: true, [1, 1]) == [5, 7, 9])
         #expect(throws: LinearAlgebraError.self) { try BLAS.multiply(a, [1, 2]) }
     }
 

@@ -138,10 +138,7 @@ struct AdminRouteTests {
 
     @Test("health, readiness and metrics")
     func status() async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (app, _) = try Fixture.application(directory: directory)
-        try await app.test(.router) { client in
+        try await Fixture.withServer { client, store, directory in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.json["status"] as? String == "ok")
@@ -167,10 +164,7 @@ struct AdminRouteTests {
 
     @Test("an unknown route is a 404 problem")
     func unknownRoute() async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (app, _) = try Fixture.application(directory: directory)
-        try await app.test(.router) { client in
+        try await Fixture.withServer { client, store, directory in
             try await client.execute(uri: "/v2/anything", method: .get) { response in
                 #expect(response.status == .notFound)
                 #expect(response.headers[.contentType] == "application/problem+json")
@@ -180,10 +174,7 @@ struct AdminRouteTests {
 
     @Test("the OpenAPI document lists exactly the routes and parameters the server has")
     func openAPI() async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (app, _) = try Fixture.application(directory: directory)
-        try await app.test(.router) { client in
+        try await Fixture.withServer { client, store, directory in
             try await client.execute(uri: "/openapi.json", method: .get) { response in
                 #expect(response.status == .ok)
                 let document = response.json

@@ -16,10 +16,7 @@ struct ArticleRouteTests {
 
     @Test("GET returns stored metadata; 404 for an unknown id")
     func get() async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (app, _) = try Fixture.application(directory: directory)
-        try await app.test(.router) { client in
+        try await Fixture.withServer { client, store, directory in
             try await client.execute(uri: "/v1/articles/xiaomi-tag-find-my", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.json["section"] as? String == "phones-cameras")
@@ -34,10 +31,7 @@ struct ArticleRouteTests {
 
     @Test("PUT indexes at once: the new article has related articles and appears in others' lists")
     func put() async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (app, _) = try Fixture.application(directory: directory)
-        try await app.test(.router) { client in
+        try await Fixture.withServer { client, store, directory in
             try await client.execute(uri: "/v1/articles/xiaomi-tag-2", method: .put, headers: jsonHeaders, body: jsonBody(Self.newArticle)) { response in
                 #expect(response.status == .created)
                 #expect(response.json["created"] as? Bool == true)
@@ -63,10 +57,7 @@ struct ArticleRouteTests {
 
     @Test("ids are percent-decoded from the path: g++ and a/b are ids like any other")
     func percentEncodedIDs() async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (app, _) = try Fixture.application(directory: directory)
-        try await app.test(.router) { client in
+        try await Fixture.withServer { client, store, directory in
             for (path, id) in [("g%2B%2B", "g++"), ("news%2F2026%2Fxiaomi", "news/2026/xiaomi")] {
                 let body = jsonBody(["title": "Xiaomi Tag tracker review", "body": "Find My and Find Hub in one tag."])
                 try await client.execute(uri: "/v1/articles/\(path)", method: .put, headers: jsonHeaders, body: body) { response in
@@ -88,10 +79,7 @@ struct ArticleRouteTests {
 
     @Test("PUT replacing an indexed article hides the old version")
     func putExisting() async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (app, store) = try Fixture.application(directory: directory)
-        try await app.test(.router) { client in
+        try await Fixture.withServer { client, store, directory in
             let body = jsonBody(["title": "Derby report corrected", "body": "A late penalty decided the football derby."])
             try await client.execute(uri: "/v1/articles/football-derby-result", method: .put, headers: jsonHeaders, body: body) { response in
                 #expect(response.status == .ok)
@@ -99,16 +87,13 @@ struct ArticleRouteTests {
             try await client.execute(uri: "/v1/articles/champions-league-draw/related?k=100", method: .get) { response in
                 #expect(response.resultIDs.filter { $0 == "football-derby-result" }.count == 1)
             }
+            #expect(store.current.articleCount == Fixture.articles.count)
         }
-        #expect(store.current.articleCount == Fixture.articles.count)
     }
 
     @Test("bad PUTs: invalid article, id mismatch, not JSON")
     func badPut() async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (app, _) = try Fixture.application(directory: directory)
-        try await app.test(.router) { client in
+        try await Fixture.withServer { client, store, directory in
             let cases: [(HTTPFields, ByteBuffer, HTTPResponse.Status, String)] = [
                 (jsonHeaders, jsonBody(["section": "x"]), .badRequest, "neither a title nor a body"),
                 (jsonHeaders, jsonBody(["title": "t", "published_at": "soon"]), .badRequest, "not an RFC 3339 timestamp"),
@@ -130,10 +115,7 @@ struct ArticleRouteTests {
 
     @Test("DELETE withdraws: 204, then never returned; 404 for an unknown id")
     func delete() async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (app, _) = try Fixture.application(directory: directory)
-        try await app.test(.router) { client in
+        try await Fixture.withServer { client, store, directory in
             try await client.execute(uri: "/v1/articles/xiaomi-17-ultra-launch", method: .delete) { response in
                 #expect(response.status == .noContent)
             }

@@ -8,10 +8,7 @@ import Testing
 struct RelatedRouteTests {
     @Test("related by id returns the Xiaomi stories for the Leica one, with the model that answered")
     func relatedByID() async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (app, store) = try Fixture.application(directory: directory)
-        try await app.test(.router) { client in
+        try await Fixture.withServer { client, store, directory in
             try await client.execute(uri: "/v1/articles/leica-red-dot-leitzphone/related?k=3", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/json")
@@ -31,10 +28,7 @@ struct RelatedRouteTests {
 
     @Test("filters: exclude, section, language, since/until, min_score")
     func filters() async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (app, _) = try Fixture.application(directory: directory)
-        try await app.test(.router) { client in
+        try await Fixture.withServer { client, store, directory in
             let base = "/v1/articles/leica-red-dot-leitzphone/related"
             try await client.execute(uri: base + "?k=3&exclude=xiaomi-17-ultra-launch,xiaomi-tag-find-my", method: .get) { response in
                 #expect(!response.resultIDs.contains("xiaomi-17-ultra-launch"))
@@ -76,10 +70,7 @@ struct RelatedRouteTests {
         ("k=3&k=4", "given twice"),
     ])
     func badParameters(query: String, detail: String) async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (app, _) = try Fixture.application(directory: directory)
-        try await app.test(.router) { client in
+        try await Fixture.withServer { client, store, directory in
             try await client.execute(uri: "/v1/articles/leica-red-dot-leitzphone/related?" + query, method: .get) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.headers[.contentType] == "application/problem+json")
@@ -91,10 +82,7 @@ struct RelatedRouteTests {
 
     @Test("an unknown id is a 404 problem naming it")
     func unknownID() async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (app, _) = try Fixture.application(directory: directory)
-        try await app.test(.router) { client in
+        try await Fixture.withServer { client, store, directory in
             try await client.execute(uri: "/v1/articles/no-such-story/related", method: .get) { response in
                 #expect(response.status == .notFound)
                 #expect(response.headers[.contentType] == "application/problem+json")
@@ -105,10 +93,7 @@ struct RelatedRouteTests {
 
     @Test("a draft finds what it is about, with the same filters")
     func draft() async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (app, _) = try Fixture.application(directory: directory)
-        try await app.test(.router) { client in
+        try await Fixture.withServer { client, store, directory in
             let body = jsonBody([
                 "title": "Xiaomi's tracker", "body": "A tag that works with Apple Find My and Google Find Hub", "k": 2,
                 "section": "phones-cameras",
@@ -124,11 +109,7 @@ struct RelatedRouteTests {
 
     @Test("bad draft requests: 400 malformed or invalid, 413 too large, 415 not JSON")
     func badDrafts() async throws {
-        let directory = try Fixture.modelDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let configuration = ServerConfiguration(port: 0, modelDirectory: directory, maximumBodyBytes: 2048)
-        let (app, _) = try Fixture.application(directory: directory, configuration: configuration)
-        try await app.test(.router) { client in
+        try await Fixture.withServer(maximumBodyBytes: 2048) { client, _, _ in
             let cases: [(HTTPFields, ByteBuffer, HTTPResponse.Status, String)] = [
                 (jsonHeaders, ByteBuffer(string: "{\"title\": "), .badRequest, "malformed JSON"),
                 (jsonHeaders, ByteBuffer(string: "[1]"), .badRequest, "must be a JSON object"),

@@ -33,6 +33,21 @@ enum Fixture {
     }
 }
 
+extension Fixture {
+    /// Runs `body` against a fresh server on the sample model (in a temporary model directory that
+    /// is removed afterwards), through the router, with the server's store and directory.
+    static func withServer(
+        maximumBodyBytes: Int = 1 << 20,
+        _ body: @escaping @Sendable (any TestClientProtocol, ModelStore, String) async throws -> Void
+    ) async throws {
+        let directory = try modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let configuration = ServerConfiguration(port: 0, modelDirectory: directory, maximumBodyBytes: maximumBodyBytes)
+        let (app, store) = try application(directory: directory, configuration: configuration)
+        try await app.test(.router) { client in try await body(client, store, directory) }
+    }
+}
+
 extension TestResponse {
     var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]

@@ -61,25 +61,17 @@ struct BinaryReader {
         return Data(data[offset..<(offset + count)])
     }
 
-    mutating func readFloats(count: Int) throws -> [Float] {
-        let size = count * MemoryLayout<Float>.size
-        guard count >= 0, remaining >= size else {
-            throw Truncated(reason: "needs \(count) floats (\(size) bytes) but \(remaining) bytes remain")
-        }
-        var values = [Float](repeating: 0, count: count)
-        values.withUnsafeMutableBytes { target in
-            data.copyBytes(to: target.bindMemory(to: UInt8.self), from: offset..<(offset + size))
-        }
-        offset += size
-        return values
-    }
+    mutating func readFloats(count: Int) throws -> [Float] { try readArray(count: count, of: "floats") }
 
-    mutating func readInt32s(count: Int) throws -> [Int32] {
-        let size = count * MemoryLayout<Int32>.size
+    mutating func readInt32s(count: Int) throws -> [Int32] { try readArray(count: count, of: "integers") }
+
+    /// `count` fixed-size values copied out of the buffer.
+    private mutating func readArray<T: Numeric>(count: Int, of what: String) throws -> [T] {
+        let size = count * MemoryLayout<T>.size
         guard count >= 0, remaining >= size else {
-            throw Truncated(reason: "needs \(count) integers (\(size) bytes) but \(remaining) bytes remain")
+            throw Truncated(reason: "needs \(count) \(what) (\(size) bytes) but \(remaining) bytes remain")
         }
-        var values = [Int32](repeating: 0, count: count)
+        var values = [T](repeating: 0, count: count)
         values.withUnsafeMutableBytes { target in
             data.copyBytes(to: target.bindMemory(to: UInt8.self), from: offset..<(offset + size))
         }
