@@ -120,7 +120,7 @@ public final class ModelStore: Sendable {
         let pending = entries.filter { $0.sequence > (model.manifest.journalSequence ?? 0) }
         for entry in pending { index = try index.applying(entry) }
         let last = max(entries.map(\.sequence).max() ?? 0, model.manifest.journalSequence ?? 0)
-        let journal = try JournalWriter(path: journalPath, lastSequence: last, count: entries.count)
+        let journal = JournalWriter(path: journalPath, lastSequence: last, count: entries.count)
         logger.info(
             "model loaded",
             metadata: [

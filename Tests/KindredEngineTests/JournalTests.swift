@@ -22,7 +22,7 @@ struct JournalTests {
         let directory = try temporaryDirectory()
         defer { cleanUp(directory) }
         let path = directory + "/journal.jsonl"
-        let writer = try JournalWriter(path: path, lastSequence: 4, count: 0)
+        let writer = JournalWriter(path: path, lastSequence: 4, count: 0)
         let first = try writer.append(.delete("a"))
         let second = try writer.append(.put(Article(id: "b", title: "B")))
         #expect(first.sequence == 5 && second.sequence == 6)

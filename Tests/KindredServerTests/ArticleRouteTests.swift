@@ -161,6 +161,19 @@ struct ArticleRouteTests {
         }
     }
 
+    @Test("a server that only answers queries writes nothing to the model directory")
+    func readOnlyLeavesNoJournal() async throws {
+        try await Fixture.withServer { client, _, directory in
+            try await client.execute(uri: "/v1/articles/xiaomi-tag-find-my/related", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/admin/reload", method: .post) { response in
+                #expect(response.status == .ok)
+            }
+            #expect(!FileManager.default.fileExists(atPath: directory + "/journal.jsonl"))
+        }
+    }
+
     @Test("a torn last journal line is skipped, the rest replayed")
     func tornJournal() throws {
         let directory = try Fixture.modelDirectory()
