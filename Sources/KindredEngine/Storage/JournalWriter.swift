@@ -1,0 +1,64 @@
+import Foundation
+
+/// Appends entries durably. Not thread-safe: one writer per journal (the server serialises writes).
+///
+/// The file is created on the first write, so a server that only answers queries leaves the
+/// model directory as it found it.
+public final class JournalWriter {
+    public let path: String
+    private var handle: FileHandle?
+    /// The next entry's sequence number.
+    public private(set) var nextSequence: Int
+    /// Entries in the file.
+    public private(set) var count: Int
+
+    /// Prepares to append after `lastSequence` to the journal at `path` (which need not exist yet).
+    public init(path: String, lastSequence: Int, count: Int) {
+        self.path = path
+        self.nextSequence = lastSequence + 1
+        self.count = count
+    }
+
+    deinit { try? handle?.close() }
+
+    private func openHandle() throws -> FileHandle {
+        if let handle { return handle }
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw ModelFileError(file: path, section: nil, reason: "can't create the journal")
+            }
+            try ModelDirectory.syncDirectory((path as NSString).deletingLastPathComponent)
+        }
+        let opened = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try opened.seekToEnd()
+        handle = opened
+        return opened
+    }
+
+    /// Writes and fsyncs one entry; returns it with its sequence number.
+    public func append(_ operation: JournalEntry.Operation) throws -> JournalEntry {
+        let entry = JournalEntry(sequence: nextSequence, operation: operation)
+        let handle = try openHandle()
+        try handle.write(contentsOf: Journal.encode(entry))
+        try handle.synchronize()
+        nextSequence += 1
+        count += 1
+        return entry
+    }
+
+    /// Rewrites the journal keeping only `entries` (those a new model has not absorbed), atomically.
+    public func compact(keeping entries: [JournalEntry]) throws {
+        if entries.isEmpty && !FileManager.default.fileExists(atPath: path) { return }
+        let temporary = path + ".compacting"
+        var data = Data()
+        for entry in entries { data.append(try Journal.encode(entry)) }
+        try ModelDirectory.writeDurably(data, to: temporary)
+        guard rename(temporary, path) == 0 else {
+            throw ModelFileError(file: path, section: nil, reason: "can't replace the journal: \(String(cString: strerror(errno)))")
+        }
+        try ModelDirectory.syncDirectory((path as NSString).deletingLastPathComponent)
+        try handle?.close()
+        handle = nil
+        count = entries.count
+    }
+}
