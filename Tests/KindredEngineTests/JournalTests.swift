@@ -87,4 +87,53 @@ struct LiveIndexTests {
         #expect(index.deleting("never-there") == nil)
         #expect(deleted.articleCount == Sample.model.articles.count)
     }
+
+    static let withoutLists: Model = {
+        var parameters = ModelParameters()
+        parameters.neighbors = 0
+        return try! ModelBuilder(parameters: parameters).build(Sample.articles).model
+    }()
+
+    static let narrowLists: Model = {
+        var parameters = ModelParameters()
+        parameters.neighbors = 3
+        return try! ModelBuilder(parameters: parameters).build(Sample.articles).model
+    }()
+
+    @Test("by-id answers from precomputed lists equal exact search, filtered or not, wide or narrow lists")
+    func precomputedEqualsExact() throws {
+        #expect(Sample.model.neighborLists.width == Sample.articles.count - 1)
+        #expect(Self.narrowLists.neighborLists.width == 3)
+        #expect(Self.withoutLists.neighborLists.width == 0)
+        let exact = LiveIndex(model: Self.withoutLists, version: "exact")
+        let queries = [
+            RelatedQuery(k: 3), RelatedQuery(k: 10), RelatedQuery(k: 2, section: "wearables"),
+            RelatedQuery(k: 3, excludedIDs: ["xiaomi-17-ultra-launch"]),
+        ]
+        for model in [Sample.model, Self.narrowLists] {
+            let live = LiveIndex(model: model, version: "lists")
+            for id in ["leica-red-dot-leitzphone", "xiaomi-tag-find-my", "football-derby-result"] {
+                for query in queries {
+                    let fromLists = try live.related(to: id, query: query)
+                    let searched = try exact.related(to: id, query: query)
+                    #expect(fromLists.map(\.article.id) == searched.map(\.article.id), "\(id) \(query)")
+                    #expect(zip(fromLists, searched).allSatisfy { abs($0.score - $1.score) < 1e-5 })
+                }
+            }
+        }
+    }
+
+    @Test("precomputed lists skip deleted articles and still see upserted ones")
+    func precomputedWithChanges() throws {
+        var index = LiveIndex(model: Self.narrowLists, version: "v")
+        let before = try index.related(to: "leica-red-dot-leitzphone", query: RelatedQuery(k: 3)).map(\.article.id)
+        index = try #require(index.deleting(before[0]))
+        index = try index.upserting(Article(
+            id: "leitzphone-review", title: "Leitzphone review: Leica's red dot on the Xiaomi 17 Ultra",
+            body: "The Leica Leitzphone is a Xiaomi 17 Ultra with a rotating camera ring and the red dot logo."))
+        let after = try index.related(to: "leica-red-dot-leitzphone", query: RelatedQuery(k: 3)).map(\.article.id)
+        #expect(!after.contains(before[0]))
+        #expect(after.first == "leitzphone-review")
+        #expect(after.count == 3)
+    }
 }

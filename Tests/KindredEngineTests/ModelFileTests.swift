@@ -20,6 +20,8 @@ struct ModelFileTests {
         #expect(decoded.singularValues == model.singularValues)
         #expect(decoded.index.vectors == model.index.vectors)
         #expect(decoded.articles == model.articles)
+        #expect(decoded.neighborLists == model.neighborLists)
+        #expect(decoded.tfidfRows == model.tfidfRows)
         try decoded.checkInvariants()
         #expect(try decoded.related(to: "leica-red-dot-leitzphone", k: 5) == model.related(to: "leica-red-dot-leitzphone", k: 5))
     }

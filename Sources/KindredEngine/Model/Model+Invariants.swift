@@ -28,6 +28,7 @@ extension Model {
             throw ModelInvariantError(
                 "TF-IDF rows are \(tfidfRows.rows) × \(tfidfRows.columns) for \(articles.count) articles and \(weighting.vocabulary.count) terms, or hold a non-finite value")
         }
+        try neighborLists.check(articles: articles.count)
         guard index.count == articles.count else {
             throw ModelInvariantError("\(index.count) article vectors for \(articles.count) articles")
         }

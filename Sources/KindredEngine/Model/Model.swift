@@ -21,6 +21,8 @@ public struct Model: Sendable {
     /// The articles' unit-length TF-IDF vectors, `(articles × terms)`, for re-ranking.
     public let tfidfRows: CSRMatrix
     public let articles: [ArticleMetadata]
+    /// Each article's best related articles, when computed at build time.
+    public let neighborLists: NeighborLists
     private let rowByID: [String: Int]
 
     /// Assembles a model and checks its invariants.
@@ -29,7 +31,8 @@ public struct Model: Sendable {
     ///   not of unit length, or ids repeat.
     public init(
         manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
-        articleVectors: DenseMatrix, tfidfRows: CSRMatrix, articles: [ArticleMetadata]
+        articleVectors: DenseMatrix, tfidfRows: CSRMatrix, articles: [ArticleMetadata],
+        neighborLists: NeighborLists = .none
     ) throws {
         self.manifest = manifest
         self.weighting = weighting
@@ -38,6 +41,7 @@ public struct Model: Sendable {
         self.index = EmbeddingIndex(vectors: articleVectors)
         self.tfidfRows = tfidfRows
         self.articles = articles
+        self.neighborLists = neighborLists
         var rowByID: [String: Int] = [:]
         rowByID.reserveCapacity(articles.count)
         for (row, article) in articles.enumerated() where rowByID.updateValue(row, forKey: article.id) != nil {
@@ -148,11 +152,26 @@ extension Model {
         return results(try rank(query, k: k))
     }
 
-    /// For every article, its `k` nearest others, in row order (see `EmbeddingIndex.allNeighbors`).
+    /// For every article, its `k` nearest others, in row order: read from the precomputed lists
+    /// when they are wide enough, else computed (see `rankAll`).
     public func neighbors(k: Int, handle: (ArticleMetadata, [RelatedArticle]) throws -> Void) throws {
+        if k <= neighborLists.width {
+            for row in articles.indices {
+                try handle(articles[row], results(Array(neighborLists.list(of: row).prefix(k))))
+            }
+            return
+        }
+        try rankAll(k: k) { row, ranked in try handle(articles[row], results(ranked)) }
+    }
+
+    /// Every article ranked against all others with blocked matrix products, then re-ranked like
+    /// a single query; `handle(row, best first)` is called in row order.
+    ///
+    /// - Complexity: O(n²·d) flops in the BLAS and O(n²) comparisons: the quadratic stage of a build.
+    public func rankAll(k: Int, handle: (Int, [ScoredIndex]) throws -> Void) throws {
         let depth = max(k, parameters.rerankDepth)
         try index.allNeighbors(k: depth) { row, candidates in
-            try handle(articles[row], results(rerank(candidates, query: tfidfRows.row(row), k: k)))
+            try handle(row, rerank(candidates, query: tfidfRows.row(row), k: k))
         }
     }
 

@@ -5,7 +5,7 @@ import KindredLinearAlgebra
 /// What the builder is doing, for progress output.
 public struct BuildProgress: Sendable {
     public enum Stage: String, Sendable, CaseIterable {
-        case analysis, vocabulary, weighting, svd, vectors
+        case analysis, vocabulary, weighting, svd, vectors, neighbors
     }
 
     public var stage: Stage
@@ -95,17 +95,43 @@ public struct ModelBuilder: Sendable {
 
         let energy = factors.singularValues.reduce(0.0) { $0 + Double($1) * Double($1) }
         let total = matrix.values.reduce(0.0) { $0 + Double($1) * Double($1) }
-        let manifest = Manifest(
-            formatVersion: ModelFile.formatVersion, createdAt: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)), corpusDigest: Self.digest(of: articles),
-            articles: articles.count, articlesWithoutTerms: empty, terms: weighting.vocabulary.count,
-            dimensions: dimensions, parameters: usedParameters,
+        var manifest = Manifest(
+            formatVersion: ModelFile.formatVersion,
+            createdAt: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)),
+            corpusDigest: Self.digest(of: articles), articles: articles.count, articlesWithoutTerms: empty,
+            terms: weighting.vocabulary.count, dimensions: dimensions, parameters: usedParameters,
             explainedVariance: total > 0 ? energy / total : 0,
             leadingSingularValues: Array(factors.singularValues.prefix(10)), blas: BLASBackend.current.summary,
             stageSeconds: seconds, kindredVersion: KindredVersion.current, journalSequence: journalSequence)
-        let model = try Model(
+        let metadata = articles.map(\.metadata)
+        var model = try Model(
             manifest: manifest, weighting: weighting, termVectors: factors.v, singularValues: factors.singularValues,
-            articleVectors: vectors, tfidfRows: matrix, articles: articles.map(\.metadata))
+            articleVectors: vectors, tfidfRows: matrix, articles: metadata)
+        let width = min(parameters.neighbors, articles.count - 1)
+        if width > 0 {
+            let lists = try timed(.neighbors) { try Self.neighborLists(of: model, width: width, progress: progress) }
+            manifest.stageSeconds = seconds
+            model = try Model(
+                manifest: manifest, weighting: weighting, termVectors: factors.v,
+                singularValues: factors.singularValues, articleVectors: vectors, tfidfRows: matrix, articles: metadata,
+                neighborLists: lists)
+        }
         return Outcome(model: model, notices: notices)
+    }
+
+    /// The best `width` related articles of every article (`Model.rankAll`), padded with −1.
+    static func neighborLists(of model: Model, width: Int, progress: (BuildProgress) -> Void) throws -> NeighborLists {
+        let n = model.articles.count
+        var indices = [Int32](repeating: -1, count: n * width)
+        var scores = [Float](repeating: 0, count: n * width)
+        try model.rankAll(k: width) { row, ranked in
+            for (slot, entry) in ranked.enumerated() {
+                indices[row * width + slot] = Int32(entry.index)
+                scores[row * width + slot] = entry.score
+            }
+            if row % 4096 == 0 { progress(BuildProgress(stage: .neighbors, fraction: Double(row) / Double(n))) }
+        }
+        return NeighborLists(width: width, indices: indices, scores: scores)
     }
 
     /// SHA-256 over the articles' fields in order, each field followed by a 0 byte.

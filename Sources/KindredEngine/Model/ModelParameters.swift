@@ -32,11 +32,15 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     public var lexicalWeight: Float
     /// How many LSA candidates are re-ranked with the blended score (at least k are).
     public var rerankDepth: Int
+    /// Related articles precomputed per article at build time (0: none). Default 100, the
+    /// largest `k` the HTTP API serves, so by-id requests never search.
+    public var neighbors: Int
 
     public init(
         analyzer: AnalyzerOptions = AnalyzerOptions(), weighting: WeightingScheme = .tfidf, titleWeight: Float = 2, minimumDocumentFrequency: Int = 2,
         maximumDocumentFrequency: Double = 0.5, dimensions: Int = 256, oversampling: Int = 16,
-        powerIterations: Int = 4, seed: UInt64 = 20_111_217, lexicalWeight: Float = 0.5, rerankDepth: Int = 100
+        powerIterations: Int = 4, seed: UInt64 = 20_111_217, lexicalWeight: Float = 0.5, rerankDepth: Int = 100,
+        neighbors: Int = 100
     ) {
         self.analyzer = analyzer
         self.weighting = weighting
@@ -49,6 +53,7 @@ public struct ModelParameters: Codable, Equatable, Sendable {
         self.seed = seed
         self.lexicalWeight = lexicalWeight
         self.rerankDepth = rerankDepth
+        self.neighbors = neighbors
     }
 
     /// Checks each value against its range.
@@ -76,6 +81,9 @@ public struct ModelParameters: Codable, Equatable, Sendable {
         }
         guard (1...10_000).contains(rerankDepth) else {
             throw EngineError.invalidParameter("rerank depth must be between 1 and 10000; got \(rerankDepth)")
+        }
+        guard (0...1000).contains(neighbors) else {
+            throw EngineError.invalidParameter("precomputed neighbours must be between 0 and 1000; got \(neighbors)")
         }
         guard (0...32).contains(powerIterations) else {
             throw EngineError.invalidParameter("power iterations must be between 0 and 32; got \(powerIterations)")

@@ -100,10 +100,12 @@ extension LiveIndex {
     /// - Throws: `EngineError.unknownArticle` when the id is unknown or deleted.
     public func related(to id: String, query: RelatedQuery) throws -> [RelatedArticle] {
         let vector: Model.QueryVector?
+        var row: Int?
         if let slot = upsertIndex[id] {
             vector = upserts[slot].vector
-        } else if let row = model.row(of: id), !hiddenRows.contains(row) {
-            vector = model.queryVector(row: row)
+        } else if let found = model.row(of: id), !hiddenRows.contains(found) {
+            vector = model.queryVector(row: found)
+            row = found
         } else {
             throw EngineError(
                 .unknownArticle,
@@ -112,7 +114,23 @@ extension LiveIndex {
         guard let vector else { return [] }
         var query = query
         query.excludedIDs.insert(id)
-        return try search(vector, query: query)
+        return try search(vector, query: query, precomputed: row.flatMap { precomputedCandidates(of: $0, query: query) })
+    }
+
+    /// The first `k` admitted entries of a model article's precomputed list, or nil when the list
+    /// can't answer exactly (it is narrower than `k`, or filters leave fewer than `k` of it while
+    /// other articles it left out might qualify).
+    func precomputedCandidates(of row: Int, query: RelatedQuery) -> [ScoredIndex]? {
+        let lists = model.neighborLists
+        guard query.k <= lists.width else { return nil }
+        let list = lists.list(of: row)
+        var picked: [ScoredIndex] = []
+        for candidate in list where !hiddenRows.contains(candidate.index) && query.admits(model.articles[candidate.index]) {
+            picked.append(candidate)
+            if picked.count == query.k { return picked }
+        }
+        // A list shorter than its width already holds every other article.
+        return list.count < lists.width ? picked : nil
     }
 
     /// The articles most related to a text that is not indexed.
@@ -123,10 +141,13 @@ extension LiveIndex {
 
     /// Exact top-k over the model's rows and the upserted articles, filtered by `query`, scored
     /// like `Model.rank` (LSA candidates re-ranked by the blend with TF-IDF cosine).
-    func search(_ vector: Model.QueryVector, query: RelatedQuery) throws -> [RelatedArticle] {
+    ///
+    /// - Parameter precomputed: the model's candidates when already known (a by-id query answered
+    ///   from the precomputed lists); searched for otherwise.
+    func search(_ vector: Model.QueryVector, query: RelatedQuery, precomputed: [ScoredIndex]? = nil) throws -> [RelatedArticle] {
         let articles = model.articles
         let hidden = hiddenRows
-        let base = try model.rank(vector, k: query.k) { row in
+        let base = try precomputed ?? model.rank(vector, k: query.k) { row in
             hidden.contains(row) || !query.admits(articles[row])
         }
         var top = TopK(k: query.k)

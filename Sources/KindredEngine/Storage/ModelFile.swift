@@ -25,13 +25,14 @@ import KindredLinearAlgebra
 /// | `SVAL` | Float singular values, `dimensions` of them |
 /// | `AVEC` | Float article vectors, `(articles × dimensions)` row-major |
 /// | `TFID` | the articles' TF-IDF rows in CSR form: UInt64 entry count, Int64 row offsets (articles + 1), Int32 term ids, Float values |
+/// | `NBRS` | precomputed related lists: UInt32 width, Int32 article rows (articles × width, −1 pads), Float scores |
 /// | `META` | per article: id, title, url?, section?, language (strings), published-at (Int64 ms since 1970, `Int64.min` = none), tag count UInt32 + tags |
 ///
 /// A reader checks the magic, the version, the table digest, every section's bounds and checksum,
 /// then every size against the manifest, then the model's invariants. Any failure names the file
 /// and the section.
 public enum ModelFile {
-    public static let formatVersion = 2
+    public static let formatVersion = 3
     public static let magic: [UInt8] = Array("KINDRED\0".utf8)
     static let alignment = 64
 
@@ -39,7 +40,7 @@ public enum ModelFile {
     public enum Section: String, CaseIterable, Sendable {
         case manifest = "MANI", vocabulary = "VOCB", documentFrequencies = "DFRQ", idf = "IDFW"
         case termVectors = "TVEC", singularValues = "SVAL", articleVectors = "AVEC", tfidfRows = "TFID"
-        case metadata = "META"
+        case neighborLists = "NBRS", metadata = "META"
 
         public var name: String {
             switch self {
@@ -51,6 +52,7 @@ public enum ModelFile {
             case .singularValues: "singular values"
             case .articleVectors: "article vectors"
             case .tfidfRows: "TF-IDF rows"
+            case .neighborLists: "neighbour lists"
             case .metadata: "article metadata"
             }
         }
@@ -75,6 +77,11 @@ public enum ModelFile {
         tfidf.write(model.tfidfRows.columnIndices)
         tfidf.write(model.tfidfRows.values)
         payloads[.tfidfRows] = tfidf.data
+        var lists = BinaryWriter()
+        lists.write(UInt32(model.neighborLists.width))
+        lists.write(model.neighborLists.indices)
+        lists.write(model.neighborLists.scores)
+        payloads[.neighborLists] = lists.data
         var metadata = BinaryWriter()
         for article in model.articles {
             metadata.write(article.id)
@@ -228,6 +235,12 @@ public enum ModelFile {
                 throw fail(.tfidfRows, "\(error)")
             }
         }
+        let neighborLists = try section(.neighborLists) { reader -> NeighborLists in
+            let width = Int(try reader.read(UInt32.self))
+            guard width <= 1000 else { throw fail(.neighborLists, "claims \(width) entries per article") }
+            return NeighborLists(
+                width: width, indices: try reader.readInt32s(count: n * width), scores: try reader.readFloats(count: n * width))
+        }
         let articles = try section(.metadata) { reader -> [ArticleMetadata] in
             try (0..<n).map { _ in
                 let id = try reader.readString(), title = try reader.readString()
@@ -250,7 +263,7 @@ public enum ModelFile {
                 weighting: TermWeighting(scheme: manifest.parameters.weighting, vocabulary: vocabulary, globalWeights: idf),
                 termVectors: DenseMatrix(rows: terms, columns: d, storage: termVectors), singularValues: singularValues,
                 articleVectors: DenseMatrix(rows: n, columns: d, storage: articleVectors), tfidfRows: tfidfRows,
-                articles: articles)
+                articles: articles, neighborLists: neighborLists)
         } catch {
             throw fail(nil, "inconsistent model: \(error)")
         }

@@ -1,0 +1,51 @@
+/// Every article's best related articles, computed once at reindex time.
+///
+/// A publishing system asks for an article's related list far more often than the archive
+/// changes, and an exact query reads every article vector (65 MB for 64k articles × 256
+/// dimensions). The nightly build therefore ranks every article against all others with blocked
+/// matrix products (`Model.neighbors`) and keeps the best `width` of each; a by-id request then
+/// reads one list. Requests whose filters leave fewer than `k` admitted entries in the list, or
+/// that ask for more than `width`, fall back to the exact search.
+public struct NeighborLists: Sendable, Equatable {
+    /// Entries kept per article; 0 when lists were not computed.
+    public let width: Int
+    /// `(articles × width)` row-major article rows, best first; −1 pads a short list.
+    public let indices: [Int32]
+    /// The scores beside `indices`.
+    public let scores: [Float]
+
+    public static let none = NeighborLists(width: 0, indices: [], scores: [])
+
+    public init(width: Int, indices: [Int32], scores: [Float]) {
+        precondition(width >= 0 && indices.count == scores.count, "inconsistent neighbour lists")
+        self.width = width
+        self.indices = indices
+        self.scores = scores
+    }
+
+    /// The list of `row`, best first, without padding.
+    public func list(of row: Int) -> [ScoredIndex] {
+        guard width > 0 else { return [] }
+        var result: [ScoredIndex] = []
+        result.reserveCapacity(width)
+        for slot in (row * width)..<((row + 1) * width) where indices[slot] >= 0 {
+            result.append(ScoredIndex(index: Int(indices[slot]), score: scores[slot]))
+        }
+        return result
+    }
+
+    /// Checks shape and contents against a model of `articles` rows.
+    func check(articles: Int) throws {
+        guard indices.count == articles * width else {
+            throw ModelInvariantError("neighbour lists hold \(indices.count) entries, \(articles) × \(width) expected")
+        }
+        for row in 0..<articles where width > 0 {
+            for slot in (row * width)..<((row + 1) * width) {
+                let index = Int(indices[slot])
+                guard index >= -1, index < articles, index != row, scores[slot].isFinite else {
+                    throw ModelInvariantError("neighbour list of row \(row) holds row \(index) with score \(scores[slot])")
+                }
+            }
+        }
+    }
+}
