@@ -40,12 +40,16 @@ struct BuildOptions: ParsableArguments {
     @Option(name: .customLong("rerank-depth"), help: "How many LSA candidates are re-ranked.")
     var rerankDepth: Int = ModelParameters().rerankDepth
 
+    @Option(name: .customLong("neighbors"), help: "Related articles precomputed per article for by-id requests (0: none). Costs O(n²) at reindex.")
+    var neighbors: Int = ModelParameters().neighbors
+
     var parameters: ModelParameters {
         ModelParameters(
             analyzer: AnalyzerOptions(phrases: phrases, stemming: stemming), weighting: weighting, titleWeight: titleWeight,
             minimumDocumentFrequency: minimumDocumentFrequency, maximumDocumentFrequency: maximumDocumentFrequency,
             dimensions: dimensions ?? ModelParameters().dimensions, oversampling: oversampling,
-            powerIterations: powerIterations, seed: seed, lexicalWeight: lexicalWeight, rerankDepth: rerankDepth)
+            powerIterations: powerIterations, seed: seed, lexicalWeight: lexicalWeight, rerankDepth: rerankDepth,
+            neighbors: neighbors)
     }
 }
 
