@@ -1,0 +1,82 @@
+"""The peer pipelines of Benchmarks/side-by-side.sh, one per invocation so that /usr/bin/time
+measures each one's peak memory on its own.
+
+  python pipelines.py sklearn CORPUS.jsonl   TfidfVectorizer -> TruncatedSVD (randomized, 256)
+                                             -> brute-force cosine top-10 of every article
+  python pipelines.py gensim CORPUS.jsonl    TfidfModel -> LsiModel (256) -> MatrixSimilarity top-10
+
+Prints one JSON object: the seconds of each stage.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        docs = [json.loads(line) for line in f if line.strip()]
+    return [(d.get("title") or "") + "\n" + (d.get("body") or "") for d in docs]
+
+
+def top10_all(z, block=1024):
+    """Top 10 of every row of a unit-row matrix by cosine, itself excluded."""
+    n = z.shape[0]
+    for start in range(0, n, block):
+        s = z[start:start + block] @ z.T
+        rows = np.arange(s.shape[0])
+        s[rows, start + rows] = -np.inf
+        top = np.argpartition(-s, 10, axis=1)[:, :10]
+        order = np.argsort(-np.take_along_axis(s, top, axis=1), axis=1)
+        np.take_along_axis(top, order, axis=1)
+
+
+def sklearn_pipeline(texts):
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+    stages = {}
+    t = time.perf_counter()
+    x = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2, max_df=0.5).fit_transform(texts)
+    stages["vectorise"] = time.perf_counter() - t
+    t = time.perf_counter()
+    z = normalize(TruncatedSVD(n_components=256, algorithm="randomized", random_state=0).fit_transform(x))
+    stages["svd"] = time.perf_counter() - t
+    t = time.perf_counter()
+    top10_all(z.astype(np.float32))
+    stages["top10_all"] = time.perf_counter() - t
+    return stages
+
+
+def gensim_pipeline(texts):
+    import re
+    from gensim import corpora, models, similarities
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    stages = {}
+    token = re.compile(r"(?u)\b\w\w+\b")
+    t = time.perf_counter()
+    tokenised = [[w for w in token.findall(text.lower()) if w not in ENGLISH_STOP_WORDS] for text in texts]
+    dictionary = corpora.Dictionary(tokenised)
+    dictionary.filter_extremes(no_below=2, no_above=0.5, keep_n=None)
+    bow = [dictionary.doc2bow(words) for words in tokenised]
+    tfidf = models.TfidfModel(bow)
+    stages["vectorise"] = time.perf_counter() - t
+    t = time.perf_counter()
+    lsi = models.LsiModel(tfidf[bow], id2word=dictionary, num_topics=256, random_seed=0)
+    stages["svd"] = time.perf_counter() - t
+    t = time.perf_counter()
+    vectors = lsi[tfidf[bow]]
+    index = similarities.MatrixSimilarity(vectors, num_features=256)
+    index.num_best = 11
+    for chunk_start in range(0, len(bow), 1024):
+        index[[vectors[i] for i in range(chunk_start, min(len(bow), chunk_start + 1024))]]
+    stages["top10_all"] = time.perf_counter() - t
+    return stages
+
+
+if __name__ == "__main__":
+    which, path = sys.argv[1], sys.argv[2]
+    texts = read(path)
+    stages = (sklearn_pipeline if which == "sklearn" else gensim_pipeline)(texts)
+    print(json.dumps({k: round(v, 2) for k, v in stages.items()}))

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Kindred's reindex (which includes every article's related list) and `neighbors -k 10`, beside the
+# scikit-learn and gensim pipelines that do the same job, in one invocation on the same corpus:
+# each stage's time, each run's wall time and peak memory (/usr/bin/time), and Kindred's ratios.
+#
+# Usage: Benchmarks/side-by-side.sh [CORPUS]   (default: Debian's package descriptions, ~64k articles)
+# The peers run in benchmark-data/venv (created from PyPI on first use).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=${1:-benchmark-data/debian/corpus.jsonl}
+if [ ! -f "$corpus" ]; then
+  echo "building the Debian package-description corpus (needs root for apt-get update)…" >&2
+  bash ../shared/datasets/debian-packages.sh benchmark-data/debian >&2
+fi
+if [ ! -x benchmark-data/venv/bin/python ] || ! benchmark-data/venv/bin/python -c "import sklearn, gensim" 2>/dev/null; then
+  python3 -m venv benchmark-data/venv
+  benchmark-data/venv/bin/pip install -q scikit-learn gensim numpy scipy >&2
+fi
+scripts/bootstrap.sh
+swift build -c release --product kindred >&2
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+/usr/bin/time -f "%e %M" -o "$out/kindred.time" .build/release/kindred reindex --corpus "$corpus" \
+  --model "$out/models" --keep 1 >/dev/null 2>"$out/kindred.err"
+/usr/bin/time -f "%e %M" -o "$out/neighbors.time" .build/release/kindred neighbors -k 10 --model "$out/models" >/dev/null
+for peer in sklearn gensim; do
+  /usr/bin/time -f "%e %M" -o "$out/$peer.time" benchmark-data/venv/bin/python Benchmarks/peers/pipelines.py \
+    "$peer" "$corpus" >"$out/$peer.json"
+done
+benchmark-data/venv/bin/python - "$out" "$corpus" <<'PY'
+import json, re, sys
+out, corpus = sys.argv[1], sys.argv[2]
+def timing(name):
+    wall, kb = open(f"{out}/{name}.time").read().split()
+    return float(wall), int(kb) / 1024
+err = open(f"{out}/kindred.err").read()
+stages = {s: float(v) for s, v in re.findall(r"^(\w+): done in ([\d.]+) s", err, re.M)}
+blas = re.search(r"^BLAS: (.*)$", err, re.M).group(1)
+kw, km = timing("kindred"); nw, nm = timing("neighbors")
+print(f"corpus: {corpus}\nKindred BLAS: {blas}")
+print("| pipeline | vectorise s | SVD s | top-10 of every article s | wall s | peak MiB |")
+print("|---|---|---|---|---|---|")
+vectorise = stages.get("read", 0) + stages.get("analysis", 0) + stages.get("vocabulary", 0) + stages.get("weighting", 0)
+print(f"| kindred reindex | {vectorise:.2f} | {stages.get('svd', 0):.2f} | {stages.get('neighbors', 0):.2f} (top 100) | {kw:.2f} | {km:.0f} |")
+print(f"| kindred neighbors -k 10 (reads the lists) | | | | {nw:.2f} | {nm:.0f} |")
+rows = {}
+for peer in ("sklearn", "gensim"):
+    s = json.load(open(f"{out}/{peer}.json")); w, m = timing(peer); rows[peer] = (w, m)
+    print(f"| {peer} | {s['vectorise']:.2f} | {s['svd']:.2f} | {s['top10_all']:.2f} | {w:.2f} | {m:.0f} |")
+for peer, (w, m) in rows.items():
+    print(f"kindred reindex vs {peer}: {w / kw:.2f}x faster, {km / m:.2f}x the peak memory")
+PY
