@@ -28,8 +28,10 @@ public struct EmbeddingIndex: Sendable {
     public func search(_ query: [Float], k: Int, excluding: (Int) -> Bool = { _ in false }) throws -> [ScoredIndex] {
         let scores = try BLAS.multiply(vectors, query)
         var top = TopK(k: k)
-        for (i, score) in scores.enumerated() where score > top.threshold && !isEmptyRow[i] && !excluding(i) {
+        var threshold = -Float.infinity
+        for (i, score) in scores.enumerated() where score > threshold && !isEmptyRow[i] && !excluding(i) {
             top.offer(index: i, score: score)
+            threshold = top.threshold
         }
         return top.sorted()
     }
@@ -67,9 +69,13 @@ public struct EmbeddingIndex: Sendable {
                                 continue
                             }
                             var top = TopK(k: k)
+                            // The threshold only changes when a candidate enters: keep it in a
+                            // register instead of asking the heap for every one of n scores.
+                            var threshold = -Float.infinity
                             let base = r * n
-                            for j in 0..<n where s[base + j] > top.threshold && j != row && !isEmptyRow[j] {
+                            for j in 0..<n where s[base + j] > threshold && j != row && !isEmptyRow[j] {
                                 top.offer(index: j, score: s[base + j])
+                                threshold = top.threshold
                             }
                             out[r] = top.sorted()
                         }
