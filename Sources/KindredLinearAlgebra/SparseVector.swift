@@ -35,6 +35,22 @@ public struct SparseVector: Sendable, Equatable {
 }
 
 extension CSRMatrix {
+    /// A matrix whose rows are the given sparse vectors (indices ascending, below `columns`).
+    ///
+    /// - Throws: `LinearAlgebraError` when a row is out of order or out of range.
+    public init(sparseRows: [SparseVector], columns: Int) throws {
+        var offsets = [0]
+        offsets.reserveCapacity(sparseRows.count + 1)
+        var indices: [Int32] = []
+        var values: [Float] = []
+        for row in sparseRows {
+            indices.append(contentsOf: row.indices)
+            values.append(contentsOf: row.values)
+            offsets.append(indices.count)
+        }
+        try self.init(rows: sparseRows.count, columns: columns, rowOffsets: offsets, columnIndices: indices, values: values)
+    }
+
     /// Row `i` as a sparse vector.
     public func row(_ i: Int) -> SparseVector {
         let range = rowOffsets[i]..<rowOffsets[i + 1]

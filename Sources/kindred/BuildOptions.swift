@@ -37,6 +37,9 @@ struct BuildOptions: ParsableArguments {
     @Option(name: .customLong("lexical-weight"), help: "Weight of the TF-IDF cosine when re-ranking LSA's best candidates (0 = pure LSA).")
     var lexicalWeight: Float = ModelParameters().lexicalWeight
 
+    @Option(name: .customLong("headline-weight"), help: "Weight of the headline match (text against the other's title and tags) when re-ranking (0 = off).")
+    var headlineWeight: Float = ModelParameters().headlineWeight
+
     @Option(name: .customLong("rerank-depth"), help: "How many LSA candidates are re-ranked.")
     var rerankDepth: Int = ModelParameters().rerankDepth
 
@@ -48,7 +51,7 @@ struct BuildOptions: ParsableArguments {
             analyzer: AnalyzerOptions(phrases: phrases, stemming: stemming), weighting: weighting, titleWeight: titleWeight,
             minimumDocumentFrequency: minimumDocumentFrequency, maximumDocumentFrequency: maximumDocumentFrequency,
             dimensions: dimensions ?? ModelParameters().dimensions, oversampling: oversampling,
-            powerIterations: powerIterations, seed: seed, lexicalWeight: lexicalWeight, rerankDepth: rerankDepth,
+            powerIterations: powerIterations, seed: seed, lexicalWeight: lexicalWeight, headlineWeight: headlineWeight, rerankDepth: rerankDepth,
             neighbors: neighbors)
     }
 }

@@ -22,6 +22,7 @@ struct ModelFileTests {
         #expect(decoded.articles == model.articles)
         #expect(decoded.neighborLists == model.neighborLists)
         #expect(decoded.tfidfRows == model.tfidfRows)
+        #expect(decoded.headlineRows == model.headlineRows)
         try decoded.checkInvariants()
         #expect(try decoded.related(to: "leica-red-dot-leitzphone", k: 5) == model.related(to: "leica-red-dot-leitzphone", k: 5))
     }

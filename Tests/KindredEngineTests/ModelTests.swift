@@ -134,6 +134,7 @@ struct ModelTests {
             try Model(
                 manifest: model.manifest, weighting: model.weighting, termVectors: model.termVectors,
                 singularValues: model.singularValues, articleVectors: vectors, tfidfRows: model.tfidfRows,
+                headlineRows: model.headlineRows,
                 articles: model.articles)
         }
     }
@@ -145,5 +146,25 @@ struct ModelTests {
         changed[2].tags.append("new tag")
         #expect(ModelBuilder.digest(of: articles) == ModelBuilder.digest(of: articles))
         #expect(ModelBuilder.digest(of: articles) != ModelBuilder.digest(of: changed))
+    }
+
+    @Test("the re-ranking score stays within −1…1 and an article about another's headline ranks it first")
+    func headlineMatch() throws {
+        for article in Sample.articles.prefix(10) {
+            for result in try model.related(to: article.id, k: 5) {
+                #expect(result.score <= 1.0001 && result.score >= -1.0001)
+            }
+        }
+        let results = try model.similar(
+            title: "Analysts on a tracker", body: "The Xiaomi Tag tracker works with both Apple's Find My and Google's Find Hub.",
+            k: 1)
+        #expect(results.first?.article.id == "xiaomi-tag-find-my")
+    }
+
+    @Test("headline counts hold the title and tags only")
+    func headlineCounts() {
+        let counter = TermCounter(parameters: ModelParameters())
+        let counts = counter.headlineCounts(title: "Red dot phones", tags: ["Leica"], language: "en")
+        #expect(counts == ["red": 1, "dot": 1, "phone": 1, "red dot": 1, "dot phone": 1, "leica": 1])
     }
 }

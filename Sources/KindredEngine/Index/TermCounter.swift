@@ -26,6 +26,17 @@ public final class TermCounter {
         return counts
     }
 
+    /// The counts of the headline alone (title and tags, each term once per occurrence): what
+    /// the article is about, compared with other articles' full text.
+    public func headlineCounts(title: String, tags: [String] = [], language: String?) -> [String: Float] {
+        var counts: [String: Float] = [:]
+        for term in analyzer.analyze(title, language: language) { counts[term, default: 0] += 1 }
+        for tag in tags {
+            for term in analyzer.analyze(tag, language: language) { counts[term, default: 0] += 1 }
+        }
+        return counts
+    }
+
     public func counts(_ article: Article) -> [String: Float] {
         counts(title: article.title, body: article.body, tags: article.tags, language: article.language)
     }

@@ -23,10 +23,12 @@ extension Model {
             throw ModelInvariantError(
                 "term counts disagree: vocabulary \(weighting.vocabulary.count), term vectors \(termVectors.rows), idf \(weighting.globalWeights.count)")
         }
-        guard tfidfRows.rows == articles.count, tfidfRows.columns == weighting.vocabulary.count,
-              tfidfRows.values.allSatisfy(\.isFinite) else {
-            throw ModelInvariantError(
-                "TF-IDF rows are \(tfidfRows.rows) × \(tfidfRows.columns) for \(articles.count) articles and \(weighting.vocabulary.count) terms, or hold a non-finite value")
+        for (name, rows) in [("TF-IDF", tfidfRows), ("headline", headlineRows)] {
+            guard rows.rows == articles.count, rows.columns == weighting.vocabulary.count, rows.values.allSatisfy(\.isFinite)
+            else {
+                throw ModelInvariantError(
+                    "\(name) rows are \(rows.rows) × \(rows.columns) for \(articles.count) articles and \(weighting.vocabulary.count) terms, or hold a non-finite value")
+            }
         }
         try neighborLists.check(articles: articles.count)
         guard index.count == articles.count else {

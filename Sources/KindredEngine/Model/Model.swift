@@ -20,6 +20,8 @@ public struct Model: Sendable {
     public let index: EmbeddingIndex
     /// The articles' unit-length TF-IDF vectors, `(articles × terms)`, for re-ranking.
     public let tfidfRows: CSRMatrix
+    /// The articles' headline (title and tags) vectors, same weights, for the headline match.
+    public let headlineRows: CSRMatrix
     public let articles: [ArticleMetadata]
     /// Each article's best related articles, when computed at build time.
     public let neighborLists: NeighborLists
@@ -31,7 +33,7 @@ public struct Model: Sendable {
     ///   not of unit length, or ids repeat.
     public init(
         manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
-        articleVectors: DenseMatrix, tfidfRows: CSRMatrix, articles: [ArticleMetadata],
+        articleVectors: DenseMatrix, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: [ArticleMetadata],
         neighborLists: NeighborLists = .none
     ) throws {
         self.manifest = manifest
@@ -40,6 +42,7 @@ public struct Model: Sendable {
         self.singularValues = singularValues
         self.index = EmbeddingIndex(vectors: articleVectors)
         self.tfidfRows = tfidfRows
+        self.headlineRows = headlineRows
         self.articles = articles
         self.neighborLists = neighborLists
         var rowByID: [String: Int] = [:]
@@ -60,15 +63,17 @@ public struct Model: Sendable {
     /// The stored LSA vector of an indexed article.
     public func vector(of id: String) -> [Float]? { row(of: id).map { index.vectors.row($0) } }
 
-    /// What a query is compared with: its LSA vector and its sparse TF-IDF vector.
+    /// What a query is compared with: its LSA vector, its sparse TF-IDF vector and its headline's.
     public struct QueryVector: Sendable {
         public var dense: [Float]
         public var sparse: SparseVector
+        public var headline: SparseVector
     }
 
     /// The query vectors of an indexed article; nil when it has no indexable term.
     public func queryVector(row: Int) -> QueryVector? {
-        index.isEmptyRow[row] ? nil : QueryVector(dense: index.vectors.row(row), sparse: tfidfRows.row(row))
+        index.isEmptyRow[row]
+            ? nil : QueryVector(dense: index.vectors.row(row), sparse: tfidfRows.row(row), headline: headlineRows.row(row))
     }
 
     /// The query vectors of any text, or nil when none of its terms is in the vocabulary.
@@ -88,7 +93,8 @@ public struct Model: Sendable {
                 for j in 0..<d { vector[j] += weight * v[base + j] }
             }
         }
-        return Vector.normalize(&vector) ? QueryVector(dense: vector, sparse: sparse) : nil
+        let headline = weighting.vector(counts: counter.headlineCounts(title: title, tags: tags, language: language))
+        return Vector.normalize(&vector) ? QueryVector(dense: vector, sparse: sparse, headline: headline) : nil
     }
 
     /// The unit-length LSA vector of any text (see `queryVector(title:body:tags:language:counter:)`).
@@ -98,26 +104,32 @@ public struct Model: Sendable {
         try queryVector(title: title, body: body, tags: tags, language: language, counter: counter)?.dense
     }
 
-    /// The blended score of a candidate found by LSA cosine `lsa`.
+    /// The re-ranking score of a candidate: `((1 − w)·LSA + w·TF-IDF + c·headline match) / (1 + 2c)`.
     @inline(__always)
-    func blend(lsa: Float, lexical: Float) -> Float {
-        let w = parameters.lexicalWeight
-        return (1 - w) * lsa + w * lexical
+    func blend(_ query: QueryVector, lsa: Float, sparse: SparseVector, headline: SparseVector) -> Float {
+        let w = parameters.lexicalWeight, c = parameters.headlineWeight
+        var score = (1 - w) * lsa
+        if w > 0 { score += w * query.sparse.dot(sparse) }
+        if c > 0 { score += c * (query.sparse.dot(headline) + query.headline.dot(sparse)) }
+        return score / (1 + 2 * c)
     }
 
     /// The `k` best rows for a query, best first: LSA top `rerankDepth`, re-scored by the blend.
     public func rank(_ query: QueryVector, k: Int, excluding: (Int) -> Bool = { _ in false }) throws -> [ScoredIndex] {
         let depth = max(k, parameters.rerankDepth)
         let candidates = try index.search(query.dense, k: depth, excluding: excluding)
-        return rerank(candidates, query: query.sparse, k: k)
+        return rerank(candidates, query: query, k: k)
     }
 
     /// Re-scores LSA candidates with the blend and keeps the best `k`.
-    func rerank(_ candidates: [ScoredIndex], query sparse: SparseVector, k: Int) -> [ScoredIndex] {
-        guard parameters.lexicalWeight > 0 else { return Array(candidates.prefix(k)) }
+    func rerank(_ candidates: [ScoredIndex], query: QueryVector, k: Int) -> [ScoredIndex] {
+        guard parameters.lexicalWeight > 0 || parameters.headlineWeight > 0 else { return Array(candidates.prefix(k)) }
         var top = TopK(k: k)
         for candidate in candidates {
-            top.offer(index: candidate.index, score: blend(lsa: candidate.score, lexical: sparse.dot(tfidfRows.row(candidate.index))))
+            let score = blend(
+                query, lsa: candidate.score, sparse: tfidfRows.row(candidate.index),
+                headline: headlineRows.row(candidate.index))
+            top.offer(index: candidate.index, score: score)
         }
         return top.sorted()
     }
@@ -171,7 +183,8 @@ extension Model {
     public func rankAll(k: Int, handle: (Int, [ScoredIndex]) throws -> Void) throws {
         let depth = max(k, parameters.rerankDepth)
         try index.allNeighbors(k: depth) { row, candidates in
-            try handle(row, rerank(candidates, query: tfidfRows.row(row), k: k))
+            guard let query = queryVector(row: row) else { return try handle(row, []) }
+            try handle(row, rerank(candidates, query: query, k: k))
         }
     }
 

@@ -107,18 +107,24 @@ extension ModelBuilder {
                 out[c] = rows
             }
         }
-        var offsets = [0]
-        var indices: [Int32] = []
-        var values: [Float] = []
-        for rows in rowsPerChunk {
-            for row in rows {
-                indices.append(contentsOf: row.indices)
-                values.append(contentsOf: row.values)
-                offsets.append(indices.count)
+        return try CSRMatrix(sparseRows: rowsPerChunk.flatMap { $0 }, columns: weighting.vocabulary.count)
+    }
+
+    /// The `(articles × terms)` headline matrix: each article's title and tags, weighted like the
+    /// full text and scaled to unit length (empty when no headline term is in the vocabulary).
+    func headlineMatrix(_ articles: [Article], weighting: TermWeighting) throws -> CSRMatrix {
+        var rows = [SparseVector](repeating: .empty, count: articles.count)
+        let parameters = self.parameters
+        rows.withUnsafeMutableBufferPointer { out in
+            Parallel.forEachChunk(of: articles.count) { range in
+                let counter = TermCounter(parameters: parameters)
+                for i in range {
+                    let article = articles[i]
+                    out[i] = weighting.vector(
+                        counts: counter.headlineCounts(title: article.title, tags: article.tags, language: article.language))
+                }
             }
         }
-        return try CSRMatrix(
-            rows: offsets.count - 1, columns: weighting.vocabulary.count, rowOffsets: offsets, columnIndices: indices,
-            values: values)
+        return try CSRMatrix(sparseRows: rows, columns: weighting.vocabulary.count)
     }
 }

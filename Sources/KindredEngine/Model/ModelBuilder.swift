@@ -60,7 +60,9 @@ public struct ModelBuilder: Sendable {
 
         let analysed = timed(.analysis) { analyse(articles) }
         let weighting = try timed(.vocabulary) { try vocabulary(of: analysed, documentCount: articles.count) }
-        let matrix = try timed(.weighting) { try tfidfMatrix(analysed, weighting: weighting) }
+        let (matrix, headlines) = try timed(.weighting) {
+            (try tfidfMatrix(analysed, weighting: weighting), try headlineMatrix(articles, weighting: weighting))
+        }
 
         var dimensions = parameters.dimensions
         let limit = min(matrix.rows, matrix.columns) - 1
@@ -106,14 +108,15 @@ public struct ModelBuilder: Sendable {
         let metadata = articles.map(\.metadata)
         var model = try Model(
             manifest: manifest, weighting: weighting, termVectors: factors.v, singularValues: factors.singularValues,
-            articleVectors: vectors, tfidfRows: matrix, articles: metadata)
+            articleVectors: vectors, tfidfRows: matrix, headlineRows: headlines, articles: metadata)
         let width = min(parameters.neighbors, articles.count - 1)
         if width > 0 {
             let lists = try timed(.neighbors) { try Self.neighborLists(of: model, width: width, progress: progress) }
             manifest.stageSeconds = seconds
             model = try Model(
                 manifest: manifest, weighting: weighting, termVectors: factors.v,
-                singularValues: factors.singularValues, articleVectors: vectors, tfidfRows: matrix, articles: metadata,
+                singularValues: factors.singularValues, articleVectors: vectors, tfidfRows: matrix, headlineRows: headlines,
+                articles: metadata,
                 neighborLists: lists)
         }
         return Outcome(model: model, notices: notices)

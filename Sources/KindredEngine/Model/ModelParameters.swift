@@ -30,6 +30,11 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     /// best LSA candidates are re-ranked. LSA finds articles about the same topic in other words;
     /// TF-IDF rewards the exact names and phrases they share. Tuned in docs/quality.md.
     public var lexicalWeight: Float
+    /// Weight `c` of the headline match in the re-ranking score: how much of one article's text is
+    /// about the other's headline, both ways, `cos(text₁, headline₂) + cos(headline₁, text₂)`. A story
+    /// that mentions what another story is about is related to it. The blended score is divided
+    /// by `1 + 2c`, so it stays within −1…1. Tuned in docs/quality.md.
+    public var headlineWeight: Float
     /// How many LSA candidates are re-ranked with the blended score (at least k are).
     public var rerankDepth: Int
     /// Related articles precomputed per article at build time (0: none). Default 100, the
@@ -39,7 +44,7 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     public init(
         analyzer: AnalyzerOptions = AnalyzerOptions(), weighting: WeightingScheme = .tfidf, titleWeight: Float = 2, minimumDocumentFrequency: Int = 2,
         maximumDocumentFrequency: Double = 0.5, dimensions: Int = 256, oversampling: Int = 16,
-        powerIterations: Int = 4, seed: UInt64 = 20_111_217, lexicalWeight: Float = 0.5, rerankDepth: Int = 100,
+        powerIterations: Int = 4, seed: UInt64 = 20_111_217, lexicalWeight: Float = 0.5, headlineWeight: Float = 0.3, rerankDepth: Int = 100,
         neighbors: Int = 100
     ) {
         self.analyzer = analyzer
@@ -52,6 +57,7 @@ public struct ModelParameters: Codable, Equatable, Sendable {
         self.powerIterations = powerIterations
         self.seed = seed
         self.lexicalWeight = lexicalWeight
+        self.headlineWeight = headlineWeight
         self.rerankDepth = rerankDepth
         self.neighbors = neighbors
     }
@@ -78,6 +84,9 @@ public struct ModelParameters: Codable, Equatable, Sendable {
         }
         guard lexicalWeight.isFinite, (0...1).contains(lexicalWeight) else {
             throw EngineError.invalidParameter("lexical weight must be between 0 and 1; got \(lexicalWeight)")
+        }
+        guard headlineWeight.isFinite, (0...10).contains(headlineWeight) else {
+            throw EngineError.invalidParameter("headline weight must be between 0 and 10; got \(headlineWeight)")
         }
         guard (1...10_000).contains(rerankDepth) else {
             throw EngineError.invalidParameter("rerank depth must be between 1 and 10000; got \(rerankDepth)")

@@ -155,7 +155,8 @@ extension LiveIndex {
         let offset = articles.count
         for (slot, upsert) in upserts.enumerated() {
             guard let other = upsert.vector, query.admits(upsert.metadata) else { continue }
-            let score = model.blend(lsa: Vector.dot(vector.dense, other.dense), lexical: vector.sparse.dot(other.sparse))
+            let score = model.blend(
+                vector, lsa: Vector.dot(vector.dense, other.dense), sparse: other.sparse, headline: other.headline)
             top.offer(index: offset + slot, score: score)
         }
         return top.sorted().compactMap { scored in

@@ -25,6 +25,7 @@ import KindredLinearAlgebra
 /// | `SVAL` | Float singular values, `dimensions` of them |
 /// | `AVEC` | Float article vectors, `(articles × dimensions)` row-major |
 /// | `TFID` | the articles' TF-IDF rows in CSR form: UInt64 entry count, Int64 row offsets (articles + 1), Int32 term ids, Float values |
+/// | `HEAD` | the articles' headline (title and tags) rows, in the same form as `TFID` |
 /// | `NBRS` | precomputed related lists: UInt32 width, Int32 article rows (articles × width, −1 pads), Float scores |
 /// | `META` | per article: id, title, url?, section?, language (strings), published-at (Int64 ms since 1970, `Int64.min` = none), tag count UInt32 + tags |
 ///
@@ -32,7 +33,7 @@ import KindredLinearAlgebra
 /// then every size against the manifest, then the model's invariants. Any failure names the file
 /// and the section.
 public enum ModelFile {
-    public static let formatVersion = 3
+    public static let formatVersion = 4
     public static let magic: [UInt8] = Array("KINDRED\0".utf8)
     static let alignment = 64
 
@@ -40,7 +41,7 @@ public enum ModelFile {
     public enum Section: String, CaseIterable, Sendable {
         case manifest = "MANI", vocabulary = "VOCB", documentFrequencies = "DFRQ", idf = "IDFW"
         case termVectors = "TVEC", singularValues = "SVAL", articleVectors = "AVEC", tfidfRows = "TFID"
-        case neighborLists = "NBRS", metadata = "META"
+        case headlineRows = "HEAD", neighborLists = "NBRS", metadata = "META"
 
         public var name: String {
             switch self {
@@ -52,6 +53,7 @@ public enum ModelFile {
             case .singularValues: "singular values"
             case .articleVectors: "article vectors"
             case .tfidfRows: "TF-IDF rows"
+            case .headlineRows: "headline rows"
             case .neighborLists: "neighbour lists"
             case .metadata: "article metadata"
             }
@@ -71,12 +73,8 @@ public enum ModelFile {
         payloads[.termVectors] = floatsOrInts(floats: model.termVectors.storage)
         payloads[.singularValues] = floatsOrInts(floats: model.singularValues)
         payloads[.articleVectors] = floatsOrInts(floats: model.index.vectors.storage)
-        var tfidf = BinaryWriter()
-        tfidf.write(UInt64(model.tfidfRows.nonzeroCount))
-        for offset in model.tfidfRows.rowOffsets { tfidf.write(Int64(offset)) }
-        tfidf.write(model.tfidfRows.columnIndices)
-        tfidf.write(model.tfidfRows.values)
-        payloads[.tfidfRows] = tfidf.data
+        payloads[.tfidfRows] = encode(model.tfidfRows)
+        payloads[.headlineRows] = encode(model.headlineRows)
         var lists = BinaryWriter()
         lists.write(UInt32(model.neighborLists.width))
         lists.write(model.neighborLists.indices)
@@ -223,18 +221,22 @@ public enum ModelFile {
         let termVectors = try section(.termVectors) { try $0.readFloats(count: terms * d) }
         let singularValues = try section(.singularValues) { try $0.readFloats(count: d) }
         let articleVectors = try section(.articleVectors) { try $0.readFloats(count: n * d) }
-        let tfidfRows = try section(.tfidfRows) { reader -> CSRMatrix in
-            let count = try reader.read(UInt64.self)
-            guard count <= UInt64(reader.remaining / 8) else { throw fail(.tfidfRows, "claims \(count) entries") }
-            let offsets = try (0...n).map { _ in Int(try reader.read(Int64.self)) }
-            let indices = try reader.readInt32s(count: Int(count))
-            let values = try reader.readFloats(count: Int(count))
-            do {
-                return try CSRMatrix(rows: n, columns: terms, rowOffsets: offsets, columnIndices: indices, values: values)
-            } catch {
-                throw fail(.tfidfRows, "\(error)")
+        func sparseRows(_ which: Section) throws -> CSRMatrix {
+            try section(which) { reader -> CSRMatrix in
+                let count = try reader.read(UInt64.self)
+                guard count <= UInt64(reader.remaining / 8) else { throw fail(which, "claims \(count) entries") }
+                let offsets = try (0...n).map { _ in Int(try reader.read(Int64.self)) }
+                let indices = try reader.readInt32s(count: Int(count))
+                let values = try reader.readFloats(count: Int(count))
+                do {
+                    return try CSRMatrix(rows: n, columns: terms, rowOffsets: offsets, columnIndices: indices, values: values)
+                } catch {
+                    throw fail(which, "\(error)")
+                }
             }
         }
+        let tfidfRows = try sparseRows(.tfidfRows)
+        let headlineRows = try sparseRows(.headlineRows)
         let neighborLists = try section(.neighborLists) { reader -> NeighborLists in
             let width = Int(try reader.read(UInt32.self))
             guard width <= 1000 else { throw fail(.neighborLists, "claims \(width) entries per article") }
@@ -263,10 +265,20 @@ public enum ModelFile {
                 weighting: TermWeighting(scheme: manifest.parameters.weighting, vocabulary: vocabulary, globalWeights: idf),
                 termVectors: DenseMatrix(rows: terms, columns: d, storage: termVectors), singularValues: singularValues,
                 articleVectors: DenseMatrix(rows: n, columns: d, storage: articleVectors), tfidfRows: tfidfRows,
-                articles: articles, neighborLists: neighborLists)
+                headlineRows: headlineRows, articles: articles, neighborLists: neighborLists)
         } catch {
             throw fail(nil, "inconsistent model: \(error)")
         }
+    }
+
+    /// A CSR matrix as UInt64 entry count, Int64 row offsets, Int32 columns, Float values.
+    private static func encode(_ matrix: CSRMatrix) -> Data {
+        var writer = BinaryWriter()
+        writer.write(UInt64(matrix.nonzeroCount))
+        for offset in matrix.rowOffsets { writer.write(Int64(offset)) }
+        writer.write(matrix.columnIndices)
+        writer.write(matrix.values)
+        return writer.data
     }
 
     private static func align(_ size: Int) -> Int { (size + alignment - 1) / alignment * alignment }
