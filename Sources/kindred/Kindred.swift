@@ -1,4 +1,5 @@
 import ArgumentParser
+import KindredEngine
 
 /// `kindred`: build related-articles models and query them.
 @main
@@ -16,12 +17,12 @@ struct Kindred: AsyncParsableCommand {
 
               kindred related some-article-id --model models/news -k 5
 
-            --model defaults to the bundled model built from the sample corpus (models/default),
+            --model defaults to the bundled model built from the sample corpus (models/default), \
             or to $KINDRED_MODEL when set.
 
-            Exit status: 0 on success, 1 when the command failed (the message says why and what to
+            Exit status: 0 on success, 1 when the command failed (the message says why and what to \
             do), 64 for a usage error.
             """,
-        version: "0.1.0",
+        version: KindredVersion.current,
         subcommands: [Reindex.self, Serve.self, Related.self, Similar.self, Neighbors.self, Inspect.self, Eval.self])
 }

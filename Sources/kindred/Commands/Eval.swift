@@ -7,13 +7,13 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure ranking quality: recall@k, nDCG@k, MRR@k and precision@k.",
         discussion: """
-            Builds a model from --corpus with the given model options (or loads --model), ranks
-            every judged article and prints the metrics macro-averaged over queries, with build
+            Builds a model from --corpus with the given model options (or loads --model), ranks \
+            every judged article and prints the metrics macro-averaged over queries, with build \
             and query time. The answers come from one of:
 
               --qrels FILE     JSON Lines {"id": "...", "relevant": ["...", ...]}
-              --label section  every other article with the same section (precision@k is the
-                               meaningful figure: recall is bounded by k / section size)
+              --label section  every other article of the same section (read
+                               precision@k: recall is bounded by k / section size)
               --links          the ids or urls editors put in each article's "related" or
                                "links" field
 

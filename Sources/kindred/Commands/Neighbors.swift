@@ -8,7 +8,7 @@ struct Neighbors: ParsableCommand {
         discussion: """
             One line per article, best first:
               {"id":"...","neighbors":[{"id":"...","score":0.83},...]}
-            Any k up to the number of articles works; memory stays bounded (blocked matrix
+            Any k up to the number of articles works; memory stays bounded (blocked matrix \
             products).
 
             Example:

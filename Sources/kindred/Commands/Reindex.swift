@@ -8,20 +8,20 @@ struct Reindex: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build a model from a corpus and publish it as the newest version in the model directory.",
         discussion: """
-            The corpus is JSON Lines, one article per line: "id" (required, unique), "title" and
-            "body" (at least one non-empty), and optionally "url", "published_at" (RFC 3339),
-            "section", "language" (BCP 47, default en) and "tags" (array of strings). Other
+            The corpus is JSON Lines, one article per line: "id" (required, unique), "title" and \
+            "body" (at least one non-empty), and optionally "url", "published_at" (RFC 3339), \
+            "section", "language" (BCP 47, default en) and "tags" (array of strings). Other \
             fields are ignored.
 
-            Every invalid line is reported with file, line and reason. By default the reindex then
+            Every invalid line is reported with file, line and reason. By default the reindex then \
             fails and the model in use is left untouched; --skip-invalid indexes the rest.
 
-            Articles PUT or DELETEd on a running server since the last reindex are in the model
-            directory's journal.jsonl; reindex applies them on top of the corpus (--no-journal to
-            ignore them) and the new model records how far it got, so the server replays only
+            Articles PUT or DELETEd on a running server since the last reindex are in the model \
+            directory's journal.jsonl; reindex applies them on top of the corpus (--no-journal to \
+            ignore them) and the new model records how far it got, so the server replays only \
             what came after.
 
-            The new model is written under a temporary name and renamed into place, so a killed
+            The new model is written under a temporary name and renamed into place, so a killed \
             reindex never damages the model being served. Older versions beyond --keep are removed.
 
             Example:

@@ -10,13 +10,13 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve related articles over HTTP (JSON API under /v1).",
         discussion: """
-            Loads the newest model of the model directory, re-applies its journal (articles PUT or
-            DELETEd since the model was built), and answers until SIGTERM or SIGINT, finishing the
-            requests in flight. SIGHUP or POST /admin/reload switches to the newest model without
+            Loads the newest model of the model directory, re-applies its journal (articles PUT or \
+            DELETEd since the model was built), and answers until SIGTERM or SIGINT, finishing the \
+            requests in flight. SIGHUP or POST /admin/reload switches to the newest model without \
             downtime; an invalid model is refused and the old one keeps serving.
 
             Examples:
-              kindred serve                                  # bundled model on 127.0.0.1:8080
+              kindred serve                    # the bundled model, on 127.0.0.1:8080
               kindred serve --model /var/lib/kindred/models --port 9000
               curl 'http://127.0.0.1:8080/v1/articles/leica-red-dot-leitzphone/related?k=3'
 

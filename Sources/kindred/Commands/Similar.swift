@@ -7,7 +7,7 @@ struct Similar: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The articles most related to a draft that is not indexed.",
         discussion: """
-            The text comes from --text, --file, or standard input, in that order. It is analysed
+            The text comes from --text, --file, or standard input, in that order. It is analysed \
             like the articles were and folded into the model's space.
 
             Example:
