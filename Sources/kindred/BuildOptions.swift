@@ -43,8 +43,24 @@ struct BuildOptions: ParsableArguments {
     @Option(name: .customLong("rerank-depth"), help: "How many LSA candidates are re-ranked.")
     var rerankDepth: Int = ModelParameters().rerankDepth
 
-    @Option(name: .customLong("neighbors"), help: "Related articles precomputed per article for by-id requests (0: none). Costs O(n²) at reindex.")
-    var neighbors: Int = ModelParameters().neighbors
+    @Option(
+        name: .customLong("neighbors"),
+        help: ArgumentHelp(
+            "Related articles precomputed per article for by-id requests (0: none). Costs O(n²) at reindex.",
+            discussion: "Default: 100, or 0 above \(BuildOptions.precomputeLimit) articles."))
+    var neighbors: Int?
+
+    /// Above this many articles the quadratic precomputation is skipped unless asked for: at
+    /// 64k articles it takes 17 s on 2 cores, so 200k would take about 3 minutes and 1M over an hour.
+    static let precomputeLimit = 200_000
+
+    /// The parameters for a corpus of `articles` articles, and a notice when a default was lowered.
+    func parameters(articles: Int) -> (ModelParameters, notice: String?) {
+        var result = parameters
+        guard neighbors == nil, articles > Self.precomputeLimit else { return (result, nil) }
+        result.neighbors = 0
+        return (result, "\(articles) articles: related lists are not precomputed above \(Self.precomputeLimit) (O(n²)); by-id requests will search. Pass --neighbors 100 to precompute anyway")
+    }
 
     var parameters: ModelParameters {
         ModelParameters(
@@ -52,7 +68,7 @@ struct BuildOptions: ParsableArguments {
             minimumDocumentFrequency: minimumDocumentFrequency, maximumDocumentFrequency: maximumDocumentFrequency,
             dimensions: dimensions ?? ModelParameters().dimensions, oversampling: oversampling,
             powerIterations: powerIterations, seed: seed, lexicalWeight: lexicalWeight, headlineWeight: headlineWeight, rerankDepth: rerankDepth,
-            neighbors: neighbors)
+            neighbors: neighbors ?? ModelParameters().neighbors)
     }
 }
 

@@ -79,7 +79,10 @@ struct Eval: ParsableCommand {
             built = try ModelDirectory(path: model).load().model
         } else {
             let start = Date()
-            built = try ModelBuilder(parameters: build.parameters, lowerDimensionsToFit: build.dimensions == nil)
+            // Evaluation ranks by search; precomputed lists would only cost build time.
+            var parameters = build.parameters
+            if build.neighbors == nil { parameters.neighbors = 0 }
+            built = try ModelBuilder(parameters: parameters, lowerDimensionsToFit: build.dimensions == nil)
                 .build(read.articles).model
             buildSeconds = Date().timeIntervalSince(start)
         }

@@ -87,8 +87,10 @@ struct Reindex: ParsableCommand {
             }
         }
 
+        let (sized, notice) = build.parameters(articles: articles.count)
+        if let notice { StandardError.print("note: \(notice)") }
         let printer = ProgressPrinter()
-        let outcome = try ModelBuilder(parameters: parameters, lowerDimensionsToFit: build.dimensions == nil)
+        let outcome = try ModelBuilder(parameters: sized, lowerDimensionsToFit: build.dimensions == nil)
             .build(articles, journalSequence: journalSequence) { printer.report($0) }
         for notice in outcome.notices { StandardError.print("note: \(notice)") }
         let writeStart = Date()
