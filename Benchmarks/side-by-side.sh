@@ -12,10 +12,7 @@ if [ ! -f "$corpus" ]; then
   echo "building the Debian package-description corpus (needs root for apt-get update)…" >&2
   bash ../shared/datasets/debian-packages.sh benchmark-data/debian >&2
 fi
-if [ ! -x benchmark-data/venv/bin/python ] || ! benchmark-data/venv/bin/python -c "import sklearn, gensim" 2>/dev/null; then
-  python3 -m venv benchmark-data/venv
-  benchmark-data/venv/bin/pip install -q scikit-learn gensim numpy scipy >&2
-fi
+python=$(Benchmarks/peers/venv.sh)
 scripts/bootstrap.sh
 swift build -c release --product kindred >&2
 out=$(mktemp -d)
@@ -25,10 +22,10 @@ trap 'rm -rf "$out"' EXIT
   --model "$out/models" --keep 1 >/dev/null 2>"$out/kindred.err"
 /usr/bin/time -f "%e %M" -o "$out/neighbors.time" .build/release/kindred neighbors -k 10 --model "$out/models" >/dev/null
 for peer in sklearn gensim; do
-  /usr/bin/time -f "%e %M" -o "$out/$peer.time" benchmark-data/venv/bin/python Benchmarks/peers/pipelines.py \
+  /usr/bin/time -f "%e %M" -o "$out/$peer.time" "$python" Benchmarks/peers/pipelines.py \
     "$peer" "$corpus" >"$out/$peer.json"
 done
-benchmark-data/venv/bin/python - "$out" "$corpus" <<'PY'
+"$python" - "$out" "$corpus" <<'PY'
 import json, re, sys
 out, corpus = sys.argv[1], sys.argv[2]
 def timing(name):

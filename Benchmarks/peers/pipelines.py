@@ -49,11 +49,15 @@ def sklearn_pipeline(texts):
     return stages
 
 
-def gensim_pipeline(texts):
+def gensim_lsi(texts, stages=None):
+    """gensim's TfidfModel then LsiModel (256 topics) over texts tokenised like scikit-learn's
+    default (two or more word characters, English stop words, min_df 2, max_df 0.5).
+
+    Returns (MatrixSimilarity index, LSI vectors); fills `stages` with vectorise and SVD seconds."""
     import re
     from gensim import corpora, models, similarities
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-    stages = {}
+    stages = {} if stages is None else stages
     token = re.compile(r"(?u)\b\w\w+\b")
     t = time.perf_counter()
     tokenised = [[w for w in token.findall(text.lower()) if w not in ENGLISH_STOP_WORDS] for text in texts]
@@ -65,12 +69,18 @@ def gensim_pipeline(texts):
     t = time.perf_counter()
     lsi = models.LsiModel(tfidf[bow], id2word=dictionary, num_topics=256, random_seed=0)
     stages["svd"] = time.perf_counter() - t
-    t = time.perf_counter()
     vectors = lsi[tfidf[bow]]
-    index = similarities.MatrixSimilarity(vectors, num_features=256)
+    return similarities.MatrixSimilarity(vectors, num_features=256), vectors
+
+
+def gensim_pipeline(texts):
+    stages = {}
+    index, vectors = gensim_lsi(texts, stages)
+    t = time.perf_counter()
+    vectors = list(vectors)
     index.num_best = 11
-    for chunk_start in range(0, len(bow), 1024):
-        index[[vectors[i] for i in range(chunk_start, min(len(bow), chunk_start + 1024))]]
+    for chunk_start in range(0, len(vectors), 1024):
+        index[vectors[chunk_start:chunk_start + 1024]]
     stages["top10_all"] = time.perf_counter() - t
     return stages
 

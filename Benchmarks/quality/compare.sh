@@ -22,19 +22,15 @@ if [ -z "$corpus" ]; then
     bash ../shared/datasets/manpages-dev.sh benchmark-data >&2
   fi
 fi
-if [ ! -x benchmark-data/venv/bin/python ] || ! benchmark-data/venv/bin/python -c "import sklearn, gensim" 2>/dev/null; then
-  echo "creating benchmark-data/venv with scikit-learn and gensim…" >&2
-  python3 -m venv benchmark-data/venv
-  benchmark-data/venv/bin/pip install -q scikit-learn gensim numpy scipy >&2
-fi
+python=$(Benchmarks/peers/venv.sh)
 scripts/bootstrap.sh
 swift build -c release --product kindred >&2
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 .build/release/kindred eval --corpus "$corpus" --qrels "$qrels" --json "$@" >"$out/kindred.json"
-benchmark-data/venv/bin/python Benchmarks/quality/peers.py "$corpus" "$qrels" >"$out/peers.jsonl"
-benchmark-data/venv/bin/python - "$out" "$corpus" "$*" <<'PY'
+"$python" Benchmarks/peers/quality.py "$corpus" "$qrels" >"$out/peers.jsonl"
+"$python" - "$out" "$corpus" "$*" <<'PY'
 import json, sys
 out, corpus, options = sys.argv[1], sys.argv[2], sys.argv[3]
 k = json.load(open(f"{out}/kindred.json"))

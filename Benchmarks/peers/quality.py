@@ -12,19 +12,20 @@ corpus removed, queries without answers skipped):
   min_doc_freq 5), scored against every article with BM25 (k1 1.2, b 0.75)
 
 Prints one JSON object per method on standard output.
-Usage: python peers.py CORPUS.jsonl QRELS.jsonl [K]
+Usage: python quality.py CORPUS.jsonl QRELS.jsonl [K]
 """
 import json
 import math
-import re
 import sys
 import time
 
 import numpy as np
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+
+from pipelines import gensim_lsi
 
 
 def read_jsonl(path):
@@ -83,17 +84,9 @@ def main():
         z = normalize(svd.fit_transform(x))
         evaluate(f"sklearn-lsa-{components}", ids, qrels, k, lambda i, z=z: z @ z[i], vectorise + time.perf_counter() - start)
 
-    from gensim import corpora, models, similarities
-    token = re.compile(r"(?u)\b\w\w+\b")
     start = time.perf_counter()
-    tokenised = [[t for t in token.findall(text.lower()) if t not in ENGLISH_STOP_WORDS] for text in texts]
-    dictionary = corpora.Dictionary(tokenised)
-    dictionary.filter_extremes(no_below=2, no_above=0.5, keep_n=None)
-    bow = [dictionary.doc2bow(t) for t in tokenised]
-    tfidf = models.TfidfModel(bow)
-    lsi = models.LsiModel(tfidf[bow], id2word=dictionary, num_topics=256, random_seed=0)
-    index = similarities.MatrixSimilarity(lsi[tfidf[bow]], num_features=256)
-    lsi_vectors = [lsi[tfidf[b]] for b in bow]
+    index, vectors = gensim_lsi(texts)
+    lsi_vectors = list(vectors)
     evaluate("gensim-lsi-256", ids, qrels, k, lambda i: index[lsi_vectors[i]], time.perf_counter() - start)
 
     # Elasticsearch-style More Like This with BM25.
