@@ -112,7 +112,7 @@ struct Reindex: ParsableCommand {
         String(format: "%.2f s", Date().timeIntervalSince(start))
     }
 
-    /// Lists problems on stderr, grouped by reason when there are many.
+    /// Lists the first 20 problems on stderr and counts the rest.
     static func report(_ problems: [CorpusProblem]) {
         let shown = 20
         for problem in problems.prefix(shown) { StandardError.print("invalid: \(problem)") }
