@@ -28,6 +28,7 @@ public enum KindredRoutes {
 struct Handlers: Sendable {
     let store: ModelStore
     let configuration: ServerConfiguration
+    var admin: AdminAuthorization { AdminAuthorization(token: configuration.adminToken) }
 
     /// The `{id}` path parameter, percent-decoded (`g%2B%2B` → `g++`, `a%2Fb` → `a/b`).
     func articleID(_ context: BasicRequestContext) throws -> String {
@@ -107,6 +108,7 @@ struct Handlers: Sendable {
     }
 
     func upsert(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try admin.check(request)
         let id = try articleID(context)
         var fields = try await RequestParsing.jsonObject(request, configuration: configuration)
         if let bodyID = fields["id"], !(bodyID is NSNull) {
@@ -126,12 +128,14 @@ struct Handlers: Sendable {
     }
 
     func delete(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try admin.check(request)
         let id = try articleID(context)
         guard try await store.delete(id) else { throw Problem(.notFound, "no article with id '\(id)'") }
         return Response(status: .noContent)
     }
 
     func reload(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try admin.check(request)
         do {
             let outcome = try await store.reload()
             return try response(

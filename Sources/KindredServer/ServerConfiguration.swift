@@ -17,10 +17,13 @@ public struct ServerConfiguration: Sendable {
     public var maximumK: Int
     /// Level of the server's log lines.
     public var logLevel: Logger.Level
+    /// When set, the routes that change state (PUT and DELETE of articles, reload) require
+    /// `Authorization: Bearer <token>`; read routes stay open.
+    public var adminToken: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, modelDirectory: String, maximumBodyBytes: Int = 1 << 20,
-        defaultK: Int = 10, maximumK: Int = 100, logLevel: Logger.Level = .info
+        defaultK: Int = 10, maximumK: Int = 100, logLevel: Logger.Level = .info, adminToken: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -29,5 +32,6 @@ public struct ServerConfiguration: Sendable {
         self.defaultK = defaultK
         self.maximumK = maximumK
         self.logLevel = logLevel
+        self.adminToken = adminToken
     }
 }

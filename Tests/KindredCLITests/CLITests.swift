@@ -218,11 +218,14 @@ struct CLITests {
         #expect(try kindred(["related", "football-derby-result", "--model", directory]).status == 1)
     }
 
-    @Test("serve refuses a bad port before starting")
+    @Test("serve refuses a bad port or a short admin token before starting")
     func serveBadPort() throws {
         let run = try kindred(["serve", "--port", "70000"])
         #expect(run.status == 64)
         #expect(run.stderr.contains("--port must be 0–65535"))
+        let token = try kindred(["serve", "--admin-token", "short"])
+        #expect(token.status == 64)
+        #expect(token.stderr.contains("at least 16 characters"))
     }
 
     /// GET a local URL; nil when nothing answers.

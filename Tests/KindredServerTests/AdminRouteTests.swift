@@ -136,6 +136,47 @@ struct AdminRouteTests {
         #expect(store.current.version == versions.max())
     }
 
+    @Test("with an admin token, writes and reload need it; reads stay open")
+    func adminToken() async throws {
+        let token = "s3cret-token-for-tests-0123"
+        try await Fixture.withServer(adminToken: token) { client, _, _ in
+            let body = jsonBody(["title": "A new story"])
+            let writes: [(String, HTTPRequest.Method, ByteBuffer?)] = [
+                ("/v1/articles/new-story", .put, body), ("/v1/articles/football-derby-result", .delete, nil),
+                ("/admin/reload", .post, nil),
+            ]
+            for (uri, method, payload) in writes {
+                for (header, detail) in [(nil as String?, "send 'Authorization: Bearer"), ("Bearer wrong", "the admin token is wrong"),
+                                         ("Basic \(token)", "the admin token is wrong")] {
+                    var headers = jsonHeaders
+                    if let header { headers[.authorization] = header }
+                    try await client.execute(uri: uri, method: method, headers: headers, body: payload) { response in
+                        #expect(response.status == .unauthorized, "\(method) \(uri)")
+                        #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+                        #expect((response.json["detail"] as? String)?.contains(detail) == true, "\(response.text)")
+                    }
+                }
+            }
+            var authorized = jsonHeaders
+            authorized[.authorization] = "Bearer \(token)"
+            try await client.execute(uri: "/v1/articles/new-story", method: .put, headers: authorized, body: body) { response in
+                #expect(response.status == .created)
+            }
+            try await client.execute(uri: "/v1/articles/football-derby-result", method: .delete, headers: authorized) { response in
+                #expect(response.status == .noContent)
+            }
+            try await client.execute(uri: "/admin/reload", method: .post, headers: authorized) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/v1/articles/new-story/related?k=2", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+        #expect(AdminAuthorization.constantTimeEqual(Array("abc".utf8), Array("abc".utf8)))
+        #expect(!AdminAuthorization.constantTimeEqual(Array("abc".utf8), Array("abd".utf8)))
+        #expect(!AdminAuthorization.constantTimeEqual(Array("abc".utf8), Array("abcd".utf8)))
+    }
+
     @Test("health, readiness and metrics")
     func status() async throws {
         try await Fixture.withServer { client, store, directory in

@@ -37,12 +37,13 @@ extension Fixture {
     /// Runs `body` against a fresh server on the sample model (in a temporary model directory that
     /// is removed afterwards), through the router, with the server's store and directory.
     static func withServer(
-        maximumBodyBytes: Int = 1 << 20,
+        maximumBodyBytes: Int = 1 << 20, adminToken: String? = nil,
         _ body: @escaping @Sendable (any TestClientProtocol, ModelStore, String) async throws -> Void
     ) async throws {
         let directory = try modelDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let configuration = ServerConfiguration(port: 0, modelDirectory: directory, maximumBodyBytes: maximumBodyBytes)
+        let configuration = ServerConfiguration(
+            port: 0, modelDirectory: directory, maximumBodyBytes: maximumBodyBytes, adminToken: adminToken)
         let (app, store) = try application(directory: directory, configuration: configuration)
         try await app.test(.router) { client in try await body(client, store, directory) }
     }

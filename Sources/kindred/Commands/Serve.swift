@@ -34,12 +34,22 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (bytes).")
     var maximumBodyBytes: Int = 1 << 20
 
+    @Option(
+        name: .customLong("admin-token"),
+        help: ArgumentHelp(
+            "Require 'Authorization: Bearer <token>' on PUT, DELETE and /admin/reload.",
+            discussion: "Default: $KINDRED_ADMIN_TOKEN when set; otherwise those routes are open (the server binds 127.0.0.1)."))
+    var adminToken: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535; got \(port)") }
         guard maximumBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        if let adminToken, adminToken.count < 16 {
+            throw ValidationError("--admin-token must be at least 16 characters; generate one with 'openssl rand -hex 24'")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -58,9 +68,13 @@ struct Serve: AsyncParsableCommand {
         logger.info("BLAS", metadata: ["backend": "\(backend.summary)"])
         if let warning = backend.warning { logger.warning("\(warning)") }
 
+        let token = adminToken ?? ProcessInfo.processInfo.environment["KINDRED_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if token == nil && host != "127.0.0.1" && host != "localhost" && host != "::1" {
+            logger.warning("binding \(host) without an admin token: anyone who reaches the port can change the index; set --admin-token")
+        }
         let configuration = ServerConfiguration(
             host: host, port: port, modelDirectory: modelOptions.directory, maximumBodyBytes: maximumBodyBytes,
-            logLevel: level)
+            logLevel: level, adminToken: token)
         let store = try ModelStore(directory: configuration.modelDirectory, logger: logger)
         let app = buildApplication(store: store, configuration: configuration, logger: logger)
         try await app.runService()
