@@ -27,8 +27,11 @@ public struct RelatedResult: Codable, Sendable, Equatable {
         url = related.article.url
         section = related.article.section
         publishedAt = related.article.publishedAt.map(RFC3339.format)
-        score = (Double(related.score) * 10_000).rounded() / 10_000
+        score = Self.rounded(related.score)
     }
+
+    /// Scores to four decimals: more is noise from single-precision arithmetic.
+    public static func rounded(_ score: Float) -> Double { (Double(score) * 10_000).rounded() / 10_000 }
 
     /// Every key is written, `null` when absent, so clients see one fixed shape.
     public func encode(to encoder: Encoder) throws {

@@ -79,39 +79,36 @@ public final class ModelStore: Sendable {
     public func reload() async throws -> ReloadOutcome {
         try await writer.perform { journal in
             let previous = self.state.read()
-            let (model, path): (Model, String)
+            let loaded: Loaded
             do {
-                (model, path) = try self.directory.load()
+                loaded = try Self.load(directory: self.directory, journalPath: journal.path, logger: self.logger)
             } catch {
                 self.logger.error("reload refused", metadata: ["reason": "\(error)", "serving": "\(previous.version)"])
                 throw ReloadError(description: "\(error); still serving model \(previous.version)")
             }
-            let version = (path as NSString).lastPathComponent
-            let (entries, problems) = try Journal.read(path: journal.path)
-            for problem in problems {
-                self.logger.warning("journal line skipped", metadata: ["problem": "\(problem)"])
-            }
-            let pending = entries.filter { $0.sequence > (model.manifest.journalSequence ?? 0) }
-            var index = LiveIndex(model: model, version: version)
-            for entry in pending { index = try index.applying(entry) }
-            self.state.write(index)
+            self.state.write(loaded.index)
+            self.logger.info("reloaded", metadata: ["previous": "\(previous.version)", "version": "\(loaded.index.version)"])
             // Keep what any kept version still needs, so rolling back to it loses no write.
-            let floor = min(self.directory.lowestAbsorbedJournalSequence(), model.manifest.journalSequence ?? 0)
-            try journal.compact(keeping: entries.filter { $0.sequence > floor })
-            let outcome = ReloadOutcome(previousVersion: previous.version, version: version, replayed: pending.count)
-            self.logger.info(
-                "model loaded",
-                metadata: [
-                    "version": "\(version)", "previous": "\(previous.version)", "articles": "\(index.articleCount)",
-                    "journal_replayed": "\(pending.count)",
-                ])
-            return outcome
+            let absorbed = loaded.index.model.manifest.journalSequence ?? 0
+            let floor = min(self.directory.lowestAbsorbedJournalSequence(), absorbed)
+            try journal.compact(keeping: loaded.entries.filter { $0.sequence > floor })
+            return ReloadOutcome(previousVersion: previous.version, version: loaded.index.version, replayed: loaded.replayed)
         }
     }
 
-    static func open(directory: ModelDirectory, logger: Logger) throws -> (LiveIndex, JournalWriter) {
+    /// A model loaded with the journal entries it had not absorbed applied on top.
+    struct Loaded {
+        var index: LiveIndex
+        /// Every entry in the journal file.
+        var entries: [JournalEntry]
+        /// How many of them were applied.
+        var replayed: Int
+    }
+
+    /// Loads the newest model of `directory` and replays the journal entries it has not absorbed;
+    /// lines that can't be read are logged and skipped.
+    static func load(directory: ModelDirectory, journalPath: String, logger: Logger) throws -> Loaded {
         let (model, path) = try directory.load()
-        let journalPath = (directory.path as NSString).appendingPathComponent(Journal.fileName)
         let (entries, problems) = try Journal.read(path: journalPath)
         for problem in problems {
             logger.warning("journal line skipped", metadata: ["file": "\(journalPath)", "problem": "\(problem)"])
@@ -119,14 +116,19 @@ public final class ModelStore: Sendable {
         var index = LiveIndex(model: model, version: (path as NSString).lastPathComponent)
         let pending = entries.filter { $0.sequence > (model.manifest.journalSequence ?? 0) }
         for entry in pending { index = try index.applying(entry) }
-        let last = max(entries.map(\.sequence).max() ?? 0, model.manifest.journalSequence ?? 0)
-        let journal = JournalWriter(path: journalPath, lastSequence: last, count: entries.count)
         logger.info(
             "model loaded",
             metadata: [
                 "version": "\(index.version)", "articles": "\(index.articleCount)", "journal_replayed": "\(pending.count)",
             ])
-        return (index, journal)
+        return Loaded(index: index, entries: entries, replayed: pending.count)
+    }
+
+    static func open(directory: ModelDirectory, logger: Logger) throws -> (LiveIndex, JournalWriter) {
+        let journalPath = (directory.path as NSString).appendingPathComponent(Journal.fileName)
+        let loaded = try load(directory: directory, journalPath: journalPath, logger: logger)
+        let last = max(loaded.entries.map(\.sequence).max() ?? 0, loaded.index.model.manifest.journalSequence ?? 0)
+        return (loaded.index, JournalWriter(path: journalPath, lastSequence: last, count: loaded.entries.count))
     }
 }
 

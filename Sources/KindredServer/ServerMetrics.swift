@@ -2,6 +2,7 @@ import Foundation
 import KindredEngine
 import Metrics
 import Prometheus
+import Synchronization
 
 /// Prometheus metrics through swift-metrics: Hummingbird's `MetricsMiddleware` records requests and
 /// latency per route, method and status; the gauges here describe the model and the journal and
@@ -48,24 +49,12 @@ public enum ServerMetrics {
         }
     }
 
-    private static let versionsSeen = Locked<Set<String>>([])
+    private static let versionsSeen = Mutex<Set<String>>([])
 
     /// The text exposition format.
     static func render() -> String {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)
-    }
-}
-
-/// A value behind a mutex, for rarely touched bookkeeping.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<T>(_ body: (inout Value) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
     }
 }

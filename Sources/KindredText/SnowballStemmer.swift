@@ -29,15 +29,4 @@ public final class SnowballStemmer {
             return String(decoding: UnsafeBufferPointer(start: stemmed, count: length), as: UTF8.self)
         }
     }
-
-    /// The algorithms this libstemmer offers (names and codes).
-    public static var availableAlgorithms: [String] {
-        var names: [String] = []
-        guard var list = sb_stemmer_list() else { return names }
-        while let name = list.pointee {
-            names.append(String(cString: name))
-            list += 1
-        }
-        return names
-    }
 }

@@ -3,9 +3,6 @@ import KindredEngine
 import KindredServer
 
 enum Output {
-    /// Scores to four decimals: more is noise from single-precision arithmetic.
-    static func rounded(_ score: Float) -> Double { (Double(score) * 10_000).rounded() / 10_000 }
-
     /// Pretty JSON with the API's snake_case keys.
     static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()

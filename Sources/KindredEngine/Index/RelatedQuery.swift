@@ -31,11 +31,6 @@ public struct RelatedQuery: Sendable, Equatable {
         self.minimumScore = minimumScore
     }
 
-    /// True when no filter is set (only `k` matters).
-    public var isUnfiltered: Bool {
-        excludedIDs.isEmpty && section == nil && language == nil && since == nil && until == nil
-    }
-
     /// Whether an article may be a result.
     public func admits(_ article: ArticleMetadata) -> Bool {
         if excludedIDs.contains(article.id) { return false }

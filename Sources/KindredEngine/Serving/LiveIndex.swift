@@ -36,9 +36,6 @@ public struct LiveIndex: Sendable {
     /// Articles that can be returned or queried.
     public var articleCount: Int { model.articles.count - hiddenRows.count + upserts.count }
 
-    /// Changes applied since the model was built.
-    public var changeCount: Int { upserts.count + hiddenRows.count }
-
     /// The stored description of an article, or nil when it is unknown or deleted.
     public func metadata(of id: String) -> ArticleMetadata? {
         if let slot = upsertIndex[id] { return upserts[slot].metadata }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KindredEngine
+import KindredServer
 
 struct Neighbors: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +43,7 @@ struct Neighbors: ParsableCommand {
         try model.neighbors(k: min(k, max(1, model.articles.count - 1))) { article, related in
             let line = Line(
                 id: article.id,
-                neighbors: related.map { Line.Neighbor(id: $0.article.id, score: Output.rounded($0.score)) })
+                neighbors: related.map { Line.Neighbor(id: $0.article.id, score: RelatedResult.rounded($0.score)) })
             buffer.append(try encoder.encode(line))
             buffer.append(0x0A)
             if buffer.count > 1 << 20 {
