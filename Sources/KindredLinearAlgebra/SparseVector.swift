@@ -57,3 +57,27 @@ extension CSRMatrix {
         return SparseVector(indices: Array(columnIndices[range]), values: Array(values[range]))
     }
 }
+
+extension SparseVector {
+    /// `Σ cᵢ·vᵢ` over weighted vectors, with indices ascending and exact zeros dropped.
+    ///
+    /// - Complexity: O(m log m) for m stored entries in all vectors together.
+    public static func combination(_ terms: [(vector: SparseVector, coefficient: Float)]) -> SparseVector {
+        var sums: [Int32: Float] = [:]
+        for (vector, coefficient) in terms where coefficient != 0 {
+            for (index, value) in zip(vector.indices, vector.values) { sums[index, default: 0] += coefficient * value }
+        }
+        let kept = sums.filter { $0.value != 0 }.sorted { $0.key < $1.key }
+        return SparseVector(indices: kept.map(\.key), values: kept.map(\.value))
+    }
+
+    /// The Euclidean norm.
+    public var norm: Float { values.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+
+    /// This vector scaled to unit length, or nil when it is zero.
+    public func normalized() -> SparseVector? {
+        let length = norm
+        guard length > 0, length.isFinite else { return nil }
+        return SparseVector(indices: indices, values: values.map { $0 / length })
+    }
+}

@@ -21,6 +21,11 @@ public func buildRouter(store: ModelStore, configuration: ServerConfiguration) -
         case (.get, "/v1/articles/{id}"): router.on(routerPath, method: method) { try handlers.article($0, $1) }
         case (.put, "/v1/articles/{id}"): router.on(routerPath, method: method) { try await handlers.upsert($0, $1) }
         case (.delete, "/v1/articles/{id}"): router.on(routerPath, method: method) { try await handlers.delete($0, $1) }
+        case (.get, "/v1/articles/{id}/overrides"): router.on(routerPath, method: method) { try handlers.overrides($0, $1) }
+        case (.put, "/v1/articles/{id}/overrides"):
+            router.on(routerPath, method: method) { try await handlers.setOverrides($0, $1) }
+        case (.delete, "/v1/articles/{id}/overrides"):
+            router.on(routerPath, method: method) { try await handlers.deleteOverrides($0, $1) }
         case (.post, "/admin/reload"): router.on(routerPath, method: method) { try await handlers.reload($0, $1) }
         case (.get, "/healthz"):
             router.on(routerPath, method: method) { _, _ in try handlers.response(StatusResponse(status: "ok")) }

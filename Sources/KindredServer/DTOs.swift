@@ -20,6 +20,11 @@ public struct RelatedResult: Codable, Sendable, Equatable {
     public var section: String?
     public var publishedAt: String?
     public var score: Double
+    /// `related`, `pinned` (by an editor) or `fallback` (filling a short list).
+    public var reason: String
+    /// The draft already links to this article (with `linked=flag`).
+    public var alreadyLinked: Bool
+    public var explanation: Explanation?
 
     public init(_ related: RelatedArticle) {
         id = related.article.id
@@ -28,6 +33,22 @@ public struct RelatedResult: Codable, Sendable, Equatable {
         section = related.article.section
         publishedAt = related.article.publishedAt.map(RFC3339.format)
         score = Self.rounded(related.score)
+        reason = related.reason.rawValue
+        alreadyLinked = related.alreadyLinked
+        explanation = related.explanation.map(Self.rounded)
+    }
+
+    /// An explanation with its numbers rounded like scores.
+    static func rounded(_ explanation: Explanation) -> Explanation {
+        func round(_ value: Float) -> Float { Float(rounded(value)) }
+        var copy = explanation
+        copy.lsa = round(copy.lsa)
+        copy.lexical = round(copy.lexical)
+        copy.headline = round(copy.headline)
+        copy.freshness = round(copy.freshness)
+        for i in copy.sharedTerms.indices { copy.sharedTerms[i].weight = round(copy.sharedTerms[i].weight) }
+        for i in copy.dimensions.indices { copy.dimensions[i].weight = round(copy.dimensions[i].weight) }
+        return copy
     }
 
     /// Scores to four decimals: more is noise from single-precision arithmetic.
@@ -42,20 +63,45 @@ public struct RelatedResult: Codable, Sendable, Equatable {
         try container.encode(section, forKey: .section)
         try container.encode(publishedAt, forKey: .publishedAt)
         try container.encode(score, forKey: .score)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(alreadyLinked, forKey: .alreadyLinked)
+        if let explanation { try container.encode(explanation, forKey: .explanation) }
     }
 }
 
-/// `{"id", "model", "results"}`: the answer of the related routes (and of `kindred related --json`,
-/// which has no `model`).
+/// `{"id", "model", "k", "complete", "below_floor", "results"}`: the answer of the related routes
+/// (and of `kindred related --json`, which has no `model`).
 public struct RelatedResponse: Codable, Sendable {
     public var id: String?
     public var model: ModelInfo?
+    /// The `k` asked for.
+    public var k: Int
+    /// False when fewer than `k` articles were related enough (and no fallback filled the gap).
+    public var complete: Bool
+    /// Candidates the relevance floor dropped from the list.
+    public var belowFloor: Int
     public var results: [RelatedResult]
 
-    public init(id: String?, model: ModelInfo?, results: [RelatedArticle]) {
+    public init(id: String?, model: ModelInfo?, list: RelatedList) {
         self.id = id
         self.model = model
-        self.results = results.map(RelatedResult.init)
+        self.k = list.requested
+        self.complete = list.isComplete
+        self.belowFloor = list.belowFloor
+        self.results = list.results.map(RelatedResult.init)
+    }
+}
+
+/// An article's editorial overrides.
+public struct OverridesResponse: Codable, Sendable {
+    public var id: String
+    public var pinned: [String]
+    public var blocked: [String]
+
+    public init(id: String, entry: EditorialOverrides.Entry) {
+        self.id = id
+        self.pinned = entry.pinned
+        self.blocked = entry.blocked
     }
 }
 

@@ -73,6 +73,21 @@ public final class ModelStore: Sendable {
         }
     }
 
+    /// Replaces an article's editorial overrides (nil removes them), durably in `overrides.json`.
+    ///
+    /// - Returns: the entry stored.
+    /// - Throws: `EngineError.invalidParameter` for an invalid entry; `ModelFileError` when the
+    ///   file can't be written (nothing changes then).
+    public func setOverrides(_ entry: EditorialOverrides.Entry?, for id: String) async throws -> EditorialOverrides.Entry {
+        if let entry { try EditorialOverrides.validate(entry, for: id) }
+        return try await writer.perform { _ in
+            // Read-modify-write of the file, so edits made with `kindred overrides` are kept.
+            let stored = try OverridesFile.update(directory: self.directory.path) { $0.set(entry, for: id) }
+            self.state.write(self.state.read().with(overrides: stored))
+            return stored.entry(for: id) ?? .init()
+        }
+    }
+
     /// Loads the newest model of the directory and switches to it, re-applying the journal
     /// entries the new model has not absorbed. An invalid model is refused and the current one
     /// keeps serving.
@@ -113,13 +128,15 @@ public final class ModelStore: Sendable {
         for problem in problems {
             logger.warning("journal line skipped", metadata: ["file": "\(journalPath)", "problem": "\(problem)"])
         }
-        var index = LiveIndex(model: model, version: (path as NSString).lastPathComponent)
+        let overrides = try OverridesFile.load(directory: directory.path)
+        var index = LiveIndex(model: model, version: (path as NSString).lastPathComponent, overrides: overrides)
         let pending = entries.filter { $0.sequence > (model.manifest.journalSequence ?? 0) }
         for entry in pending { index = try index.applying(entry) }
         logger.info(
             "model loaded",
             metadata: [
                 "version": "\(index.version)", "articles": "\(index.articleCount)", "journal_replayed": "\(pending.count)",
+                "overrides": "\(overrides.entries.count)",
             ])
         return Loaded(index: index, entries: entries, replayed: pending.count)
     }

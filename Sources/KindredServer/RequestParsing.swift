@@ -5,74 +5,67 @@ import KindredText
 
 /// Validation of query parameters and JSON bodies, with errors a client can act on.
 enum RequestParsing {
-    /// The query parameters the related routes accept.
-    static let relatedParameters: Set<String> = ["k", "exclude", "section", "language", "since", "until", "min_score"]
-
-    /// A `RelatedQuery` from `?k=&exclude=a,b&section=&language=&since=&until=&min_score=`.
+    /// A `RelatedQuery` from the query string (`?k=&exclude=a,b&section=&language=&…`; every
+    /// name of `RelatedQuery.parameterHelp`).
     ///
-    /// - Throws: `Problem` 400 for an unknown parameter or a bad value.
+    /// - Throws: `Problem` 400 for an unknown or repeated parameter; `EngineError` (400) for a bad value.
     static func relatedQuery(_ request: Request, configuration: ServerConfiguration) throws -> RelatedQuery {
         var values: [String: String] = [:]
+        let accepted = RelatedQuery.parameterNames
         for (key, value) in request.uri.queryParameters {
             let key = String(key)
-            guard relatedParameters.contains(key) else {
-                throw Problem.badRequest(
-                    "unknown query parameter '\(key)'; accepted: \(relatedParameters.sorted().joined(separator: ", "))")
+            guard accepted.contains(key) else {
+                throw Problem.badRequest("unknown query parameter '\(key)'; accepted: \(accepted.sorted().joined(separator: ", "))")
             }
             guard values[key] == nil else { throw Problem.badRequest("query parameter '\(key)' is given twice") }
             values[key] = String(value)
         }
-        return try relatedQuery(
-            k: values["k"].map { try integer($0, name: "k") },
-            exclude: values["exclude"].map { $0.split(separator: ",").map(String.init) } ?? [],
-            section: values["section"], language: values["language"],
-            since: values["since"], until: values["until"],
-            minimumScore: values["min_score"].map { try number($0, name: "min_score") },
-            configuration: configuration)
+        return try relatedQuery(values, configuration: configuration)
     }
 
-    /// Builds and checks a query from already-typed values (shared by GET and POST).
-    static func relatedQuery(
-        k: Int?, exclude: [String], section: String?, language: String?, since: String?, until: String?,
-        minimumScore: Double?, configuration: ServerConfiguration
-    ) throws -> RelatedQuery {
-        let k = k ?? configuration.defaultK
-        guard (1...configuration.maximumK).contains(k) else {
+    /// Parses the text form and checks `k` against the server's limit.
+    static func relatedQuery(_ values: [String: String], configuration: ServerConfiguration) throws -> RelatedQuery {
+        if let text = values["k"], let k = Int(text), !(1...configuration.maximumK).contains(k) {
             throw Problem.badRequest("k must be between 1 and \(configuration.maximumK); got \(k)")
         }
-        let sinceDate = try since.map { try date($0, name: "since") }
-        let untilDate = try until.map { try date($0, name: "until") }
-        if let sinceDate, let untilDate, sinceDate > untilDate {
-            throw Problem.badRequest("since (\(since!)) is after until (\(until!))")
-        }
-        if let language, Language.primarySubtag(of: language) == nil {
-            throw Problem.badRequest("language '\(language)' is not a BCP 47 tag (e.g. en, de-CH)")
-        }
-        if let minimumScore, !(-1...1).contains(minimumScore) {
-            throw Problem.badRequest("min_score is a cosine between -1 and 1; got \(minimumScore)")
-        }
-        return RelatedQuery(
-            k: k, excludedIDs: Set(exclude.filter { !$0.isEmpty }), section: section, language: language,
-            since: sinceDate, until: untilDate, minimumScore: minimumScore.map(Float.init))
+        return try RelatedQuery(parameters: values, defaultK: configuration.defaultK)
     }
 
-    static func integer(_ text: String, name: String) throws -> Int {
-        guard let value = Int(text) else { throw Problem.badRequest("\(name) must be an integer; got '\(text)'") }
-        return value
+    /// What a JSON field must hold.
+    enum FieldType {
+        case string, integer, number, numberOrString, boolean
     }
 
-    static func number(_ text: String, name: String) throws -> Double {
-        guard let value = Double(text), value.isFinite else {
-            throw Problem.badRequest("\(name) must be a number; got '\(text)'")
+    /// The text form of a JSON value, after checking its type: a number is not a string here.
+    ///
+    /// - Throws: `Problem` 400 naming the field and the type it takes.
+    static func scalar(_ value: Any, name: String, type: FieldType) throws -> String {
+        // JSON's true and false arrive as NSNumbers of C type `char`; its numbers never do.
+        let number = value as? NSNumber
+        let isBoolean = number.map { String(cString: $0.objCType) == "c" } ?? false
+        switch type {
+        case .string, .numberOrString:
+            if let text = value as? String { return text }
+            if type == .numberOrString, let number, !isBoolean { return number.stringValue }
+            throw Problem.badRequest("'\(name)' must be a string" + (type == .numberOrString ? " or a number" : ""))
+        case .integer:
+            guard let number, !isBoolean, let integer = Int(exactly: number.doubleValue) else {
+                throw Problem.badRequest("'\(name)' must be an integer")
+            }
+            return String(integer)
+        case .number:
+            guard let number, !isBoolean else { throw Problem.badRequest("'\(name)' must be a number") }
+            return number.stringValue
+        case .boolean:
+            guard let number, isBoolean else { throw Problem.badRequest("'\(name)' must be true or false") }
+            return number.boolValue ? "true" : "false"
         }
-        return value
     }
 
-    static func date(_ text: String, name: String) throws -> Date {
-        guard let date = RFC3339.parse(text) else {
-            throw Problem.badRequest("\(name) must be an RFC 3339 timestamp such as 2026-03-01T00:00:00Z; got '\(text)'")
-        }
-        return date
+    /// An array of strings.
+    static func strings(_ value: Any, name: String) throws -> [String] {
+        if let list = value as? [String] { return list }
+        throw Problem.badRequest("'\(name)' must be an array of strings")
     }
 
     /// The body as a JSON object, after checking content type and size.

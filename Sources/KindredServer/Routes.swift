@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KindredEngine
+import KindredText
 
 /// Every route of the API, in the OpenAPI document's path syntax. The router is built from this
 /// list and a test checks it against `/openapi.json`, so the two can't drift apart.
@@ -11,6 +12,9 @@ public enum KindredRoutes {
         (.get, "/v1/articles/{id}"),
         (.put, "/v1/articles/{id}"),
         (.delete, "/v1/articles/{id}"),
+        (.get, "/v1/articles/{id}/overrides"),
+        (.put, "/v1/articles/{id}/overrides"),
+        (.delete, "/v1/articles/{id}/overrides"),
         (.post, "/admin/reload"),
         (.get, "/healthz"),
         (.get, "/readyz"),
@@ -50,53 +54,95 @@ struct Handlers: Sendable {
         let id = try articleID(context)
         let query = try RequestParsing.relatedQuery(request, configuration: configuration)
         let index = store.current
-        let results = try index.related(to: id, query: query)
-        return try response(RelatedResponse(id: id, model: ModelInfo(index), results: results))
+        let list = try index.related(to: id, query: query)
+        return try response(RelatedResponse(id: id, model: ModelInfo(index), list: list))
     }
 
-    /// Fields a draft query may carry.
-    static let draftFields: Set<String> = [
-        "title", "body", "k", "exclude", "section", "language", "since", "until", "min_score",
+    /// Fields of a draft query besides the controls: the draft, its links, and more examples.
+    static let draftFields: Set<String> = ["title", "body", "language", "links", "like", "unlike", "results_language"]
+
+    /// The JSON type of each control in a draft body (strings when not listed).
+    static let fieldTypes: [String: RequestParsing.FieldType] = [
+        "k": .integer, "min_score": .number, "half_life": .number, "freshness": .number, "diversity": .number,
+        "dedupe": .numberOrString, "explain": .boolean,
     ]
+
+    /// Every field `POST /v1/related` accepts: a control's `language` is `results_language` there,
+    /// since `language` is the draft's own.
+    static var acceptedDraftFields: Set<String> {
+        draftFields.union(RelatedQuery.parameterNames.subtracting(["language"]))
+    }
 
     func relatedToDraft(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let fields = try await RequestParsing.jsonObject(request, configuration: configuration)
-        if let unknown = fields.keys.first(where: { !Self.draftFields.contains($0) }) {
-            throw Problem.badRequest("unknown field '\(unknown)'; accepted: \(Self.draftFields.sorted().joined(separator: ", "))")
+        let accepted = Self.acceptedDraftFields
+        if let unknown = fields.keys.sorted().first(where: { !accepted.contains($0) }) {
+            throw Problem.badRequest("unknown field '\(unknown)'; accepted: \(accepted.sorted().joined(separator: ", "))")
         }
+        let present = fields.filter { !($0.value is NSNull) }
         func string(_ key: String) throws -> String? {
-            guard let value = fields[key], !(value is NSNull) else { return nil }
+            guard let value = present[key] else { return nil }
             guard let text = value as? String else { throw Problem.badRequest("'\(key)' must be a string") }
             return text
         }
-        let title = try string("title") ?? "", body = try string("body") ?? ""
-        guard !(title + body).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw Problem.badRequest("give a non-empty 'title' or 'body'")
+        let title = try string("title") ?? "", body = try string("body") ?? "", language = try string("language")
+        if let language, Language.primarySubtag(of: language) == nil {
+            throw Problem.badRequest("language '\(language)' is not a BCP 47 tag (e.g. en, de-CH)")
         }
-        var k: Int?
-        if let value = fields["k"], !(value is NSNull) {
-            guard let number = value as? NSNumber, let integer = Int(exactly: number.doubleValue) else {
-                throw Problem.badRequest("'k' must be an integer")
-            }
-            k = integer
+        var like: [QueryExample] = []
+        if !(title + body).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            like.append(.text(title: title, body: body, language: language))
         }
-        var exclude: [String] = []
-        if let value = fields["exclude"], !(value is NSNull) {
-            guard let list = value as? [String] else { throw Problem.badRequest("'exclude' must be an array of ids") }
-            exclude = list
+        like += try examples(present["like"], name: "like")
+        let unlike = try examples(present["unlike"], name: "unlike")
+        guard !like.isEmpty else {
+            throw Problem.badRequest("give a non-empty 'title' or 'body', or examples in 'like'")
         }
-        var minimumScore: Double?
-        if let value = fields["min_score"], !(value is NSNull) {
-            guard let number = value as? NSNumber, !(value is Bool) else { throw Problem.badRequest("'min_score' must be a number") }
-            minimumScore = number.doubleValue
+        let links = try present["links"].map { try RequestParsing.strings($0, name: "links") } ?? []
+
+        var values: [String: String] = [:]
+        for name in RelatedQuery.parameterNames.subtracting(["language", "exclude"]) {
+            guard let value = present[name] else { continue }
+            values[name] = try RequestParsing.scalar(value, name: name, type: Self.fieldTypes[name] ?? .string)
         }
-        let language = try string("language")
-        let query = try RequestParsing.relatedQuery(
-            k: k, exclude: exclude, section: try string("section"), language: language, since: try string("since"),
-            until: try string("until"), minimumScore: minimumScore, configuration: configuration)
+        if let value = present["results_language"] {
+            values["language"] = try RequestParsing.scalar(value, name: "results_language", type: .string)
+        }
+        if let value = present["exclude"] {
+            values["exclude"] = try RequestParsing.strings(value, name: "exclude").joined(separator: ",")
+        }
+        let query = try RequestParsing.relatedQuery(values, configuration: configuration)
         let index = store.current
-        let results = try index.similar(title: title, body: body, language: language, query: query)
-        return try response(RelatedResponse(id: nil, model: ModelInfo(index), results: results))
+        let list = try index.related(like: like, unlike: unlike, links: links, query: query)
+        return try response(RelatedResponse(id: nil, model: ModelInfo(index), list: list))
+    }
+
+    /// `like` / `unlike`: ids, or objects `{"title", "body", "language"}`.
+    func examples(_ value: Any?, name: String) throws -> [QueryExample] {
+        guard let value else { return [] }
+        guard let items = value as? [Any] else {
+            throw Problem.badRequest("'\(name)' must be an array of article ids or {\"title\", \"body\"} objects")
+        }
+        let limit = 100
+        guard items.count <= limit else { throw Problem.badRequest("'\(name)' holds \(items.count) examples; at most \(limit)") }
+        return try items.map { item in
+            if let id = item as? String, !id.isEmpty { return .article(id) }
+            if let text = item as? [String: Any] {
+                if let key = text.keys.first(where: { !["title", "body", "language"].contains($0) }) {
+                    throw Problem.badRequest("unknown field '\(key)' in a '\(name)' text; accepted: body, language, title")
+                }
+                guard let title = (text["title"] ?? "") as? String, let body = (text["body"] ?? "") as? String,
+                      !(title + body).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    throw Problem.badRequest("a '\(name)' text needs a non-empty string 'title' or 'body'")
+                }
+                let language = text["language"] as? String
+                if let language, Language.primarySubtag(of: language) == nil {
+                    throw Problem.badRequest("language '\(language)' in '\(name)' is not a BCP 47 tag")
+                }
+                return .text(title: title, body: body, language: language)
+            }
+            throw Problem.badRequest("each of '\(name)' must be a non-empty article id or a {\"title\", \"body\"} object")
+        }
     }
 
     func article(_ request: Request, _ context: BasicRequestContext) throws -> Response {
@@ -131,6 +177,45 @@ struct Handlers: Sendable {
         try admin.check(request)
         let id = try articleID(context)
         guard try await store.delete(id) else { throw Problem(.notFound, "no article with id '\(id)'") }
+        return Response(status: .noContent)
+    }
+
+    func overrides(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        let id = try articleID(context)
+        let index = store.current
+        guard index.metadata(of: id) != nil || index.overrides.entry(for: id) != nil else {
+            throw Problem(.notFound, "no article with id '\(id)'")
+        }
+        return try response(OverridesResponse(id: id, entry: index.overrides.entry(for: id) ?? .init()))
+    }
+
+    func setOverrides(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try admin.check(request)
+        let id = try articleID(context)
+        let fields = try await RequestParsing.jsonObject(request, configuration: configuration)
+        if let key = fields.keys.sorted().first(where: { !["pinned", "blocked"].contains($0) }) {
+            throw Problem.badRequest("unknown field '\(key)'; accepted: blocked, pinned")
+        }
+        let pinned = try fields["pinned"].map { try RequestParsing.strings($0, name: "pinned") } ?? []
+        let blocked = try fields["blocked"].map { try RequestParsing.strings($0, name: "blocked") } ?? []
+        let entry = EditorialOverrides.Entry(pinned: pinned, blocked: blocked)
+        try EditorialOverrides.validate(entry, for: id)
+        let index = store.current
+        guard index.metadata(of: id) != nil else { throw Problem(.notFound, "no article with id '\(id)'") }
+        if let unknown = pinned.first(where: { index.metadata(of: $0) == nil }) {
+            throw Problem.badRequest("can't pin '\(unknown)': no such article")
+        }
+        let stored = try await store.setOverrides(entry, for: id)
+        return try response(OverridesResponse(id: id, entry: stored))
+    }
+
+    func deleteOverrides(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try admin.check(request)
+        let id = try articleID(context)
+        guard store.current.overrides.entry(for: id) != nil else {
+            throw Problem(.notFound, "article '\(id)' has no overrides")
+        }
+        _ = try await store.setOverrides(nil, for: id)
         return Response(status: .noContent)
     }
 

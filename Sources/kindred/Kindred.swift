@@ -24,5 +24,7 @@ struct Kindred: AsyncParsableCommand {
             do), 64 for a usage error.
             """,
         version: KindredVersion.current,
-        subcommands: [Reindex.self, Serve.self, Related.self, Similar.self, Neighbors.self, Inspect.self, Eval.self])
+        subcommands: [
+            Reindex.self, Serve.self, Related.self, Similar.self, Neighbors.self, Overrides.self, Inspect.self, Eval.self,
+        ])
 }

@@ -19,6 +19,20 @@ struct ModelOptions: ParsableArguments {
         try ModelDirectory(path: directory).load()
     }
 
+    /// The model as the server would serve it: the journal's changes replayed and the editorial
+    /// overrides applied.
+    func loadLive() throws -> LiveIndex {
+        let (model, path) = try load()
+        let root = (path as NSString).deletingLastPathComponent
+        var index = LiveIndex(
+            model: model, version: (path as NSString).lastPathComponent,
+            overrides: try OverridesFile.load(directory: root))
+        let (entries, problems) = try Journal.read(path: (root as NSString).appendingPathComponent(Journal.fileName))
+        for problem in problems { StandardError.print("warning: journal line skipped: \(problem)") }
+        for entry in entries where entry.sequence > (model.manifest.journalSequence ?? 0) { index = try index.applying(entry) }
+        return index
+    }
+
     /// `$KINDRED_MODEL`, else `models/default` under the working directory, else next to the
     /// checkout the executable was built in (`.build/<config>/kindred` → `models/default`).
     static func defaultModelDirectory() -> String {

@@ -70,9 +70,90 @@ struct CLITests {
         #expect(Set(results.compactMap { $0["id"] as? String })
                 == ["xiaomi-17-ultra-launch", "xiaomi-tag-find-my", "xiaomi-17-global-series"])
         for result in results {
-            #expect(Set(result.keys) == ["id", "title", "url", "section", "published_at", "score"])
+            #expect(Set(result.keys) == ["id", "title", "url", "section", "published_at", "score", "reason", "already_linked"])
         }
         #expect((results.first?["published_at"] as? String)?.hasSuffix("Z") == true)
+    }
+
+    @Test("ranking options: a short list says so, explanations print, bad values are usage errors")
+    func rankingOptions() throws {
+        let short = try kindred(["related", "leica-red-dot-leitzphone", "-k", "12", "--min-score", "0.3"])
+        #expect(short.status == 0, "\(short.stderr)")
+        #expect(short.stdout.contains("of 12;") && short.stdout.contains("below the relevance floor"))
+        let filled = try kindred(["related", "leica-red-dot-leitzphone", "-k", "12", "--min-score", "0.3", "--fallback", "section"])
+        #expect(filled.stdout.split(separator: "\n").filter { $0.contains("[fallback]") }.count > 0)
+        let explained = try kindred(["related", "leica-red-dot-leitzphone", "-k", "1", "--explain"])
+        #expect(explained.stdout.contains("shared terms: xiaomi"))
+        #expect(explained.stdout.contains("dimensions: #"))
+        let off = try kindred(["related", "leica-red-dot-leitzphone", "-k", "84", "--min-score", "-1", "--results-language", "any", "--dedupe", "off", "--json"])
+        let json = try JSONSerialization.jsonObject(with: Data(off.stdout.utf8)) as? [String: Any]
+        #expect((json?["results"] as? [[String: Any]])?.count == 84)
+        for (option, value, message) in [
+            ("--diversity", "2", "diversity"), ("--max-age", "soon", "max-age"), ("--fallback", "latest", "fallback"),
+            ("--freshness", "0.5", "half-life"), ("--results-language", "not a tag", "BCP 47"),
+        ] {
+            let run = try kindred(["related", "leica-red-dot-leitzphone", option, value])
+            #expect(run.status == 64, "\(option)")
+            #expect(run.stderr.contains(message), "\(option): \(run.stderr)")
+        }
+    }
+
+    @Test("several ids make one topic query; --unlike pushes away")
+    func topicQuery() throws {
+        let run = try kindred([
+            "related", "xiaomi-17-ultra-launch", "xiaomi-tag-find-my", "--unlike", "leica-sl3-firmware", "-k", "84",
+            "--min-score", "-1", "--json",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let ids = (json?["results"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(ids.first == "xiaomi-17-global-series")
+        #expect(!ids.contains("leica-sl3-firmware") && !ids.contains("xiaomi-tag-find-my"))
+    }
+
+    @Test("similar leaves out or flags what the draft links to")
+    func similarLinks() throws {
+        let text = "The Leica red dot comes to Xiaomi phones; see xiaomi-17-global-series."
+        let flagged = try kindred(["similar", "--text", text, "--linked", "flag", "--link", "xiaomi-17-ultra-launch", "-k", "3"])
+        #expect(flagged.status == 0, "\(flagged.stderr)")
+        #expect(flagged.stdout.split(separator: "\n").filter { $0.contains("already linked") }.count == 2)
+        let excluded = try kindred(["similar", "--text", text, "--link", "xiaomi-17-ultra-launch", "-k", "3"])
+        #expect(!excluded.stdout.contains("xiaomi-17-global-series") && !excluded.stdout.contains("xiaomi-17-ultra-launch"))
+        #expect(try kindred(["similar", "--text", text, "--linked", "keep"]).status == 64)
+    }
+
+    @Test("overrides: set pins and blocks, related applies them, a reindex keeps them, clear removes them")
+    func overrides() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(try kindred(["reindex", "--corpus", "corpus", "--model", directory]).status == 0)
+        let set = try kindred([
+            "overrides", "set", "leica-red-dot-leitzphone", "--pin", "football-derby-result", "--block",
+            "xiaomi-17-ultra-launch", "--model", directory,
+        ])
+        #expect(set.status == 0, "\(set.stderr)")
+        func related() throws -> [[String: Any]] {
+            let run = try kindred(["related", "leica-red-dot-leitzphone", "-k", "3", "--json", "--model", directory])
+            let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+            return json?["results"] as? [[String: Any]] ?? []
+        }
+        var results = try related()
+        #expect(results.first?["id"] as? String == "football-derby-result")
+        #expect(results.first?["reason"] as? String == "pinned")
+        #expect(!results.contains { $0["id"] as? String == "xiaomi-17-ultra-launch" })
+        let shown = try kindred(["overrides", "show", "--model", directory])
+        #expect(shown.stdout.contains("leica-red-dot-leitzphone") && shown.stdout.contains("football-derby-result"))
+        #expect(try kindred(["reindex", "--corpus", "corpus", "--model", directory]).status == 0)
+        #expect(try related().first?["id"] as? String == "football-derby-result")
+        let unknown = try kindred(["overrides", "set", "leica-red-dot-leitzphone", "--pin", "no-such", "--model", directory])
+        #expect(unknown.status == 1 && unknown.stderr.contains("can't pin 'no-such'"))
+        let itself = try kindred(["overrides", "set", "leica-red-dot-leitzphone", "--pin", "leica-red-dot-leitzphone", "--model", directory])
+        #expect(itself.status == 64 && itself.stderr.contains("its own list"))
+        #expect(try kindred(["overrides", "clear", "leica-red-dot-leitzphone", "--model", directory]).status == 0)
+        results = try related()
+        #expect(results.first?["id"] as? String == "xiaomi-17-ultra-launch")
+        let again = try kindred(["overrides", "clear", "leica-red-dot-leitzphone", "--model", directory])
+        #expect(again.status == 1 && again.stderr.contains("has no overrides"))
     }
 
     @Test("an unknown id fails with exit status 1 and says so")

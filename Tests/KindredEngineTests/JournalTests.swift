@@ -77,10 +77,10 @@ struct LiveIndexTests {
         index = try index.upserting(Article(
             id: "tag-2", title: "Xiaomi Tag 2 tracker", body: "Works with Apple Find My and Google Find Hub.",
             section: "wearables"))
-        #expect(try index.related(to: "tag-2", query: RelatedQuery(k: 3)).map(\.article.id).contains("xiaomi-tag-find-my"))
-        #expect(try index.related(to: "xiaomi-tag-find-my", query: RelatedQuery(k: 3)).map(\.article.id).contains("tag-2"))
+        #expect(try index.related(to: "tag-2", query: RelatedQuery(k: 3)).results.map(\.article.id).contains("xiaomi-tag-find-my"))
+        #expect(try index.related(to: "xiaomi-tag-find-my", query: RelatedQuery(k: 3)).results.map(\.article.id).contains("tag-2"))
         let science = try index.related(to: "xiaomi-tag-find-my", query: RelatedQuery(k: 3, section: "science"))
-        #expect(!science.contains { $0.article.id == "tag-2" })
+        #expect(!science.results.contains { $0.article.id == "tag-2" })
         let deleted = try #require(index.deleting("tag-2"))
         #expect(deleted.metadata(of: "tag-2") == nil)
         #expect(throws: EngineError.self) { try deleted.related(to: "tag-2", query: RelatedQuery()) }
@@ -108,14 +108,15 @@ struct LiveIndexTests {
         let exact = LiveIndex(model: Self.withoutLists, version: "exact")
         let queries = [
             RelatedQuery(k: 3), RelatedQuery(k: 10), RelatedQuery(k: 2, section: "wearables"),
-            RelatedQuery(k: 3, excludedIDs: ["xiaomi-17-ultra-launch"]),
+            RelatedQuery(k: 3, excludedIDs: ["xiaomi-17-ultra-launch"]), RelatedQuery(k: 3, diversity: 0.5),
+            RelatedQuery(k: 3, referenceTime: RFC3339.parse("2026-03-11T00:00:00Z"), freshness: Freshness(halfLifeDays: 7)),
         ]
         for model in [Sample.model, Self.narrowLists] {
             let live = LiveIndex(model: model, version: "lists")
             for id in ["leica-red-dot-leitzphone", "xiaomi-tag-find-my", "football-derby-result"] {
                 for query in queries {
-                    let fromLists = try live.related(to: id, query: query)
-                    let searched = try exact.related(to: id, query: query)
+                    let fromLists = try live.related(to: id, query: query).results
+                    let searched = try exact.related(to: id, query: query).results
                     #expect(fromLists.map(\.article.id) == searched.map(\.article.id), "\(id) \(query)")
                     #expect(zip(fromLists, searched).allSatisfy { abs($0.score - $1.score) < 1e-5 })
                 }
@@ -126,12 +127,12 @@ struct LiveIndexTests {
     @Test("precomputed lists skip deleted articles and still see upserted ones")
     func precomputedWithChanges() throws {
         var index = LiveIndex(model: Self.narrowLists, version: "v")
-        let before = try index.related(to: "leica-red-dot-leitzphone", query: RelatedQuery(k: 3)).map(\.article.id)
+        let before = try index.related(to: "leica-red-dot-leitzphone", query: RelatedQuery(k: 3)).results.map(\.article.id)
         index = try #require(index.deleting(before[0]))
         index = try index.upserting(Article(
             id: "leitzphone-review", title: "Leitzphone review: Leica's red dot on the Xiaomi 17 Ultra",
             body: "The Leica Leitzphone is a Xiaomi 17 Ultra with a rotating camera ring and the red dot logo."))
-        let after = try index.related(to: "leica-red-dot-leitzphone", query: RelatedQuery(k: 3)).map(\.article.id)
+        let after = try index.related(to: "leica-red-dot-leitzphone", query: RelatedQuery(k: 3)).results.map(\.article.id)
         #expect(!after.contains(before[0]))
         #expect(after.first == "leitzphone-review")
         #expect(after.count == 3)

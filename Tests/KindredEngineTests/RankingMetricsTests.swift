@@ -66,11 +66,19 @@ struct RankingMetricsTests {
         let judgements: [String: Set<String>] = ["q": ["q", "a", "gone"], "missing": ["a"], "lonely": ["gone"]]
         let report = Evaluation(k: 2).run(
             judgements: judgements, known: { ["q", "a", "b", "lonely"].contains($0) },
-            rank: { _ in ["b", "a"] })
+            rank: { _ in [("b", 0.3), ("a", 0.12)] })
         #expect(report.queries == 1)
         #expect(report.skipped == 2)
         #expect(near(report.metrics.recall, 1))
         #expect(near(report.metrics.reciprocalRank, 0.5))
+        // b (0.3) is a miss, a (0.12) a hit: a floor of 0.15 keeps b and loses the hit.
+        let floor = report.floors.first { $0.floor == 0.15 }!
+        #expect(floor.recallKept == 0)
+        #expect(floor.precisionOfDropped == 1)
+        #expect(floor.precisionOfKept == 0)
+        #expect(floor.meanResults == 1)
+        let none = report.floors.first { $0.floor == -1 }!
+        #expect(none.recallKept == 1 && none.precisionOfDropped == nil && none.meanResults == 2)
     }
 
     @Test("qrels are read with file and line in errors")

@@ -229,10 +229,10 @@ struct AdminRouteTests {
                 #expect(documented == served)
                 let components = document["components"] as? [String: Any]
                 let parameters = (components?["parameters"] as? [String: Any] ?? [:]).keys.filter { $0 != "id" }
-                #expect(Set(parameters) == RequestParsing.relatedParameters)
+                #expect(Set(parameters) == RelatedQuery.parameterNames)
                 let schemas = components?["schemas"] as? [String: [String: Any]]
                 let draftFields = (schemas?["DraftQuery"]?["properties"] as? [String: Any] ?? [:]).keys
-                #expect(Set(draftFields) == Handlers.draftFields)
+                #expect(Set(draftFields) == Handlers.acceptedDraftFields)
             }
         }
     }

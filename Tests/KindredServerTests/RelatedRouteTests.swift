@@ -18,7 +18,11 @@ struct RelatedRouteTests {
                 #expect(model?["version"] as? String == store.current.version)
                 #expect((model?["built_at"] as? String)?.hasSuffix("Z") == true)
                 let first = (response.json["results"] as? [[String: Any]])?.first ?? [:]
-                #expect(Set(first.keys) == ["id", "title", "url", "section", "published_at", "score"])
+                #expect(Set(first.keys) == ["id", "title", "url", "section", "published_at", "score", "reason", "already_linked"])
+                #expect(first["reason"] as? String == "related")
+                #expect(response.json["k"] as? Int == 3)
+                #expect(response.json["complete"] as? Bool == true)
+                #expect(response.json["below_floor"] as? Int == 0)
             }
             try await client.execute(uri: "/v1/articles/leica-red-dot-leitzphone/related", method: .get) { response in
                 #expect(response.resultIDs.count == 10)
@@ -35,11 +39,11 @@ struct RelatedRouteTests {
                 #expect(!response.resultIDs.contains("xiaomi-tag-find-my"))
                 #expect(response.resultIDs.count == 3)
             }
-            try await client.execute(uri: base + "?k=5&section=wearables", method: .get) { response in
+            try await client.execute(uri: base + "?k=5&section=wearables&min_score=-1", method: .get) { response in
                 let sections = (response.json["results"] as? [[String: Any]] ?? []).map { $0["section"] as? String }
                 #expect(!sections.isEmpty && sections.allSatisfy { $0 == "wearables" })
             }
-            try await client.execute(uri: base + "?k=50&language=de", method: .get) { response in
+            try await client.execute(uri: base + "?k=50&language=de&min_score=-1", method: .get) { response in
                 #expect(response.resultIDs == ["bundesliga-spitzenspiel"])
             }
             try await client.execute(
@@ -59,13 +63,22 @@ struct RelatedRouteTests {
     @Test("bad query parameters are 400 problems that say what was wrong", arguments: [
         ("k=0", "k must be between 1 and 100; got 0"),
         ("k=101", "k must be between 1 and 100; got 101"),
-        ("k=ten", "k must be an integer; got 'ten'"),
-        ("since=yesterday", "since must be an RFC 3339 timestamp"),
-        ("until=2026-13-01T00:00:00Z", "until must be an RFC 3339 timestamp"),
+        ("k=ten", "k 'ten' is not valid"),
+        ("since=yesterday", "since 'yesterday' is not valid: only articles published at or after this RFC 3339 time"),
+        ("until=2026-13-01T00:00:00Z", "until '2026-13-01T00:00:00Z' is not valid"),
         ("since=2026-03-02T00:00:00Z&until=2026-03-01T00:00:00Z", "is after until"),
-        ("min_score=2", "min_score is a cosine between -1 and 1"),
-        ("min_score=high", "min_score must be a number"),
-        ("language=not%20a%20tag", "is not a BCP 47 tag"),
+        ("min_score=2", "min_score is a similarity between -1 and 1; got 2"),
+        ("min_score=high", "min_score 'high' is not valid"),
+        ("language=not%20a%20tag", "is not 'any' or a BCP 47 tag"),
+        ("max_age=-1d", "max_age '-1d' is not valid: only articles at most this old"),
+        ("fallback=latest", "fallback 'latest' is not valid: fill a short list: none (default) or section"),
+        ("half_life=0", "half_life must be between 0 and 36500 days"),
+        ("freshness=0.5", "freshness needs half_life"),
+        ("half_life=7&freshness=2", "freshness weight must be between 0 and 1; got 2"),
+        ("diversity=1.5", "diversity (MMR λ) must be between 0 and 1; got 1.5"),
+        ("dedupe=0", "dedupe threshold is a cosine in (0, 1]; got 0"),
+        ("linked=keep", "linked 'keep' is not valid"),
+        ("explain=yes", "explain 'yes' is not valid"),
         ("colour=red", "unknown query parameter 'colour'"),
         ("k=3&k=4", "given twice"),
     ])

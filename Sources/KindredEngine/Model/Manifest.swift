@@ -31,6 +31,9 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var kindredVersion: String
     /// The last journal entry (sequence number) absorbed into this model, if any.
     public var journalSequence: Int?
+    /// How unevenly articles appear in the precomputed lists, before and after the hub cap;
+    /// nil when no lists were computed.
+    public var hubness: HubnessReport?
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

@@ -26,6 +26,9 @@ public struct Model: Sendable {
     /// Each article's best related articles, when computed at build time.
     public let neighborLists: NeighborLists
     private let rowByID: [String: Int]
+    private let rowByURL: [String: Int]
+    /// Rows by publication time, newest first, undated ones last: the fallback's order.
+    let rowsByRecency: [Int32]
 
     /// Assembles a model and checks its invariants.
     ///
@@ -51,6 +54,15 @@ public struct Model: Sendable {
             throw ModelInvariantError("article id '\(article.id)' appears twice")
         }
         self.rowByID = rowByID
+        var rowByURL: [String: Int] = [:]
+        for (row, article) in articles.enumerated() {
+            if let url = article.url, !url.isEmpty { rowByURL[OutboundLinks.normalizedURL(url)] = row }
+        }
+        self.rowByURL = rowByURL
+        self.rowsByRecency = articles.indices.sorted { a, b in
+            let first = articles[a].publishedAt ?? .distantPast, second = articles[b].publishedAt ?? .distantPast
+            return first != second ? first > second : a < b
+        }.map(Int32.init)
         try checkInvariants()
     }
 
@@ -59,6 +71,9 @@ public struct Model: Sendable {
 
     /// The row of an article id, or nil.
     public func row(of id: String) -> Int? { rowByID[id] }
+
+    /// The row of the article with this URL (compared as `OutboundLinks.normalizedURL`), or nil.
+    public func row(ofURL url: String) -> Int? { rowByURL[OutboundLinks.normalizedURL(url)] }
 
     /// The stored LSA vector of an indexed article.
     public func vector(of id: String) -> [Float]? { row(of: id).map { index.vectors.row($0) } }
@@ -135,10 +150,36 @@ public struct Model: Sendable {
     }
 }
 
-/// One ranked result: the article and its score (the blended similarity, −1…1).
+/// One ranked result: the article, its score (the blended similarity, −1…1, times the
+/// freshness factor when freshness is on) and why it is in the list.
 public struct RelatedArticle: Sendable, Equatable {
     public var article: ArticleMetadata
     public var score: Float
+    public var reason: Reason
+    /// The query (a draft) already links to this article.
+    public var alreadyLinked: Bool
+    /// Set when the query asked to explain.
+    public var explanation: Explanation?
+
+    public enum Reason: String, Sendable, Equatable, Codable {
+        /// Ranked by similarity.
+        case related
+        /// Pinned by an editor.
+        case pinned
+        /// Filling a list the relevance floor left short (see `FallbackPolicy`).
+        case fallback
+    }
+
+    public init(
+        article: ArticleMetadata, score: Float, reason: Reason = .related, alreadyLinked: Bool = false,
+        explanation: Explanation? = nil
+    ) {
+        self.article = article
+        self.score = score
+        self.reason = reason
+        self.alreadyLinked = alreadyLinked
+        self.explanation = explanation
+    }
 }
 
 extension Model {

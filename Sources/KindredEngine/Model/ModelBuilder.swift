@@ -111,7 +111,19 @@ public struct ModelBuilder: Sendable {
             articleVectors: vectors, tfidfRows: matrix, headlineRows: headlines, articles: metadata)
         let width = min(parameters.neighbors, articles.count - 1)
         if width > 0 {
-            let lists = try timed(.neighbors) { try Self.neighborLists(of: model, width: width, progress: progress) }
+            var lists = try timed(.neighbors) { try Self.neighborLists(of: model, width: width, progress: progress) }
+            let ids = metadata.map(\.id)
+            var report = HubnessReport(
+                measured: HubnessStatistics(lists: lists, depth: HubnessReport.depth, ids: ids), cap: nil,
+                cappedArticles: 0, afterCap: nil)
+            if parameters.hubCap > 0 {
+                let capped = lists.cappingHubs(at: parameters.hubCap, depth: HubnessReport.depth, rows: ids.count)
+                lists = capped.lists
+                report.cap = parameters.hubCap
+                report.cappedArticles = capped.capped
+                report.afterCap = HubnessStatistics(lists: lists, depth: HubnessReport.depth, ids: ids)
+            }
+            manifest.hubness = report
             manifest.stageSeconds = seconds
             model = try Model(
                 manifest: manifest, weighting: weighting, termVectors: factors.v,

@@ -40,12 +40,16 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     /// Related articles precomputed per article at build time (0: none). Default 100, the
     /// largest `k` the HTTP API serves, so by-id requests never search.
     public var neighbors: Int
+    /// The most precomputed lists one article may appear in within their first
+    /// `HubnessReport.depth` places (0: no cap). See `NeighborLists.cappingHubs`; measured in
+    /// docs/quality.md.
+    public var hubCap: Int
 
     public init(
         analyzer: AnalyzerOptions = AnalyzerOptions(), weighting: WeightingScheme = .tfidf, titleWeight: Float = 2, minimumDocumentFrequency: Int = 2,
         maximumDocumentFrequency: Double = 0.5, dimensions: Int = 256, oversampling: Int = 16,
         powerIterations: Int = 4, seed: UInt64 = 20_111_217, lexicalWeight: Float = 0.5, headlineWeight: Float = 0.3, rerankDepth: Int = 100,
-        neighbors: Int = 100
+        neighbors: Int = 100, hubCap: Int = ModelParameters.defaultHubCap
     ) {
         self.analyzer = analyzer
         self.weighting = weighting
@@ -60,7 +64,11 @@ public struct ModelParameters: Codable, Equatable, Sendable {
         self.headlineWeight = headlineWeight
         self.rerankDepth = rerankDepth
         self.neighbors = neighbors
+        self.hubCap = hubCap
     }
+
+    /// Default hub cap: five times the mean appearance count at depth 10.
+    public static let defaultHubCap = 50
 
     /// Checks each value against its range.
     ///
@@ -93,6 +101,9 @@ public struct ModelParameters: Codable, Equatable, Sendable {
         }
         guard (0...1000).contains(neighbors) else {
             throw EngineError.invalidParameter("precomputed neighbours must be between 0 and 1000; got \(neighbors)")
+        }
+        guard hubCap >= 0 else {
+            throw EngineError.invalidParameter("hub cap must be 0 (none) or positive; got \(hubCap)")
         }
         guard (0...32).contains(powerIterations) else {
             throw EngineError.invalidParameter("power iterations must be between 0 and 32; got \(powerIterations)")

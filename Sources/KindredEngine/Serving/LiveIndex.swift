@@ -17,9 +17,11 @@ public struct LiveIndex: Sendable {
     public private(set) var hiddenRows: Set<Int> = []
     /// Upserted articles in the order they arrived, with their vectors (nil: no known term).
     public private(set) var upserts: [UpsertedArticle] = []
-    private var upsertIndex: [String: Int] = [:]
+    var upsertIndex: [String: Int] = [:]
     /// The sequence number of the last journal entry applied.
     public private(set) var journalSequence: Int
+    /// Pins and blocks editors set, applied to every by-id request.
+    public private(set) var overrides: EditorialOverrides = .none
 
     public struct UpsertedArticle: Sendable {
         public var metadata: ArticleMetadata
@@ -27,10 +29,18 @@ public struct LiveIndex: Sendable {
         public var vector: Model.QueryVector?
     }
 
-    public init(model: Model, version: String) {
+    public init(model: Model, version: String, overrides: EditorialOverrides = .none) {
         self.model = model
         self.version = version
         self.journalSequence = model.manifest.journalSequence ?? 0
+        self.overrides = overrides
+    }
+
+    /// The index with other editorial overrides.
+    public func with(overrides: EditorialOverrides) -> LiveIndex {
+        var next = self
+        next.overrides = overrides
+        return next
     }
 
     /// Articles that can be returned or queried.
@@ -87,79 +97,6 @@ public struct LiveIndex: Sendable {
             var same = self
             same.journalSequence = max(journalSequence, entry.sequence)
             return same
-        }
-    }
-}
-
-extension LiveIndex {
-    /// The articles most related to an indexed (or upserted) one, itself excluded.
-    ///
-    /// - Throws: `EngineError.unknownArticle` when the id is unknown or deleted.
-    public func related(to id: String, query: RelatedQuery) throws -> [RelatedArticle] {
-        let vector: Model.QueryVector?
-        var row: Int?
-        if let slot = upsertIndex[id] {
-            vector = upserts[slot].vector
-        } else if let found = model.row(of: id), !hiddenRows.contains(found) {
-            vector = model.queryVector(row: found)
-            row = found
-        } else {
-            throw EngineError(
-                .unknownArticle,
-                "no article with id '\(id)' (\(articleCount) articles in model \(version)); check the id, or PUT it first")
-        }
-        guard let vector else { return [] }
-        var query = query
-        query.excludedIDs.insert(id)
-        return try search(vector, query: query, precomputed: row.flatMap { precomputedCandidates(of: $0, query: query) })
-    }
-
-    /// The first `k` admitted entries of a model article's precomputed list, or nil when the list
-    /// can't answer exactly (it is narrower than `k`, or filters leave fewer than `k` of it while
-    /// other articles it left out might qualify).
-    func precomputedCandidates(of row: Int, query: RelatedQuery) -> [ScoredIndex]? {
-        let lists = model.neighborLists
-        guard query.k <= lists.width else { return nil }
-        let list = lists.list(of: row)
-        var picked: [ScoredIndex] = []
-        for candidate in list where !hiddenRows.contains(candidate.index) && query.admits(model.articles[candidate.index]) {
-            picked.append(candidate)
-            if picked.count == query.k { return picked }
-        }
-        // A list shorter than its width already holds every other article.
-        return list.count < lists.width ? picked : nil
-    }
-
-    /// The articles most related to a text that is not indexed.
-    public func similar(title: String, body: String, language: String?, query: RelatedQuery) throws -> [RelatedArticle] {
-        guard let vector = try model.queryVector(title: title, body: body, language: language) else { return [] }
-        return try search(vector, query: query)
-    }
-
-    /// Exact top-k over the model's rows and the upserted articles, filtered by `query`, scored
-    /// like `Model.rank` (LSA candidates re-ranked by the blend with TF-IDF cosine).
-    ///
-    /// - Parameter precomputed: the model's candidates when already known (a by-id query answered
-    ///   from the precomputed lists); searched for otherwise.
-    func search(_ vector: Model.QueryVector, query: RelatedQuery, precomputed: [ScoredIndex]? = nil) throws -> [RelatedArticle] {
-        let articles = model.articles
-        let hidden = hiddenRows
-        let base = try precomputed ?? model.rank(vector, k: query.k) { row in
-            hidden.contains(row) || !query.admits(articles[row])
-        }
-        var top = TopK(k: query.k)
-        for candidate in base { top.offer(index: candidate.index, score: candidate.score) }
-        let offset = articles.count
-        for (slot, upsert) in upserts.enumerated() {
-            guard let other = upsert.vector, query.admits(upsert.metadata) else { continue }
-            let score = model.blend(
-                vector, lsa: Vector.dot(vector.dense, other.dense), sparse: other.sparse, headline: other.headline)
-            top.offer(index: offset + slot, score: score)
-        }
-        return top.sorted().compactMap { scored in
-            if let minimum = query.minimumScore, scored.score < minimum { return nil }
-            let metadata = scored.index < offset ? articles[scored.index] : upserts[scored.index - offset].metadata
-            return RelatedArticle(article: metadata, score: scored.score)
         }
     }
 }

@@ -33,7 +33,7 @@ import KindredLinearAlgebra
 /// then every size against the manifest, then the model's invariants. Any failure names the file
 /// and the section.
 public enum ModelFile {
-    public static let formatVersion = 4
+    public static let formatVersion = 5
     public static let magic: [UInt8] = Array("KINDRED\0".utf8)
     static let alignment = 64
 

@@ -17,8 +17,14 @@ struct Eval: ParsableCommand {
               --links          the ids or urls editors put in each article's "related" or
                                "links" field
 
+            The plain ranking is measured (every language, no relevance floor, no \
+            de-duplication), so figures compare with other engines; ranking options measure their \
+            effect, and --as-served starts from the server's defaults instead. --floors prints \
+            what each relevance floor would keep.
+
             Examples:
               kindred eval --corpus manpages/corpus.jsonl --qrels manpages/qrels.jsonl
+              kindred eval --corpus corpus/ --label section --as-served --floors
               kindred eval --corpus corpus/ --label section -k 5 --json
               kindred eval --corpus archive/ --links --dimensions 300 --title-weight 3
             """)
@@ -47,7 +53,14 @@ struct Eval: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Flag(name: .customLong("as-served"), help: "Start from the server's ranking defaults, not the plain ranking.")
+    var asServed = false
+
+    @Flag(help: "Print what each relevance floor would keep and drop.")
+    var floors = false
+
     @OptionGroup var build: BuildOptions
+    @OptionGroup var ranking: RankingOptions
 
     func validate() throws {
         let sources = [qrels != nil, label != nil, links].filter { $0 }.count
@@ -113,9 +126,16 @@ struct Eval: ParsableCommand {
             let all = judgements
             judgements = Dictionary(uniqueKeysWithValues: chosen.map { ($0, all[$0]!) })
         }
+        var query = try ranking.query(k: k)
+        if !asServed {
+            if ranking.minScore == nil { query.minimumScore = -1 }
+            if ranking.resultsLanguage == nil { query.language = .any }
+            if ranking.dedupe == nil { query.duplicateThreshold = nil }
+        }
+        let index = LiveIndex(model: built, version: "eval")
         let report = try Evaluation(k: k).run(
             judgements: judgements, known: { built.row(of: $0) != nil },
-            rank: { try built.related(to: $0, k: k).map(\.article.id) })
+            rank: { try index.related(to: $0, query: query).results.map { ($0.article.id, $0.score) } })
         if report.queries == 0 {
             throw CLIError("no judged article is in the model with an answer in it; check that the judgements use the corpus ids")
         }
@@ -140,5 +160,14 @@ struct Eval: ParsableCommand {
             build:        \(buildSeconds.map { String(format: "%.2f s", $0) } ?? "loaded")
             query:        \(String(format: "%.3f ms", report.medianQueryMilliseconds)) median
             """)
+        if floors {
+            print("\nfloor   recall kept   relevant among dropped   relevant among kept   results/query")
+            for effect in report.floors {
+                let dropped = effect.precisionOfDropped.map { String(format: "%22.4f", $0) } ?? String(repeating: " ", count: 21) + "-"
+                print(
+                    String(format: "%5.2f   %11.4f   ", effect.floor, effect.recallKept) + dropped
+                        + String(format: "   %19.4f   %13.2f", effect.precisionOfKept, effect.meanResults))
+            }
+        }
     }
 }

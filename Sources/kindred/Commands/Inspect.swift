@@ -25,6 +25,13 @@ struct Inspect: ParsableCommand {
         }
     }
 
+    static func describe(_ statistics: HubnessStatistics, title: String) -> String {
+        let hubs = statistics.topHubs.map { "\($0.id) \($0.occurrences)" }.joined(separator: ", ")
+        return "\(title): in top-\(statistics.depth) lists, max \(statistics.maximum) appearances (mean \(statistics.depth)), "
+            + "skewness \(String(format: "%.2f", statistics.skewness)), "
+            + "\(String(format: "%.1f", statistics.neverListed * 100)) % of articles in none; most listed: \(hubs)"
+    }
+
     func run() throws {
         let (model, path) = try modelOptions.load()
         print("model: \(path)")
@@ -32,6 +39,14 @@ struct Inspect: ParsableCommand {
         let backend = BLASBackend.current
         print("BLAS now: \(backend.summary)")
         if let warning = backend.warning { print("warning: \(warning)") }
+        if let hubness = model.manifest.hubness {
+            print(Self.describe(hubness.measured, title: "hubness"))
+            if let after = hubness.afterCap, let cap = hubness.cap {
+                print(Self.describe(after, title: "after the cap of \(cap) (\(hubness.cappedArticles) articles capped)"))
+            }
+        } else {
+            print("hubness: not measured (the model has no precomputed lists)")
+        }
         let d = model.dimensions
         for j in 0..<min(shownDimensions, d) {
             let column = (0..<model.termVectors.rows).map { model.termVectors[$0, j] }

@@ -13,6 +13,9 @@ struct Similar: ParsableCommand {
             Example:
               kindred similar --title "Xiaomi's new tracker" --text "Works with Find My and Find Hub"
               echo "A draft about satellite phones" | kindred similar -k 5
+
+            Articles the draft links to (their URLs or ids in the text, or --link) are left out; \
+            --linked flag keeps them, marked.
             """)
 
     @Option(help: "The draft's title (weighted like article titles).")
@@ -24,17 +27,27 @@ struct Similar: ParsableCommand {
     @Option(help: ArgumentHelp("Read the draft's text from a file.", valueName: "path"))
     var file: String?
 
-    @Option(help: "The draft's language (BCP 47).")
+    @Option(help: "The draft's language (BCP 47); results are in it unless --results-language says otherwise.")
     var language: String = "en"
+
+    @Option(help: ArgumentHelp("An article id or URL the draft links to (repeatable).", valueName: "id-or-url"))
+    var link: [String] = []
+
+    @Option(help: ArgumentHelp("Articles the draft already links to: exclude or flag.", valueName: "policy"))
+    var linked: String = LinkPolicy.exclude.rawValue
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var count: CountOptions
+    @OptionGroup var ranking: RankingOptions
 
     @Flag(help: "Print JSON in the same shape as 'related --json' (without an id).")
     var json = false
 
     func validate() throws {
         if text != nil && file != nil { throw ValidationError("give --text or --file, not both") }
+        guard LinkPolicy(rawValue: linked) != nil else {
+            throw ValidationError("--linked must be exclude or flag; got '\(linked)'")
+        }
     }
 
     func run() throws {
@@ -56,15 +69,13 @@ struct Similar: ParsableCommand {
         guard !(title + body).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw CLIError("the draft is empty; pass --title, --text, --file or text on standard input")
         }
-        let (model, _) = try modelOptions.load()
-        let results = try model.similar(title: title, body: body, language: language, k: count.k)
-        if results.isEmpty && !json {
-            StandardError.print("none of the draft's words is in the model's vocabulary")
-        }
+        let query = try ranking.query(k: count.k, linked: LinkPolicy(rawValue: linked))
+        let index = try modelOptions.loadLive()
+        let list = try index.similar(title: title, body: body, language: language, links: link, query: query)
         if json {
-            print(try Output.json(RelatedResponse(id: nil, model: nil, results: results)))
+            print(try Output.json(RelatedResponse(id: nil, model: nil, list: list)))
         } else {
-            print(Output.table(results))
+            print(Output.table(list))
         }
     }
 }

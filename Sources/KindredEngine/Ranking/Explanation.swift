@@ -1,0 +1,79 @@
+import KindredLinearAlgebra
+
+/// Why a result was picked: the parts of its score, the weighted terms it shares with the query,
+/// and the LSA dimensions that brought the two together (each described by its top terms).
+///
+/// Terms are shown as indexed: lower-cased, stemmed and with phrases joined by `_`.
+public struct Explanation: Sendable, Equatable, Codable {
+    /// The LSA cosine.
+    public var lsa: Float
+    /// The TF-IDF cosine.
+    public var lexical: Float
+    /// The headline match, `cos(text, other headline) + cos(headline, other text)`.
+    public var headline: Float
+    /// The multiplier freshness applied (1 without freshness).
+    public var freshness: Float
+    /// Terms in both, by their share of the TF-IDF cosine, largest first.
+    public var sharedTerms: [TermContribution]
+    /// Dimensions by their share of the LSA cosine, largest first.
+    public var dimensions: [DimensionContribution]
+
+    public struct TermContribution: Sendable, Equatable, Codable {
+        public var term: String
+        /// `q_t · d_t`: this term's part of the TF-IDF cosine.
+        public var weight: Float
+    }
+
+    public struct DimensionContribution: Sendable, Equatable, Codable {
+        /// 1-based, in order of singular value.
+        public var dimension: Int
+        /// `q_j · d_j`: this dimension's part of the LSA cosine.
+        public var weight: Float
+        /// The terms loading most on the dimension in the direction the two share.
+        public var terms: [String]
+    }
+}
+
+extension Model {
+    /// Explains the score of `other` against `query`.
+    func explanation(
+        of query: QueryVector, against other: QueryVector, freshness: Float, terms: Int = 5, dimensions shown: Int = 3
+    ) -> Explanation {
+        let vocabulary = weighting.vocabulary.terms
+        var shared: [Explanation.TermContribution] = []
+        var i = 0, j = 0
+        let a = query.sparse, b = other.sparse
+        while i < a.indices.count && j < b.indices.count {
+            if a.indices[i] == b.indices[j] {
+                shared.append(.init(term: vocabulary[Int(a.indices[i])], weight: a.values[i] * b.values[j]))
+                i += 1
+                j += 1
+            } else if a.indices[i] < b.indices[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        shared.sort { ($0.weight, $1.term) > ($1.weight, $0.term) }
+
+        let d = self.dimensions
+        let parts = (0..<d).map { query.dense[$0] * other.dense[$0] }
+        let top = parts.indices.sorted { (parts[$0], $1) > (parts[$1], $0) }.prefix(shown).filter { parts[$0] > 0 }
+        let described = top.map { dimension -> Explanation.DimensionContribution in
+            // Both vectors lean the same way on a dimension with a positive part; its terms on
+            // that side are what the two share.
+            let sign: Float = query.dense[dimension] >= 0 ? 1 : -1
+            var best = TopK(k: terms)
+            termVectors.storage.withUnsafeBufferPointer { v in
+                for term in 0..<termVectors.rows { best.offer(index: term, score: sign * v[term * d + dimension]) }
+            }
+            return .init(
+                dimension: dimension + 1, weight: parts[dimension],
+                terms: best.sorted().filter { $0.score > 0 }.map { vocabulary[$0.index] })
+        }
+        return Explanation(
+            lsa: Vector.dot(query.dense, other.dense), lexical: query.sparse.dot(other.sparse),
+            headline: query.sparse.dot(other.headline) + query.headline.dot(other.sparse), freshness: freshness,
+            sharedTerms: Array(shared.prefix(terms)), dimensions: described)
+    }
+}

@@ -1,0 +1,17 @@
+/// The answer to a related query: at most `requested` articles, best first, pinned ones first of all.
+public struct RelatedList: Sendable, Equatable {
+    public var results: [RelatedArticle]
+    /// The `k` asked for.
+    public var requested: Int
+    /// Candidates that would have been in the list but scored below the relevance floor.
+    public var belowFloor: Int
+
+    public init(results: [RelatedArticle], requested: Int, belowFloor: Int = 0) {
+        self.results = results
+        self.requested = requested
+        self.belowFloor = belowFloor
+    }
+
+    /// Whether the list holds `requested` articles; false when not enough were related enough.
+    public var isComplete: Bool { results.count >= requested }
+}
