@@ -1,5 +1,6 @@
 import Foundation
 import KindredLinearAlgebra
+import KindredText
 
 /// A built model: everything needed to answer "what is related to X?" for an indexed article
 /// or for any new text. Immutable and `Sendable`: a server shares one between all requests.
@@ -29,6 +30,10 @@ public struct Model: Sendable {
     private let rowByURL: [String: Int]
     /// Rows by publication time, newest first, undated ones last: the fallback's order.
     let rowsByRecency: [Int32]
+    /// Each row's language as a small code (its primary subtag interned), so a language filter
+    /// compares integers rather than parsing tags for every candidate.
+    let languageCodes: [Int32]
+    private let languageCodeBySubtag: [String: Int32]
 
     /// Assembles a model and checks its invariants.
     ///
@@ -59,6 +64,15 @@ public struct Model: Sendable {
             if let url = article.url, !url.isEmpty { rowByURL[OutboundLinks.normalizedURL(url)] = row }
         }
         self.rowByURL = rowByURL
+        var codes: [String: Int32] = [:]
+        self.languageCodes = articles.map { article in
+            let subtag = Language.primarySubtag(of: article.language) ?? article.language.lowercased()
+            if let code = codes[subtag] { return code }
+            let code = Int32(codes.count)
+            codes[subtag] = code
+            return code
+        }
+        self.languageCodeBySubtag = codes
         self.rowsByRecency = articles.indices.sorted { a, b in
             let first = articles[a].publishedAt ?? .distantPast, second = articles[b].publishedAt ?? .distantPast
             return first != second ? first > second : a < b
@@ -71,6 +85,9 @@ public struct Model: Sendable {
 
     /// The row of an article id, or nil.
     public func row(of id: String) -> Int? { rowByID[id] }
+
+    /// The code of a primary language subtag in `languageCodes`; −1 when no article has it.
+    func languageCode(of subtag: String) -> Int32 { languageCodeBySubtag[subtag] ?? -1 }
 
     /// The row of the article with this URL (compared as `OutboundLinks.normalizedURL`), or nil.
     public func row(ofURL url: String) -> Int? { rowByURL[OutboundLinks.normalizedURL(url)] }

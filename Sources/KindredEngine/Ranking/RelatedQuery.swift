@@ -134,11 +134,17 @@ public struct Admission: Sendable, Equatable {
         if excludedIDs.contains(article.id) { return false }
         if let section, article.section != section { return false }
         if let language, Language.primarySubtag(of: article.language) != language { return false }
-        if since != nil || until != nil {
-            guard let published = article.publishedAt else { return false }
-            if let since, published < since { return false }
-            if let until, published > until { return false }
-        }
+        return admitsDate(article.publishedAt)
+    }
+
+    /// Whether a publication date is within `since`…`until` (an undated article is not, when
+    /// either is set).
+    @inline(__always)
+    func admitsDate(_ published: Date?) -> Bool {
+        guard since != nil || until != nil else { return true }
+        guard let published else { return false }
+        if let since, published < since { return false }
+        if let until, published > until { return false }
         return true
     }
 }

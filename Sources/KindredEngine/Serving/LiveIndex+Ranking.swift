@@ -140,6 +140,31 @@ extension LiveIndex {
         return row
     }
 
+    /// `Admission` for model rows, resolved once per request: excluded ids as rows, the language
+    /// as a code, deleted rows folded in.
+    struct RowFilter {
+        let admission: Admission
+        let excludedRows: Set<Int>
+        let hidden: Set<Int>
+        let languageCode: Int32?
+        let model: Model
+
+        init(_ admission: Admission, index: LiveIndex) {
+            self.admission = admission
+            self.model = index.model
+            self.excludedRows = Set(admission.excludedIDs.compactMap(index.model.row(of:)))
+            self.hidden = index.hiddenRows
+            self.languageCode = admission.language.map(index.model.languageCode(of:))
+        }
+
+        func admits(_ row: Int) -> Bool {
+            if excludedRows.contains(row) || hidden.contains(row) { return false }
+            if let languageCode, model.languageCodes[row] != languageCode { return false }
+            if let section = admission.section, model.articles[row].section != section { return false }
+            return admission.admitsDate(model.articles[row].publishedAt)
+        }
+    }
+
     // MARK: - The pipeline
 
     func answer(_ subject: Subject, query: RelatedQuery) throws -> RelatedList {
@@ -185,9 +210,16 @@ extension LiveIndex {
             }
             if let threshold = query.duplicateThreshold {
                 let limit = query.diversity < 1 ? ranked.count : wanted
+                var sparse: [Int: SparseVector] = [:]
+                func terms(_ slot: Int) -> SparseVector {
+                    if let known = sparse[slot] { return known }
+                    let found = slot < model.articles.count
+                        ? model.tfidfRows.row(slot) : upserts[slot - model.articles.count].vector?.sparse ?? .empty
+                    sparse[slot] = found
+                    return found
+                }
                 ranked = Diversity.collapsingDuplicates(ranked, threshold: threshold, limit: limit) { a, b in
-                    guard let first = vector(a.index), let second = vector(b.index) else { return 0 }
-                    return first.sparse.dot(second.sparse)
+                    terms(a.index).dot(terms(b.index))
                 }
             }
             ranked = Diversity.maximalMarginalRelevance(
@@ -225,17 +257,17 @@ extension LiveIndex {
         _ vector: Model.QueryVector, row: Int?, admission: Admission, wanted: Int, query: RelatedQuery
     ) throws -> [ScoredIndex] {
         let poolSize = max(wanted, model.parameters.rerankDepth)
-        let articles = model.articles
-        let hidden = hiddenRows
+        let filter = RowFilter(admission, index: self)
         // Freshness and diversity choose among the whole pool; a narrower list can't feed them.
         let reorders = query.freshness != nil || query.diversity < 1
         let base = try row.flatMap {
-            precomputedCandidates(of: $0, admission: admission, wanted: reorders ? poolSize : wanted)
-        }
-            ?? model.rank(vector, k: poolSize) { row in hidden.contains(row) || !admission.admits(articles[row]) }
+            precomputedCandidates(of: $0, filter: filter, wanted: reorders ? poolSize : wanted)
+        } ?? model.rank(vector, k: poolSize) { !filter.admits($0) }
+        // Both are sorted already; only upserts need merging in.
+        guard !upserts.isEmpty else { return base }
         var top = TopK(k: poolSize)
         for candidate in base { top.offer(index: candidate.index, score: candidate.score) }
-        let offset = articles.count
+        let offset = model.articles.count
         for (slot, upsert) in upserts.enumerated() {
             guard let other = upsert.vector, admission.admits(upsert.metadata) else { continue }
             let score = model.blend(
@@ -248,12 +280,10 @@ extension LiveIndex {
     /// The admitted entries of a model article's precomputed list, or nil when the list can't
     /// answer: it holds fewer than `wanted` admitted articles while articles it left out might
     /// qualify.
-    func precomputedCandidates(of row: Int, admission: Admission, wanted: Int) -> [ScoredIndex]? {
+    func precomputedCandidates(of row: Int, filter: RowFilter, wanted: Int) -> [ScoredIndex]? {
         let lists = model.neighborLists
         guard wanted <= lists.width else { return nil }
-        let picked = lists.list(of: row).filter {
-            !hiddenRows.contains($0.index) && admission.admits(model.articles[$0.index])
-        }
+        let picked = lists.list(of: row).filter { filter.admits($0.index) }
         // Lists as wide as the corpus hold every other article.
         return picked.count >= wanted || lists.width >= model.articles.count - 1 ? picked : nil
     }
