@@ -50,6 +50,11 @@ struct BuildOptions: ParsableArguments {
             discussion: "Default: 100, or 0 above \(BuildOptions.precomputeLimit) articles."))
     var neighbors: Int?
 
+    @Option(
+        name: .customLong("hub-cap"),
+        help: "No article in the first 10 places of more precomputed lists than this (0: no cap). See 'kindred inspect'.")
+    var hubCap: Int = ModelParameters().hubCap
+
     /// Above this many articles the quadratic precomputation is skipped unless asked for: at
     /// 64k articles it takes 17 s on 2 cores, so 200k would take about 3 minutes and 1M over an hour.
     static let precomputeLimit = 200_000
@@ -68,7 +73,7 @@ struct BuildOptions: ParsableArguments {
             minimumDocumentFrequency: minimumDocumentFrequency, maximumDocumentFrequency: maximumDocumentFrequency,
             dimensions: dimensions ?? ModelParameters().dimensions, oversampling: oversampling,
             powerIterations: powerIterations, seed: seed, lexicalWeight: lexicalWeight, headlineWeight: headlineWeight, rerankDepth: rerankDepth,
-            neighbors: neighbors ?? ModelParameters().neighbors)
+            neighbors: neighbors ?? ModelParameters().neighbors, hubCap: hubCap)
     }
 }
 

@@ -44,7 +44,7 @@ struct RankingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Share of the score that is freshness, 0…1 (with --half-life).", valueName: "weight"))
     var freshness: Double?
 
-    @Option(help: ArgumentHelp("MMR λ, 0…1: 1 ranks by relevance only, 0.7 diversifies.", valueName: "lambda"))
+    @Option(help: ArgumentHelp("MMR λ, 0…1: 1 ranks by relevance only, 0.9 diversifies lightly.", valueName: "lambda"))
     var diversity: Double?
 
     @Option(

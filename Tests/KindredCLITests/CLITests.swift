@@ -368,6 +368,10 @@ struct CLITests {
         #expect(run.stdout.contains("1 queries (1 skipped"))
         #expect(run.stdout.contains("recall@3:    1.0000"))
         #expect(run.stdout.contains("nDCG@3:      1.0000"))
+        // The three Xiaomi stories score 0.27–0.48: a floor of 0.3 keeps two of the three hits.
+        let floors = try kindred(["eval", "--corpus", "corpus", "--qrels", directory + "/qrels.jsonl", "-k", "3", "--floors"])
+        let line = floors.stdout.split(separator: "\n").first { $0.hasPrefix(" 0.30") }.map(String.init) ?? ""
+        #expect(line.split(separator: " ").prefix(2) == ["0.30", "0.6667"], "\(floors.stdout)")
 
         let labels = try kindred(["eval", "--corpus", "corpus", "--label", "section", "-k", "5", "--json"])
         #expect(labels.status == 0, "\(labels.stderr)")

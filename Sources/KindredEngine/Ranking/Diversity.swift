@@ -19,7 +19,8 @@ enum Diversity {
     /// Maximal marginal relevance (Carbonell & Goldstein, "The use of MMR, diversity-based
     /// reranking for reordering documents and producing summaries", SIGIR 1998): picks, one at a
     /// time, the candidate maximising `λ·score − (1 − λ)·max similarity to those already picked`.
-    /// λ = 1 is the plain ranking; λ = 0.7 is a common setting for news lists.
+    /// λ = 1 is the plain ranking. Relevance here is a blended score (mostly 0.1–0.5) while the
+    /// redundancy is an LSA cosine (often 0.5–0.9), so λ acts strongly: 0.9 already diversifies.
     ///
     /// - Complexity: O(k·n) similarity calls.
     static func maximalMarginalRelevance<C>(

@@ -17,7 +17,7 @@ extension RelatedQuery {
         "fallback": "fill a short list: none (default) or section (newest in the section)",
         "half_life": "freshness half-life in days; no freshness when absent",
         "freshness": "share of the score that is freshness, 0…1; default \(Freshness.defaultWeight)",
-        "diversity": "MMR λ, 0…1; 1 (default) ranks by relevance only, 0.7 diversifies",
+        "diversity": "MMR λ, 0…1; 1 (default) ranks by relevance only, 0.9 diversifies lightly",
         "dedupe": "near-duplicate threshold, a TF-IDF cosine in (0, 1], or 'off'; default \(defaultDuplicateThreshold)",
         "linked": "articles a draft already links to: exclude (default) or flag",
         "explain": "true to explain each result",
