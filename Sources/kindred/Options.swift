@@ -23,7 +23,8 @@ struct ModelOptions: ParsableArguments {
     /// overrides applied.
     func loadLive() throws -> LiveIndex {
         let (model, path) = try load()
-        let root = (path as NSString).deletingLastPathComponent
+        // Where the server keeps them: the directory given (a model directory, or one pinned version).
+        let root = directory
         var index = LiveIndex(
             model: model, version: (path as NSString).lastPathComponent,
             overrides: try OverridesFile.load(directory: root))

@@ -20,11 +20,9 @@ struct Overrides: ParsableCommand {
             """,
         subcommands: [Show.self, Set.self, Clear.self])
 
-    /// The directory that holds the versions (and so the overrides).
+    /// The directory whose overrides a server on `--model` reads, and the index it serves.
     static func root(_ options: ModelOptions) throws -> (root: String, index: LiveIndex) {
-        let index = try options.loadLive()
-        let (_, path) = try options.load()
-        return ((path as NSString).deletingLastPathComponent, index)
+        (options.directory, try options.loadLive())
     }
 
     struct Show: ParsableCommand {
