@@ -12,6 +12,7 @@ public func buildRouter(store: ModelStore, configuration: ServerConfiguration) -
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: DeadlineMiddleware(seconds: configuration.requestTimeout))
     let handlers = Handlers(store: store, configuration: configuration)
     for (method, path) in KindredRoutes.all {
         let routerPath = RouterPath(KindredRoutes.routerPath(path))

@@ -13,6 +13,17 @@ public final class ModelStore: Sendable {
     private let state: ReadWriteLocked<LiveIndex>
     private let writer: Writer
     private let logger: Logger
+    /// Writes are refused (`JournalFull`) once the journal holds this many entries.
+    public let maximumJournalEntries: Int
+
+    /// A write refused because the journal is at its limit; a reindex (which absorbs it) and a
+    /// reload make room.
+    public struct JournalFull: Error, CustomStringConvertible {
+        public let entries: Int
+        public var description: String {
+            "the journal holds \(entries) writes since the last reindex, its limit: run 'kindred reindex' and reload, then retry"
+        }
+    }
 
     /// What a reload did.
     public struct ReloadOutcome: Sendable, Equatable {
@@ -32,8 +43,9 @@ public final class ModelStore: Sendable {
     /// opens the journal for writing.
     ///
     /// - Throws: `ModelFileError` when no valid model can be loaded.
-    public init(directory path: String, logger: Logger) throws {
+    public init(directory path: String, logger: Logger, maximumJournalEntries: Int = 100_000) throws {
         self.directory = ModelDirectory(path: path)
+        self.maximumJournalEntries = maximumJournalEntries
         self.logger = logger
         let (index, journal) = try Self.open(directory: directory, logger: logger)
         self.state = ReadWriteLocked(index)
@@ -52,6 +64,7 @@ public final class ModelStore: Sendable {
     @discardableResult
     public func upsert(_ article: Article) async throws -> Bool {
         try await writer.perform { journal in
+            try self.checkRoom(journal)
             let before = self.state.read()
             let created = before.metadata(of: article.id) == nil
             let next = try before.upserting(article, sequence: journal.nextSequence)
@@ -66,11 +79,16 @@ public final class ModelStore: Sendable {
     /// - Returns: false when there was no such article (nothing is written).
     public func delete(_ id: String) async throws -> Bool {
         try await writer.perform { journal in
+            try self.checkRoom(journal)
             guard let next = self.state.read().deleting(id, sequence: journal.nextSequence) else { return false }
             _ = try journal.append(.delete(id))
             self.state.write(next)
             return true
         }
+    }
+
+    private func checkRoom(_ journal: JournalWriter) throws {
+        guard journal.count < maximumJournalEntries else { throw JournalFull(entries: journal.count) }
     }
 
     /// Replaces an article's editorial overrides (nil removes them), durably in `overrides.json`.

@@ -50,6 +50,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             default: detail = error.body ?? error.status.reasonPhrase
             }
             return try Problem(error.status, detail).response(from: request, context: context)
+        } catch let error as ModelStore.JournalFull {
+            var response = try Problem(.serviceUnavailable, error.description, title: "Journal full")
+                .response(from: request, context: context)
+            response.headers[.retryAfter] = "3600"
+            return response
         } catch let error as EngineError {
             let status: HTTPResponse.Status = error.code == .unknownArticle ? .notFound : .badRequest
             return try Problem(status, error.message).response(from: request, context: context)

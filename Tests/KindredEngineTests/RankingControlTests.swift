@@ -341,3 +341,39 @@ struct HubnessTests {
         #expect(uncapped.measured == report.measured)
     }
 }
+
+@Suite("Limits on what an article or a query may hold")
+struct InputLimitTests {
+    @Test("a query text with more distinct indexed terms than the limit is refused, saying why")
+    func queryTerms() throws {
+        // 24 articles; term t appears in articles t/1000 and t/1000 + 12, so 12,000 terms survive pruning.
+        let articles = (0..<24).map { j in
+            Article(id: "a\(j)", body: ((j % 12) * 1000..<(j % 12) * 1000 + 1000).map { "w\($0)" }.joined(separator: " "))
+        }
+        var parameters = ModelParameters()
+        parameters.analyzer.phrases = false
+        parameters.dimensions = 8
+        parameters.neighbors = 0
+        let model = try ModelBuilder(parameters: parameters).build(articles).model
+        #expect(model.weighting.vocabulary.count == 12_000)
+        let index = LiveIndex(model: model, version: "limits")
+        let huge = (0..<12_000).map { "w\($0)" }.joined(separator: " ")
+        #expect {
+            _ = try index.similar(title: "", body: huge, language: "en", query: RelatedQuery())
+        } throws: { error in
+            (error as? EngineError)?.message.contains("12000 distinct indexed terms; the limit is 10000") == true
+        }
+        let fine = (0..<5_000).map { "w\($0)" }.joined(separator: " ")
+        #expect(throws: Never.self) { _ = try index.similar(title: "", body: fine, language: "en", query: RelatedQuery()) }
+    }
+
+    @Test("an article over the size limit is a reported problem, not a crash or a silent cut")
+    func articleSize() {
+        let body = String(repeating: "long text ", count: CorpusReader.maximumTextBytes / 10 + 1)
+        let line = try! JSONSerialization.data(withJSONObject: ["id": "huge", "body": body])
+        let read = CorpusReader().read(data: line + Data("\n{\"id\": \"ok\", \"body\": \"short\"}\n".utf8), file: "big.jsonl")
+        #expect(read.articles.map(\.id) == ["ok"])
+        #expect(read.problems.count == 1)
+        #expect(read.problems.first.map { "\($0)" }?.contains("the limit is \(CorpusReader.maximumTextBytes)") == true)
+    }
+}

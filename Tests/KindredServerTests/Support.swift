@@ -28,7 +28,8 @@ enum Fixture {
 
     static func application(directory: String, configuration: ServerConfiguration? = nil) throws -> (some ApplicationProtocol, ModelStore) {
         let configuration = configuration ?? ServerConfiguration(port: 0, modelDirectory: directory)
-        let store = try ModelStore(directory: directory, logger: logger)
+        let store = try ModelStore(
+            directory: directory, logger: logger, maximumJournalEntries: configuration.maximumJournalEntries)
         return (buildApplication(store: store, configuration: configuration, logger: logger), store)
     }
 }
@@ -37,13 +38,15 @@ extension Fixture {
     /// Runs `body` against a fresh server on the sample model (in a temporary model directory that
     /// is removed afterwards), through the router, with the server's store and directory.
     static func withServer(
-        maximumBodyBytes: Int = 1 << 20, adminToken: String? = nil,
+        maximumBodyBytes: Int = 1 << 20, adminToken: String? = nil, requestTimeout: Double = 10,
+        maximumJournalEntries: Int = 100_000,
         _ body: @escaping @Sendable (any TestClientProtocol, ModelStore, String) async throws -> Void
     ) async throws {
         let directory = try modelDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let configuration = ServerConfiguration(
-            port: 0, modelDirectory: directory, maximumBodyBytes: maximumBodyBytes, adminToken: adminToken)
+            port: 0, modelDirectory: directory, maximumBodyBytes: maximumBodyBytes, adminToken: adminToken,
+            requestTimeout: requestTimeout, maximumJournalEntries: maximumJournalEntries)
         let (app, store) = try application(directory: directory, configuration: configuration)
         try await app.test(.router) { client in try await body(client, store, directory) }
     }

@@ -13,6 +13,10 @@ import KindredText
 public struct CorpusReader: Sendable {
     /// The longest id accepted, in UTF-8 bytes.
     public static let maximumIDLength = 512
+    /// Longest title plus body accepted, in UTF-8 bytes: 4 MiB, some eighty times a long feature.
+    /// A larger "article" is an export mistake (a whole feed in one field), refused rather than
+    /// allowed to blow up the build's memory.
+    public static let maximumTextBytes = 4 << 20
 
     /// The outcome of reading: the valid articles in file order, and every problem found.
     public struct Result: Sendable {
@@ -141,6 +145,10 @@ public struct CorpusReader: Sendable {
             }
             let title = try string("title").get() ?? ""
             let body = try string("body").get() ?? ""
+            guard title.utf8.count + body.utf8.count <= maximumTextBytes else {
+                return .failure(Reason(
+                    text: "article '\(id)' has \(title.utf8.count + body.utf8.count) bytes of title and body; the limit is \(maximumTextBytes)"))
+            }
             guard !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
                     || !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 return .failure(Reason(text: "article '\(id)' has neither a title nor a body"))

@@ -13,6 +13,10 @@ import KindredText
 /// 5. pinned links first, then the ranked ones, then the fallback to fill a short list;
 /// 6. explanations.
 extension LiveIndex {
+    /// Most distinct indexed terms a query text may hold. A long feature has a few thousand; a
+    /// text with more is a collection pasted by mistake, and folding it in costs terms × dimensions.
+    public static let maximumQueryTerms = 10_000
+
     /// What a query is about, resolved.
     struct Subject {
         var vector: Model.QueryVector?
@@ -82,7 +86,12 @@ extension LiveIndex {
             case .text(let title, let body, let textLanguage):
                 language = language ?? textLanguage ?? Language.defaultCode
                 linked.formUnion(linkedIDs(in: title + "\n" + body))
-                return (try model.queryVector(title: title, body: body, language: textLanguage), nil)
+                let vector = try model.queryVector(title: title, body: body, language: textLanguage)
+                if let terms = vector?.sparse.indices.count, terms > Self.maximumQueryTerms {
+                    throw EngineError.invalidParameter(
+                        "the text has \(terms) distinct indexed terms; the limit is \(Self.maximumQueryTerms): send one article, not a collection")
+                }
+                return (vector, nil)
             }
         }
         let positives = try like.map(resolve)

@@ -41,6 +41,14 @@ struct Serve: AsyncParsableCommand {
             discussion: "Default: $KINDRED_ADMIN_TOKEN when set; otherwise those routes are open (the server binds 127.0.0.1)."))
     var adminToken: String?
 
+    @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Longest a request may take before a 503 (seconds).", valueName: "seconds"))
+    var requestTimeout: Double = 10
+
+    @Option(
+        name: .customLong("max-journal-entries"),
+        help: "Writes accepted between reindexes; beyond, PUT and DELETE get a 503 asking for a reindex.")
+    var maximumJournalEntries: Int = 100_000
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -49,6 +57,12 @@ struct Serve: AsyncParsableCommand {
         guard maximumBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         if let adminToken, adminToken.count < 16 {
             throw ValidationError("--admin-token must be at least 16 characters; generate one with 'openssl rand -hex 24'")
+        }
+        guard requestTimeout > 0, requestTimeout.isFinite else {
+            throw ValidationError("--request-timeout must be a positive number of seconds; got \(requestTimeout)")
+        }
+        guard maximumJournalEntries >= 1 else {
+            throw ValidationError("--max-journal-entries must be at least 1; got \(maximumJournalEntries)")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -74,8 +88,9 @@ struct Serve: AsyncParsableCommand {
         }
         let configuration = ServerConfiguration(
             host: host, port: port, modelDirectory: modelOptions.directory, maximumBodyBytes: maximumBodyBytes,
-            logLevel: level, adminToken: token)
-        let store = try ModelStore(directory: configuration.modelDirectory, logger: logger)
+            logLevel: level, adminToken: token, requestTimeout: requestTimeout, maximumJournalEntries: maximumJournalEntries)
+        let store = try ModelStore(
+            directory: configuration.modelDirectory, logger: logger, maximumJournalEntries: configuration.maximumJournalEntries)
         let app = buildApplication(store: store, configuration: configuration, logger: logger)
         try await app.runService()
     }

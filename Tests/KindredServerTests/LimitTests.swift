@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KindredEngine
+import Testing
+@testable import KindredServer
+
+@Suite("Limits: journal size, request time")
+struct LimitTests {
+    @Test("a full journal refuses writes with 503, Retry-After and the fix; reads go on")
+    func journalFull() async throws {
+        try await Fixture.withServer(maximumJournalEntries: 2) { client, _, _ in
+            let article = jsonBody(["title": "A tracker", "body": "Find My and Find Hub"])
+            for id in ["one", "two"] {
+                try await client.execute(uri: "/v1/articles/\(id)", method: .put, headers: jsonHeaders, body: article) { response in
+                    #expect(response.status == .created)
+                }
+            }
+            try await client.execute(uri: "/v1/articles/three", method: .put, headers: jsonHeaders, body: article) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] == "3600")
+                #expect((response.json["detail"] as? String)?.contains("run 'kindred reindex' and reload") == true)
+            }
+            try await client.execute(uri: "/v1/articles/one", method: .delete) { response in
+                #expect(response.status == .serviceUnavailable)
+            }
+            try await client.execute(uri: "/v1/articles/one", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/v1/articles/three", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test("a request over the time limit gets a 503 problem when the limit passes, not when it ends")
+    func deadline() async throws {
+        let router = Router()
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: DeadlineMiddleware(seconds: 0.2))
+        router.get("/slow") { _, _ in
+            try await Task.sleep(for: .seconds(30))
+            return "late"
+        }
+        router.get("/fast") { _, _ in "on time" }
+        let app = Application(router: router)
+        try await app.test(.router) { client in
+            let start = ContinuousClock.now
+            try await client.execute(uri: "/slow", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect((response.json["detail"] as? String)?.contains("took longer than the server's limit of 0.2 s") == true)
+            }
+            #expect(ContinuousClock.now - start < .seconds(5))
+            try await client.execute(uri: "/fast", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.text == "on time")
+            }
+        }
+    }
+}
