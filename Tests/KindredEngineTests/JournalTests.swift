@@ -53,6 +53,22 @@ struct JournalTests {
         #expect(!problems[0].reason.contains("incomplete"))
     }
 
+    @Test("after a torn last record, the next write starts a new line: nothing acknowledged is glued to it")
+    func appendAfterTornRecord() throws {
+        let directory = try temporaryDirectory()
+        defer { cleanUp(directory) }
+        let path = directory + "/journal.jsonl"
+        var data = try Journal.encode(put)
+        data.append(Data("{\"seq\": 2, \"op\": \"del".utf8))
+        try data.write(to: URL(fileURLWithPath: path))
+        let writer = JournalWriter(path: path, lastSequence: 2, count: 1)
+        let next = try writer.append(.delete("b"))
+        let (entries, problems) = try Journal.read(path: path)
+        #expect(entries.map(\.sequence) == [1, next.sequence])
+        #expect(problems.map(\.line) == [2])
+        #expect(!problems[0].reason.contains("incomplete last record"))
+    }
+
     @Test("applying entries: put replaces or appends, delete removes, in sequence order")
     func apply() {
         let articles = [Article(id: "a", title: "A"), Article(id: "b", title: "B")]

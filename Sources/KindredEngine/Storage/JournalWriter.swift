@@ -30,9 +30,22 @@ public final class JournalWriter {
             try ModelDirectory.syncDirectory((path as NSString).deletingLastPathComponent)
         }
         let opened = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try opened.seekToEnd()
+        let end = try opened.seekToEnd()
+        // A crash mid-write can leave a last record without its newline. The next record must not
+        // be glued onto it (both would then be unreadable): end the torn line first. Readers report
+        // it and skip it; the next compaction drops it.
+        if end > 0, try Self.lastByte(of: path, size: end) != 0x0A {
+            try opened.write(contentsOf: Data([0x0A]))
+        }
         handle = opened
         return opened
+    }
+
+    static func lastByte(of path: String, size: UInt64) throws -> UInt8? {
+        let reader = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? reader.close() }
+        try reader.seek(toOffset: size - 1)
+        return try reader.read(upToCount: 1)?.first
     }
 
     /// Writes and fsyncs one entry; returns it with its sequence number.
