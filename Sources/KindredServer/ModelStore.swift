@@ -21,7 +21,7 @@ public final class ModelStore: Sendable {
     public struct JournalFull: Error, CustomStringConvertible {
         public let entries: Int
         public var description: String {
-            "the journal holds \(entries) writes since the last reindex, its limit: run 'kindred reindex' and reload, then retry"
+            "the journal holds changes to \(entries) articles since the last reindex, its limit: run 'kindred reindex' and reload, then retry"
         }
     }
 
@@ -87,7 +87,16 @@ public final class ModelStore: Sendable {
         }
     }
 
+    /// Makes room for one more entry: at the limit, the journal is first shrunk to one entry per
+    /// article (`Journal.coalesced`); only when that leaves it full is the write refused.
     private func checkRoom(_ journal: JournalWriter) throws {
+        guard journal.count >= maximumJournalEntries else { return }
+        let (entries, _) = try Journal.read(path: journal.path)
+        let kept = Journal.coalesced(entries)
+        if kept.count < entries.count {
+            try journal.compact(keeping: kept)
+            logger.info("journal coalesced", metadata: ["entries": "\(entries.count)", "kept": "\(kept.count)"])
+        }
         guard journal.count < maximumJournalEntries else { throw JournalFull(entries: journal.count) }
     }
 
@@ -124,7 +133,7 @@ public final class ModelStore: Sendable {
             // Keep what any kept version still needs, so rolling back to it loses no write.
             let absorbed = loaded.index.model.manifest.journalSequence ?? 0
             let floor = min(self.directory.lowestAbsorbedJournalSequence(), absorbed)
-            try journal.compact(keeping: loaded.entries.filter { $0.sequence > floor })
+            try journal.compact(keeping: Journal.coalesced(loaded.entries.filter { $0.sequence > floor }))
             return ReloadOutcome(previousVersion: previous.version, version: loaded.index.version, replayed: loaded.replayed)
         }
     }

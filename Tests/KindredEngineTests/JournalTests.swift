@@ -69,6 +69,23 @@ struct JournalTests {
         #expect(!problems[0].reason.contains("incomplete last record"))
     }
 
+    @Test("coalescing keeps the last entry per article, in order, and replays to the same state")
+    func coalesce() throws {
+        let entries = [
+            JournalEntry(sequence: 1, operation: .put(Article(id: "a", title: "A1"))),
+            JournalEntry(sequence: 2, operation: .put(Article(id: "b", title: "B1"))),
+            JournalEntry(sequence: 3, operation: .delete("a")),
+            JournalEntry(sequence: 4, operation: .put(Article(id: "b", title: "B2"))),
+            JournalEntry(sequence: 5, operation: .put(Article(id: "c", title: "C1"))),
+        ]
+        let kept = Journal.coalesced(entries)
+        #expect(kept.map(\.sequence) == [3, 4, 5])
+        var full = LiveIndex(model: Sample.model, version: "v"), short = full
+        for entry in entries { full = try full.applying(entry) }
+        for entry in kept { short = try short.applying(entry) }
+        for id in ["a", "b", "c"] { #expect(full.metadata(of: id) == short.metadata(of: id)) }
+    }
+
     @Test("applying entries: put replaces or appends, delete removes, in sequence order")
     func apply() {
         let articles = [Article(id: "a", title: "A"), Article(id: "b", title: "B")]

@@ -7,16 +7,20 @@ import Testing
 
 @Suite("Limits: journal size, request time")
 struct LimitTests {
-    @Test("a full journal refuses writes with 503, Retry-After and the fix; reads go on")
+    @Test("a full journal first coalesces to one entry per article, then refuses writes with 503; reads go on")
     func journalFull() async throws {
-        try await Fixture.withServer(maximumJournalEntries: 2) { client, _, _ in
-            let article = jsonBody(["title": "A tracker", "body": "Find My and Find Hub"])
-            for id in ["one", "two"] {
-                try await client.execute(uri: "/v1/articles/\(id)", method: .put, headers: jsonHeaders, body: article) { response in
-                    #expect(response.status == .created)
-                }
+        try await Fixture.withServer(maximumJournalEntries: 2) { client, store, directory in
+            func put(_ id: String, _ title: String) async throws -> HTTPResponse.Status {
+                let body = jsonBody(["title": title, "body": "Find My and Find Hub"])
+                return try await client.execute(uri: "/v1/articles/\(id)", method: .put, headers: jsonHeaders, body: body) { $0.status }
             }
-            try await client.execute(uri: "/v1/articles/three", method: .put, headers: jsonHeaders, body: article) { response in
+            #expect(try await put("one", "First") == .created)
+            #expect(try await put("one", "Second") == .ok)
+            // Full at 2 entries, both about "one": they coalesce to one, which makes room.
+            #expect(try await put("two", "Other") == .created)
+            #expect(await store.journalLength() == 2)
+            let body = jsonBody(["title": "Third", "body": "x"])
+            try await client.execute(uri: "/v1/articles/three", method: .put, headers: jsonHeaders, body: body) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] == "3600")
                 #expect((response.json["detail"] as? String)?.contains("run 'kindred reindex' and reload") == true)
@@ -26,10 +30,15 @@ struct LimitTests {
             }
             try await client.execute(uri: "/v1/articles/one", method: .get) { response in
                 #expect(response.status == .ok)
+                #expect(response.json["title"] as? String == "Second")
             }
             try await client.execute(uri: "/v1/articles/three", method: .get) { response in
                 #expect(response.status == .notFound)
             }
+            // A restart replays the coalesced journal to the same state.
+            let restarted = try ModelStore(directory: directory, logger: Fixture.logger)
+            #expect(restarted.current.metadata(of: "one")?.title == "Second")
+            #expect(restarted.current.metadata(of: "two")?.title == "Other")
         }
     }
 

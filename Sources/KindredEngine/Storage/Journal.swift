@@ -67,6 +67,18 @@ public enum Journal {
         return (entries, problems)
     }
 
+    /// The entries that decide the final state: the last one per article id, in sequence order.
+    ///
+    /// Replaying them gives the same articles as replaying all (a put replaces, a delete removes),
+    /// from any starting sequence, so a journal can shrink to one entry per article it touched.
+    public static func coalesced(_ entries: [JournalEntry]) -> [JournalEntry] {
+        var last: [String: JournalEntry] = [:]
+        for entry in entries where (last[entry.articleID]?.sequence ?? .min) < entry.sequence {
+            last[entry.articleID] = entry
+        }
+        return last.values.sorted { $0.sequence < $1.sequence }
+    }
+
     struct DecodeError: Error, CustomStringConvertible {
         let description: String
     }
