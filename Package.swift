@@ -63,6 +63,20 @@ let package = Package(
                 "KindredEngine", "KindredText", "KindredLinearAlgebra", "KindredServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Fuzz targets: libFuzzer binaries under scripts/fuzz.sh, input replayers otherwise (CI
+        // replays Tests/Fuzz/Corpus and every past finding in Tests/Fuzz/Regressions).
+        .target(name: "FuzzSupport", dependencies: ["KindredEngine"], path: "Tests/Fuzz/FuzzSupport"),
+        .executableTarget(
+            name: "fuzz-corpus-reader", dependencies: ["FuzzSupport", "KindredEngine"], path: "Tests/Fuzz/CorpusReader"),
+        .executableTarget(name: "fuzz-analyzer", dependencies: ["FuzzSupport", "KindredText"], path: "Tests/Fuzz/Analyzer"),
+        .executableTarget(
+            name: "fuzz-query",
+            dependencies: ["FuzzSupport", "KindredServer", .product(name: "HummingbirdCore", package: "hummingbird")],
+            path: "Tests/Fuzz/Query"),
+        .executableTarget(
+            name: "fuzz-draft", dependencies: ["FuzzSupport", "KindredEngine", "KindredServer"], path: "Tests/Fuzz/Draft"),
+        .executableTarget(
+            name: "fuzz-model-file", dependencies: ["FuzzSupport", "KindredEngine"], path: "Tests/Fuzz/ModelFile"),
         .testTarget(name: "KindredLinearAlgebraTests", dependencies: ["KindredLinearAlgebra"]),
         .testTarget(name: "KindredTextTests", dependencies: ["KindredText"]),
         .testTarget(name: "KindredEngineTests", dependencies: ["KindredEngine"]),

@@ -4,7 +4,7 @@ import KindredEngine
 import KindredText
 
 /// Validation of query parameters and JSON bodies, with errors a client can act on.
-enum RequestParsing {
+public enum RequestParsing {
     /// A `RelatedQuery` from the query string (`?k=&exclude=a,b&section=&language=&…`; every
     /// name of `RelatedQuery.parameterHelp`).
     ///
@@ -24,7 +24,7 @@ enum RequestParsing {
     }
 
     /// Parses the text form and checks `k` against the server's limit.
-    static func relatedQuery(_ values: [String: String], configuration: ServerConfiguration) throws -> RelatedQuery {
+    public static func relatedQuery(_ values: [String: String], configuration: ServerConfiguration) throws -> RelatedQuery {
         if let text = values["k"], let k = Int(text), !(1...configuration.maximumK).contains(k) {
             throw Problem.badRequest("k must be between 1 and \(configuration.maximumK); got \(k)")
         }

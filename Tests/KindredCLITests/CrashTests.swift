@@ -171,3 +171,26 @@ extension CLITests {
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
+
+extension CLITests {
+    @Test("every fuzz seed and every past finding replays without a crash", arguments: [
+        "corpus-reader", "analyzer", "query", "draft", "model-file",
+    ])
+    func fuzzRegressions(target: String) throws {
+        let replayer = Self.executable.deletingLastPathComponent().appendingPathComponent("fuzz-\(target)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: replayer.path),
+            "\(replayer.path) is missing: build every target with 'swift build --build-tests'")
+        let process = Process()
+        process.executableURL = replayer
+        process.arguments = ["Tests/Fuzz/Corpus/\(target)", "Tests/Fuzz/Regressions/\(target)"]
+        process.currentDirectoryURL = Self.root
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(target): \(text)")
+        #expect(text.contains("replayed"))
+    }
+}

@@ -232,7 +232,7 @@ struct AdminRouteTests {
                 #expect(Set(parameters) == RelatedQuery.parameterNames)
                 let schemas = components?["schemas"] as? [String: [String: Any]]
                 let draftFields = (schemas?["DraftQuery"]?["properties"] as? [String: Any] ?? [:]).keys
-                #expect(Set(draftFields) == Handlers.acceptedDraftFields)
+                #expect(Set(draftFields) == DraftRequest.acceptedDraftFields)
             }
         }
     }

@@ -1,0 +1,27 @@
+import Foundation
+import FuzzSupport
+import HummingbirdCore
+import KindredServer
+
+/// Query strings, as the server reads them: Hummingbird's URI parsing, then the related route's
+/// parameter checks, then the ranking pipeline. Anything is a result or a typed error; nothing
+/// crashes, and every list holds at most k distinct articles.
+func target(_ data: Data) {
+    guard let first = data.first else { return }
+    let id = Fuzz.ids[Int(first) % Fuzz.ids.count]
+    let uri = URI("/v1/articles/\(id)/related?" + String(decoding: data.dropFirst(), as: UTF8.self))
+    var values: [String: String] = [:]
+    for (key, value) in uri.queryParameters { values[String(key)] = String(value) }
+    let configuration = ServerConfiguration(modelDirectory: "/nonexistent")
+    guard let query = try? RequestParsing.relatedQuery(values, configuration: configuration) else { return }
+    guard let list = try? Fuzz.index.related(to: id, query: query) else { return }
+    precondition(list.results.count <= query.k, "more than k results")
+    precondition(Set(list.results.map(\.article.id)).count == list.results.count, "an article listed twice")
+    precondition(list.results.allSatisfy { $0.score.isFinite }, "a score that is not finite")
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func entry(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt { Fuzz.one(start, count, target) }
+#if !FUZZING
+@main enum Replay { static func main() { Fuzz.replay(target) } }
+#endif
