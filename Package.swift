@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "KindredServer",
             dependencies: [
-                "KindredEngine", "KindredText",
+                "KindredEngine", "KindredText", "KindredLinearAlgebra",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -56,7 +56,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Resources/openapi.json")]),
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/console")]),
         .executableTarget(
             name: "kindred",
             dependencies: [

@@ -126,6 +126,24 @@ public struct ArticleResponse: Codable, Sendable {
     }
 }
 
+/// `GET /v1/articles?prefix=`: articles to pick from.
+struct ArticleList: Codable, Sendable {
+    var articles: [ArticleResponse]
+}
+
+/// `GET /v1/status`: what the console's status line shows.
+struct ServiceStatus: Codable, Sendable {
+    var model: ModelInfo
+    var articles: Int
+    var dimensions: Int
+    var terms: Int
+    var blas: String
+    /// Writes since the model was built (not yet absorbed by a reindex).
+    var journalEntries: Int
+    /// Articles with editorial overrides.
+    var overrides: Int
+}
+
 /// The answer to an upsert.
 struct UpsertResponse: Codable, Sendable {
     var id: String

@@ -1,12 +1,17 @@
 import Foundation
 import Hummingbird
 import KindredEngine
+import KindredLinearAlgebra
 import KindredText
 
 /// Every route of the API, in the OpenAPI document's path syntax. The router is built from this
 /// list and a test checks it against `/openapi.json`, so the two can't drift apart.
 public enum KindredRoutes {
     public static let all: [(method: HTTPRequest.Method, path: String)] = [
+        (.get, "/"),
+        (.get, "/console/{file}"),
+        (.get, "/v1/status"),
+        (.get, "/v1/articles"),
         (.get, "/v1/articles/{id}/related"),
         (.post, "/v1/related"),
         (.get, "/v1/articles/{id}"),
@@ -64,6 +69,36 @@ struct Handlers: Sendable {
         let index = store.current
         let list = try index.related(like: draft.like, unlike: draft.unlike, links: draft.links, query: draft.query)
         return try response(RelatedResponse(id: nil, model: ModelInfo(index), list: list))
+    }
+
+    /// `GET /v1/articles?prefix=&limit=`: articles to pick from by id or title.
+    func findArticles(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        var prefix: String?, limit = 20
+        for (key, value) in request.uri.queryParameters {
+            switch String(key) {
+            case "prefix": prefix = String(value)
+            case "limit":
+                guard let number = Int(String(value)), (1...100).contains(number) else {
+                    throw Problem.badRequest("limit must be an integer between 1 and 100; got '\(value)'")
+                }
+                limit = number
+            default: throw Problem.badRequest("unknown query parameter '\(key)'; accepted: limit, prefix")
+            }
+        }
+        guard let prefix, !prefix.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw Problem.badRequest("give the start of an id or title: ?prefix=leica")
+        }
+        let found = store.current.articles(matching: prefix, limit: limit)
+        return try response(ArticleList(articles: found.map(ArticleResponse.init)))
+    }
+
+    func status(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let index = store.current
+        return try response(
+            ServiceStatus(
+                model: ModelInfo(index), articles: index.articleCount, dimensions: index.model.dimensions,
+                terms: index.model.weighting.vocabulary.count, blas: BLASBackend.current.summary,
+                journalEntries: await store.journalLength(), overrides: index.overrides.entries.count))
     }
 
     func article(_ request: Request, _ context: BasicRequestContext) throws -> Response {
@@ -158,6 +193,29 @@ struct Handlers: Sendable {
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: ServerMetrics.render())))
+    }
+
+    /// The console's files, read once: name → (content type, bytes).
+    static let consoleFiles: [String: (type: String, body: ByteBuffer)] = {
+        var files: [String: (String, ByteBuffer)] = [:]
+        let types = ["html": "text/html; charset=utf-8", "css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"]
+        guard let directory = Bundle.module.url(forResource: "console", withExtension: nil) else { return [:] }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] {
+            guard let type = types[(name as NSString).pathExtension],
+                  let data = try? Data(contentsOf: directory.appendingPathComponent(name)) else { continue }
+            files[name] = (type, ByteBuffer(bytes: data))
+        }
+        return files
+    }()
+
+    /// `GET /` and `GET /console/{file}`: the editor's console.
+    func console(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        let name = context.parameters.get("file") ?? "index.html"
+        guard let file = Self.consoleFiles[name] else {
+            throw Problem(.notFound, "no console file '\(name)'")
+        }
+        return Response(
+            status: .ok, headers: [.contentType: file.type, .cacheControl: "no-cache"], body: ResponseBody(byteBuffer: file.body))
     }
 
     static let openAPIDocument: ByteBuffer = {

@@ -162,6 +162,21 @@ struct RankingRouteTests {
         }
     }
 
+    @Test("a damaged overrides.json makes a reload refuse, and the server keeps its model and overrides")
+    func damagedOverrides() async throws {
+        try await Fixture.withServer { client, store, directory in
+            _ = try await store.setOverrides(.init(pinned: ["football-derby-result"]), for: "leica-red-dot-leitzphone")
+            try "{ not json".write(toFile: directory + "/" + OverridesFile.fileName, atomically: true, encoding: .utf8)
+            try await client.execute(uri: "/admin/reload", method: .post) { response in
+                #expect(response.status == .internalServerError)
+                #expect((response.json["detail"] as? String)?.contains(OverridesFile.fileName) == true)
+            }
+            try await client.execute(uri: leica + "/related?k=2", method: .get) { response in
+                #expect(response.resultIDs.first == "football-derby-result")
+            }
+        }
+    }
+
     @Test("overrides survive a restart")
     func overridesPersist() async throws {
         let directory = try Fixture.modelDirectory()

@@ -53,6 +53,32 @@ public struct LiveIndex: Sendable {
         return model.articles[row]
     }
 
+    /// Articles whose id or title starts with `prefix`, or whose title has a word starting with it
+    /// (case- and diacritic-insensitive): title matches first, newest first within each group.
+    /// For finding an article to look at, not for ranking.
+    ///
+    /// - Complexity: O(n) in the articles; about 10 ms at 64k.
+    public func articles(matching prefix: String, limit: Int) -> [ArticleMetadata] {
+        let needle = prefix.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .trimmingCharacters(in: .whitespaces)
+        guard !needle.isEmpty, limit > 0 else { return [] }
+        var leading: [ArticleMetadata] = [], inside: [ArticleMetadata] = []
+        func consider(_ article: ArticleMetadata) {
+            let title = article.title.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            if title.hasPrefix(needle) || article.id.lowercased().hasPrefix(needle) {
+                leading.append(article)
+            } else if title.contains(" " + needle) {
+                inside.append(article)
+            }
+        }
+        for (row, article) in model.articles.enumerated() where !hiddenRows.contains(row) { consider(article) }
+        for upsert in upserts { consider(upsert.metadata) }
+        func newestFirst(_ list: [ArticleMetadata]) -> [ArticleMetadata] {
+            list.sorted { ($0.publishedAt ?? .distantPast, $1.id) > ($1.publishedAt ?? .distantPast, $0.id) }
+        }
+        return Array((newestFirst(leading) + newestFirst(inside)).prefix(limit))
+    }
+
     /// The index with `article` added or replaced, its vector folded into the model's space.
     public func upserting(_ article: Article, sequence: Int? = nil) throws -> LiveIndex {
         var next = self
