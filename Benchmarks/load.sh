@@ -20,31 +20,20 @@ scripts/bootstrap.sh
 swift build -c release --product kindred >&2
 
 work=$(mktemp -d)
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$work"; }
+. Benchmarks/lib/server.sh
+cleanup() { stop_server; rm -rf "$work"; }
 trap cleanup EXIT
 
 # The server writes to the model directory only on PUT/DELETE, which this test doesn't send.
-.build/release/kindred serve --model "$model" --port "$port" --log-level warning 2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 1 600); do
-  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-  sleep 0.1
-done
+start_server .build/release/kindred "$model" "$port" "$work/server.log"
 
-python3 - "$corpus" "$work" <<'PY'
-import json, os, random, sys
+PYTHONPATH=Benchmarks/lib python3 - "$corpus" "$work" <<'PY'
+import json, random, sys
+from corpus import read_articles
 corpus, work = sys.argv[1], sys.argv[2]
-files = [corpus] if os.path.isfile(corpus) else sorted(
-    os.path.join(corpus, f) for f in os.listdir(corpus) if f.endswith(".jsonl"))
-ids, titles = [], []
-for path in files:
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                a = json.loads(line)
-                ids.append(a["id"]); titles.append(a.get("title") or a.get("body", "")[:80])
+articles = read_articles(corpus)
+ids = [a["id"] for a in articles]
+titles = [a.get("title") or a.get("body", "")[:80] for a in articles]
 random.seed(7)
 pick = random.sample(range(len(ids)), min(2000, len(ids)))
 lua = lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'

@@ -8,6 +8,8 @@ import sys
 import threading
 import time
 
+from corpus import read_articles
+
 
 def request(conn, method, path, body=None):
     headers = {"Content-Type": "application/json"} if body is not None else {}
@@ -18,17 +20,8 @@ def request(conn, method, path, body=None):
 
 
 def read_ids(corpus):
-    files = [corpus] if os.path.isfile(corpus) else sorted(
-        os.path.join(corpus, f) for f in os.listdir(corpus) if f.endswith(".jsonl"))
-    ids, titles = [], []
-    for path in files:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    a = json.loads(line)
-                    ids.append(a["id"])
-                    titles.append(a.get("title") or "")
-    return ids, titles
+    articles = read_articles(corpus)
+    return [a["id"] for a in articles], [a.get("title") or "" for a in articles]
 
 
 def rss_kib(pid):

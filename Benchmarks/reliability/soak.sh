@@ -18,31 +18,20 @@ scripts/bootstrap.sh
 swift build -c release --product kindred >&2
 
 work=$(mktemp -d)
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$work"; }
+. Benchmarks/lib/server.sh
+cleanup() { stop_server; rm -rf "$work"; }
 trap cleanup EXIT
 cp -r "$model" "$work/models"
 rm -f "$work/models/journal.jsonl" "$work/models/overrides.json"
 
-start_server() {
-  .build/release/kindred serve --model "$work/models" --port "$port" --log-level warning 2>>"$work/server.log" &
-  server_pid=$!
-  for _ in $(seq 1 600); do
-    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "the server did not become ready" >&2; exit 1
-}
-
-start_server
+start_server .build/release/kindred "$work/models" "$port" "$work/server.log"
 echo "model:    $(curl -fsS "http://127.0.0.1:$port/readyz")"
 echo "BLAS:     $(.build/release/kindred inspect --model "$work/models" --show-dimensions 0 | grep '^BLAS now:' | cut -d: -f2-)"
 echo "soak:     $minutes min on 127.0.0.1:$port, server pid $server_pid"
-python3 Benchmarks/reliability/soak.py drive "$port" "$server_pid" "$minutes" "$corpus" "$work"
+PYTHONPATH=Benchmarks/lib python3 Benchmarks/reliability/soak.py drive "$port" "$server_pid" "$minutes" "$corpus" "$work"
 
 echo "check:    SIGKILL the server, restart it, and read every acknowledged write back"
 kill -KILL "$server_pid"; wait "$server_pid" 2>/dev/null || true
 server_pid=""
-start_server
-python3 Benchmarks/reliability/soak.py verify "$port" "$work"
+start_server .build/release/kindred "$work/models" "$port" "$work/server.log"
+PYTHONPATH=Benchmarks/lib python3 Benchmarks/reliability/soak.py verify "$port" "$work"
