@@ -14,8 +14,7 @@ func target(_ data: Data) {
     guard let draft = try? DraftRequest(fields: fields, configuration: configuration) else { return }
     guard let list = try? Fuzz.index.related(like: draft.like, unlike: draft.unlike, links: draft.links, query: draft.query)
     else { return }
-    precondition(list.results.count <= draft.query.k, "more than k results")
-    precondition(list.results.allSatisfy { $0.score.isFinite }, "a score that is not finite")
+    Fuzz.check(list, k: draft.query.k)
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -64,6 +64,14 @@ public enum Fuzz {
         return index.deleting("derby")!
     }()
 
+    /// What every answer must be, whatever the input: at most `k` results, no article twice,
+    /// finite scores.
+    public static func check(_ list: RelatedList, k: Int) {
+        precondition(list.results.count <= k, "more than k results")
+        precondition(Set(list.results.map(\.article.id)).count == list.results.count, "an article listed twice")
+        precondition(list.results.allSatisfy { $0.score.isFinite }, "a score that is not finite")
+    }
+
     /// The ids a query may name: every article, a deleted one and an unknown one.
     public static let ids = ["leica", "ultra", "tag", "derby", "spiel", "new", "unknown"]
 }

@@ -15,9 +15,7 @@ func target(_ data: Data) {
     let configuration = ServerConfiguration(modelDirectory: "/nonexistent")
     guard let query = try? RequestParsing.relatedQuery(values, configuration: configuration) else { return }
     guard let list = try? Fuzz.index.related(to: id, query: query) else { return }
-    precondition(list.results.count <= query.k, "more than k results")
-    precondition(Set(list.results.map(\.article.id)).count == list.results.count, "an article listed twice")
-    precondition(list.results.allSatisfy { $0.score.isFinite }, "a score that is not finite")
+    Fuzz.check(list, k: query.k)
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
