@@ -4,6 +4,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -38,7 +39,7 @@ def drive(port, pid, minutes, corpus, work):
     lock = threading.Lock()
     # The state every acknowledged write leaves: id -> title (None: deleted).
     acknowledged = {}
-    counts = {"requests": 0, "5xx": 0, "errors": 0, "reloads": 0, "writes": 0}
+    counts = {"requests": 0, "5xx": 0, "errors": 0, "reloads": 0, "writes": 0, "reindexes": 0}
     latencies = {"by-id": [], "draft": [], "write": []}
     def worker(seed):
         rng = random.Random(seed)
@@ -98,10 +99,21 @@ def drive(port, pid, minutes, corpus, work):
                 if status >= 500:
                     counts["5xx"] += 1
 
+    reindex_every = float(os.environ.get("KINDRED_SOAK_REINDEX_SECONDS", "60"))
+
     def reloader():
+        """A reload every 5 s; every `reindex_every` s a new model is built first (the nightly job)."""
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        last_build = time.time()
         while time.time() < deadline:
             time.sleep(5)
+            if reindex_every > 0 and time.time() - last_build >= reindex_every:
+                subprocess.run([".build/release/kindred", "reindex", "--corpus", corpus, "--model",
+                                os.path.join(work, "models"), "--keep", "2"],
+                               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                last_build = time.time()
+                with lock:
+                    counts["reindexes"] += 1
             status, body = request(conn, "POST", "/admin/reload")
             with lock:
                 counts["reloads"] += 1
@@ -133,7 +145,8 @@ def drive(port, pid, minutes, corpus, work):
         return values[min(len(values) - 1, int(len(values) * p))] if values else 0
 
     print(f"requests: {counts['requests']} ({counts['requests'] / (minutes * 60):.0f}/s), "
-          f"writes acknowledged {counts['writes']}, reloads {counts['reloads']}")
+          f"writes acknowledged {counts['writes']}, reloads {counts['reloads']} "
+          f"(after {counts['reindexes']} new builds)")
     print(f"failures: 5xx {counts['5xx']}, transport errors {counts['errors']}, "
           f"acknowledged writes missing or wrong {problems}")
     for kind, values in latencies.items():
@@ -144,6 +157,9 @@ def drive(port, pid, minutes, corpus, work):
         print(f"memory:   RSS at start {memory[0][1] / 1024:.0f} MiB, max {max(m for _, m in memory) / 1024:.0f} MiB, "
               f"end {memory[-1][1] / 1024:.0f} MiB; median first half {statistics.median(first_half) / 1024:.0f} MiB, "
               f"second half {statistics.median(second_half or first_half) / 1024:.0f} MiB")
+        step = max(1, len(memory) // 10)
+        print("memory:   RSS every ~" + f"{memory[step][0] - memory[0][0] if len(memory) > step else 0:.0f} s (MiB): "
+              + " ".join(f"{m / 1024:.0f}" for _, m in memory[::step]))
     if counts["5xx"] or counts["errors"] or problems:
         sys.exit(1)
 

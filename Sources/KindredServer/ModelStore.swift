@@ -123,13 +123,15 @@ public final class ModelStore: Sendable {
             let previous = self.state.read()
             let loaded: Loaded
             do {
-                loaded = try Self.load(directory: self.directory, journalPath: journal.path, logger: self.logger)
+                loaded = try Self.load(
+                    directory: self.directory, journalPath: journal.path, logger: self.logger, current: previous)
             } catch {
                 self.logger.error("reload refused", metadata: ["reason": "\(error)", "serving": "\(previous.version)"])
                 throw ReloadError(description: "\(error); still serving model \(previous.version)")
             }
             self.state.write(loaded.index)
             self.logger.info("reloaded", metadata: ["previous": "\(previous.version)", "version": "\(loaded.index.version)"])
+            if previous.version != loaded.index.version { Self.returnFreedMemoryLater() }
             // Keep what any kept version still needs, so rolling back to it loses no write.
             let absorbed = loaded.index.model.manifest.journalSequence ?? 0
             let floor = min(self.directory.lowestAbsorbedJournalSequence(), absorbed)
@@ -149,8 +151,18 @@ public final class ModelStore: Sendable {
 
     /// Loads the newest model of `directory` and replays the journal entries it has not absorbed;
     /// lines that can't be read are logged and skipped.
-    static func load(directory: ModelDirectory, journalPath: String, logger: Logger) throws -> Loaded {
-        let (model, path) = try directory.load()
+    ///
+    /// - Parameter current: the index being served; when the newest version is still its model, that
+    ///   model is reused instead of read again (versions never change once published), so a reload
+    ///   without a new build costs the journal replay only.
+    static func load(directory: ModelDirectory, journalPath: String, logger: Logger, current: LiveIndex? = nil) throws -> Loaded {
+        let path = try directory.newestModelPath()
+        let model: Model
+        if let current, (path as NSString).lastPathComponent == current.version {
+            model = current.model
+        } else {
+            model = try ModelDirectory.loadModel(at: path)
+        }
         let (entries, problems) = try Journal.read(path: journalPath)
         for problem in problems {
             logger.warning("journal line skipped", metadata: ["file": "\(journalPath)", "problem": "\(problem)"])
@@ -166,6 +178,21 @@ public final class ModelStore: Sendable {
                 "overrides": "\(overrides.entries.count)",
             ])
         return Loaded(index: index, entries: entries, replayed: pending.count)
+    }
+
+    /// Asks the allocator to hand the old model's freed pages back to the system once requests
+    /// still reading it have finished. glibc keeps freed heap memory for reuse; after a model
+    /// swap (hundreds of MB of small allocations freed at once) that shows as resident memory that
+    /// only grows across reloads.
+    static func returnFreedMemoryLater() {
+        // glibc's malloc_trim is not in the Glibc module map; look it up (other libcs lack it).
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        typealias Trim = @convention(c) (Int) -> Int32
+        let trim = unsafeBitCast(symbol, to: Trim.self)
+        Task.detached(priority: .background) {
+            try? await Task.sleep(for: .seconds(2))
+            _ = trim(0)
+        }
     }
 
     static func open(directory: ModelDirectory, logger: Logger) throws -> (LiveIndex, JournalWriter) {

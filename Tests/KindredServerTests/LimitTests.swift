@@ -67,3 +67,30 @@ struct LimitTests {
         }
     }
 }
+
+@Suite("Reload cost")
+struct ReloadCostTests {
+    @Test("a reload without a new build reuses the loaded model and still replays the journal")
+    func reuse() async throws {
+        let directory = try Fixture.modelDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try ModelStore(directory: directory, logger: Fixture.logger)
+        func address(_ index: LiveIndex) -> UnsafeRawPointer? {
+            index.model.termVectors.storage.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        }
+        let before = address(store.current)
+        _ = try await store.upsert(Article(id: "late", title: "A late story", body: "Xiaomi Leica phone"))
+        let outcome = try await store.reload()
+        #expect(!outcome.changed)
+        #expect(outcome.replayed == 1)
+        #expect(address(store.current) == before)
+        #expect(store.current.metadata(of: "late") != nil)
+        // A new build is read from disk.
+        try await Task.sleep(for: .seconds(1.1))
+        try ModelDirectory(path: directory).publish(Fixture.model)
+        let switched = try await store.reload()
+        #expect(switched.changed)
+        #expect(address(store.current) != before)
+        #expect(store.current.metadata(of: "late") != nil)
+    }
+}
