@@ -1,6 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+import class Foundation.ProcessInfo
+
 /// Kindred: a related-articles engine (LSA on BLAS/LAPACK).
 ///
 /// Dependencies point one way: the `kindred` CLI → KindredEngine → KindredText, KindredLinearAlgebra
@@ -89,3 +91,19 @@ let package = Package(
         .testTarget(name: "KindredCLITests", dependencies: ["KindredEngine", "kindred"]),
     ]
 )
+
+// `swift package benchmark`: the engine's stages, timed (Benchmarks/KindredBenchmarks). Left out of
+// fuzzing builds (scripts/fuzz.sh sets KINDRED_FUZZING): -sanitize=fuzzer would also link the
+// benchmark plugin's code generator against libFuzzer's main.
+if ProcessInfo.processInfo.environment["KINDRED_FUZZING"] == nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+    package.targets.append(
+        .executableTarget(
+            name: "KindredBenchmarks",
+            dependencies: [
+                "KindredEngine", "KindredLinearAlgebra", .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/KindredBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
+}

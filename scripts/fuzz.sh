@@ -21,7 +21,7 @@ mkdir -p .build-fuzz/findings
 status=0
 for target in "${targets[@]}"; do
   [ -d "Tests/Fuzz/Corpus/$target" ] || { echo "unknown target '$target'" >&2; exit 64; }
-  swift build --scratch-path .build-fuzz --sanitize=fuzzer -Xswiftc -DFUZZING --product "fuzz-$target" >&2
+  KINDRED_FUZZING=1 swift build --scratch-path .build-fuzz --sanitize=fuzzer -Xswiftc -DFUZZING --product "fuzz-$target" >&2
   case "$target" in
     model-file) max_len=16384 ;;
     corpus-reader) max_len=8192 ;;

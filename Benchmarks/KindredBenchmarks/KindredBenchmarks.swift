@@ -1,0 +1,129 @@
+import Benchmark
+import Foundation
+import KindredEngine
+import KindredLinearAlgebra
+
+/// Kindred's stages, one benchmark each, on one corpus: `KINDRED_BENCH_CORPUS` (a .jsonl file or
+/// a directory of them), else the sample corpus. Run with
+/// `swift package --allow-writing-to-package-directory benchmark`; docs/performance.md has the
+/// figures and the BLAS they were measured with.
+///
+/// Setup (reading the corpus, building the model the query benchmarks use) happens once, outside
+/// every measurement.
+enum Fixture {
+    static let corpusPath = ProcessInfo.processInfo.environment["KINDRED_BENCH_CORPUS"] ?? "corpus"
+
+    static let articles: [Article] = {
+        let read = try! CorpusReader().read(path: corpusPath)
+        precondition(!read.articles.isEmpty, "no article in \(corpusPath)")
+        return read.articles
+    }()
+
+    /// Title and body bytes, for MB/s.
+    static let textBytes = articles.reduce(0) { $0 + $1.title.utf8.count + $1.body.utf8.count }
+
+    static var parameters: ModelParameters {
+        var parameters = ModelParameters()
+        parameters.neighbors = 0
+        return parameters
+    }
+
+    static let termMatrix = try! ModelBuilder(parameters: parameters).termMatrix(articles)
+
+    static let dimensions = min(256, min(termMatrix.matrix.rows, termMatrix.matrix.columns) - 1)
+
+    static let model: Model = try! ModelBuilder(parameters: parameters).build(articles).model
+
+    static let index = LiveIndex(model: model, version: "benchmark")
+
+    static let encodedModel: Data = try! ModelFile.encode(model)
+
+    /// A draft made of two articles' titles and the start of a third's body.
+    static let draft = (
+        title: articles[articles.count / 3].title,
+        body: articles[articles.count / 2].title + " " + String(articles[articles.count / 5].body.prefix(400)))
+
+    static let queryIDs = stride(from: 0, to: articles.count, by: max(1, articles.count / 1000)).map { articles[$0].id }
+}
+
+let metrics: [BenchmarkMetric] = [.wallClock, .throughput, .peakMemoryResident, .mallocCountTotal]
+
+func seconds(_ start: ContinuousClock.Instant) -> Double {
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(metrics: metrics, maxDuration: .seconds(10), maxIterations: 20)
+    let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
+    let gigaflops = BenchmarkMetric.custom("GFLOP/s", polarity: .prefersLarger, useScalingFactor: false)
+
+    Benchmark("analysis", configuration: .init(metrics: metrics + [megabytesPerSecond])) { benchmark in
+        let counter = TermCounter(parameters: ModelParameters())
+        let start = ContinuousClock.now
+        for article in Fixture.articles { blackHole(counter.counts(article)) }
+        benchmark.measurement(megabytesPerSecond, Int(Double(Fixture.textBytes) / 1e6 / seconds(start)))
+    } setup: {
+        _ = Fixture.articles
+    }
+
+    Benchmark("vectorise (TF-IDF matrix)") { _ in
+        blackHole(try ModelBuilder(parameters: Fixture.parameters).termMatrix(Fixture.articles))
+    } setup: {
+        _ = Fixture.articles
+    }
+
+    Benchmark("randomized SVD", configuration: .init(metrics: metrics, maxIterations: 5)) { _ in
+        blackHole(try RandomizedSVD(rank: Fixture.dimensions).decompose(Fixture.termMatrix.matrix))
+    } setup: {
+        _ = Fixture.termMatrix
+    }
+
+    Benchmark("SGEMM peak (block × all vectors)", configuration: .init(metrics: metrics + [gigaflops])) { benchmark in
+        let vectors = Fixture.model.index.vectors
+        let n = vectors.rows, d = vectors.columns, block = min(256, n)
+        var scores = [Float](repeating: 0, count: block * n)
+        let start = ContinuousClock.now
+        vectors.storage.withUnsafeBufferPointer { v in
+            scores.withUnsafeMutableBufferPointer { s in
+                BLAS.gemm(
+                    transposeA: false, transposeB: true, m: block, n: n, k: d, a: v.baseAddress!, lda: d,
+                    b: v.baseAddress!, ldb: d, c: s.baseAddress!, ldc: n)
+            }
+        }
+        benchmark.measurement(gigaflops, Int(2 * Double(block) * Double(n) * Double(d) / 1e9 / seconds(start)))
+        blackHole(scores)
+    } setup: {
+        _ = Fixture.model
+    }
+
+    Benchmark("all-articles top-10", configuration: .init(metrics: metrics + [gigaflops], maxIterations: 3)) { benchmark in
+        let n = Fixture.model.articles.count, d = Fixture.model.dimensions
+        let start = ContinuousClock.now
+        try Fixture.model.index.allNeighbors(k: 10) { _, neighbors in blackHole(neighbors) }
+        benchmark.measurement(gigaflops, Int(2 * Double(n) * Double(n) * Double(d) / 1e9 / seconds(start)))
+    } setup: {
+        _ = Fixture.model
+    }
+
+    Benchmark("draft query (top-10)", configuration: .init(metrics: metrics, maxIterations: 1000)) { _ in
+        blackHole(try Fixture.index.similar(
+            title: Fixture.draft.title, body: Fixture.draft.body, language: "en", query: RelatedQuery(k: 10)))
+    } setup: {
+        _ = Fixture.index
+    }
+
+    Benchmark("by-id query (top-10)", configuration: .init(metrics: metrics, maxIterations: 1000)) { benchmark in
+        for id in Fixture.queryIDs.prefix(benchmark.scaledIterations.count) {
+            blackHole(try Fixture.index.related(to: id, query: RelatedQuery(k: 10)))
+        }
+    } setup: {
+        _ = Fixture.index
+    }
+
+    Benchmark("model load (decode and check)", configuration: .init(metrics: metrics, maxIterations: 10)) { _ in
+        blackHole(try ModelFile.decode(Fixture.encodedModel, file: "benchmark.kdm"))
+    } setup: {
+        _ = Fixture.encodedModel
+    }
+}
