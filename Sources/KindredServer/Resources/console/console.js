@@ -243,7 +243,7 @@ function quantile(previous, current, q) {
   return Infinity;
 }
 
-const latency = { previous: null, p95: [] };
+const latency = { previous: null, p95: [], lastSeen: null };
 
 async function sampleLatency() {
   try {
@@ -253,9 +253,12 @@ async function sampleLatency() {
       const p50 = quantile(latency.previous, current, 0.5);
       latency.p95.push(p95);
       if (latency.p95.length > 48) latency.p95.shift();
-      $("latency-caption").textContent = p95 === null
-        ? "Related-list latency: no requests in the last 5 s"
-        : `Related-list latency, last 5 s: p50 ≤ ${format(p50)}, p95 ≤ ${format(p95)}`;
+      if (p95 !== null) latency.lastSeen = `p50 ≤ ${format(p50)}, p95 ≤ ${format(p95)}`;
+      $("latency-caption").textContent = p95 !== null
+        ? `Related-list latency, last 5 s: ${latency.lastSeen}`
+        : latency.lastSeen
+          ? `Related-list latency: no requests in the last 5 s (before: ${latency.lastSeen})`
+          : "Related-list latency: no requests yet";
       drawChart();
     }
     latency.previous = current;
