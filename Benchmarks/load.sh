@@ -19,10 +19,8 @@ command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exi
 scripts/bootstrap.sh
 swift build -c release --product kindred >&2
 
-work=$(mktemp -d)
 . Benchmarks/lib/server.sh
-cleanup() { stop_server; rm -rf "$work"; }
-trap cleanup EXIT
+make_work_directory
 
 # The server writes to the model directory only on PUT/DELETE, which this test doesn't send.
 start_server .build/release/kindred "$model" "$port" "$work/server.log"

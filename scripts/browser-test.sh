@@ -16,10 +16,8 @@ if [ ! -x "$out/venv/bin/python" ] || ! "$out/venv/bin/python" -c 'import seleni
 fi
 swift build --product kindred >&2
 
-work=$(mktemp -d)
 . Benchmarks/lib/server.sh
-cleanup() { stop_server; rm -rf "$work"; }
-trap cleanup EXIT
+make_work_directory
 cp -r models/default "$work/models"
 rm -f "$work/models/journal.jsonl" "$work/models/overrides.json"
 token=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')

@@ -3,7 +3,8 @@
 #
 #   start_server BINARY MODEL_DIR PORT LOG [EXTRA SERVE ARGUMENTS...]
 #
-# sets server_pid; stop_server stops it (by that PID only). Call stop_server from an EXIT trap.
+# sets server_pid; stop_server stops it (by that PID only). make_work_directory sets $work and
+# cleans both up at exit.
 server_pid=""
 
 start_server() {
@@ -26,4 +27,10 @@ stop_server() {
     server_pid=""
   fi
   return 0
+}
+
+# Makes a temporary directory in $work and, at exit, stops the server and removes it.
+make_work_directory() {
+  work=$(mktemp -d)
+  trap 'stop_server; rm -rf "$work"' EXIT
 }

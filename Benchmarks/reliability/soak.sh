@@ -17,10 +17,8 @@ port=${KINDRED_SOAK_PORT:-18383}
 scripts/bootstrap.sh
 swift build -c release --product kindred >&2
 
-work=$(mktemp -d)
 . Benchmarks/lib/server.sh
-cleanup() { stop_server; rm -rf "$work"; }
-trap cleanup EXIT
+make_work_directory
 cp -r "$model" "$work/models"
 rm -f "$work/models/journal.jsonl" "$work/models/overrides.json"
 

@@ -17,11 +17,20 @@ public struct SparseVector: Sendable, Equatable {
     ///
     /// - Complexity: O(count + other.count).
     public func dot(_ other: SparseVector) -> Float {
-        var i = 0, j = 0, sum: Float = 0
+        var sum: Float = 0
+        forEachShared(with: other) { _, product in sum += product }
+        return sum
+    }
+
+    /// Calls `body(index, product)` for every index both vectors hold, in ascending order: the
+    /// terms of the dot product.
+    @inline(__always)
+    public func forEachShared(with other: SparseVector, _ body: (Int32, Float) -> Void) {
+        var i = 0, j = 0
         let a = indices, b = other.indices
         while i < a.count && j < b.count {
             if a[i] == b[j] {
-                sum += values[i] * other.values[j]
+                body(a[i], values[i] * other.values[j])
                 i += 1
                 j += 1
             } else if a[i] < b[j] {
@@ -30,7 +39,6 @@ public struct SparseVector: Sendable, Equatable {
                 j += 1
             }
         }
-        return sum
     }
 }
 

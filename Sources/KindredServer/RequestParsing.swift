@@ -10,8 +10,14 @@ public enum RequestParsing {
     ///
     /// - Throws: `Problem` 400 for an unknown or repeated parameter; `EngineError` (400) for a bad value.
     static func relatedQuery(_ request: Request, configuration: ServerConfiguration) throws -> RelatedQuery {
+        try relatedQuery(parameters(request, accepted: RelatedQuery.parameterNames), configuration: configuration)
+    }
+
+    /// The query parameters by name.
+    ///
+    /// - Throws: `Problem` 400 for a name not in `accepted` or one given twice.
+    static func parameters(_ request: Request, accepted: Set<String>) throws -> [String: String] {
         var values: [String: String] = [:]
-        let accepted = RelatedQuery.parameterNames
         for (key, value) in request.uri.queryParameters {
             let key = String(key)
             guard accepted.contains(key) else {
@@ -20,7 +26,7 @@ public enum RequestParsing {
             guard values[key] == nil else { throw Problem.badRequest("query parameter '\(key)' is given twice") }
             values[key] = String(value)
         }
-        return try relatedQuery(values, configuration: configuration)
+        return values
     }
 
     /// Parses the text form and checks `k` against the server's limit.

@@ -73,19 +73,15 @@ struct Handlers: Sendable {
 
     /// `GET /v1/articles?prefix=&limit=`: articles to pick from by id or title.
     func findArticles(_ request: Request, _ context: BasicRequestContext) throws -> Response {
-        var prefix: String?, limit = 20
-        for (key, value) in request.uri.queryParameters {
-            switch String(key) {
-            case "prefix": prefix = String(value)
-            case "limit":
-                guard let number = Int(String(value)), (1...100).contains(number) else {
-                    throw Problem.badRequest("limit must be an integer between 1 and 100; got '\(value)'")
-                }
-                limit = number
-            default: throw Problem.badRequest("unknown query parameter '\(key)'; accepted: limit, prefix")
+        let values = try RequestParsing.parameters(request, accepted: ["prefix", "limit"])
+        var limit = 20
+        if let text = values["limit"] {
+            guard let number = Int(text), (1...100).contains(number) else {
+                throw Problem.badRequest("limit must be an integer between 1 and 100; got '\(text)'")
             }
+            limit = number
         }
-        guard let prefix, !prefix.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let prefix = values["prefix"], !prefix.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw Problem.badRequest("give the start of an id or title: ?prefix=leica")
         }
         let found = store.current.articles(matching: prefix, limit: limit)

@@ -56,8 +56,9 @@ struct RankingOptions: ParsableArguments {
     @Flag(help: "Explain each result: shared terms and LSA dimensions.")
     var explain = false
 
-    /// The query for `k` results.
-    func query(k: Int, linked: LinkPolicy? = nil) throws -> RelatedQuery {
+    /// The query for `k` results; options not given keep the values of `base` (the served defaults
+    /// when nil).
+    func query(k: Int, linked: LinkPolicy? = nil, base: RelatedQuery? = nil) throws -> RelatedQuery {
         var values: [String: String] = ["k": String(k)]
         if !exclude.isEmpty { values["exclude"] = exclude.joined(separator: ",") }
         values["section"] = section
@@ -75,7 +76,7 @@ struct RankingOptions: ParsableArguments {
         values["linked"] = linked?.rawValue
         if explain { values["explain"] = "true" }
         do {
-            return try RelatedQuery(parameters: values, defaultK: k)
+            return try RelatedQuery(parameters: values, defaultK: k, base: base)
         } catch let error as EngineError {
             throw ValidationError(error.message.replacingOccurrences(of: "_", with: "-"))
         }

@@ -197,6 +197,14 @@ struct RankingControlTests {
             title: "Leica and Xiaomi", body: "A red dot on a phone", language: "en", links: [leica, "https://news.example.com/phones-cameras/xiaomi-tag-find-my"],
             query: RelatedQuery(k: 10, minimumScore: -1))
         #expect(!ids(given).contains(leica) && !ids(given).contains("xiaomi-tag-find-my"))
+        // A link to an article PUT since the build counts too, until it is withdrawn.
+        let story = Article(
+            id: "leica-edition", title: "Xiaomi 17 Ultra Leica edition wears the red dot",
+            body: "A Leica edition of the Xiaomi phone with the red dot.", url: "https://news.example.com/x/leica-edition")
+        let live = try index.upserting(story)
+        let draft = "More on the red dot: http://news.example.com/x/leica-edition/"
+        #expect(live.linkedIDs(in: draft) == ["leica-edition"])
+        #expect(try #require(live.deleting("leica-edition")).linkedIDs(in: draft).isEmpty)
     }
 
     @Test("link references: URLs are compared without scheme, www, fragment or trailing slash")

@@ -36,44 +36,40 @@ public struct Explanation: Sendable, Equatable, Codable {
 
 extension Model {
     /// Explains the score of `other` against `query`.
+    ///
+    /// - Parameter describe: the terms of dimension `j` on the side of its sign in the query; the
+    ///   same for every result of one query, so callers cache it (`topTerms(ofDimension:for:count:)`).
     func explanation(
-        of query: QueryVector, against other: QueryVector, freshness: Float, terms: Int = 5, dimensions shown: Int = 3
+        of query: QueryVector, against other: QueryVector, freshness: Float, terms: Int = 5, dimensions shown: Int = 3,
+        describe: (Int) -> [String]
     ) -> Explanation {
         let vocabulary = weighting.vocabulary.terms
         var shared: [Explanation.TermContribution] = []
-        var i = 0, j = 0
-        let a = query.sparse, b = other.sparse
-        while i < a.indices.count && j < b.indices.count {
-            if a.indices[i] == b.indices[j] {
-                shared.append(.init(term: vocabulary[Int(a.indices[i])], weight: a.values[i] * b.values[j]))
-                i += 1
-                j += 1
-            } else if a.indices[i] < b.indices[j] {
-                i += 1
-            } else {
-                j += 1
-            }
+        query.sparse.forEachShared(with: other.sparse) { term, product in
+            shared.append(.init(term: vocabulary[Int(term)], weight: product))
         }
         shared.sort { ($0.weight, $1.term) > ($1.weight, $0.term) }
-
-        let d = self.dimensions
-        let parts = (0..<d).map { query.dense[$0] * other.dense[$0] }
+        let parts = (0..<dimensions).map { query.dense[$0] * other.dense[$0] }
         let top = parts.indices.sorted { (parts[$0], $1) > (parts[$1], $0) }.prefix(shown).filter { parts[$0] > 0 }
-        let described = top.map { dimension -> Explanation.DimensionContribution in
-            // Both vectors lean the same way on a dimension with a positive part; its terms on
-            // that side are what the two share.
-            let sign: Float = query.dense[dimension] >= 0 ? 1 : -1
-            var best = TopK(k: terms)
-            termVectors.storage.withUnsafeBufferPointer { v in
-                for term in 0..<termVectors.rows { best.offer(index: term, score: sign * v[term * d + dimension]) }
-            }
-            return .init(
-                dimension: dimension + 1, weight: parts[dimension],
-                terms: best.sorted().filter { $0.score > 0 }.map { vocabulary[$0.index] })
-        }
         return Explanation(
             lsa: Vector.dot(query.dense, other.dense), lexical: query.sparse.dot(other.sparse),
             headline: query.sparse.dot(other.headline) + query.headline.dot(other.sparse), freshness: freshness,
-            sharedTerms: Array(shared.prefix(terms)), dimensions: described)
+            sharedTerms: Array(shared.prefix(terms)),
+            dimensions: top.map { .init(dimension: $0 + 1, weight: parts[$0], terms: describe($0)) })
+    }
+
+    /// The terms loading most on dimension `j` in the direction `query` leans on it: a dimension
+    /// with a positive part in a cosine is one both vectors lean on the same way, so its terms on
+    /// that side are what the two share.
+    ///
+    /// - Complexity: O(terms) — hence cached per query.
+    func topTerms(ofDimension j: Int, for query: QueryVector, count: Int = 5) -> [String] {
+        let sign: Float = query.dense[j] >= 0 ? 1 : -1
+        let d = dimensions
+        var best = TopK(k: count)
+        termVectors.storage.withUnsafeBufferPointer { v in
+            for term in 0..<termVectors.rows { best.offer(index: term, score: sign * v[term * d + j]) }
+        }
+        return best.sorted().filter { $0.score > 0 }.map { weighting.vocabulary.terms[$0.index] }
     }
 }

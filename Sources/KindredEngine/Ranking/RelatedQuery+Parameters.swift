@@ -25,11 +25,12 @@ extension RelatedQuery {
 
     public static var parameterNames: Set<String> { Set(parameterHelp.map(\.key)) }
 
-    /// Parses the text form; absent parameters keep their defaults.
+    /// Parses the text form; absent parameters keep the values of `base` (the served defaults
+    /// with `defaultK` results when nil).
     ///
     /// - Throws: `EngineError.invalidParameter` naming the parameter, the value and what it takes.
-    public init(parameters: [String: String], defaultK: Int = 10) throws {
-        self.init(k: defaultK)
+    public init(parameters: [String: String], defaultK: Int = 10, base: RelatedQuery? = nil) throws {
+        self = base ?? RelatedQuery(k: defaultK)
         func value<T>(_ name: String, _ parse: (String) -> T?) throws -> T? {
             guard let text = parameters[name] else { return nil }
             guard let parsed = parse(text.trimmingCharacters(in: .whitespaces)) else {

@@ -124,10 +124,7 @@ extension LiveIndex {
     /// The live article an id or URL names, or nil.
     func linkedID(_ reference: String) -> String? {
         if metadata(of: reference) != nil { return reference }
-        let normalized = OutboundLinks.normalizedURL(reference)
-        if let upsert = upserts.first(where: { $0.metadata.url.map(OutboundLinks.normalizedURL) == normalized }) {
-            return upsert.metadata.id
-        }
+        if let id = upsertIDByURL[OutboundLinks.normalizedURL(reference)] { return id }
         guard let row = model.row(ofURL: reference), !hiddenRows.contains(row) else { return nil }
         return model.articles[row].id
     }
@@ -249,12 +246,19 @@ extension LiveIndex {
                 results.append(RelatedArticle(article: slotMetadata(slot), score: relevance(slot), reason: .fallback))
             }
         }
+        var dimensionTerms: [Int: [String]] = [:]
         for i in results.indices {
             results[i].alreadyLinked = subject.linked.contains(results[i].article.id)
             if query.explain, let queryVector = subject.vector, let slot = slot(of: results[i].article.id),
                let other = vector(slot) {
                 results[i].explanation = model.explanation(
-                    of: queryVector, against: other, freshness: factors[slot] ?? 1)
+                    of: queryVector, against: other, freshness: factors[slot] ?? 1
+                ) { j in
+                    if let known = dimensionTerms[j] { return known }
+                    let terms = model.topTerms(ofDimension: j, for: queryVector)
+                    dimensionTerms[j] = terms
+                    return terms
+                }
             }
         }
         return RelatedList(results: results, requested: query.k, belowFloor: belowFloor)
@@ -300,10 +304,11 @@ extension LiveIndex {
     /// The newest admitted articles (model rows and upserts), newest first.
     func newest(admitted admission: Admission, count: Int) -> [Int] {
         guard count > 0 else { return [] }
+        let filter = RowFilter(admission, index: self)
         var found: [(slot: Int, date: Date)] = []
         for row in model.rowsByRecency {
             let row = Int(row)
-            guard !hiddenRows.contains(row), admission.admits(model.articles[row]) else { continue }
+            guard filter.admits(row) else { continue }
             found.append((row, model.articles[row].publishedAt ?? .distantPast))
             if found.count == count { break }
         }

@@ -18,6 +18,8 @@ public struct LiveIndex: Sendable {
     /// Upserted articles in the order they arrived, with their vectors (nil: no known term).
     public private(set) var upserts: [UpsertedArticle] = []
     var upsertIndex: [String: Int] = [:]
+    /// Upserted articles by normalised URL (`OutboundLinks.normalizedURL`), for a draft's links.
+    var upsertIDByURL: [String: String] = [:]
     /// The sequence number of the last journal entry applied.
     public private(set) var journalSequence: Int
     /// Pins and blocks editors set, applied to every by-id request.
@@ -86,14 +88,22 @@ public struct LiveIndex: Sendable {
             title: article.title, body: article.body, tags: article.tags, language: article.language)
         let entry = UpsertedArticle(metadata: article.metadata, vector: vector)
         if let slot = upsertIndex[article.id] {
+            next.forgetURL(of: upserts[slot].metadata)
             next.upserts[slot] = entry
         } else {
             if let row = model.row(of: article.id) { next.hiddenRows.insert(row) }
             next.upsertIndex[article.id] = next.upserts.count
             next.upserts.append(entry)
         }
+        if let url = article.url, !url.isEmpty { next.upsertIDByURL[OutboundLinks.normalizedURL(url)] = article.id }
         if let sequence { next.journalSequence = max(journalSequence, sequence) }
         return next
+    }
+
+    private mutating func forgetURL(of article: ArticleMetadata) {
+        guard let url = article.url, !url.isEmpty else { return }
+        let key = OutboundLinks.normalizedURL(url)
+        if upsertIDByURL[key] == article.id { upsertIDByURL[key] = nil }
     }
 
     /// The index without `id`, or nil when there is no such article.
@@ -101,6 +111,7 @@ public struct LiveIndex: Sendable {
         var next = self
         var found = false
         if let slot = upsertIndex[id] {
+            next.forgetURL(of: upserts[slot].metadata)
             next.upserts.remove(at: slot)
             next.upsertIndex = Dictionary(uniqueKeysWithValues: next.upserts.enumerated().map { ($1.metadata.id, $0) })
             found = true

@@ -62,14 +62,9 @@ public final class JournalWriter {
     /// Rewrites the journal keeping only `entries` (those a new model has not absorbed), atomically.
     public func compact(keeping entries: [JournalEntry]) throws {
         if entries.isEmpty && !FileManager.default.fileExists(atPath: path) { return }
-        let temporary = path + ".compacting"
         var data = Data()
         for entry in entries { data.append(try Journal.encode(entry)) }
-        try ModelDirectory.writeDurably(data, to: temporary)
-        guard rename(temporary, path) == 0 else {
-            throw ModelFileError(file: path, section: nil, reason: "can't replace the journal: \(String(cString: strerror(errno)))")
-        }
-        try ModelDirectory.syncDirectory((path as NSString).deletingLastPathComponent)
+        try ModelDirectory.replaceDurably(path, with: data, temporarySuffix: ".compacting")
         try handle?.close()
         handle = nil
         count = entries.count

@@ -167,6 +167,17 @@ public struct ModelDirectory: Sendable {
         try handle.synchronize()
     }
 
+    /// Replaces `file` with `data` so that a crash leaves the old or the new contents, never a
+    /// mix: write a temporary sibling, fsync it, rename it over the file, fsync the directory.
+    static func replaceDurably(_ file: String, with data: Data, temporarySuffix: String) throws {
+        let temporary = file + temporarySuffix
+        try writeDurably(data, to: temporary)
+        guard rename(temporary, file) == 0 else {
+            throw ModelFileError(file: file, section: nil, reason: "can't replace it: \(String(cString: strerror(errno)))")
+        }
+        try syncDirectory((file as NSString).deletingLastPathComponent)
+    }
+
     static func syncDirectory(_ directory: String) throws {
         let descriptor = open(directory, O_RDONLY)
         guard descriptor >= 0 else {

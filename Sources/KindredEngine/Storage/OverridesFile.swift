@@ -68,13 +68,7 @@ public enum OverridesFile {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(Contents(format: format, articles: overrides.entries))
-        let path = join(directory, fileName)
-        let temporary = path + ".writing-\(getpid())"
-        try ModelDirectory.writeDurably(data, to: temporary)
-        guard rename(temporary, path) == 0 else {
-            throw ModelFileError(file: path, section: nil, reason: "can't replace the overrides: \(String(cString: strerror(errno)))")
-        }
-        try ModelDirectory.syncDirectory(directory)
+        try ModelDirectory.replaceDurably(join(directory, fileName), with: data, temporarySuffix: ".writing-\(getpid())")
         return overrides
     }
 }

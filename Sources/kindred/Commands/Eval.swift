@@ -126,12 +126,7 @@ struct Eval: ParsableCommand {
             let all = judgements
             judgements = Dictionary(uniqueKeysWithValues: chosen.map { ($0, all[$0]!) })
         }
-        var query = try ranking.query(k: k)
-        if !asServed {
-            if ranking.minScore == nil { query.minimumScore = -1 }
-            if ranking.resultsLanguage == nil { query.language = .any }
-            if ranking.dedupe == nil { query.duplicateThreshold = nil }
-        }
+        let query = try ranking.query(k: k, base: asServed ? nil : .unshaped(k: k))
         let index = LiveIndex(model: built, version: "eval")
         let report = try Evaluation(k: k).run(
             judgements: judgements, known: { built.row(of: $0) != nil },
