@@ -32,11 +32,14 @@ let package = Package(
             name: "CLAPACKE", path: "Sources/CLAPACKE",
             providers: [.apt(["liblapacke-dev"])]),
         .systemLibrary(
+            name: "CDNNL", path: "Sources/CDNNL",
+            providers: [.apt(["libdnnl-dev"])]),
+        .systemLibrary(
             name: "CStemmer", path: "Sources/CStemmer",
             providers: [.apt(["libstemmer-dev"])]),
         .target(
             name: "KindredLinearAlgebra",
-            dependencies: ["CBLAS", "CLAPACKE"]),
+            dependencies: ["CBLAS", "CLAPACKE", "CDNNL"]),
         .target(
             name: "KindredText",
             dependencies: ["CStemmer"]),

@@ -57,6 +57,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: metrics, maxDuration: .seconds(10), maxIterations: 20)
     let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
     let gigaflops = BenchmarkMetric.custom("GFLOP/s", polarity: .prefersLarger, useScalingFactor: false)
+    let gigaops = BenchmarkMetric.custom("int8 GOP/s", polarity: .prefersLarger, useScalingFactor: false)
 
     Benchmark("analysis", configuration: .init(metrics: metrics + [megabytesPerSecond])) { benchmark in
         let counter = TermCounter(parameters: ModelParameters())
@@ -97,10 +98,50 @@ let benchmarks: @Sendable () -> Void = {
         _ = Fixture.model
     }
 
+    Benchmark("int8 product peak (slice × column block)", configuration: .init(metrics: metrics + [gigaops])) { benchmark in
+        let index = Fixture.model.index
+        let product = try Int8Product(codes: index.quantized.codes, rows: index.count, columns: index.dimensions)
+        let slice = min(128, index.count), width = product.blockRange(0).count
+        var dots = [Float](repeating: 0, count: slice * width)
+        let workers = ProcessorCount.active
+        let start = ContinuousClock.now
+        // As the all-pairs search runs it: every core multiplies its own slice, one thread each.
+        try index.quantized.codes.withUnsafeBufferPointer { codes in
+            let outputs = (0..<workers).map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: dots.count) }
+            defer { outputs.forEach { $0.deallocate() } }
+            let failures = Parallel.map(workers) { worker -> Error? in
+                do {
+                    for _ in 0..<8 {
+                        try product.multiply(
+                            queries: codes.baseAddress!, count: slice, block: 0, into: outputs[worker].baseAddress!, threads: 1)
+                    }
+                    return nil
+                } catch { return error }
+            }
+            if let failure = failures.compactMap({ $0 }).first { throw failure }
+        }
+        let operations = 2 * 8 * Double(workers) * Double(slice) * Double(width) * Double(index.dimensions)
+        benchmark.measurement(gigaops, Int(operations / 1e9 / seconds(start)))
+        blackHole(dots)
+        dots[0] = 0
+    } setup: {
+        _ = Fixture.model
+        print("int8 candidate stage: \(Fixture.model.index.candidateStage)")
+    }
+
     Benchmark("all-articles top-10", configuration: .init(metrics: metrics + [gigaflops], maxIterations: 3)) { benchmark in
         let n = Fixture.model.articles.count, d = Fixture.model.dimensions
         let start = ContinuousClock.now
         try Fixture.model.index.allNeighbors(k: 10) { _, neighbors in blackHole(neighbors) }
+        benchmark.measurement(gigaflops, Int(2 * Double(n) * Double(n) * Double(d) / 1e9 / seconds(start)))
+    } setup: {
+        _ = Fixture.model
+    }
+
+    Benchmark("all-articles top-10, Float only", configuration: .init(metrics: metrics + [gigaflops], maxIterations: 3)) { benchmark in
+        let n = Fixture.model.articles.count, d = Fixture.model.dimensions
+        let start = ContinuousClock.now
+        try Fixture.model.index.floatAllNeighbors(k: 10) { _, neighbors in blackHole(neighbors) }
         benchmark.measurement(gigaflops, Int(2 * Double(n) * Double(n) * Double(d) / 1e9 / seconds(start)))
     } setup: {
         _ = Fixture.model

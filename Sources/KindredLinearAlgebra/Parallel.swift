@@ -24,4 +24,16 @@ public enum Parallel {
             body((c * size)..<min(count, (c + 1) * size))
         }
     }
+
+    /// `body(i)` for every `i` in `0..<iterations`, computed in parallel, in order of `i`.
+    public static func map<T>(_ iterations: Int, _ body: (Int) -> T) -> [T] {
+        let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: iterations)
+        results.initialize(repeating: nil)
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
+        forEach(iterations) { results[$0] = body($0) }
+        return results.map { $0! }
+    }
 }

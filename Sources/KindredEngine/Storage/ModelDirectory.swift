@@ -114,7 +114,7 @@ public struct ModelDirectory: Sendable {
         let final = join(path, version)
         do {
             try fileManager.createDirectory(atPath: incoming, withIntermediateDirectories: false)
-            try Self.writeDurably(ModelFile.encode(model), to: join(incoming, Self.modelFileName))
+            try Self.writeDurably(ModelFile.encodedParts(model), to: join(incoming, Self.modelFileName))
             try Self.writeDurably(model.manifest.encoded(), to: join(incoming, Self.manifestFileName))
             try Self.syncDirectory(incoming)
             guard rename(incoming, final) == 0 else {
@@ -158,12 +158,17 @@ public struct ModelDirectory: Sendable {
 
     /// Writes, then fsyncs, a file.
     static func writeDurably(_ data: Data, to file: String) throws {
+        try writeDurably([data], to: file)
+    }
+
+    /// Writes `parts` one after the other, then fsyncs the file.
+    static func writeDurably(_ parts: [Data], to file: String) throws {
         guard FileManager.default.createFile(atPath: file, contents: nil) else {
             throw ModelFileError(file: file, section: nil, reason: "can't create the file")
         }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
         defer { try? handle.close() }
-        try handle.write(contentsOf: data)
+        for part in parts { try handle.write(contentsOf: part) }
         try handle.synchronize()
     }
 

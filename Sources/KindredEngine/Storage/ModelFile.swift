@@ -62,6 +62,13 @@ public enum ModelFile {
 
     /// The file's bytes.
     public static func encode(_ model: Model) throws -> Data {
+        try encodedParts(model).reduce(into: Data()) { $0.append($1) }
+    }
+
+    /// The file's bytes in pieces: the header, then each section padded. A writer streams them to
+    /// disk one by one, which keeps a second and third copy of a model of several hundred
+    /// megabytes out of memory.
+    static func encodedParts(_ model: Model) throws -> [Data] {
         var payloads: [Section: Data] = [:]
         payloads[.manifest] = try model.manifest.encoded()
         var vocabulary = BinaryWriter()
@@ -100,21 +107,21 @@ public enum ModelFile {
         header.data.append(contentsOf: magic)
         header.write(UInt32(formatVersion))
         header.write(UInt32(sections.count))
-        var body = Data()
+        var body: [Data] = []
         for section in sections {
-            let payload = payloads[section]!
+            var payload = payloads.removeValue(forKey: section)!
             header.data.append(contentsOf: Array(section.rawValue.utf8))
             header.write(UInt64(offset))
             header.write(UInt64(payload.count))
             header.data.append(contentsOf: SHA256.hash(data: payload))
-            body.append(payload)
             let padded = align(payload.count)
-            body.append(Data(count: padded - payload.count))
+            payload.append(Data(count: padded - payload.count))
+            body.append(payload)
             offset += padded
         }
         header.data.append(contentsOf: SHA256.hash(data: header.data))
         header.data.append(Data(count: align(tableSize) - header.data.count))
-        return header.data + body
+        return [header.data] + body
     }
 
     /// One entry of the section table.

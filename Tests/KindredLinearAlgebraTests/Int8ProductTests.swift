@@ -1,0 +1,109 @@
+import Dispatch
+import Testing
+@testable import KindredLinearAlgebra
+
+@Suite("int8 products (oneDNN) and quantised rows")
+struct Int8ProductTests {
+    /// Random codes in −127…127, seeded.
+    func randomCodes(_ count: Int, seed: UInt64) -> [Int8] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in Int8(Int(generator.next() % 255) - 127) }
+    }
+
+    /// The integer dot products, computed the slow and obvious way.
+    func reference(_ queries: [Int8], _ rows: [Int8], columns: Int, range: Range<Int>) -> [Float] {
+        let count = queries.count / columns
+        var out: [Float] = []
+        for i in 0..<count {
+            for j in range {
+                var sum = 0
+                for c in 0..<columns { sum += Int(queries[i * columns + c]) * Int(rows[j * columns + c]) }
+                out.append(Float(sum))
+            }
+        }
+        return out
+    }
+
+    @Test("every column block's products equal the integer dot products, last partial block included")
+    func productsAreExact() throws {
+        let rows = 103, columns = 48
+        let codes = randomCodes(rows * columns, seed: 1)
+        let queries = randomCodes(5 * columns, seed: 2)
+        let product = try Int8Product(codes: codes, rows: rows, columns: columns, blockWidth: 40)
+        #expect(product.blockCount == 3)
+        #expect(product.blockRange(2) == 80..<103)
+        for block in 0..<product.blockCount {
+            let range = product.blockRange(block)
+            var out = [Float](repeating: .nan, count: 5 * range.count)
+            try queries.withUnsafeBufferPointer { q in
+                try out.withUnsafeMutableBufferPointer { o in
+                    try product.multiply(queries: q.baseAddress!, count: 5, block: block, into: o.baseAddress!, threads: 2)
+                }
+            }
+            #expect(out == reference(queries, codes, columns: columns, range: range))
+        }
+    }
+
+    @Test("concurrent single-query calls from many threads give the same products")
+    func concurrentCalls() throws {
+        let rows = 500, columns = 64
+        let codes = randomCodes(rows * columns, seed: 3)
+        let product = try Int8Product(codes: codes, rows: rows, columns: columns, blockWidth: 256)
+        let queries = (0..<16).map { randomCodes(columns, seed: 100 + UInt64($0)) }
+        let expected = queries.map { reference($0, codes, columns: columns, range: 0..<256) }
+        let matches = Parallel.map(64) { i -> Bool in
+            var out = [Float](repeating: 0, count: 256)
+            let query = queries[i % 16]
+            do {
+                try query.withUnsafeBufferPointer { q in
+                    try out.withUnsafeMutableBufferPointer { o in
+                        try product.multiply(queries: q.baseAddress!, count: 1, block: 0, into: o.baseAddress!, threads: 1)
+                    }
+                }
+            } catch { return false }
+            return out == expected[i % 16]
+        }
+        #expect(matches.allSatisfy { $0 })
+    }
+
+    @Test("quantisation keeps every component within half a step and zero rows at zero")
+    func quantisationError() {
+        var generator = SeededGenerator(seed: 4)
+        var matrix = DenseMatrix(rows: 20, columns: 33)
+        for i in 0..<19 {
+            for j in 0..<33 { matrix[i, j] = generator.nextGaussian() * Float(i + 1) }
+        }
+        let quantized = QuantizedRows(matrix)
+        #expect(quantized.scales[19] == 0)
+        #expect(quantized.codes[(19 * 33)...].allSatisfy { $0 == 0 })
+        for i in 0..<19 {
+            let scale = quantized.scales[i]
+            #expect(scale > 0)
+            #expect(quantized.codes[(i * 33)..<((i + 1) * 33)].contains { abs($0) == 127 })
+            for j in 0..<33 {
+                #expect(abs(matrix[i, j] - scale * Float(quantized.codes[i * 33 + j])) <= scale / 2 * 1.0001)
+            }
+        }
+        let single = QuantizedRows.quantize(matrix.row(3))
+        #expect(single.scale == quantized.scales[3])
+        #expect(single.codes == Array(quantized.codes[(3 * 33)..<(4 * 33)]))
+    }
+
+    @Test("the product reports the implementation it runs")
+    func implementationIsNamed() throws {
+        let product = try Int8Product(codes: randomCodes(64 * 32, seed: 5), rows: 64, columns: 32)
+        #expect(!(try product.implementation()).isEmpty)
+    }
+}
+
+@Suite("Quantising non-finite rows")
+struct QuantizedRowsNonFiniteTests {
+    @Test("a row holding NaN or infinity is coded as zeros instead of trapping")
+    func nonFiniteRows() {
+        let matrix = DenseMatrix(rows: 3, columns: 2, storage: [.nan, 1, 0.5, .infinity, 0.25, -0.5])
+        let quantized = QuantizedRows(matrix)
+        #expect(quantized.scales[0] == 0 && quantized.scales[1] == 0)
+        #expect(quantized.codes == [0, 0, 0, 0, 64, -127])
+        #expect(QuantizedRows.quantize([1, .nan]).scale == 0)
+    }
+}
