@@ -16,7 +16,9 @@ public struct ApostropheFilter: TokenFilter {
 
     public func filter(_ tokens: [Token]) -> [Token] {
         tokens.compactMap { token in
-            guard token.text.contains("'") else { return token }
+            // A byte scan: `contains("'")` resolves to Foundation's substring search, which was
+            // a tenth of the analysis time.
+            guard token.text.utf8.contains(UInt8(ascii: "'")) else { return token }
             var text = token.text
             if language == "en", text.hasSuffix("'s") {
                 text.removeLast(2)

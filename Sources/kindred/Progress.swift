@@ -2,7 +2,8 @@ import Foundation
 import KindredEngine
 
 /// Build progress on standard error: one rewritten line per stage on a terminal, plain lines
-/// (stage started, stage done with its time) otherwise, so logs of a cron job stay readable.
+/// (stage started, stage done with its time and peak memory) otherwise, so logs of a cron job
+/// stay readable.
 final class ProgressPrinter {
     private let terminal = StandardError.isTerminal
     private var lastStage: BuildProgress.Stage?
@@ -16,6 +17,7 @@ final class ProgressPrinter {
             stageStart = Date()
             lastPercent = -1
             finished = false
+            PeakMemory.reset()
             if !terminal { StandardError.print("\(progress.stage.rawValue): started") }
         }
         guard !finished else { return }
@@ -26,7 +28,7 @@ final class ProgressPrinter {
         }
         if progress.fraction >= 1 {
             finished = true
-            let seconds = String(format: "%.2f s", Date().timeIntervalSince(stageStart))
+            let seconds = String(format: "%.2f s", Date().timeIntervalSince(stageStart)) + PeakMemory.caption()
             if terminal {
                 FileHandle.standardError.write(Data("\r\u{1B}[K\(progress.stage.rawValue): done in \(seconds)\n".utf8))
             } else {

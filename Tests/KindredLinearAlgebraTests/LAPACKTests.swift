@@ -81,4 +81,25 @@ struct TallMatrixTests {
         try LAPACK.orthonormalizeColumns(&m)
         #expect(maxDifference(try gram(m), identity(4)) < 1e-4)
     }
+
+    @Test("one normalising step leaves well-conditioned columns orthonormal and keeps their span")
+    func normalizeKeepsSpan() throws {
+        var generator = SeededGenerator(seed: 11)
+        let original = generator.gaussianMatrix(rows: 200, columns: 12)
+        var m = original
+        try LAPACK.normalizeColumns(&m)
+        #expect(maxDifference(try gram(m), identity(12)) < 1e-3)
+        // The span is kept: projecting the original columns onto the new basis loses nothing.
+        let projected = try BLAS.multiply(m, try BLAS.multiply(m, transposeA: true, original))
+        #expect(maxDifference(projected, original) < 1e-3)
+    }
+
+    @Test("normalising rank-deficient columns falls back to a full QR")
+    func normalizeRankDeficient() throws {
+        var generator = SeededGenerator(seed: 12)
+        var m = generator.gaussianMatrix(rows: 20, columns: 4)
+        for i in 0..<20 { m[i, 2] = m[i, 1] }
+        try LAPACK.normalizeColumns(&m)
+        #expect(maxDifference(try gram(m), identity(4)) < 1e-4)
+    }
 }

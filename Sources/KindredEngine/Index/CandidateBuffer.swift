@@ -42,22 +42,26 @@ struct CandidateBuffer {
 
     /// Keeps the `k` highest scores.
     private mutating func shrink() {
-        var low = 0, high = scores.count - 1
         let target = k - 1  // after partitioning, positions 0..<k hold the k highest
-        while low < high {
-            let pivot = scores[(low + high) / 2]
-            var i = low, j = high
-            while i <= j {
-                while scores[i] > pivot { i += 1 }
-                while scores[j] < pivot { j -= 1 }
-                if i <= j {
-                    scores.swapAt(i, j)
-                    indices.swapAt(i, j)
-                    i += 1
-                    j -= 1
+        scores.withUnsafeMutableBufferPointer { scores in
+            indices.withUnsafeMutableBufferPointer { indices in
+                var low = 0, high = scores.count - 1
+                while low < high {
+                    let pivot = scores[(low + high) / 2]
+                    var i = low, j = high
+                    while i <= j {
+                        while scores[i] > pivot { i += 1 }
+                        while scores[j] < pivot { j -= 1 }
+                        if i <= j {
+                            scores.swapAt(i, j)
+                            indices.swapAt(i, j)
+                            i += 1
+                            j -= 1
+                        }
+                    }
+                    if target <= j { high = j } else if target >= i { low = i } else { break }
                 }
             }
-            if target <= j { high = j } else if target >= i { low = i } else { break }
         }
         scores.removeSubrange(k...)
         indices.removeSubrange(k...)

@@ -105,11 +105,17 @@ public struct EmbeddingIndex: Sendable {
     /// slice, and the product's output stays in cache-sized pieces. Memory besides the index:
     /// `slice × Int8Product.blockWidth` floats per core.
     ///
+    /// `refine(row, neighbors)`, when given, runs on the worker threads and its result is what
+    /// `handle` receives: per-row work such as re-ranking then uses every core too.
+    ///
     /// - Complexity: O(n²·d) int8 multiply-adds, O(n²) comparisons in selection, O(n·c·d) flops
     ///   rescoring `c = candidateCount(k)` candidates per row.
-    public func allNeighbors(k: Int, slice: Int = 128, handle: (Int, [ScoredIndex]) throws -> Void) throws {
+    public func allNeighbors(
+        k: Int, slice: Int = 128, refine: ((Int, [ScoredIndex]) -> [ScoredIndex])? = nil,
+        handle: (Int, [ScoredIndex]) throws -> Void
+    ) throws {
         guard usesCandidateStage(k: k), let product else {
-            return try floatAllNeighbors(k: k, handle: handle)
+            return try floatAllNeighbors(k: k, refine: refine, handle: handle)
         }
         let n = count, d = dimensions
         let slice = max(1, min(slice, n))
@@ -152,8 +158,9 @@ public struct EmbeddingIndex: Sendable {
                                 }
                                 for r in 0..<count {
                                     let row = start + first + r
-                                    out[first + r] = isEmptyRow[row]
+                                    let neighbors = isEmptyRow[row]
                                         ? [] : rescore(candidates[r].best(), query: v.baseAddress! + row * d, k: k)
+                                    out[first + r] = refine?(row, neighbors) ?? neighbors
                                 }
                                 return nil
                             }
@@ -170,7 +177,10 @@ public struct EmbeddingIndex: Sendable {
     /// `allNeighbors` in `Float` alone: one `sgemm` of a block against all vectors, then top-k of
     /// each row of the block in parallel. Memory is `blockSize × n` floats besides the index. The
     /// reference the two-stage search is measured against.
-    public func floatAllNeighbors(k: Int, blockSize: Int = 256, handle: (Int, [ScoredIndex]) throws -> Void) throws {
+    public func floatAllNeighbors(
+        k: Int, blockSize: Int = 256, refine: ((Int, [ScoredIndex]) -> [ScoredIndex])? = nil,
+        handle: (Int, [ScoredIndex]) throws -> Void
+    ) throws {
         let n = count, d = dimensions
         guard n > 0 else { return }
         let block = max(1, min(blockSize, n))
@@ -192,7 +202,7 @@ public struct EmbeddingIndex: Sendable {
                         for r in range {
                             let row = start + r
                             if isEmptyRow[row] {
-                                out[r] = []
+                                out[r] = refine?(row, []) ?? []
                                 continue
                             }
                             var top = TopK(k: k)
@@ -204,7 +214,7 @@ public struct EmbeddingIndex: Sendable {
                                 top.offer(index: j, score: s[base + j])
                                 threshold = top.threshold
                             }
-                            out[r] = top.sorted()
+                            out[r] = refine?(row, top.sorted()) ?? top.sorted()
                         }
                     }
                 }
@@ -231,12 +241,18 @@ public struct EmbeddingIndex: Sendable {
             let a = load(dots, j) * load(scales, j), b = load(dots, j + 4) * load(scales, j + 4)
             let c = load(dots, j + 8) * load(scales, j + 8), d = load(dots, j + 12) * load(scales, j + 12)
             if any((a .> limit) .| (b .> limit) .| (c .> limit) .| (d .> limit)) {
-                for lane in j..<(j + 16) {
-                    let score = dots[lane] * scales[lane]
-                    if score > candidates.threshold && admits(offset + lane) {
-                        candidates.offer(index: offset + lane, score: score)
+                // Early in a row the threshold is low and most groups have a lane above it: look
+                // only at the quarters that do.
+                @inline(__always) func offer(_ scores: SIMD4<Float>, from first: Int) {
+                    guard any(scores .> SIMD4(repeating: candidates.threshold)) else { return }
+                    for lane in 0..<4 where scores[lane] > candidates.threshold && admits(offset + first + lane) {
+                        candidates.offer(index: offset + first + lane, score: scores[lane])
                     }
                 }
+                offer(a, from: j)
+                offer(b, from: j + 4)
+                offer(c, from: j + 8)
+                offer(d, from: j + 12)
             }
             j += 16
         }
@@ -261,14 +277,20 @@ public struct EmbeddingIndex: Sendable {
 
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        var sum = SIMD16<Float>()
+        // Four SIMD4 accumulators: one SSE register each (wider Swift SIMD types spill here).
+        @inline(__always) func load(_ base: UnsafePointer<Float>, _ at: Int) -> SIMD4<Float> {
+            UnsafeRawPointer(base + at).loadUnaligned(as: SIMD4<Float>.self)
+        }
+        var s0 = SIMD4<Float>(), s1 = SIMD4<Float>(), s2 = SIMD4<Float>(), s3 = SIMD4<Float>()
         var j = 0
         while j + 16 <= count {
-            sum += UnsafeRawPointer(a + j).loadUnaligned(as: SIMD16<Float>.self)
-                * UnsafeRawPointer(b + j).loadUnaligned(as: SIMD16<Float>.self)
+            s0 += load(a, j) * load(b, j)
+            s1 += load(a, j + 4) * load(b, j + 4)
+            s2 += load(a, j + 8) * load(b, j + 8)
+            s3 += load(a, j + 12) * load(b, j + 12)
             j += 16
         }
-        var total = sum.sum()
+        var total = ((s0 + s1) + (s2 + s3)).sum()
         while j < count {
             total += a[j] * b[j]
             j += 1

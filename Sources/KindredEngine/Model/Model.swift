@@ -44,11 +44,30 @@ public struct Model: Sendable {
         articleVectors: DenseMatrix, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: [ArticleMetadata],
         neighborLists: NeighborLists = .none
     ) throws {
+        try self.init(
+            manifest: manifest, weighting: weighting, termVectors: termVectors, singularValues: singularValues,
+            index: EmbeddingIndex(vectors: articleVectors), tfidfRows: tfidfRows, headlineRows: headlineRows,
+            articles: articles, neighborLists: neighborLists)
+    }
+
+    /// This model with other precomputed lists and manifest, sharing the search index (whose int8
+    /// codes and oneDNN weights are not rebuilt).
+    func replacing(manifest: Manifest, neighborLists: NeighborLists) throws -> Model {
+        try Model(
+            manifest: manifest, weighting: weighting, termVectors: termVectors, singularValues: singularValues,
+            index: index, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles, neighborLists: neighborLists)
+    }
+
+    private init(
+        manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
+        index: EmbeddingIndex, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: [ArticleMetadata],
+        neighborLists: NeighborLists
+    ) throws {
         self.manifest = manifest
         self.weighting = weighting
         self.termVectors = termVectors
         self.singularValues = singularValues
-        self.index = EmbeddingIndex(vectors: articleVectors)
+        self.index = index
         self.tfidfRows = tfidfRows
         self.headlineRows = headlineRows
         self.articles = articles
@@ -240,9 +259,11 @@ extension Model {
     /// - Complexity: O(n²·d) flops in the BLAS and O(n²) comparisons: the quadratic stage of a build.
     public func rankAll(k: Int, handle: (Int, [ScoredIndex]) throws -> Void) throws {
         let depth = max(k, parameters.rerankDepth)
+        // The re-ranking runs on the search's worker threads, beside the candidate stage.
         try index.allNeighbors(k: depth) { row, candidates in
-            guard let query = queryVector(row: row) else { return try handle(row, []) }
-            try handle(row, rerank(candidates, query: query, k: k))
+            queryVector(row: row).map { rerank(candidates, query: $0, k: k) } ?? []
+        } handle: { row, ranked in
+            try handle(row, ranked)
         }
     }
 

@@ -125,11 +125,7 @@ public struct ModelBuilder: Sendable {
             }
             manifest.hubness = report
             manifest.stageSeconds = seconds
-            model = try Model(
-                manifest: manifest, weighting: weighting, termVectors: factors.v,
-                singularValues: factors.singularValues, articleVectors: vectors, tfidfRows: matrix, headlineRows: headlines,
-                articles: metadata,
-                neighborLists: lists)
+            model = try model.replacing(manifest: manifest, neighborLists: lists)
         }
         return Outcome(model: model, notices: notices)
     }

@@ -114,7 +114,7 @@ public struct ModelDirectory: Sendable {
         let final = join(path, version)
         do {
             try fileManager.createDirectory(atPath: incoming, withIntermediateDirectories: false)
-            try Self.writeDurably(ModelFile.encodedParts(model), to: join(incoming, Self.modelFileName))
+            try Self.writeModelDurably(model, to: join(incoming, Self.modelFileName))
             try Self.writeDurably(model.manifest.encoded(), to: join(incoming, Self.manifestFileName))
             try Self.syncDirectory(incoming)
             guard rename(incoming, final) == 0 else {
@@ -163,13 +163,29 @@ public struct ModelDirectory: Sendable {
 
     /// Writes `parts` one after the other, then fsyncs the file.
     static func writeDurably(_ parts: [Data], to file: String) throws {
-        guard FileManager.default.createFile(atPath: file, contents: nil) else {
-            throw ModelFileError(file: file, section: nil, reason: "can't create the file")
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
+        let handle = try create(file)
         defer { try? handle.close() }
         for part in parts { try handle.write(contentsOf: part) }
         try handle.synchronize()
+    }
+
+    /// Streams a model file section by section (`ModelFile.write`), then fills in its header and
+    /// fsyncs it.
+    static func writeModelDurably(_ model: Model, to file: String) throws {
+        let handle = try create(file)
+        defer { try? handle.close() }
+        try handle.write(contentsOf: Data(count: ModelFile.headerSize))
+        let header = try ModelFile.write(model) { try handle.write(contentsOf: $0) }
+        try handle.seek(toOffset: 0)
+        try handle.write(contentsOf: header)
+        try handle.synchronize()
+    }
+
+    private static func create(_ file: String) throws -> FileHandle {
+        guard FileManager.default.createFile(atPath: file, contents: nil) else {
+            throw ModelFileError(file: file, section: nil, reason: "can't create the file")
+        }
+        return try FileHandle(forWritingTo: URL(fileURLWithPath: file))
     }
 
     /// Replaces `file` with `data` so that a crash leaves the old or the new contents, never a

@@ -62,44 +62,16 @@ public enum ModelFile {
 
     /// The file's bytes.
     public static func encode(_ model: Model) throws -> Data {
-        try encodedParts(model).reduce(into: Data()) { $0.append($1) }
+        var body = Data()
+        let header = try write(model) { body.append($0) }
+        return header + body
     }
 
-    /// The file's bytes in pieces: the header, then each section padded. A writer streams them to
-    /// disk one by one, which keeps a second and third copy of a model of several hundred
-    /// megabytes out of memory.
-    static func encodedParts(_ model: Model) throws -> [Data] {
-        var payloads: [Section: Data] = [:]
-        payloads[.manifest] = try model.manifest.encoded()
-        var vocabulary = BinaryWriter()
-        vocabulary.write(UInt32(model.weighting.vocabulary.count))
-        for term in model.weighting.vocabulary.terms { vocabulary.write(term) }
-        payloads[.vocabulary] = vocabulary.data
-        payloads[.documentFrequencies] = floatsOrInts(ints: model.weighting.vocabulary.documentFrequencies)
-        payloads[.idf] = floatsOrInts(floats: model.weighting.globalWeights)
-        payloads[.termVectors] = floatsOrInts(floats: model.termVectors.storage)
-        payloads[.singularValues] = floatsOrInts(floats: model.singularValues)
-        payloads[.articleVectors] = floatsOrInts(floats: model.index.vectors.storage)
-        payloads[.tfidfRows] = encode(model.tfidfRows)
-        payloads[.headlineRows] = encode(model.headlineRows)
-        var lists = BinaryWriter()
-        lists.write(UInt32(model.neighborLists.width))
-        lists.write(model.neighborLists.indices)
-        lists.write(model.neighborLists.scores)
-        payloads[.neighborLists] = lists.data
-        var metadata = BinaryWriter()
-        for article in model.articles {
-            metadata.write(article.id)
-            metadata.write(article.title)
-            metadata.write(optional: article.url)
-            metadata.write(optional: article.section)
-            metadata.write(article.language)
-            metadata.write(article.publishedAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? Int64.min)
-            metadata.write(UInt32(article.tags.count))
-            for tag in article.tags { metadata.write(tag) }
-        }
-        payloads[.metadata] = metadata.data
-
+    /// Writes the file's sections, in order and padded, through `emit`, building one section's
+    /// payload at a time (so a model of several hundred megabytes is never held twice in memory),
+    /// and returns the header, which belongs in front of them: its size is fixed, so a file writer
+    /// reserves it, streams the sections and then fills it in.
+    static func write(_ model: Model, emit: (Data) throws -> Void) throws -> Data {
         let sections = Section.allCases
         let tableSize = 16 + sections.count * (4 + 8 + 8 + 32) + 32
         var offset = align(tableSize)
@@ -107,21 +79,68 @@ public enum ModelFile {
         header.data.append(contentsOf: magic)
         header.write(UInt32(formatVersion))
         header.write(UInt32(sections.count))
-        var body: [Data] = []
         for section in sections {
-            var payload = payloads.removeValue(forKey: section)!
+            var payload = try self.payload(section, of: model)
             header.data.append(contentsOf: Array(section.rawValue.utf8))
             header.write(UInt64(offset))
             header.write(UInt64(payload.count))
             header.data.append(contentsOf: SHA256.hash(data: payload))
             let padded = align(payload.count)
             payload.append(Data(count: padded - payload.count))
-            body.append(payload)
+            try emit(payload)
             offset += padded
         }
         header.data.append(contentsOf: SHA256.hash(data: header.data))
         header.data.append(Data(count: align(tableSize) - header.data.count))
-        return [header.data] + body
+        return header.data
+    }
+
+    /// The size of the header `write` returns.
+    static var headerSize: Int { align(16 + Section.allCases.count * (4 + 8 + 8 + 32) + 32) }
+
+    private static func payload(_ section: Section, of model: Model) throws -> Data {
+        switch section {
+        case .manifest:
+            return try model.manifest.encoded()
+        case .vocabulary:
+            var vocabulary = BinaryWriter()
+            vocabulary.write(UInt32(model.weighting.vocabulary.count))
+            for term in model.weighting.vocabulary.terms { vocabulary.write(term) }
+            return vocabulary.data
+        case .documentFrequencies:
+            return floatsOrInts(ints: model.weighting.vocabulary.documentFrequencies)
+        case .idf:
+            return floatsOrInts(floats: model.weighting.globalWeights)
+        case .termVectors:
+            return floatsOrInts(floats: model.termVectors.storage)
+        case .singularValues:
+            return floatsOrInts(floats: model.singularValues)
+        case .articleVectors:
+            return floatsOrInts(floats: model.index.vectors.storage)
+        case .tfidfRows:
+            return encode(model.tfidfRows)
+        case .headlineRows:
+            return encode(model.headlineRows)
+        case .neighborLists:
+            var lists = BinaryWriter()
+            lists.write(UInt32(model.neighborLists.width))
+            lists.write(model.neighborLists.indices)
+            lists.write(model.neighborLists.scores)
+            return lists.data
+        case .metadata:
+            var metadata = BinaryWriter()
+            for article in model.articles {
+                metadata.write(article.id)
+                metadata.write(article.title)
+                metadata.write(optional: article.url)
+                metadata.write(optional: article.section)
+                metadata.write(article.language)
+                metadata.write(article.publishedAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? Int64.min)
+                metadata.write(UInt32(article.tags.count))
+                for tag in article.tags { metadata.write(tag) }
+            }
+            return metadata.data
+        }
     }
 
     /// One entry of the section table.

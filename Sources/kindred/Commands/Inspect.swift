@@ -39,6 +39,7 @@ struct Inspect: ParsableCommand {
         let backend = BLASBackend.current
         print("BLAS now: \(backend.summary)")
         if let warning = backend.warning { print("warning: \(warning)") }
+        print("search: \(model.index.candidateStage)")
         if let hubness = model.manifest.hubness {
             print(Self.describe(hubness.measured, title: "hubness"))
             if let after = hubness.afterCap, let cap = hubness.cap {

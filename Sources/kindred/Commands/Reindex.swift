@@ -61,8 +61,9 @@ struct Reindex: ParsableCommand {
 
         StandardError.print("reading \(corpus)")
         let readStart = Date()
+        PeakMemory.reset()
         let read = try CorpusReader().read(path: corpus)
-        StandardError.print("read: done in \(Self.seconds(since: readStart))")
+        StandardError.print("read: done in \(Self.seconds(since: readStart))\(PeakMemory.caption())")
         if !read.problems.isEmpty {
             Self.report(read.problems)
             guard skipInvalid else {
@@ -93,9 +94,11 @@ struct Reindex: ParsableCommand {
         let outcome = try ModelBuilder(parameters: sized, lowerDimensionsToFit: build.dimensions == nil)
             .build(articles, journalSequence: journalSequence) { printer.report($0) }
         for notice in outcome.notices { StandardError.print("note: \(notice)") }
+        StandardError.print("search: \(outcome.model.index.candidateStage)")
         let writeStart = Date()
+        PeakMemory.reset()
         let published = try ModelDirectory(path: modelOptions.directory).publish(outcome.model, keep: keep)
-        StandardError.print("write: done in \(Self.seconds(since: writeStart))")
+        StandardError.print("write: done in \(Self.seconds(since: writeStart))\(PeakMemory.caption())")
 
         let manifest = outcome.model.manifest
         print("""
