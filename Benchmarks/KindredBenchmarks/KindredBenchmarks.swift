@@ -138,6 +138,32 @@ let benchmarks: @Sendable () -> Void = {
         _ = Fixture.model
     }
 
+    // Not a speed figure: how often the two-stage search's lists hold the same articles as the
+    // Float-only search's (per mille; 1000 = identical), at the depths a reindex uses.
+    let recall10 = BenchmarkMetric.custom("recall@10 vs Float (‰)", polarity: .prefersLarger, useScalingFactor: false)
+    let recall100 = BenchmarkMetric.custom("recall@100 vs Float (‰)", polarity: .prefersLarger, useScalingFactor: false)
+    Benchmark(
+        "int8 candidates: agreement with Float-only lists",
+        configuration: .init(metrics: [.wallClock, recall10, recall100], maxIterations: 1)
+    ) { benchmark in
+        let index = Fixture.model.index
+        func recall(_ k: Int) throws -> Int {
+            var exact: [[ScoredIndex]] = []
+            try index.floatAllNeighbors(k: k) { _, list in exact.append(list) }
+            var found = 0, total = 0, row = 0
+            try index.allNeighbors(k: k) { _, list in
+                found += Set(exact[row].map(\.index)).intersection(list.map(\.index)).count
+                total += exact[row].count
+                row += 1
+            }
+            return total == 0 ? 1000 : Int((1000 * Double(found) / Double(total)).rounded(.down))
+        }
+        benchmark.measurement(recall10, try recall(10))
+        benchmark.measurement(recall100, try recall(100))
+    } setup: {
+        _ = Fixture.model
+    }
+
     Benchmark("all-articles top-10, Float only", configuration: .init(metrics: metrics + [gigaflops], maxIterations: 3)) { benchmark in
         let n = Fixture.model.articles.count, d = Fixture.model.dimensions
         let start = ContinuousClock.now

@@ -55,9 +55,10 @@ struct BuildOptions: ParsableArguments {
         help: "No article in the first 10 places of more precomputed lists than this (0: no cap). See 'kindred inspect'.")
     var hubCap: Int = ModelParameters().hubCap
 
-    /// Above this many articles the quadratic precomputation is skipped unless asked for: at
-    /// 64k articles it takes 17 s on 2 cores, so 200k would take about 3 minutes and 1M over an hour.
-    static let precomputeLimit = 200_000
+    /// Above this many articles the quadratic precomputation is skipped unless asked for: at 64k
+    /// articles it takes 7.5 s on 2 cores (int8 candidates, docs/performance.md), so 300k take
+    /// about 3 minutes and 1M over half an hour.
+    static let precomputeLimit = 300_000
 
     /// The parameters for a corpus of `articles` articles, and a notice when a default was lowered.
     func parameters(articles: Int) -> (ModelParameters, notice: String?) {

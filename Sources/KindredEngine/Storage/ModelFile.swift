@@ -63,15 +63,16 @@ public enum ModelFile {
     /// The file's bytes.
     public static func encode(_ model: Model) throws -> Data {
         var body = Data()
-        let header = try write(model) { body.append($0) }
+        let header = try write(model) { body.append(contentsOf: $0) }
         return header + body
     }
 
-    /// Writes the file's sections, in order and padded, through `emit`, building one section's
-    /// payload at a time (so a model of several hundred megabytes is never held twice in memory),
-    /// and returns the header, which belongs in front of them: its size is fixed, so a file writer
-    /// reserves it, streams the sections and then fills it in.
-    static func write(_ model: Model, emit: (Data) throws -> Void) throws -> Data {
+    /// Writes the file's sections, in order and padded, through `emit`, one section at a time:
+    /// the two large float matrices straight from the model's memory, the others built one by one
+    /// (so a model of several gigabytes is never held twice). Returns the header, which belongs in
+    /// front of them: its size is fixed, so a file writer reserves it, streams the sections and
+    /// then fills it in.
+    static func write(_ model: Model, emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Data {
         let sections = Section.allCases
         let tableSize = 16 + sections.count * (4 + 8 + 8 + 32) + 32
         var offset = align(tableSize)
@@ -79,16 +80,24 @@ public enum ModelFile {
         header.data.append(contentsOf: magic)
         header.write(UInt32(formatVersion))
         header.write(UInt32(sections.count))
+        let zeros = [UInt8](repeating: 0, count: alignment)
         for section in sections {
-            var payload = try self.payload(section, of: model)
-            header.data.append(contentsOf: Array(section.rawValue.utf8))
-            header.write(UInt64(offset))
-            header.write(UInt64(payload.count))
-            header.data.append(contentsOf: SHA256.hash(data: payload))
-            let padded = align(payload.count)
-            payload.append(Data(count: padded - payload.count))
-            try emit(payload)
-            offset += padded
+            func add(_ payload: UnsafeRawBufferPointer) throws {
+                header.data.append(contentsOf: Array(section.rawValue.utf8))
+                header.write(UInt64(offset))
+                header.write(UInt64(payload.count))
+                header.data.append(contentsOf: SHA256.hash(data: payload))
+                try emit(payload)
+                let padded = align(payload.count)
+                try zeros.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0.prefix(padded - payload.count))) }
+                offset += padded
+            }
+            // Floats are stored as the host's bytes, which BinaryWriter also assumes little-endian.
+            switch section {
+            case .termVectors: try model.termVectors.storage.withUnsafeBytes(add)
+            case .articleVectors: try model.index.vectors.storage.withUnsafeBytes(add)
+            default: try payload(section, of: model).withUnsafeBytes(add)
+            }
         }
         header.data.append(contentsOf: SHA256.hash(data: header.data))
         header.data.append(Data(count: align(tableSize) - header.data.count))
@@ -111,12 +120,10 @@ public enum ModelFile {
             return floatsOrInts(ints: model.weighting.vocabulary.documentFrequencies)
         case .idf:
             return floatsOrInts(floats: model.weighting.globalWeights)
-        case .termVectors:
-            return floatsOrInts(floats: model.termVectors.storage)
         case .singularValues:
             return floatsOrInts(floats: model.singularValues)
-        case .articleVectors:
-            return floatsOrInts(floats: model.index.vectors.storage)
+        case .termVectors, .articleVectors:  // written from the model's memory by `write`
+            return Data()
         case .tfidfRows:
             return encode(model.tfidfRows)
         case .headlineRows:
