@@ -21,9 +21,9 @@ trap 'rm -rf "$out"' EXIT
 # Kindred twice: as the peers do it (the top 10 of every article by LSA cosine), and with its
 # defaults (top-100 lists re-ranked with the TF-IDF and headline blend, hub cap).
 /usr/bin/time -f "%e %M" -o "$out/kindred.time" .build/release/kindred reindex --corpus "$corpus" \
-  --model "$out/models10" --keep 1 --neighbors 10 --rerank-depth 10 >/dev/null 2>"$out/kindred.err"
+  --model "$out/models10" --keep 1 --neighbors 10 --rerank-depth 10 >"$out/kindred.out" 2>"$out/kindred.err"
 /usr/bin/time -f "%e %M" -o "$out/kindred-default.time" .build/release/kindred reindex --corpus "$corpus" \
-  --model "$out/models" --keep 1 >/dev/null 2>"$out/kindred-default.err"
+  --model "$out/models" --keep 1 >"$out/kindred-default.out" 2>"$out/kindred-default.err"
 /usr/bin/time -f "%e %M" -o "$out/neighbors.time" .build/release/kindred neighbors -k 10 --model "$out/models10" >/dev/null
 for peer in sklearn gensim; do
   /usr/bin/time -f "%e %M" -o "$out/$peer.time" "$python" Benchmarks/peers/pipelines.py \

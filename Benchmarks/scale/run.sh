@@ -50,7 +50,8 @@ for n in sizes:
     blas = blas or re.search(r"^BLAS: (.*)$", err, re.M).group(1)
     found = {s: (float(t), int(p)) for s, t, p in re.findall(r"^(\w+): done in ([\d.]+) s, peak (\d+) MB", err, re.M)}
     wall, kb = open(f"{out}/{n}.time").read().split()
-    terms = re.search(r"^terms:\s+(\d+)", open(f"{out}/{n}.out").read(), re.M)
+    summary = open(f"{out}/{n}.out").read()
+    terms = re.search(r"^terms:\s+(\d+)", summary, re.M)
     cells = [f"{found[s][0]:.1f} s / {found[s][1]} MB" if s in found else "—" for s in stages]
     print(f"| {int(n):,} | {int(terms.group(1)) if terms else 0:,} | " + " | ".join(cells) + f" | {float(wall):.1f} s | {int(kb) // 1024} MiB |")
 print(f"\nBLAS: {blas}")

@@ -1,30 +1,59 @@
 import Foundation
+import Synchronization
 
-/// The process's peak resident memory per stage, from Linux's `/proc/self/status` (`VmHWM`).
+/// The largest resident memory of each reindex stage, for the progress output, and of the whole run.
 ///
-/// Writing `5` to `/proc/self/clear_refs` resets the peak to the current resident size (Linux 4.0
-/// and later), so each stage's figure is its own peak, not the run's so far. Elsewhere, or when
-/// `/proc` can't be read, the figures are simply left out.
+/// A sampling thread reads the resident size from `/proc/self/statm` every 5 ms and keeps the
+/// largest value since the current stage began; the run's peak is the kernel's own high-water
+/// mark (`VmHWM`), which `/usr/bin/time` also reports. Sampling rather than resetting the kernel's
+/// mark (`/proc/self/clear_refs`) keeps that mark, and so `/usr/bin/time`, right. A stage's figure
+/// can miss a spike shorter than the sampling interval. Where `/proc` does not exist the figures
+/// are left out.
 enum PeakMemory {
-    /// Starts a new measurement window.
+    private static let windowPeak = Mutex<Int>(0)
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    /// Whether the sampler runs (started on first use; never stopped: the process ends with it).
+    private static let sampler: Bool = {
+        guard residentBytes() != nil else { return false }
+        let thread = Thread {
+            while true {
+                if let resident = residentBytes() { windowPeak.withLock { $0 = max($0, resident) } }
+                usleep(5_000)
+            }
+        }
+        thread.name = "kindred-memory-sampler"
+        thread.start()
+        return true
+    }()
+
+    /// Starts a new stage's window (and the sampler, the first time).
     static func reset() {
-        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
-        defer { try? handle.close() }
-        try? handle.write(contentsOf: Data("5".utf8))
+        _ = sampler
+        let now = residentBytes() ?? 0
+        windowPeak.withLock { $0 = now }
     }
 
-    /// The peak resident size since the last `reset`, in bytes; nil where it can't be read.
-    static func peakBytes() -> Int? {
+    /// The current resident size, in bytes.
+    static func residentBytes() -> Int? {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = statm.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * pageSize
+    }
+
+    /// The run's peak resident size so far (`VmHWM`), in bytes.
+    static func overallPeakBytes() -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
-            return kilobytes.map { $0 * 1024 }
+            return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 * 1024 }
         }
         return nil
     }
 
-    /// `", peak 412 MB"`, or nothing where unknown.
+    /// `", peak 412 MB"` for the stage so far, or nothing where unknown.
     static func caption() -> String {
-        peakBytes().map { ", peak \($0 / 1_000_000) MB" } ?? ""
+        guard sampler else { return "" }
+        let sampled = max(windowPeak.withLock { $0 }, residentBytes() ?? 0)
+        return ", peak \(sampled / 1_000_000) MB"
     }
 }

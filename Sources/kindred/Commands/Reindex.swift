@@ -109,6 +109,7 @@ struct Reindex: ParsableCommand {
             explained:  \(String(format: "%.1f%%", manifest.explainedVariance * 100)) of the TF-IDF matrix's energy
             time:       \(Self.seconds(since: started))
             """)
+        if let peak = PeakMemory.overallPeakBytes() { print("peak:       \(peak / 1_000_000) MB resident") }
     }
 
     static func seconds(since start: Date) -> String {
