@@ -53,6 +53,43 @@ public enum BLAS {
             Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
     }
 
+    /// `A ← A·B` in `A`'s own memory, for `B` (`A.columns × p`) with `p ≤ A.columns`: the product
+    /// of a tall matrix and a small one without a second tall matrix beside it. Rows go through
+    /// `sgemm` in blocks into a small buffer, and each block's result is written back over rows
+    /// already read (row i's `p` values land at `i·p ≤ i·A.columns`). The array keeps its
+    /// capacity: the saving is in the peak, not in the final size.
+    ///
+    /// - Throws: `LinearAlgebraError` when the shapes don't fit.
+    /// - Complexity: O(rows·columns·p) flops; `blockRows × p` floats of extra memory.
+    public static func multiplyInPlace(_ a: inout DenseMatrix, by b: DenseMatrix, blockRows: Int = 4096) throws {
+        let rows = a.rows, columns = a.columns, p = b.columns
+        guard b.rows == columns, p <= columns else {
+            throw LinearAlgebraError(
+                routine: "sgemm", reason: "in-place product needs B of \(columns) rows and at most \(columns) columns, got \(b.rows) × \(p)")
+        }
+        try checkIndexRange("sgemm", rows, columns, p)
+        var storage = a.storage
+        a = DenseMatrix(rows: 0, columns: 0)  // `storage` is now the only reference: no copy below
+        let block = max(1, blockRows)
+        var buffer = [Float](repeating: 0, count: min(block, max(rows, 1)) * p)
+        storage.withUnsafeMutableBufferPointer { matrix in
+            b.storage.withUnsafeBufferPointer { small in
+                buffer.withUnsafeMutableBufferPointer { out in
+                    for start in stride(from: 0, to: rows, by: block) {
+                        let count = min(block, rows - start)
+                        gemm(
+                            transposeA: false, transposeB: false, m: count, n: p, k: columns,
+                            a: matrix.baseAddress! + start * columns, lda: columns, b: small.baseAddress!, ldb: p,
+                            c: out.baseAddress!, ldc: p)
+                        (matrix.baseAddress! + start * p).update(from: out.baseAddress!, count: count * p)
+                    }
+                }
+            }
+        }
+        storage.removeLast(rows * (columns - p))
+        a = DenseMatrix(rows: rows, columns: p, storage: storage)
+    }
+
     /// `y = A·x`, or `y = Aᵀ·x` when `transposed`, for a row-major `A` (`rows × columns`).
     ///
     /// - Throws: `LinearAlgebraError` when `x` has the wrong length.

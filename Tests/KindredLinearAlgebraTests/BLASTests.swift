@@ -61,4 +61,24 @@ struct DenseMatrixTests {
         var infinite: [Float] = [.infinity, 1]
         #expect(!Vector.normalize(&infinite))
     }
+
+    @Test("an in-place product equals the ordinary one, whatever the block size", arguments: [1, 7, 50, 4096])
+    func multiplyInPlace(blockRows: Int) throws {
+        var generator = SeededGenerator(seed: 21)
+        let a = generator.gaussianMatrix(rows: 50, columns: 9)
+        for p in [9, 4, 1] {
+            let b = generator.gaussianMatrix(rows: 9, columns: p)
+            var inPlace = a
+            try BLAS.multiplyInPlace(&inPlace, by: b, blockRows: blockRows)
+            #expect(inPlace.rows == 50 && inPlace.columns == p)
+            #expect(maxDifference(inPlace, try BLAS.multiply(a, b)) < 1e-5)
+        }
+    }
+
+    @Test("an in-place product can't widen the matrix")
+    func multiplyInPlaceRefusesWider() {
+        var a = DenseMatrix(rows: 4, columns: 2)
+        #expect(throws: LinearAlgebraError.self) { try BLAS.multiplyInPlace(&a, by: DenseMatrix(rows: 2, columns: 3)) }
+        #expect(throws: LinearAlgebraError.self) { try BLAS.multiplyInPlace(&a, by: DenseMatrix(rows: 3, columns: 2)) }
+    }
 }

@@ -7,8 +7,8 @@ import KindredLinearAlgebra
 ///
 /// Search is two-stage when the index is large. The candidate stage scores every row with int8
 /// codes of the vectors (`QuantizedRows`, multiplied by oneDNN on the CPU's int8 dot-product
-/// instructions: about six times the speed of `Float` `sgemm` here, and a quarter of the memory
-/// traffic) and keeps the best `candidateCount(k)`; the second stage rescores those in `Float` and
+/// instructions: about five times the speed of `Float` `sgemm` on the development machine, and a
+/// quarter of the memory traffic) and keeps the best `candidateCount(k)`; the second stage rescores those in `Float` and
 /// keeps the best `k`. Scores returned are always the exact `Float` cosines. The int8 scores are
 /// within about 10⁻³ of the exact ones, so a true top-`k` row is missed only when it ties within
 /// that margin with rows ranked beyond `candidateCount(k)`; `docs/performance.md` has the measured
@@ -126,7 +126,6 @@ public struct EmbeddingIndex: Sendable {
         let isEmptyRow = self.isEmptyRow
         let dots = (0..<workers).map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: slice * product.blockWidth) }
         defer { dots.forEach { $0.deallocate() } }
-        var failure: Error?
         for start in stride(from: 0, to: n, by: round) {
             let rows = min(round, n - start)
             let errors = results.withUnsafeMutableBufferPointer { out in
@@ -168,8 +167,7 @@ public struct EmbeddingIndex: Sendable {
                     }
                 }
             }
-            failure = errors.lazy.compactMap { $0 }.first
-            if let failure { throw failure }
+            if let failure = errors.lazy.compactMap({ $0 }).first { throw failure }
             for r in 0..<rows { try handle(start + r, results[r]) }
         }
     }

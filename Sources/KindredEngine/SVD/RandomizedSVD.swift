@@ -26,8 +26,10 @@ import KindredLinearAlgebra
 /// singular values and ranking quality.
 ///
 /// It makes `2q + 2` passes over `A` (each a multithreaded sparse × dense product) and works in
-/// `O((n + m)·l)` memory besides `A` and its transpose. QR is an LQ factorisation of the
-/// row-major buffer (see `LAPACK.orthonormalizeColumns`), the small SVD `sgesdd`, `Q·W` `sgemm`.
+/// `O((n + m)·l)` memory besides `A` and its transpose: at most one `m × l` and two `n × l`
+/// matrices at a time, the last steps computing `V` in `Bᵀ`'s memory and `U` in `Q`'s
+/// (`BLAS.multiplyInPlace`). Orthonormalisation is CholeskyQR2 with a Householder fallback
+/// (`LAPACK.orthonormalizeColumns`), the small SVD `sgesdd`.
 /// With the same seed, input and thread-independent kernels the result is bit-for-bit the same.
 public struct RandomizedSVD: Sendable {
     public var rank: Int
@@ -84,6 +86,7 @@ public struct RandomizedSVD: Sendable {
             // orthonormalised only before it is used as Q below: see the type's documentation.
             let z = try at.multiply(q)
             step()
+            q = DenseMatrix(rows: 0, columns: 0)  // freed before its successor is allocated
             q = try a.multiply(z)
             step()
             if iteration == powerIterations - 1 {
@@ -103,11 +106,9 @@ public struct RandomizedSVD: Sendable {
             small.u = small.u.leadingColumns(rank)
         }
         bt = DenseMatrix(rows: 0, columns: 0)
-        // Q·W, for the first k columns of W only.
-        let w = DenseMatrix(rows: rank, columns: width, storage: Array(small.vt.storage.prefix(rank * width)))
-        return Result(
-            u: try BLAS.multiply(q, w, transposeB: true),
-            singularValues: Array(small.singularValues.prefix(rank)),
-            v: small.u)
+        // Q·W for the first k columns of W (Wᵀ's first k rows, transposed), in Q's memory.
+        let w = DenseMatrix(rows: rank, columns: width, storage: Array(small.vt.storage.prefix(rank * width))).transposed()
+        try BLAS.multiplyInPlace(&q, by: w)
+        return Result(u: q, singularValues: Array(small.singularValues.prefix(rank)), v: small.u)
     }
 }
