@@ -7,12 +7,12 @@ import Glibc
 
 /// Integer dot products of int8 query rows against a fixed set of int8 rows, on oneDNN's matrix
 /// multiply (Debian's `libdnnl`): `dots[i][j] = Σ_c query[i][c] · row[j][c]`, exact in `Float`
-/// (|dot| ≤ d·127² stays far below 2²⁴ for d ≤ 1024).
+/// for up to 1,040 dimensions (|dot| ≤ d·127² < 2²⁴).
 ///
 /// Why oneDNN rather than the BLAS: BLAS has no int8 product, and int8 through VNNI
 /// (`vpdpbusd`) does four times the multiply-adds of `Float` per instruction. On this project's
-/// 2-core machine oneDNN ran the all-pairs product at about 1,500 GOP/s in int8 against 233
-/// GFLOP/s for OpenBLAS's `sgemm`. On CPUs without VNNI oneDNN picks an AVX2 or SSE kernel; the
+/// 2-core machine oneDNN's int8 product ran at 1,200–1,650 GOP/s against 233–242 GFLOP/s for
+/// OpenBLAS's `sgemm` (docs/performance.md). On CPUs without VNNI oneDNN picks an AVX2 or SSE kernel; the
 /// results are the same integers.
 ///
 /// The rows are split into column blocks of `blockWidth`, each reordered once into the layout the

@@ -80,11 +80,13 @@ public struct ModelBuilder: Sendable {
         let svd = RandomizedSVD(
             rank: dimensions, oversampling: parameters.oversampling, powerIterations: parameters.powerIterations,
             seed: parameters.seed)
-        let factors = try timed(.svd) {
+        var factors = try timed(.svd) {
             try svd.decompose(matrix) { progress(BuildProgress(stage: .svd, fraction: $0)) }
         }
 
+        // U·Σ in U's own memory: taken out of the factors first, so the array is not copied.
         var vectors = factors.u
+        factors.u = DenseMatrix(rows: 0, columns: 0)
         let empty = timed(.vectors) { () -> Int in
             for i in 0..<vectors.rows {
                 for j in 0..<dimensions { vectors.storage[i * dimensions + j] *= factors.singularValues[j] }
