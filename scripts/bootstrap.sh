@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Kindred needs to build and run on Debian: BLAS/LAPACK(E) and libstemmer headers, and
-# OpenBLAS as the fast BLAS behind Debian's alternatives. Installs with apt-get when run as root (or
+# Installs what Kindred needs to build and run on Debian: BLAS/LAPACK(E), libstemmer and oneDNN
+# (int8 search) headers, and OpenBLAS as the fast BLAS behind Debian's alternatives. Installs with apt-get when run as root (or
 # with passwordless sudo); otherwise prints the exact command and stops.
 #
 # Usage: scripts/bootstrap.sh [EXTRA_PACKAGE...]   (e.g. the console test adds chromium)
