@@ -158,14 +158,9 @@ public struct ModelDirectory: Sendable {
 
     /// Writes, then fsyncs, a file.
     static func writeDurably(_ data: Data, to file: String) throws {
-        try writeDurably([data], to: file)
-    }
-
-    /// Writes `parts` one after the other, then fsyncs the file.
-    static func writeDurably(_ parts: [Data], to file: String) throws {
         let handle = try create(file)
         defer { try? handle.close() }
-        for part in parts { try handle.write(contentsOf: part) }
+        try handle.write(contentsOf: data)
         try handle.synchronize()
     }
 

@@ -74,8 +74,7 @@ public enum ModelFile {
     /// then fills it in.
     static func write(_ model: Model, emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Data {
         let sections = Section.allCases
-        let tableSize = 16 + sections.count * (4 + 8 + 8 + 32) + 32
-        var offset = align(tableSize)
+        var offset = headerSize
         var header = BinaryWriter()
         header.data.append(contentsOf: magic)
         header.write(UInt32(formatVersion))
@@ -100,11 +99,12 @@ public enum ModelFile {
             }
         }
         header.data.append(contentsOf: SHA256.hash(data: header.data))
-        header.data.append(Data(count: align(tableSize) - header.data.count))
+        header.data.append(Data(count: headerSize - header.data.count))
         return header.data
     }
 
-    /// The size of the header `write` returns.
+    /// The size of the header `write` returns: magic, version, count, the table and its digest,
+    /// padded to the alignment.
     static var headerSize: Int { align(16 + Section.allCases.count * (4 + 8 + 8 + 32) + 32) }
 
     private static func payload(_ section: Section, of model: Model) throws -> Data {
