@@ -21,9 +21,9 @@ trap 'rm -rf "$out"' EXIT
 # Kindred twice: as the peers do it (the top 10 of every article by LSA cosine), and with its
 # defaults (top-100 lists re-ranked with the TF-IDF and headline blend, hub cap).
 /usr/bin/time -f "%e %M" -o "$out/kindred.time" .build/release/kindred reindex --corpus "$corpus" \
-  --model "$out/models10" --keep 1 --neighbors 10 --rerank-depth 10 >"$out/kindred.out" 2>"$out/kindred.err"
+  --model "$out/models10" --keep 1 --neighbors 10 --rerank-depth 10 >/dev/null 2>"$out/kindred.err"
 /usr/bin/time -f "%e %M" -o "$out/kindred-default.time" .build/release/kindred reindex --corpus "$corpus" \
-  --model "$out/models" --keep 1 >"$out/kindred-default.out" 2>"$out/kindred-default.err"
+  --model "$out/models" --keep 1 >/dev/null 2>"$out/kindred-default.err"
 /usr/bin/time -f "%e %M" -o "$out/neighbors.time" .build/release/kindred neighbors -k 10 --model "$out/models10" >/dev/null
 for peer in sklearn gensim; do
   /usr/bin/time -f "%e %M" -o "$out/$peer.time" "$python" Benchmarks/peers/pipelines.py \
@@ -38,27 +38,30 @@ def timing(name):
 def stages_of(name):
     err = open(f"{out}/{name}.err").read()
     return ({s: float(v) for s, v in re.findall(r"^(\w+): done in ([\d.]+) s", err, re.M)},
-            {s: int(v) for s, v in re.findall(r"^(\w+): done in [\d.]+ s, peak (\d+) MB", err, re.M)}, err)
-stages, peaks, err = stages_of("kindred")
-default_stages, default_peaks, _ = stages_of("kindred-default")
+            {s: int(v) for s, v in re.findall(r"^(\w+): done in [\d.]+ s, peak (\d+) MB", err, re.M)})
+err = open(f"{out}/kindred.err").read()
 blas = re.search(r"^BLAS: (.*)$", err, re.M).group(1)
 search = re.search(r"^search: (.*)$", err, re.M)
-kw, km = timing("kindred"); dw, dm = timing("kindred-default"); nw, nm = timing("neighbors")
 print(f"corpus: {corpus}\nKindred BLAS: {blas}\nKindred search: {search.group(1) if search else 'unknown'}")
 print("| pipeline | vectorise s | SVD s | top-k of every article s | wall s | peak MiB |")
 print("|---|---|---|---|---|---|")
-def vectorise(s):
-    return s.get("read", 0) + s.get("analysis", 0) + s.get("vocabulary", 0) + s.get("weighting", 0)
-print(f"| kindred reindex, top 10 by LSA cosine (as the peers) | {vectorise(stages):.2f} | {stages.get('svd', 0):.2f} | {stages.get('neighbors', 0):.2f} | {kw:.2f} | {km:.0f} |")
-print(f"| kindred reindex, defaults (top 100, re-ranked) | {vectorise(default_stages):.2f} | {default_stages.get('svd', 0):.2f} | {default_stages.get('neighbors', 0):.2f} | {dw:.2f} | {dm:.0f} |")
+kindred = {}
+for name, label in (("kindred", "top 10 by LSA cosine (as the peers)"), ("kindred-default", "defaults (top 100, re-ranked)")):
+    stages, peaks = stages_of(name)
+    kindred[name] = timing(name) + (peaks,)
+    vectorise = sum(stages.get(s, 0) for s in ("read", "analysis", "vocabulary", "weighting"))
+    w, m, _ = kindred[name]
+    print(f"| kindred reindex, {label} | {vectorise:.2f} | {stages.get('svd', 0):.2f} | {stages.get('neighbors', 0):.2f} | {w:.2f} | {m:.0f} |")
+nw, nm = timing("neighbors")
 print(f"| kindred neighbors -k 10 (reads the lists) | | | | {nw:.2f} | {nm:.0f} |")
 rows = {}
 for peer in ("sklearn", "gensim"):
     s = json.load(open(f"{out}/{peer}.json")); w, m = timing(peer); rows[peer] = (w, m)
     print(f"| {peer} | {s['vectorise']:.2f} | {s['svd']:.2f} | {s['top10_all']:.2f} | {w:.2f} | {m:.0f} |")
 print("\nKindred's peak resident memory per stage (MB, as the peers):",
-      ", ".join(f"{k} {v}" for k, v in peaks.items()))
+      ", ".join(f"{k} {v}" for k, v in kindred["kindred"][2].items()))
 for peer, (w, m) in rows.items():
-    print(f"kindred (as the peers) vs {peer}: {w / kw:.2f}x faster, {km / m:.2f}x the peak memory")
-    print(f"kindred (defaults) vs {peer}: {w / dw:.2f}x faster, {dm / m:.2f}x the peak memory")
+    for name, label in (("kindred", "as the peers"), ("kindred-default", "defaults")):
+        kw, km, _ = kindred[name]
+        print(f"kindred ({label}) vs {peer}: {w / kw:.2f}x faster, {km / m:.2f}x the peak memory")
 PY

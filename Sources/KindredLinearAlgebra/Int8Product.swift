@@ -26,6 +26,9 @@ public final class Int8Product: @unchecked Sendable {
     public let rows: Int
     public let columns: Int
     public let blockWidth: Int
+    /// The implementation oneDNN chose for 256 query rows against a full block, e.g.
+    /// `brg:avx512_core_vnni`: what logs and benchmarks report next to the BLAS kernel.
+    public let implementation: String
     private let engine: dnnl_engine_t
     private let weightDescriptor: [dnnl_memory_desc_t]
     private let weights: [dnnl_memory_t]
@@ -64,6 +67,7 @@ public final class Int8Product: @unchecked Sendable {
         var weights: [dnnl_memory_t] = []
         // The layout oneDNN prefers for a block depends on the block's shape only; ask once per width.
         var layoutByWidth: [Int: dnnl_memory_desc_t] = [:]
+        var implementation = "unknown"
         for start in stride(from: 0, to: rows, by: self.blockWidth) {
             let width = min(self.blockWidth, rows - start)
             let layout: dnnl_memory_desc_t
@@ -72,6 +76,7 @@ public final class Int8Product: @unchecked Sendable {
             } else {
                 let probe = try Self.makePrimitive(engine: engine!, queries: 256, width: width, columns: columns, weights: nil)
                 layout = probe.weights
+                if start == 0 { implementation = probe.implementation }
                 dnnl_primitive_destroy(probe.primitive)
                 layoutByWidth[width] = layout
             }
@@ -102,6 +107,7 @@ public final class Int8Product: @unchecked Sendable {
         }
         self.weightDescriptor = descriptors
         self.weights = weights
+        self.implementation = implementation
     }
 
     deinit {
@@ -148,15 +154,6 @@ public final class Int8Product: @unchecked Sendable {
             dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: src), dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: weights[block]),
             dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: dst), dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: pad),
         ])
-    }
-
-    /// The implementation oneDNN chose for a product of `queries` rows against a full block, e.g.
-    /// `brg:avx512_core_vnni`: what benchmarks report next to the BLAS kernel.
-    public func implementation(queries: Int = 256) throws -> String {
-        let made = try Self.makePrimitive(
-            engine: engine, queries: queries, width: blockRange(0).count, columns: columns, weights: weightDescriptor[0])
-        dnnl_primitive_destroy(made.primitive)
-        return made.implementation
     }
 
     private func primitive(queries: Int, width: Int, block: Int) throws -> Primitive {

@@ -16,7 +16,7 @@ import KindredLinearAlgebra
 /// index when oneDNN is unavailable, are searched with BLAS in `Float` alone.
 public struct EmbeddingIndex: Sendable {
     public let vectors: DenseMatrix
-    /// Rows that are all zero: never results, never queries.
+    /// Rows that are all zero (or hold a non-finite value): never results, never queries.
     public let isEmptyRow: [Bool]
     /// The int8 codes of `vectors`, for the candidate stage.
     public let quantized: QuantizedRows
@@ -29,11 +29,11 @@ public struct EmbeddingIndex: Sendable {
     public init(vectors: DenseMatrix) {
         self.vectors = vectors
         let d = vectors.columns
-        self.isEmptyRow = (0..<vectors.rows).map { i in
-            !(0..<d).contains { vectors.storage[i * d + $0] != 0 }
-        }
         let quantized = QuantizedRows(vectors)
         self.quantized = quantized
+        // Quantising already scanned every row: scale 0 means all zeros (or a non-finite value,
+        // which can't be ranked either and which a model's invariants refuse).
+        self.isEmptyRow = quantized.scales.map { $0 == 0 }
         if vectors.rows == 0 || d == 0 {
             product = nil
             candidateStage = "none (empty index)"
@@ -41,7 +41,7 @@ public struct EmbeddingIndex: Sendable {
         }
         do {
             let made = try Int8Product(codes: quantized.codes, rows: vectors.rows, columns: d)
-            (product, candidateStage) = (made, "int8 oneDNN \(try made.implementation())")
+            (product, candidateStage) = (made, "int8 oneDNN \(made.implementation)")
         } catch {
             (product, candidateStage) = (nil, "Float BLAS only (oneDNN failed: \(error))")
         }
@@ -87,10 +87,19 @@ public struct EmbeddingIndex: Sendable {
     /// the two-stage search is measured against.
     public func floatSearch(_ query: [Float], k: Int, excluding: (Int) -> Bool) throws -> [ScoredIndex] {
         let scores = try BLAS.multiply(vectors, query)
+        return scores.withUnsafeBufferPointer { s in
+            Self.best(k, of: s.baseAddress!, count: s.count) { !isEmptyRow[$0] && !excluding($0) }
+        }
+    }
+
+    /// The `k` best of `count` exact scores whose row `admits`, best first.
+    static func best(_ k: Int, of scores: UnsafePointer<Float>, count: Int, admits: (Int) -> Bool) -> [ScoredIndex] {
         var top = TopK(k: k)
+        // The threshold only changes when a candidate enters: keep it in a register instead of
+        // asking the heap for every score.
         var threshold = -Float.infinity
-        for (i, score) in scores.enumerated() where score > threshold && !isEmptyRow[i] && !excluding(i) {
-            top.offer(index: i, score: score)
+        for j in 0..<count where scores[j] > threshold && admits(j) {
+            top.offer(index: j, score: scores[j])
             threshold = top.threshold
         }
         return top.sorted()
@@ -199,20 +208,9 @@ public struct EmbeddingIndex: Sendable {
                     Parallel.forEachChunk(of: rows) { range in
                         for r in range {
                             let row = start + r
-                            if isEmptyRow[row] {
-                                out[r] = refine?(row, []) ?? []
-                                continue
-                            }
-                            var top = TopK(k: k)
-                            // The threshold only changes when a candidate enters: keep it in a
-                            // register instead of asking the heap for every one of n scores.
-                            var threshold = -Float.infinity
-                            let base = r * n
-                            for j in 0..<n where s[base + j] > threshold && j != row && !isEmptyRow[j] {
-                                top.offer(index: j, score: s[base + j])
-                                threshold = top.threshold
-                            }
-                            out[r] = refine?(row, top.sorted()) ?? top.sorted()
+                            let neighbors = isEmptyRow[row]
+                                ? [] : Self.best(k, of: s.baseAddress! + r * n, count: n) { $0 != row && !isEmptyRow[$0] }
+                            out[r] = refine?(row, neighbors) ?? neighbors
                         }
                     }
                 }

@@ -260,11 +260,9 @@ extension Model {
     public func rankAll(k: Int, handle: (Int, [ScoredIndex]) throws -> Void) throws {
         let depth = max(k, parameters.rerankDepth)
         // The re-ranking runs on the search's worker threads, beside the candidate stage.
-        try index.allNeighbors(k: depth) { row, candidates in
-            queryVector(row: row).map { rerank(candidates, query: $0, k: k) } ?? []
-        } handle: { row, ranked in
-            try handle(row, ranked)
-        }
+        try index.allNeighbors(
+            k: depth, refine: { row, candidates in queryVector(row: row).map { rerank(candidates, query: $0, k: k) } ?? [] },
+            handle: handle)
     }
 
     func results(_ scored: [ScoredIndex]) -> [RelatedArticle] {

@@ -99,10 +99,13 @@ public struct RandomizedSVD: Sendable {
         step()
         // Bᵀ = Ũ·Σ·Wᵀ with Ũ = small.u (m × k), Wᵀ = small.vt (l × l), computed in Bᵀ's memory.
         var small: SingularValueDecomposition
-        if bt.rows >= 2 * bt.columns, let fast = try LAPACK.truncatedSVDOfTallMatrix(overwriting: &bt, rank: rank) {
+        let tall = bt.rows >= 2 * bt.columns
+        if tall, let fast = try LAPACK.truncatedSVDOfTallMatrix(overwriting: &bt, rank: rank) {
             small = fast
         } else {
-            small = try LAPACK.svd(at.multiply(q))
+            // A failed CholeskyQR2 left Bᵀ overwritten: rebuild it for the full SVD.
+            if tall { bt = try at.multiply(q) }
+            small = try LAPACK.svd(bt)
             small.u = small.u.leadingColumns(rank)
         }
         bt = DenseMatrix(rows: 0, columns: 0)

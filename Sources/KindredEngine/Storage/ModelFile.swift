@@ -91,12 +91,7 @@ public enum ModelFile {
                 try zeros.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0.prefix(padded - payload.count))) }
                 offset += padded
             }
-            // Floats are stored as the host's bytes, which BinaryWriter also assumes little-endian.
-            switch section {
-            case .termVectors: try model.termVectors.storage.withUnsafeBytes(add)
-            case .articleVectors: try model.index.vectors.storage.withUnsafeBytes(add)
-            default: try payload(section, of: model).withUnsafeBytes(add)
-            }
+            try withPayload(section, of: model, add)
         }
         header.data.append(contentsOf: SHA256.hash(data: header.data))
         header.data.append(Data(count: headerSize - header.data.count))
@@ -107,7 +102,21 @@ public enum ModelFile {
     /// padded to the alignment.
     static var headerSize: Int { align(16 + Section.allCases.count * (4 + 8 + 8 + 32) + 32) }
 
-    private static func payload(_ section: Section, of model: Model) throws -> Data {
+    /// Calls `body` with a section's bytes: the two large float matrices straight from the
+    /// model's memory (floats are stored as the host's bytes, which `BinaryWriter` also assumes
+    /// little-endian), the other sections encoded first.
+    private static func withPayload(
+        _ section: Section, of model: Model, _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        switch section {
+        case .termVectors: try model.termVectors.storage.withUnsafeBytes(body)
+        case .articleVectors: try model.index.vectors.storage.withUnsafeBytes(body)
+        default: try encodedPayload(section, of: model).withUnsafeBytes(body)
+        }
+    }
+
+    /// The encoded bytes of every section but the two float matrices.
+    private static func encodedPayload(_ section: Section, of model: Model) throws -> Data {
         switch section {
         case .manifest:
             return try model.manifest.encoded()
@@ -122,8 +131,8 @@ public enum ModelFile {
             return floatsOrInts(floats: model.weighting.globalWeights)
         case .singularValues:
             return floatsOrInts(floats: model.singularValues)
-        case .termVectors, .articleVectors:  // written from the model's memory by `write`
-            return Data()
+        case .termVectors, .articleVectors:
+            preconditionFailure("\(section.name) is written from the model's memory (withPayload)")
         case .tfidfRows:
             return encode(model.tfidfRows)
         case .headlineRows:
