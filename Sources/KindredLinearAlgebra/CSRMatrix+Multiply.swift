@@ -14,13 +14,26 @@ extension CSRMatrix {
     /// - Throws: `LinearAlgebraError` when `X` has the wrong number of rows.
     /// - Complexity: O(nonzeroCount · l) flops.
     public func multiply(_ x: DenseMatrix, threads: Int? = nil) throws -> DenseMatrix {
+        var y = DenseMatrix(rows: 0, columns: 0)
+        try multiply(x, into: &y, threads: threads)
+        return y
+    }
+
+    /// `Y = A·X` written into `y`'s memory when it already has the shape `rows × x.columns`
+    /// (every element is overwritten), into a new matrix otherwise. Subspace iteration calls this
+    /// with the same two buffers at every pass, so no pass pays for fresh pages (a 208 MB `m × l`
+    /// matrix for Debian: a third of the pass's time).
+    public func multiply(_ x: DenseMatrix, into y: inout DenseMatrix, threads: Int? = nil) throws {
         guard x.rows == columns else {
             throw LinearAlgebraError(
                 routine: "csrmm", reason: "sparse (\(rows) × \(columns)) times dense (\(x.rows) × \(x.columns))")
         }
         let width = x.columns
-        var y = DenseMatrix(rows: rows, columns: width)
-        guard rows > 0, width > 0, nonzeroCount > 0 else { return y }
+        if y.rows != rows || y.columns != width {
+            y = DenseMatrix(rows: 0, columns: 0)  // the old buffer goes before the new one comes
+            y = DenseMatrix(rows: rows, columns: width)
+        }
+        guard rows > 0, width > 0 else { return }
         let chunks = balancedRowChunks(count: (threads ?? ProcessorCount.active) * 4)
         rowOffsets.withUnsafeBufferPointer { offsets in
             columnIndices.withUnsafeBufferPointer { indices in
@@ -30,12 +43,9 @@ extension CSRMatrix {
                             let xBase = xs.baseAddress!, yBase = ys.baseAddress!
                             Parallel.forEach(chunks.count) { c in
                                 for i in chunks[c] {
-                                    let out = yBase + i * width
-                                    for p in offsets[i]..<offsets[i + 1] {
-                                        let a = vals[p]
-                                        let source = xBase + Int(indices[p]) * width
-                                        for t in 0..<width { out[t] += a * source[t] }
-                                    }
+                                    Self.combineRows(
+                                        into: yBase + i * width, width: width, entries: offsets[i]..<offsets[i + 1],
+                                        indices: indices, values: vals, source: xBase)
                                 }
                             }
                         }
@@ -43,7 +53,43 @@ extension CSRMatrix {
                 }
             }
         }
-        return y
+    }
+
+    /// `out = Σ values[p] · source[indices[p], :]` over `entries`. Four rows of `source` are
+    /// combined per pass over `out`, so `out` is loaded and stored a quarter as often as with one
+    /// axpy per entry; the loops over `t` are contiguous and the compiler vectorises them.
+    @inline(__always)
+    static func combineRows(
+        into out: UnsafeMutablePointer<Float>, width: Int, entries: Range<Int>,
+        indices: UnsafeBufferPointer<Int32>, values: UnsafeBufferPointer<Float>, source: UnsafePointer<Float>
+    ) {
+        func row(_ p: Int) -> UnsafePointer<Float> { source + Int(indices[p]) * width }
+        var p = entries.lowerBound
+        let end = entries.upperBound
+        switch end - p {
+        case 0:
+            out.update(repeating: 0, count: width)
+            return
+        case 1:
+            let a0 = values[p], s0 = row(p)
+            for t in 0..<width { out[t] = a0 * s0[t] }
+            return
+        default:
+            let a0 = values[p], a1 = values[p + 1], s0 = row(p), s1 = row(p + 1)
+            for t in 0..<width { out[t] = a0 * s0[t] + a1 * s1[t] }
+            p += 2
+        }
+        while end - p >= 4 {
+            let a0 = values[p], a1 = values[p + 1], a2 = values[p + 2], a3 = values[p + 3]
+            let s0 = row(p), s1 = row(p + 1), s2 = row(p + 2), s3 = row(p + 3)
+            for t in 0..<width { out[t] += (a0 * s0[t] + a1 * s1[t]) + (a2 * s2[t] + a3 * s3[t]) }
+            p += 4
+        }
+        while p < end {
+            let a = values[p], s = row(p)
+            for t in 0..<width { out[t] += a * s[t] }
+            p += 1
+        }
     }
 
     /// Splits `0..<rows` into at most `count` contiguous ranges holding about equal nonzeros.

@@ -55,7 +55,7 @@ public final class Int8Product: @unchecked Sendable {
     /// Prepares products against `codes` (`rows × columns`, row-major).
     ///
     /// - Throws: `LinearAlgebraError` when oneDNN can't create the engine or a primitive.
-    public init(codes: [Int8], rows: Int, columns: Int, blockWidth: Int = 32_768) throws {
+    public init(codes: [Int8], rows: Int, columns: Int, blockWidth: Int = 16_384) throws {
         precondition(codes.count == rows * columns, "codes hold \(codes.count) values, shape \(rows) × \(columns)")
         self.rows = rows
         self.columns = columns

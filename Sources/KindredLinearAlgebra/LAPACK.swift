@@ -76,9 +76,8 @@ public enum LAPACK {
                 routine: "sgelqf", reason: "needs at least as many rows as columns, got \(matrix.rows) × \(matrix.columns)")
         }
         guard matrix.columns > 0 else { return }
-        let original = matrix
+        // A failed step leaves `Y`, or after a first successful step `Y·R₁⁻¹`: the same span.
         if try choleskyQR2(&matrix) != nil { return }
-        matrix = original
         try householderOrthonormalize(&matrix)
     }
 
@@ -92,9 +91,7 @@ public enum LAPACK {
     /// - Complexity: O(rows·columns²), half of `orthonormalizeColumns`.
     public static func normalizeColumns(_ matrix: inout DenseMatrix) throws {
         guard matrix.rows >= matrix.columns, matrix.columns > 0 else { return try orthonormalizeColumns(&matrix) }
-        let original = matrix
         if try choleskyQR(&matrix) != nil { return }
-        matrix = original
         try orthonormalizeColumns(&matrix)
     }
 
@@ -123,13 +120,20 @@ public enum LAPACK {
     }
 
     /// CholeskyQR2: replaces `Y` by `Q` and returns `R` (upper triangular, `Y = Q·R`), or nil when
-    /// a Cholesky factorisation fails (`Y` is then left in an unspecified state).
+    /// a step fails (`Y` is then left as it was, or as `Y·R₁⁻¹` when the second step failed).
     static func choleskyQR2(_ matrix: inout DenseMatrix) throws -> DenseMatrix? {
         guard let first = try choleskyQR(&matrix), let second = try choleskyQR(&matrix) else { return nil }
         return try BLAS.multiply(second, first)
     }
 
-    /// One CholeskyQR step, returning its `R`; nil when `YᵀY` is not positive definite.
+    /// One CholeskyQR step, returning its `R`; nil, with `Y` untouched, when `YᵀY` is not positive
+    /// definite or `R` is nearly singular.
+    ///
+    /// `Y·R⁻¹` is computed as a product with the explicit inverse (`strtri`, then `sgemm` in `Y`'s
+    /// memory) rather than with `strsm`, whose OpenBLAS kernel runs at a fraction of `sgemm`'s
+    /// speed on this shape. Every failure is found before `Y` is written, so callers need no
+    /// copy to fall back on: the Cholesky factorisation, then a condition estimate of `R`
+    /// (`strcon`) that refuses an inverse large enough to overflow.
     static func choleskyQR(_ matrix: inout DenseMatrix) throws -> DenseMatrix? {
         let n = matrix.rows, l = matrix.columns
         try BLAS.checkIndexRange("ssyrk", n, l)
@@ -138,19 +142,37 @@ public enum LAPACK {
             cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(l), Int32(n), 1, y.baseAddress, Int32(l), 0, &gram, Int32(l))
         }
         guard gram.allSatisfy(\.isFinite) else { return nil }
-        let info = LAPACKE_spotrf_work(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "U")), Int32(l), &gram, Int32(l))
+        let upper = CChar(UInt8(ascii: "U")), nonUnit = CChar(UInt8(ascii: "N"))
+        var info = LAPACKE_spotrf_work(LAPACK_ROW_MAJOR, upper, Int32(l), &gram, Int32(l))
         if info > 0 { return nil }
         guard info == 0 else { throw LinearAlgebraError.lapack("spotrf", info: info) }
-        matrix.storage.withUnsafeMutableBufferPointer { y in
-            cblas_strsm(
-                CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(n), Int32(l), 1, gram, Int32(l),
-                y.baseAddress, Int32(l))
-        }
-        guard matrix.storage.allSatisfy(\.isFinite) else { return nil }
         // spotrf leaves the strict lower triangle as it was (YᵀY's values): clear it to get R.
         for i in 1..<l { for j in 0..<i { gram[i * l + j] = 0 } }
+        var reciprocalCondition: Float = 0
+        var work = [Float](repeating: 0, count: 3 * l)
+        var integerWork = [Int32](repeating: 0, count: l)
+        info = LAPACKE_strcon_work(
+            LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "1")), upper, nonUnit, Int32(l), gram, Int32(l), &reciprocalCondition,
+            &work, &integerWork)
+        guard info == 0 else { throw LinearAlgebraError.lapack("strcon", info: info) }
+        guard reciprocalCondition >= choleskyQRMinimumReciprocalCondition else { return nil }
+        var inverse = gram
+        info = LAPACKE_strtri_work(LAPACK_ROW_MAJOR, upper, nonUnit, Int32(l), &inverse, Int32(l))
+        if info > 0 { return nil }
+        guard info == 0 else { throw LinearAlgebraError.lapack("strtri", info: info) }
+        try BLAS.multiplyInPlace(&matrix, by: DenseMatrix(rows: l, columns: l, storage: inverse))
+        guard matrix.storage.allSatisfy(\.isFinite) else {
+            throw LinearAlgebraError(
+                routine: "CholeskyQR", reason: "non-finite values after Y·R⁻¹ although R passed the condition check")
+        }
         return DenseMatrix(rows: l, columns: l, storage: gram)
     }
+
+    /// The smallest estimated `1 / κ₁(R)` a CholeskyQR step accepts: a guard against overflow in
+    /// `R⁻¹`, not a rank test. In single precision the factorisation of `YᵀY` itself fails once
+    /// `κ(Y)` passes about `ε^(-1/2)` ≈ 4,000, so an `R` that gets here has `κ` near that at
+    /// most; on Debian the steps of the SVD see estimates between 2·10⁻³ and 1.
+    static let choleskyQRMinimumReciprocalCondition: Float = 1e-5
 
     /// Householder thin QR, robust for any tall matrix.
     ///

@@ -41,6 +41,30 @@ struct CSRMatrixTests {
         #expect(try a.multiply(x, threads: 1) == a.multiply(x, threads: 7))
     }
 
+    @Test("rows of every length, written into a reused buffer, match the dense product")
+    func rowLengths() throws {
+        // Row i holds i entries (0 to 9): every path of the four-at-a-time kernel.
+        var offsets = [0], indices: [Int32] = [], values: [Float] = []
+        for i in 0..<10 {
+            for j in 0..<i {
+                indices.append(Int32(j * 2))
+                values.append(Float(i) - Float(j) / 3)
+            }
+            offsets.append(indices.count)
+        }
+        let a = try CSRMatrix(rows: 10, columns: 20, rowOffsets: offsets, columnIndices: indices, values: values)
+        var generator = SeededGenerator(seed: 8)
+        let x = generator.gaussianMatrix(rows: 20, columns: 7)
+        let dense = try BLAS.multiply(a.toDense(), x)
+        var reused = DenseMatrix(rows: 10, columns: 7, storage: [Float](repeating: .nan, count: 70))
+        try a.multiply(x, into: &reused)
+        #expect(maxDifference(reused, dense) < 1e-4)
+        var misshapen = DenseMatrix(rows: 3, columns: 3)
+        try a.multiply(x, into: &misshapen)
+        #expect(misshapen.rows == 10 && misshapen.columns == 7)
+        #expect(misshapen == reused)
+    }
+
     @Test("a shape mismatch throws")
     func mismatch() throws {
         let a = try randomSparse(rows: 4, columns: 3, density: 0.5, seed: 6)
@@ -56,6 +80,22 @@ struct SeededGeneratorTests {
         let first = (0..<5).map { _ in a.next() }
         #expect(first == (0..<5).map { _ in b.next() })
         #expect(first != (0..<5).map { _ in c.next() })
+    }
+
+    @Test("the parallel Gaussian matrix depends on the seed alone, and its blocks draw different streams")
+    func parallelGaussian() {
+        // 7 × 3 in blocks of 2 rows: the last block holds an odd number of samples.
+        let m = SeededGenerator.gaussianMatrix(rows: 7, columns: 3, seed: 11, blockRows: 2)
+        #expect(m == SeededGenerator.gaussianMatrix(rows: 7, columns: 3, seed: 11, blockRows: 2))
+        #expect(m != SeededGenerator.gaussianMatrix(rows: 7, columns: 3, seed: 12, blockRows: 2))
+        #expect(m.storage[0..<6] != m.storage[6..<12])
+        #expect(m.storage.allSatisfy { $0.isFinite && $0 != 0 })
+
+        let large = SeededGenerator.gaussianMatrix(rows: 1000, columns: 40, seed: 3, blockRows: 64).storage.map(Double.init)
+        let mean = large.reduce(0, +) / Double(large.count)
+        let variance = large.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(large.count)
+        #expect(abs(mean) < 0.02)
+        #expect(abs(variance - 1) < 0.03)
     }
 
     @Test("Gaussian samples have mean 0 and variance 1")

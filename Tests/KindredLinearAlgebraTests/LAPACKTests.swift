@@ -98,6 +98,27 @@ struct TallMatrixTests {
         #expect(maxDifference(try gram(m), identity(4)) < 1e-4)
     }
 
+    @Test("a CholeskyQR step that fails leaves the matrix as it was, so the fallback needs no copy")
+    func failedStepLeavesMatrix() throws {
+        var generator = SeededGenerator(seed: 13)
+        var m = generator.gaussianMatrix(rows: 30, columns: 5)
+        for i in 0..<30 { m[i, 3] = 0 }  // a zero column: YᵀY has a zero pivot
+        let before = m
+        #expect(try LAPACK.choleskyQR(&m) == nil)
+        #expect(m == before)
+    }
+
+    @Test("a CholeskyQR step gives Y = Q·R with Q orthonormal to about κ²·ε")
+    func choleskyStep() throws {
+        var generator = SeededGenerator(seed: 14)
+        let y = generator.gaussianMatrix(rows: 300, columns: 16)
+        var q = y
+        let r = try #require(try LAPACK.choleskyQR(&q))
+        #expect(maxDifference(try BLAS.multiply(q, r), y) < 1e-4)
+        #expect(maxDifference(try gram(q), identity(16)) < 1e-3)
+        for i in 1..<16 { for j in 0..<i { #expect(r[i, j] == 0) } }
+    }
+
     @Test("normalising rank-deficient columns falls back to a full QR")
     func normalizeRankDeficient() throws {
         var generator = SeededGenerator(seed: 12)

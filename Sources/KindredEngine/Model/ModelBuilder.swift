@@ -38,8 +38,11 @@ public struct ModelBuilder: Sendable {
     ///   dimensions that don't fit; `LinearAlgebraError` from LAPACK.
     /// - Complexity: linear in the corpus text for analysis and weighting; O(nnz·l·(2q+2)) for
     ///   the SVD, with `l = dimensions + oversampling` and `q` power iterations.
+    /// The articles are consumed: their texts are released once analysed, before the SVD, so a
+    /// caller that passes its last reference (`consume`) lowers the build's peak by the corpus's
+    /// size in memory (about 50 MB for Debian's 64k descriptions).
     public func build(
-        _ articles: [Article], journalSequence: Int? = nil, progress: (BuildProgress) -> Void = { _ in }
+        _ articles: consuming [Article], journalSequence: Int? = nil, progress: (BuildProgress) -> Void = { _ in }
     ) throws -> Outcome {
         try parameters.validate()
         guard articles.count >= 3 else {
@@ -58,11 +61,17 @@ public struct ModelBuilder: Sendable {
             return result
         }
 
-        let analysed = timed(.analysis) { analyse(articles) }
-        let weighting = try timed(.vocabulary) { try vocabulary(of: analysed, documentCount: articles.count) }
-        let (matrix, headlines) = try timed(.weighting) {
-            (try tfidfMatrix(analysed, weighting: weighting), try headlineMatrix(articles, weighting: weighting))
-        }
+        let corpusDigest = Self.digest(of: articles)
+        let metadata = articles.map(\.metadata)
+        let (weighting, matrix, headlines) = try { () throws -> (TermWeighting, CSRMatrix, CSRMatrix) in
+            let analysed = timed(.analysis) { analyse(articles) }
+            let weighting = try timed(.vocabulary) { try vocabulary(of: analysed, documentCount: articles.count) }
+            return try timed(.weighting) {
+                (weighting, try tfidfMatrix(analysed, weighting: weighting), try headlineMatrix(articles, weighting: weighting))
+            }
+        }()
+        let articleCount = articles.count
+        articles = []  // texts and analysis are no longer needed: their memory goes before the SVD's
 
         var dimensions = parameters.dimensions
         let limit = min(matrix.rows, matrix.columns) - 1
@@ -102,16 +111,15 @@ public struct ModelBuilder: Sendable {
         var manifest = Manifest(
             formatVersion: ModelFile.formatVersion,
             createdAt: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)),
-            corpusDigest: Self.digest(of: articles), articles: articles.count, articlesWithoutTerms: empty,
+            corpusDigest: corpusDigest, articles: articleCount, articlesWithoutTerms: empty,
             terms: weighting.vocabulary.count, dimensions: dimensions, parameters: usedParameters,
             explainedVariance: total > 0 ? energy / total : 0,
             leadingSingularValues: Array(factors.singularValues.prefix(10)), blas: BLASBackend.current.summary,
             stageSeconds: seconds, kindredVersion: KindredVersion.current, journalSequence: journalSequence)
-        let metadata = articles.map(\.metadata)
         var model = try Model(
             manifest: manifest, weighting: weighting, termVectors: factors.v, singularValues: factors.singularValues,
             articleVectors: vectors, tfidfRows: matrix, headlineRows: headlines, articles: metadata)
-        let width = min(parameters.neighbors, articles.count - 1)
+        let width = min(parameters.neighbors, articleCount - 1)
         if width > 0 {
             var lists = try timed(.neighbors) { try Self.neighborLists(of: model, width: width, progress: progress) }
             let ids = metadata.map(\.id)

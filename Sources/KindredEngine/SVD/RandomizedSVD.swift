@@ -26,9 +26,9 @@ import KindredLinearAlgebra
 /// singular values and ranking quality.
 ///
 /// It makes `2q + 2` passes over `A` (each a multithreaded sparse × dense product) and works in
-/// `O((n + m)·l)` memory besides `A` and its transpose: at most one `m × l` and two `n × l`
-/// matrices at a time, the last steps computing `V` in `Bᵀ`'s memory and `U` in `Q`'s
-/// (`BLAS.multiplyInPlace`). Orthonormalisation is CholeskyQR2 with a Householder fallback
+/// `O((n + m)·l)` memory besides `A` and its transpose: one `m × l` buffer (Ω, then every `Aᵀ·Q`,
+/// then `Bᵀ`, then `V`) and one `n × l` (every `Q`, then `U`), written in place at each pass so
+/// that no pass pays for fresh pages. Ω is drawn on all cores (`SeededGenerator.gaussianMatrix`). Orthonormalisation is CholeskyQR2 with a Householder fallback
 /// (`LAPACK.orthonormalizeColumns`), the small SVD `sgesdd`.
 /// With the same seed, input and thread-independent kernels the result is bit-for-bit the same.
 public struct RandomizedSVD: Sendable {
@@ -69,25 +69,26 @@ public struct RandomizedSVD: Sendable {
         }
         let width = min(rank + oversampling, smaller)
         let at = transpose ?? a.transposed()
-        let passes = Double(2 * powerIterations + 2)
+        // 2q + 2 passes over A, and the small SVD with the products that form U and V as one more.
+        let passes = Double(2 * powerIterations + 3)
         var done = 0.0
         func step() {
             done += 1
             progress(done / passes)
         }
 
-        var generator = SeededGenerator(seed: seed)
-        // Ω (m × l) is only needed for this product: a temporary, freed right after it.
-        var q = try a.multiply(generator.gaussianMatrix(rows: a.columns, columns: width))
+        // One m × l buffer serves every pass on the term side: Ω first, then Aᵀ·Q at each
+        // iteration, and last Bᵀ; A·(Aᵀ·Q) is written into Q's memory, which Aᵀ·Q has consumed.
+        var bt = SeededGenerator.gaussianMatrix(rows: a.columns, columns: width, seed: seed)
+        var q = try a.multiply(bt)
         step()
         try LAPACK.orthonormalizeColumns(&q)
         for iteration in 0..<powerIterations {
             // Only the article side (n × l, the smaller one here) is normalised, and fully
             // orthonormalised only before it is used as Q below: see the type's documentation.
-            let z = try at.multiply(q)
+            try at.multiply(q, into: &bt)
             step()
-            q = DenseMatrix(rows: 0, columns: 0)  // freed before its successor is allocated
-            q = try a.multiply(z)
+            try a.multiply(bt, into: &q)
             step()
             if iteration == powerIterations - 1 {
                 try LAPACK.orthonormalizeColumns(&q)
@@ -95,7 +96,7 @@ public struct RandomizedSVD: Sendable {
                 try LAPACK.normalizeColumns(&q)
             }
         }
-        var bt = try at.multiply(q)
+        try at.multiply(q, into: &bt)
         step()
         // Bᵀ = Ũ·Σ·Wᵀ with Ũ = small.u (m × k), Wᵀ = small.vt (l × l), computed in Bᵀ's memory.
         var small: SingularValueDecomposition
@@ -112,6 +113,7 @@ public struct RandomizedSVD: Sendable {
         // Q·W for the first k columns of W (Wᵀ's first k rows, transposed), in Q's memory.
         let w = DenseMatrix(rows: rank, columns: width, storage: Array(small.vt.storage.prefix(rank * width))).transposed()
         try BLAS.multiplyInPlace(&q, by: w)
+        step()
         return Result(u: q, singularValues: Array(small.singularValues.prefix(rank)), v: small.u)
     }
 }

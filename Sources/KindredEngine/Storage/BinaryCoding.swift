@@ -4,6 +4,14 @@ import Foundation
 struct BinaryWriter {
     var data = Data()
 
+    init() {}
+
+    /// A writer whose buffer is allocated once at `capacity` bytes: a large section written into
+    /// a growing buffer would briefly hold up to twice its size while the buffer is reallocated.
+    init(capacity: Int) {
+        data.reserveCapacity(capacity)
+    }
+
     mutating func write<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
     }
@@ -25,6 +33,11 @@ struct BinaryWriter {
     /// An optional string; nil is the length `UInt32.max`.
     mutating func write(optional text: String?) {
         if let text { write(text) } else { write(UInt32.max) }
+    }
+
+    /// The bytes `write(_:)` or `write(optional:)` takes for `text`, to size a buffer beforehand.
+    static func size(of text: String?) -> Int {
+        4 + (text?.utf8.count ?? 0)
     }
 }
 

@@ -81,14 +81,20 @@ public enum ModelFile {
         header.write(UInt32(sections.count))
         let zeros = [UInt8](repeating: 0, count: alignment)
         for section in sections {
-            func add(_ payload: UnsafeRawBufferPointer) throws {
+            func add(_ parts: [UnsafeRawBufferPointer]) throws {
+                var digest = SHA256()
+                var length = 0
+                for part in parts {
+                    digest.update(bufferPointer: part)
+                    try emit(part)
+                    length += part.count
+                }
                 header.data.append(contentsOf: Array(section.rawValue.utf8))
                 header.write(UInt64(offset))
-                header.write(UInt64(payload.count))
-                header.data.append(contentsOf: SHA256.hash(data: payload))
-                try emit(payload)
-                let padded = align(payload.count)
-                try zeros.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0.prefix(padded - payload.count))) }
+                header.write(UInt64(length))
+                header.data.append(contentsOf: digest.finalize())
+                let padded = align(length)
+                try zeros.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0.prefix(padded - length))) }
                 offset += padded
             }
             try withPayload(section, of: model, add)
@@ -102,28 +108,46 @@ public enum ModelFile {
     /// padded to the alignment.
     static var headerSize: Int { align(16 + Section.allCases.count * (4 + 8 + 8 + 32) + 32) }
 
-    /// Calls `body` with a section's bytes: the two large float matrices straight from the
-    /// model's memory (floats are stored as the host's bytes, which `BinaryWriter` also assumes
-    /// little-endian), the other sections encoded first.
+    /// Calls `body` with a section's bytes, in parts: the float matrices and the sparse rows
+    /// straight from the model's memory (numbers are stored as the host's bytes, which
+    /// `BinaryWriter` also assumes little-endian), the other sections encoded first.
     private static func withPayload(
-        _ section: Section, of model: Model, _ body: (UnsafeRawBufferPointer) throws -> Void
+        _ section: Section, of model: Model, _ body: ([UnsafeRawBufferPointer]) throws -> Void
     ) throws {
         switch section {
-        case .termVectors: try model.termVectors.storage.withUnsafeBytes(body)
-        case .articleVectors: try model.index.vectors.storage.withUnsafeBytes(body)
-        default: try encodedPayload(section, of: model).withUnsafeBytes(body)
+        case .termVectors: try model.termVectors.storage.withUnsafeBytes { try body([$0]) }
+        case .articleVectors: try model.index.vectors.storage.withUnsafeBytes { try body([$0]) }
+        case .tfidfRows: try withParts(of: model.tfidfRows, body)
+        case .headlineRows: try withParts(of: model.headlineRows, body)
+        default: try encodedPayload(section, of: model).withUnsafeBytes { try body([$0]) }
         }
     }
 
-    /// The encoded bytes of every section but the two float matrices.
+    /// A sparse matrix's section: its entry count (`UInt64`), row offsets (`Int64`), column
+    /// indices (`Int32`) and values (`Float`), each array straight from the matrix's memory.
+    private static func withParts(of matrix: CSRMatrix, _ body: ([UnsafeRawBufferPointer]) throws -> Void) throws {
+        // Row offsets are `Int`, which is `Int64` on every platform Kindred builds for.
+        precondition(MemoryLayout<Int>.size == MemoryLayout<Int64>.size, "row offsets are stored as 64-bit integers")
+        let count = UInt64(matrix.nonzeroCount).littleEndian
+        try withUnsafeBytes(of: count) { count in
+            try matrix.rowOffsets.withUnsafeBytes { offsets in
+                try matrix.columnIndices.withUnsafeBytes { indices in
+                    try matrix.values.withUnsafeBytes { values in try body([count, offsets, indices, values]) }
+                }
+            }
+        }
+    }
+
+    /// The encoded bytes of every section but the float matrices and the sparse rows.
     private static func encodedPayload(_ section: Section, of model: Model) throws -> Data {
         switch section {
         case .manifest:
             return try model.manifest.encoded()
         case .vocabulary:
-            var vocabulary = BinaryWriter()
+            let terms = model.weighting.vocabulary.terms
+            var vocabulary = BinaryWriter(capacity: 4 + terms.reduce(0) { $0 + BinaryWriter.size(of: $1) })
             vocabulary.write(UInt32(model.weighting.vocabulary.count))
-            for term in model.weighting.vocabulary.terms { vocabulary.write(term) }
+            for term in terms { vocabulary.write(term) }
             return vocabulary.data
         case .documentFrequencies:
             return floatsOrInts(ints: model.weighting.vocabulary.documentFrequencies)
@@ -131,20 +155,22 @@ public enum ModelFile {
             return floatsOrInts(floats: model.weighting.globalWeights)
         case .singularValues:
             return floatsOrInts(floats: model.singularValues)
-        case .termVectors, .articleVectors:
+        case .termVectors, .articleVectors, .tfidfRows, .headlineRows:
             preconditionFailure("\(section.name) is written from the model's memory (withPayload)")
-        case .tfidfRows:
-            return encode(model.tfidfRows)
-        case .headlineRows:
-            return encode(model.headlineRows)
         case .neighborLists:
-            var lists = BinaryWriter()
+            var lists = BinaryWriter(capacity: 4 + 8 * model.neighborLists.indices.count)
             lists.write(UInt32(model.neighborLists.width))
             lists.write(model.neighborLists.indices)
             lists.write(model.neighborLists.scores)
             return lists.data
         case .metadata:
-            var metadata = BinaryWriter()
+            let size = model.articles.reduce(0) { size, article in
+                size + BinaryWriter.size(of: article.id) + BinaryWriter.size(of: article.title)
+                    + BinaryWriter.size(of: article.url) + BinaryWriter.size(of: article.section)
+                    + BinaryWriter.size(of: article.language) + 8 + 4
+                    + article.tags.reduce(0) { $0 + BinaryWriter.size(of: $1) }
+            }
+            var metadata = BinaryWriter(capacity: size)
             for article in model.articles {
                 metadata.write(article.id)
                 metadata.write(article.title)
@@ -311,16 +337,6 @@ public enum ModelFile {
         } catch {
             throw fail(nil, "inconsistent model: \(error)")
         }
-    }
-
-    /// A CSR matrix as UInt64 entry count, Int64 row offsets, Int32 columns, Float values.
-    private static func encode(_ matrix: CSRMatrix) -> Data {
-        var writer = BinaryWriter()
-        writer.write(UInt64(matrix.nonzeroCount))
-        for offset in matrix.rowOffsets { writer.write(Int64(offset)) }
-        writer.write(matrix.columnIndices)
-        writer.write(matrix.values)
-        return writer.data
     }
 
     private static func align(_ size: Int) -> Int { (size + alignment - 1) / alignment * alignment }

@@ -62,7 +62,7 @@ struct Reindex: ParsableCommand {
         StandardError.print("reading \(corpus)")
         let readStart = Date()
         PeakMemory.reset()
-        let read = try CorpusReader().read(path: corpus)
+        var read = try CorpusReader().read(path: corpus)
         StandardError.print("read: done in \(Self.seconds(since: readStart))\(PeakMemory.caption())")
         if !read.problems.isEmpty {
             Self.report(read.problems)
@@ -75,6 +75,7 @@ struct Reindex: ParsableCommand {
         }
         StandardError.print("\(read.articles.count) articles from \(read.files.count) file(s)")
         var articles = read.articles
+        read.articles = []  // the build consumes the only reference and frees the texts once analysed
         var journalSequence: Int?
         if !ignoreJournal {
             let path = journal ?? (modelOptions.directory as NSString).appendingPathComponent(Journal.fileName)
@@ -92,10 +93,11 @@ struct Reindex: ParsableCommand {
         if let notice { StandardError.print("note: \(notice)") }
         let printer = ProgressPrinter()
         let outcome = try ModelBuilder(parameters: sized, lowerDimensionsToFit: build.dimensions == nil)
-            .build(articles, journalSequence: journalSequence) { printer.report($0) }
+            .build(consume articles, journalSequence: journalSequence) { printer.report($0) }
         for notice in outcome.notices { StandardError.print("note: \(notice)") }
         StandardError.print("search: \(outcome.model.index.candidateStage)")
         let writeStart = Date()
+        FreedMemory.release()
         PeakMemory.reset()
         let published = try ModelDirectory(path: modelOptions.directory).publish(outcome.model, keep: keep)
         StandardError.print("write: done in \(Self.seconds(since: writeStart))\(PeakMemory.caption())")
