@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import KindredLinearAlgebra
 
@@ -87,6 +88,44 @@ struct TallMatrixTests {
         for i in 0..<60 { for j in 0..<8 { us[i, j] *= fast.singularValues[j] } }
         #expect(maxDifference(try BLAS.multiply(us, fast.vt), m) < 1e-4)
         #expect(maxDifference(try gram(fast.u), identity(8)) < 1e-4)
+    }
+
+    @Test("the Gram-matrix SVD of a tall matrix agrees with sgesdd on a decaying spectrum")
+    func gramSVD() throws {
+        // M = Q·diag(σ)·Pᵀ with σ from 1 down to 0.05 and random orthonormal Q, P.
+        var generator = SeededGenerator(seed: 15)
+        var q = generator.gaussianMatrix(rows: 400, columns: 12), p = generator.gaussianMatrix(rows: 12, columns: 12)
+        try LAPACK.orthonormalizeColumns(&q)
+        try LAPACK.orthonormalizeColumns(&p)
+        let sigma = (0..<12).map { Float(pow(0.05, Double($0) / 11)) }
+        for i in 0..<400 { for j in 0..<12 { q[i, j] *= sigma[j] } }
+        let m = try BLAS.multiply(q, p, transposeB: true)
+        var overwritten = m
+        let fast = try #require(try LAPACK.truncatedSVDByGramMatrix(overwriting: &overwritten, rank: 10))
+        #expect(overwritten.rows == 0)
+        #expect(fast.u.rows == 400 && fast.u.columns == 10 && fast.vt.rows == 12 && fast.singularValues.count == 12)
+        #expect(zip(fast.singularValues, sigma).allSatisfy { abs($0 - $1) < 1e-4 })
+        #expect(maxDifference(try gram(fast.u), identity(10)) < 1e-3)
+        // U·Σ·Vᵀ over the kept 10 is M without its two smallest directions.
+        var us = fast.u
+        for i in 0..<400 { for j in 0..<10 { us[i, j] *= fast.singularValues[j] } }
+        let top = DenseMatrix(rows: 10, columns: 12, storage: Array(fast.vt.storage.prefix(120)))
+        let reference = try LAPACK.svd(m)
+        var referenceUS = reference.u.leadingColumns(10)
+        for i in 0..<400 { for j in 0..<10 { referenceUS[i, j] *= reference.singularValues[j] } }
+        let expected = try BLAS.multiply(referenceUS, DenseMatrix(rows: 10, columns: 12, storage: Array(reference.vt.storage.prefix(120))))
+        #expect(maxDifference(try BLAS.multiply(us, top), expected) < 1e-4)
+    }
+
+    @Test("the Gram-matrix SVD declines a spectrum too steep for it and leaves the matrix untouched")
+    func gramSVDDeclines() throws {
+        var generator = SeededGenerator(seed: 16)
+        var m = generator.gaussianMatrix(rows: 100, columns: 6)
+        for i in 0..<100 { m[i, 5] = m[i, 0] }  // a repeated column: σ₆ = 0
+        let before = m
+        #expect(try LAPACK.truncatedSVDByGramMatrix(overwriting: &m, rank: 6) == nil)
+        #expect(m == before)
+        #expect(try LAPACK.truncatedSVDByGramMatrix(overwriting: &m, rank: 5) != nil)
     }
 
     @Test("rank-deficient columns fall back to Householder QR and still come out orthonormal")

@@ -158,10 +158,24 @@ public struct Model: Sendable {
     /// The re-ranking score of a candidate: `((1 − w)·LSA + w·TF-IDF + c·headline match) / (1 + 2c)`.
     @inline(__always)
     func blend(_ query: QueryVector, lsa: Float, sparse: SparseVector, headline: SparseVector) -> Float {
+        mix(lsa: lsa, lexical: query.sparse.dot(sparse), headlineMatch: query.sparse.dot(headline) + query.headline.dot(sparse))
+    }
+
+    /// `blend` against an indexed article, its TF-IDF and headline rows read in place.
+    @inline(__always)
+    func blend(_ query: QueryVector, lsa: Float, row: Int) -> Float {
+        mix(
+            lsa: lsa, lexical: tfidfRows.dot(row: row, query.sparse),
+            headlineMatch: headlineRows.dot(row: row, query.sparse) + tfidfRows.dot(row: row, query.headline))
+    }
+
+    /// The blend's arithmetic; each similarity is computed only when its weight is not zero.
+    @inline(__always)
+    private func mix(lsa: Float, lexical: @autoclosure () -> Float, headlineMatch: @autoclosure () -> Float) -> Float {
         let w = parameters.lexicalWeight, c = parameters.headlineWeight
         var score = (1 - w) * lsa
-        if w > 0 { score += w * query.sparse.dot(sparse) }
-        if c > 0 { score += c * (query.sparse.dot(headline) + query.headline.dot(sparse)) }
+        if w > 0 { score += w * lexical() }
+        if c > 0 { score += c * headlineMatch() }
         return score / (1 + 2 * c)
     }
 
@@ -177,9 +191,7 @@ public struct Model: Sendable {
         guard parameters.lexicalWeight > 0 || parameters.headlineWeight > 0 else { return Array(candidates.prefix(k)) }
         var top = TopK(k: k)
         for candidate in candidates {
-            let score = blend(
-                query, lsa: candidate.score, sparse: tfidfRows.row(candidate.index),
-                headline: headlineRows.row(candidate.index))
+            let score = blend(query, lsa: candidate.score, row: candidate.index)
             top.offer(index: candidate.index, score: score)
         }
         return top.sorted()

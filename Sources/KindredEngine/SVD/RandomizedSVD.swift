@@ -5,7 +5,8 @@ import KindredLinearAlgebra
 /// Halko, Martinsson & Tropp, "Finding structure with randomness: probabilistic algorithms for
 /// constructing approximate matrix decompositions", SIAM Review 53(2), 2011: the range finder
 /// with oversampling (Alg. 4.1) and power iterations re-orthonormalised at every step (Alg. 4.4),
-/// followed by the small SVD of `B = Qᵀ·A` (Alg. 5.1).
+/// followed by the small SVD of `B = Qᵀ·A` (Alg. 5.1), here from the eigenvectors of the
+/// `l × l` matrix `B·Bᵀ` when its spectrum allows (`LAPACK.truncatedSVDByGramMatrix`).
 ///
 /// For `A` (`n × m`, here articles × terms), rank `k`, oversampling `p`, `l = k + p`, `q` power
 /// iterations:
@@ -13,7 +14,7 @@ import KindredLinearAlgebra
 ///     Ω ~ N(0, 1)^(m × l), seeded
 ///     Y = A·Ω;          Q = qr(Y)
 ///     repeat q times:   Q = normalize(A·(Aᵀ·Q)), the last time qr
-///     Bᵀ = Aᵀ·Q  (m × l);  Bᵀ = Ũ·Σ·Wᵀ  (CholeskyQR2, then sgesdd of the small R)
+///     Bᵀ = Aᵀ·Q  (m × l);  Bᵀ = Ũ·Σ·Wᵀ  (eigenvectors W of B·Bᵀ, Ũ = Bᵀ·W·Σ⁻¹; or CholeskyQR2)
 ///     A ≈ (Q·W)·Σ·Ũᵀ:  U = Q·W,  V = Ũ,  both truncated to k columns.
 ///
 /// Halko et al. re-orthonormalise after every product (Alg. 4.4) so that rounding can't drown the
@@ -37,7 +38,7 @@ public struct RandomizedSVD: Sendable {
     public var powerIterations: Int
     public var seed: UInt64
 
-    public init(rank: Int, oversampling: Int = 16, powerIterations: Int = 4, seed: UInt64 = 20_111_217) {
+    public init(rank: Int, oversampling: Int = 16, powerIterations: Int = 2, seed: UInt64 = 20_111_217) {
         self.rank = rank
         self.oversampling = oversampling
         self.powerIterations = powerIterations
@@ -98,10 +99,12 @@ public struct RandomizedSVD: Sendable {
         }
         try at.multiply(q, into: &bt)
         step()
-        // Bᵀ = Ũ·Σ·Wᵀ with Ũ = small.u (m × k), Wᵀ = small.vt (l × l), computed in Bᵀ's memory.
+        // Bᵀ = Ũ·Σ·Wᵀ with Ũ = small.u (m × k), Wᵀ = small.vt (l × l), computed in Bᵀ's memory:
+        // from the Gram matrix BBᵀ when the kept spectrum allows it, else by CholeskyQR2.
         var small: SingularValueDecomposition
         let tall = bt.rows >= 2 * bt.columns
-        if tall, let fast = try LAPACK.truncatedSVDOfTallMatrix(overwriting: &bt, rank: rank) {
+        if tall, let fast = try LAPACK.truncatedSVDByGramMatrix(overwriting: &bt, rank: rank)
+            ?? LAPACK.truncatedSVDOfTallMatrix(overwriting: &bt, rank: rank) {
             small = fast
         } else {
             // A failed CholeskyQR2 left Bᵀ overwritten: rebuild it for the full SVD.
