@@ -9,10 +9,12 @@ extension Model {
     /// Tolerance on the length of a stored article vector.
     static let unitNormTolerance: Float = 1e-3
 
-    /// Checks shapes, finiteness, unit norms and the manifest's counts.
+    /// Checks shapes, finiteness, unit norms and the manifest's counts; without `includingData`,
+    /// only the shapes, the lists and the counts (for a model whose matrices were checked before).
     ///
-    /// - Complexity: O(articles·dimensions + terms·dimensions).
-    public func checkInvariants() throws {
+    /// - Complexity: O(articles·dimensions + terms·dimensions) with the data, O(articles·width)
+    ///   without.
+    public func checkInvariants(includingData: Bool = true) throws {
         let d = termVectors.columns
         guard index.dimensions == d, singularValues.count == d else {
             throw ModelInvariantError(
@@ -39,6 +41,7 @@ extension Model {
             throw ModelInvariantError(
                 "manifest says \(manifest.articles) articles, \(manifest.terms) terms, \(manifest.dimensions) dimensions; the data has \(articles.count), \(weighting.vocabulary.count), \(d)")
         }
+        guard includingData else { return }
         if let bad = weighting.globalWeights.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
             throw ModelInvariantError("global weight of term \(bad) is \(weighting.globalWeights[bad])")
         }

@@ -55,13 +55,14 @@ public struct Model: Sendable {
     func replacing(manifest: Manifest, neighborLists: NeighborLists) throws -> Model {
         try Model(
             manifest: manifest, weighting: weighting, termVectors: termVectors, singularValues: singularValues,
-            index: index, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles, neighborLists: neighborLists)
+            index: index, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles, neighborLists: neighborLists,
+            dataChecked: true)
     }
 
     private init(
         manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
         index: EmbeddingIndex, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: [ArticleMetadata],
-        neighborLists: NeighborLists
+        neighborLists: NeighborLists, dataChecked: Bool = false
     ) throws {
         self.manifest = manifest
         self.weighting = weighting
@@ -96,7 +97,8 @@ public struct Model: Sendable {
             let first = articles[a].publishedAt ?? .distantPast, second = articles[b].publishedAt ?? .distantPast
             return first != second ? first > second : a < b
         }.map(Int32.init)
-        try checkInvariants()
+        // A model made from a checked one with other lists needs only the lists and counts checked.
+        try checkInvariants(includingData: !dataChecked)
     }
 
     public var parameters: ModelParameters { manifest.parameters }

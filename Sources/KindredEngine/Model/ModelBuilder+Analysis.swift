@@ -25,8 +25,8 @@ extension ModelBuilder {
     /// - Throws: `EngineError` when no term survives pruning.
     public func termMatrix(_ articles: [Article]) throws -> (weighting: TermWeighting, matrix: CSRMatrix) {
         let analysed = analyse(articles)
-        let weighting = try vocabulary(of: analysed, documentCount: articles.count)
-        return (weighting, try tfidfMatrix(analysed, weighting: weighting))
+        let (weighting, columns) = try vocabulary(of: analysed, documentCount: articles.count)
+        return (weighting, try tfidfMatrix(analysed, columns: columns, weighting: weighting))
     }
 
     /// Analyses all articles on all cores, each thread with its own `TermCounter`.
@@ -67,47 +67,70 @@ extension ModelBuilder {
     }
 
     /// Merges chunk frequencies, prunes by document frequency, fixes the term order and computes
-    /// the global weights of the chosen scheme.
-    func vocabulary(of chunks: [AnalysedChunk], documentCount: Int) throws -> TermWeighting {
-        var statistics: [String: (df: Int32, total: Double, countLog: Double)] = [:]
+    /// the global weights of the chosen scheme. Also returns, per chunk, the column of each of its
+    /// local terms (−1 when pruned), so the TF-IDF matrix is built without hashing a term again.
+    func vocabulary(of chunks: [AnalysedChunk], documentCount: Int) throws -> (weighting: TermWeighting, columns: [[Int32]]) {
+        // One hash lookup per (chunk, term): every term gets a slot in first-seen order.
+        var slotByTerm: [String: Int32] = [:]
+        var terms: [String] = [], df: [Int32] = [], total: [Double] = [], countLog: [Double] = []
+        var slots: [[Int32]] = []
         for chunk in chunks {
+            var chunkSlots = [Int32](repeating: 0, count: chunk.terms.count)
             for i in chunk.terms.indices {
-                statistics[chunk.terms[i], default: (0, 0, 0)].df += chunk.documentFrequencies[i]
-                statistics[chunk.terms[i], default: (0, 0, 0)].total += chunk.totalCounts[i]
-                statistics[chunk.terms[i], default: (0, 0, 0)].countLog += chunk.countLogCounts[i]
+                let term = chunk.terms[i]
+                var slot = slotByTerm[term, default: -1]
+                if slot < 0 {
+                    slot = Int32(terms.count)
+                    slotByTerm[term] = slot
+                    terms.append(term)
+                    df.append(0)
+                    total.append(0)
+                    countLog.append(0)
+                }
+                df[Int(slot)] += chunk.documentFrequencies[i]
+                total[Int(slot)] += chunk.totalCounts[i]
+                countLog[Int(slot)] += chunk.countLogCounts[i]
+                chunkSlots[i] = slot
             }
+            slots.append(chunkSlots)
         }
+        slotByTerm = [:]
         let maximum = Int32((parameters.maximumDocumentFrequency * Double(documentCount)).rounded(.down))
         let minimum = Int32(parameters.minimumDocumentFrequency)
-        let kept = statistics.filter { $0.value.df >= minimum && $0.value.df <= max(maximum, minimum) }
-            .sorted { $0.key < $1.key }
+        let kept = terms.indices.filter { df[$0] >= minimum && df[$0] <= max(maximum, minimum) }.sorted { terms[$0] < terms[$1] }
         guard !kept.isEmpty else {
             throw EngineError(
                 .emptyVocabulary,
                 "no term occurs in at least \(minimum) and at most \(maximum) of the \(documentCount) articles; lower --min-df or raise --max-df")
         }
-        let vocabulary = try Vocabulary(terms: kept.map(\.key), documentFrequencies: kept.map(\.value.df))
+        var columnOfSlot = [Int32](repeating: -1, count: terms.count)
+        for (column, slot) in kept.enumerated() { columnOfSlot[slot] = Int32(column) }
+        let columns = slots.map { $0.map { columnOfSlot[Int($0)] } }
+        let vocabulary = try Vocabulary(terms: kept.map { terms[$0] }, documentFrequencies: kept.map { df[$0] })
         switch parameters.weighting {
         case .tfidf:
-            return TermWeighting(vocabulary: vocabulary, documentCount: documentCount)
+            return (TermWeighting(vocabulary: vocabulary, documentCount: documentCount), columns)
         case .logEntropy:
-            return TermWeighting(
-                vocabulary: vocabulary, documentCount: documentCount, totalCounts: kept.map(\.value.total),
-                countLogCounts: kept.map(\.value.countLog))
+            return (
+                TermWeighting(
+                    vocabulary: vocabulary, documentCount: documentCount, totalCounts: kept.map { total[$0] },
+                    countLogCounts: kept.map { countLog[$0] }),
+                columns)
         }
     }
 
-    /// The `(articles × terms)` TF-IDF matrix, one unit-length row per article (empty rows stay empty).
-    func tfidfMatrix(_ chunks: [AnalysedChunk], weighting: TermWeighting) throws -> CSRMatrix {
+    /// The `(articles × terms)` TF-IDF matrix, one unit-length row per article (empty rows stay
+    /// empty); `columns` maps each chunk's local terms to the vocabulary (`vocabulary(of:)`).
+    func tfidfMatrix(_ chunks: [AnalysedChunk], columns: [[Int32]], weighting: TermWeighting) throws -> CSRMatrix {
         var rowsPerChunk = [[SparseVector]](repeating: [], count: chunks.count)
         rowsPerChunk.withUnsafeMutableBufferPointer { out in
             Parallel.forEach(chunks.count) { c in
-                let chunk = chunks[c]
-                let global = chunk.terms.map { weighting.vocabulary.id(of: $0) ?? -1 }
+                let chunk = chunks[c], global = columns[c]
                 var rows: [SparseVector] = []
                 rows.reserveCapacity(chunk.rowOffsets.count - 1)
+                var frequencies: [(Int32, Float)] = []
                 for r in 0..<(chunk.rowOffsets.count - 1) {
-                    var frequencies: [(Int32, Float)] = []
+                    frequencies.removeAll(keepingCapacity: true)
                     for p in chunk.rowOffsets[r]..<chunk.rowOffsets[r + 1] {
                         let id = global[Int(chunk.termIDs[p])]
                         if id >= 0 { frequencies.append((id, chunk.frequencies[p])) }

@@ -65,9 +65,10 @@ public struct ModelBuilder: Sendable {
         let metadata = articles.map(\.metadata)
         let (weighting, matrix, headlines) = try { () throws -> (TermWeighting, CSRMatrix, CSRMatrix) in
             let analysed = timed(.analysis) { analyse(articles) }
-            let weighting = try timed(.vocabulary) { try vocabulary(of: analysed, documentCount: articles.count) }
+            let (weighting, columns) = try timed(.vocabulary) { try vocabulary(of: analysed, documentCount: articles.count) }
             return try timed(.weighting) {
-                (weighting, try tfidfMatrix(analysed, weighting: weighting), try headlineMatrix(articles, weighting: weighting))
+                (weighting, try tfidfMatrix(analysed, columns: columns, weighting: weighting),
+                 try headlineMatrix(articles, weighting: weighting))
             }
         }()
         let articleCount = articles.count
