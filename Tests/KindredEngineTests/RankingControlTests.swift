@@ -323,7 +323,8 @@ struct HubnessTests {
 
     @Test("a capped hub keeps its best lists and leaves the others; entries move up")
     func cap() {
-        let (capped, count) = lists.cappingHubs(at: 1, depth: 1, rows: 4)
+        let (capped, cappedRows) = lists.cappingHubs(at: 1, depth: 1, rows: 4)
+        let count = cappedRows.count
         // Round 1: row 0 scored d highest (0.9) and keeps it; rows 1 and 2 lose it, so a moves up
         // to the top of rows 1, 2 and 3. Round 2: a stays only in row 3 (0.6, its best).
         #expect(count == 2)
@@ -347,6 +348,32 @@ struct HubnessTests {
         #expect(HubnessStatistics.occurrences(model.neighborLists, depth: 10, rows: model.articles.count).max()! <= 12)
         let uncapped = try #require(Sample.model.manifest.hubness)
         #expect(uncapped.measured == report.measured)
+    }
+
+    @Test("lists the cap leaves short are refilled without the capped articles, so by-id requests don't search")
+    func refill() throws {
+        var parameters = ModelParameters()
+        parameters.hubCap = 12
+        parameters.neighbors = 12
+        let outcome = try ModelBuilder(parameters: parameters).build(Sample.articles)
+        let model = outcome.model
+        #expect(model.neighborLists.width == 12)
+        #expect(outcome.notices.contains { $0.hasPrefix("hub cap:") && $0.contains("were refilled") })
+        // Without the refill the same cap leaves lists short (computed at the kept width).
+        let plain = try ModelBuilder.neighborLists(of: model, width: 12) { _ in }
+        let capped = plain.cappingHubs(at: 12, depth: HubnessReport.depth, rows: model.articles.count)
+        #expect((0..<model.articles.count).contains { capped.lists.list(of: $0).count < 10 })
+        for row in 0..<model.articles.count {
+            let list = model.neighborLists.list(of: row)
+            #expect(list.count >= 10, "row \(row) holds \(list.count)")
+            #expect(Set(list.map(\.index)).count == list.count && !list.contains { $0.index == row })
+            #expect(zip(list, list.dropFirst()).allSatisfy { $0.score >= $1.score })
+        }
+        // A by-id request for 10 is answered from the list.
+        let index = LiveIndex(model: model, version: "refill")
+        let filter = LiveIndex.RowFilter(
+            Admission(excludedIDs: [], section: nil, language: nil, since: nil, until: nil), index: index)
+        #expect((0..<model.articles.count).allSatisfy { index.precomputedCandidates(of: $0, filter: filter, wanted: 10) != nil })
     }
 }
 

@@ -34,6 +34,18 @@ public struct NeighborLists: Sendable, Equatable {
         return result
     }
 
+    /// The lists with every row's entries set to `rows(row)`'s first `width` (padded with −1).
+    func rebuilt(width: Int, rows: Int, _ entries: (Int) -> [ScoredIndex]) -> NeighborLists {
+        var indices = [Int32](repeating: -1, count: rows * width), scores = [Float](repeating: 0, count: rows * width)
+        for row in 0..<rows {
+            for (slot, entry) in entries(row).prefix(width).enumerated() {
+                indices[row * width + slot] = Int32(entry.index)
+                scores[row * width + slot] = entry.score
+            }
+        }
+        return NeighborLists(width: width, indices: indices, scores: scores)
+    }
+
     /// Checks shape and contents against a model of `articles` rows.
     func check(articles: Int) throws {
         guard indices.count == articles * width else {

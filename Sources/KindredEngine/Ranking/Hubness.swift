@@ -80,11 +80,11 @@ extension NeighborLists {
     /// other list entirely; the entries below it move up. That can push another article over the
     /// cap, so the pass repeats until none is (or ten rounds pass).
     ///
-    /// - Returns: the capped lists and how many articles were capped.
+    /// - Returns: the capped lists and the rows of the articles that were capped.
     /// - Complexity: O(rounds · n · width).
-    public func cappingHubs(at cap: Int, depth: Int, rows: Int) -> (lists: NeighborLists, capped: Int) {
+    public func cappingHubs(at cap: Int, depth: Int, rows: Int) -> (lists: NeighborLists, capped: Set<Int32>) {
         precondition(cap >= 1 && depth >= 1, "cap and depth must be positive")
-        guard width > 0 else { return (self, 0) }
+        guard width > 0 else { return (self, []) }
         let depth = min(depth, width)
         var indices = self.indices, scores = self.scores
         var cappedArticles = Set<Int32>()
@@ -121,6 +121,6 @@ extension NeighborLists {
                 }
             }
         }
-        return (NeighborLists(width: width, indices: indices, scores: scores), cappedArticles.count)
+        return (NeighborLists(width: width, indices: indices, scores: scores), cappedArticles)
     }
 }
