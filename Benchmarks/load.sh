@@ -7,6 +7,9 @@
 #   MODEL_DIR    default models/default
 #   SECONDS      per scenario, default 10
 #   CONNECTIONS  default 16
+# Each scenario first runs unmeasured for KINDRED_BENCH_WARMUP seconds (default 5): right after a
+# large model loads, the first seconds measure page faults and the allocator returning the
+# loader's memory, not the steady state.
 # Needs wrk (apt-get install -y wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +18,7 @@ model=${2:-models/default}
 seconds=${3:-10}
 connections=${4:-16}
 port=${KINDRED_BENCH_PORT:-18181}
+warmup=${KINDRED_BENCH_WARMUP:-5}
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
 scripts/bootstrap.sh
 swift build -c release --product kindred >&2
@@ -50,7 +54,9 @@ echo "model:       $(curl -fsS "http://127.0.0.1:$port/readyz")"
 grep -m1 -o 'backend=[^[]*' "$work/server.log" || true
 echo "BLAS:        $(.build/release/kindred inspect --model "$model" --show-dimensions 0 | grep '^BLAS now:' | cut -d: -f2-)"
 echo "load:        wrk -t2 -c$connections -d${seconds}s on 127.0.0.1 (server and wrk share the machine's cores)"
+echo "warm-up:     ${warmup}s unmeasured per scenario"
 for scenario in by-id draft; do
+  [ "$warmup" -gt 0 ] && wrk -t2 -c"$connections" -d"${warmup}s" -s "$work/$scenario.lua" "http://127.0.0.1:$port" >/dev/null
   wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/$scenario.lua" "http://127.0.0.1:$port" >"$work/$scenario.out"
   rps=$(awk '/Requests\/sec/ {print $2}' "$work/$scenario.out")
   p50=$(awk '$1 == "50%" {print $2}' "$work/$scenario.out")

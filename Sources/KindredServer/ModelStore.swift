@@ -185,13 +185,9 @@ public final class ModelStore: Sendable {
     /// swap (hundreds of MB of small allocations freed at once) that shows as resident memory that
     /// only grows across reloads.
     static func returnFreedMemoryLater() {
-        // glibc's malloc_trim is not in the Glibc module map; look it up (other libcs lack it).
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
-        typealias Trim = @convention(c) (Int) -> Int32
-        let trim = unsafeBitCast(symbol, to: Trim.self)
         Task.detached(priority: .background) {
             try? await Task.sleep(for: .seconds(2))
-            _ = trim(0)
+            FreedMemory.release()
         }
     }
 

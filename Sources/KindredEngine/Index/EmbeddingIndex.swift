@@ -149,13 +149,8 @@ public struct EmbeddingIndex: Sendable {
                                 guard first < rows else { return nil }
                                 let count = min(slice, rows - first)
                                 var candidates = (0..<count).map { _ in CandidateBuffer(k: width) }
-                                // The slice's own block first: neighbouring rows are often alike
-                                // (articles in archive order, packages by name), so the buffers'
-                                // thresholds rise early and fewer scores are offered afterwards.
-                                let ownBlock = min((start + first) / product.blockWidth, product.blockCount - 1)
                                 do {
-                                    for step in 0..<product.blockCount {
-                                        let block = (ownBlock + step) % product.blockCount
+                                    for block in 0..<product.blockCount {
                                         let range = product.blockRange(block)
                                         try product.multiply(
                                             queries: codes.baseAddress! + (start + first) * d, count: count, block: block,

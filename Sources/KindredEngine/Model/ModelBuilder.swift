@@ -34,13 +34,14 @@ public struct ModelBuilder: Sendable {
 
     /// Builds the model.
     ///
+    /// The articles are consumed: their texts are released once analysed, before the SVD, so a
+    /// caller that passes its last reference (`consume`) lowers the build's peak by the corpus's
+    /// size in memory.
+    ///
     /// - Throws: `EngineError` for a corpus too small or with no term left after pruning, or
     ///   dimensions that don't fit; `LinearAlgebraError` from LAPACK.
     /// - Complexity: linear in the corpus text for analysis and weighting; O(nnz·l·(2q+2)) for
     ///   the SVD, with `l = dimensions + oversampling` and `q` power iterations.
-    /// The articles are consumed: their texts are released once analysed, before the SVD, so a
-    /// caller that passes its last reference (`consume`) lowers the build's peak by the corpus's
-    /// size in memory (about 50 MB for Debian's 64k descriptions).
     public func build(
         _ articles: consuming [Article], journalSequence: Int? = nil, progress: (BuildProgress) -> Void = { _ in }
     ) throws -> Outcome {

@@ -253,7 +253,9 @@ public enum ModelFile {
             guard Data(SHA256.hash(data: payload)) == entry.digest else {
                 throw fail(section, "bad checksum: the file is damaged; rebuild it with 'kindred reindex' or restore a copy")
             }
-            payloads[section] = Data(payload)
+            // A slice, not a copy: the decoders copy what they keep out of it, and a copy of every
+            // section beside the file and the decoded model was a third of a load's peak memory.
+            payloads[section] = payload
         }
         return try model(from: payloads, fail: fail)
     }
