@@ -27,26 +27,60 @@ struct ModelFileTests {
         #expect(try decoded.related(to: "leica-red-dot-leitzphone", k: 5) == model.related(to: "leica-red-dot-leitzphone", k: 5))
     }
 
+    /// The two ways a model file is decoded: from bytes in memory, and from a file on disk one
+    /// section at a time (what `ModelDirectory` loads with).
+    enum Loader: CaseIterable, Sendable {
+        case memory, file
+        /// Decodes `data` as a file named (or written to a temporary file ending in) `name`;
+        /// returns the name errors should carry.
+        func load(_ data: Data, name: String) throws -> (model: Model?, name: String, error: ModelFileError?) {
+            switch self {
+            case .memory:
+                do { return (try ModelFile.decode(data, file: name), name, nil) } catch let error as ModelFileError { return (nil, name, error) }
+            case .file:
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-modelfile-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: directory) }
+                let path = directory.appendingPathComponent(name.replacingOccurrences(of: "/", with: "-")).path
+                try data.write(to: URL(fileURLWithPath: path))
+                do { return (try ModelFile.read(file: path), path, nil) } catch let error as ModelFileError { return (nil, path, error) }
+            }
+        }
+    }
+
+    @Test("a model read from a file section by section equals the model it was written from")
+    func readFromFile() throws {
+        let (decoded, _, error) = try Loader.file.load(encoded, name: "model.kdm")
+        #expect(error == nil)
+        let loaded = try #require(decoded)
+        #expect(loaded.manifest == model.manifest && loaded.termVectors == model.termVectors)
+        #expect(loaded.index.vectors == model.index.vectors && loaded.tfidfRows == model.tfidfRows)
+        #expect(loaded.neighborLists == model.neighborLists && loaded.articles == model.articles)
+        #expect(try loaded.related(to: "leica-red-dot-leitzphone", k: 5) == model.related(to: "leica-red-dot-leitzphone", k: 5))
+    }
+
     @Test("a flipped byte in any section is refused, naming the file and that section",
-          arguments: ModelFile.Section.allCases)
-    func flippedByte(section: ModelFile.Section) throws {
+          arguments: Loader.allCases, ModelFile.Section.allCases)
+    func flippedByte(loader: Loader, section: ModelFile.Section) throws {
         var data = encoded
-        let entry = try #require(try ModelFile.readTable(data, fail: fail)[section])
+        let entry = try #require(try ModelFile.readTable(data, fileSize: data.count, fail: fail)[section])
         data[entry.offset + entry.length / 2] ^= 0x5A
-        let error = #expect(throws: ModelFileError.self) { try ModelFile.decode(data, file: "m/model.kdm") }
-        #expect(error?.file == "m/model.kdm")
+        let (decoded, name, error) = try loader.load(data, name: "m/model.kdm")
+        #expect(decoded == nil)
+        #expect(error?.file == name)
         #expect(error?.section == section.name)
         #expect(error?.reason.contains("bad checksum") == true)
     }
 
-    @Test("truncation anywhere is refused, never a crash")
-    func truncation() throws {
+    @Test("truncation anywhere is refused, never a crash", arguments: Loader.allCases)
+    func truncation(loader: Loader) throws {
         let data = encoded
-        let table = try ModelFile.readTable(data, fail: fail)
+        let table = try ModelFile.readTable(data, fileSize: data.count, fail: fail)
         var cuts = [0, 5, 12, 40, 200, data.count - 1]
         for entry in table.values { cuts += [entry.offset, entry.offset + entry.length / 2] }
         for cut in cuts where cut < data.count {
-            let error = #expect(throws: ModelFileError.self) { try ModelFile.decode(data.prefix(cut), file: "x") }
+            let (decoded, _, error) = try loader.load(data.prefix(cut), name: "x")
+            #expect(decoded == nil)
             #expect(error?.reason.isEmpty == false)
         }
     }

@@ -57,14 +57,7 @@ public struct ModelDirectory: Sendable {
 
     /// Loads one version directory, checking `manifest.json` against the manifest in the binary.
     public static func loadModel(at directory: String) throws -> Model {
-        let file = join(directory, modelFileName)
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped)
-        } catch {
-            throw ModelFileError(file: file, section: nil, reason: "can't read it: \(error.localizedDescription)")
-        }
-        let model = try ModelFile.decode(data, file: file)
+        let model = try ModelFile.read(file: join(directory, modelFileName))
         let manifestFile = join(directory, manifestFileName)
         let manifest: Manifest
         do {

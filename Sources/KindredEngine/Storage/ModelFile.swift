@@ -200,7 +200,11 @@ public enum ModelFile {
     }
 
     /// Reads and checks the header and the section table: magic, version, table checksum, bounds.
-    static func readTable(_ data: Data, fail: (Section?, String) -> ModelFileError) throws -> [Section: TableEntry] {
+    /// `data` holds at least the header (the whole file, or its first `headerSize` bytes);
+    /// `fileSize` is the file's length, which the table's bounds are checked against.
+    static func readTable(
+        _ data: Data, fileSize: Int, fail: (Section?, String) -> ModelFileError
+    ) throws -> [Section: TableEntry] {
         var reader = BinaryReader(data)
         do {
             guard data.count >= 16, Array(data.prefix(8)) == magic else {
@@ -221,8 +225,8 @@ public enum ModelFile {
                 let offset = try reader.read(UInt64.self), length = try reader.read(UInt64.self)
                 let digest = try reader.readBytes(count: 32)
                 guard let section = Section(rawValue: tag) else { throw fail(nil, "the section table names an unknown section '\(tag)'") }
-                guard offset <= UInt64(data.count), length <= UInt64(data.count) - offset else {
-                    throw fail(section, "truncated: the section needs bytes \(offset)..<\(offset &+ length) but the file has \(data.count)")
+                guard offset <= UInt64(fileSize), length <= UInt64(fileSize) - offset else {
+                    throw fail(section, "truncated: the section needs bytes \(offset)..<\(offset &+ length) but the file has \(fileSize)")
                 }
                 table[section] = TableEntry(section: section, offset: Int(offset), length: Int(length), digest: digest)
             }
@@ -235,8 +239,8 @@ public enum ModelFile {
                 throw fail(section, "missing from the section table")
             }
             let expected = table.values.map { align($0.offset + $0.length) }.max() ?? 0
-            guard expected == data.count else {
-                throw fail(nil, "truncated or padded: the section table describes \(expected) bytes, the file has \(data.count)")
+            guard expected == fileSize else {
+                throw fail(nil, "truncated or padded: the section table describes \(expected) bytes, the file has \(fileSize)")
             }
             return table
         } catch let error as BinaryReader.Truncated {
@@ -251,24 +255,67 @@ public enum ModelFile {
         func fail(_ section: Section?, _ reason: String) -> ModelFileError {
             ModelFileError(file: file, section: section?.name, reason: reason)
         }
-        let table = try readTable(data, fail: fail)
-        var payloads: [Section: Data] = [:]
-        for section in Section.allCases {
+        let table = try readTable(data, fileSize: data.count, fail: fail)
+        return try model(fail: fail) { section in
             let entry = table[section]!
-            let payload = data[(data.startIndex + entry.offset)..<(data.startIndex + entry.offset + entry.length)]
-            guard Data(SHA256.hash(data: payload)) == entry.digest else {
-                throw fail(section, "bad checksum: the file is damaged; rebuild it with 'kindred reindex' or restore a copy")
-            }
-            // A slice, not a copy: the decoders copy what they keep out of it, and a copy of every
-            // section beside the file and the decoded model was a third of a load's peak memory.
-            payloads[section] = payload
+            // A slice, not a copy: the decoders copy what they keep out of it.
+            return try checked(data[(data.startIndex + entry.offset)..<(data.startIndex + entry.offset + entry.length)], entry, fail)
         }
-        return try model(from: payloads, fail: fail)
     }
 
-    private static func model(from payloads: [Section: Data], fail: (Section?, String) -> ModelFileError) throws -> Model {
+    /// Reads and validates a model file one section at a time: each section is read, checked
+    /// and decoded before the next is read, so a load holds the decoded model and one section's
+    /// bytes, never the whole file beside it (a million-article model is a 4.3 GB file: its
+    /// server peaked at 8.7 GiB while loading, with the file mapped beside the decoded model).
+    ///
+    /// - Throws: `ModelFileError` naming the file, the section and what is wrong.
+    public static func read(file: String) throws -> Model {
+        func fail(_ section: Section?, _ reason: String) -> ModelFileError {
+            ModelFileError(file: file, section: section?.name, reason: reason)
+        }
+        let descriptor = open(file, O_RDONLY)
+        guard descriptor >= 0 else { throw fail(nil, "can't read it: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw fail(nil, "can't read it: \(String(cString: strerror(errno)))") }
+        let size = Int(status.st_size)
+        func bytes(at offset: Int, count: Int) throws -> Data {
+            var data = Data(count: count)
+            try data.withUnsafeMutableBytes { buffer in
+                var done = 0
+                while done < count {
+                    let got = pread(descriptor, buffer.baseAddress! + done, min(count - done, 1 << 30), off_t(offset + done))
+                    if got < 0, errno == EINTR { continue }
+                    guard got > 0 else {
+                        throw fail(nil, got == 0 ? "ends at byte \(offset + done)" : "can't read it: \(String(cString: strerror(errno)))")
+                    }
+                    done += got
+                }
+            }
+            return data
+        }
+        let table = try readTable(try bytes(at: 0, count: min(headerSize, size)), fileSize: size, fail: fail)
+        return try model(fail: fail) { section in
+            let entry = table[section]!
+            return try checked(try bytes(at: entry.offset, count: entry.length), entry, fail)
+        }
+    }
+
+    /// `payload` when its SHA-256 is the table's.
+    private static func checked(_ payload: Data, _ entry: TableEntry, _ fail: (Section?, String) -> ModelFileError) throws -> Data {
+        guard Data(SHA256.hash(data: payload)) == entry.digest else {
+            throw fail(entry.section, "bad checksum: the file is damaged; rebuild it with 'kindred reindex' or restore a copy")
+        }
+        return payload
+    }
+
+    /// Decodes the sections in file order, asking `payload` for each one's checked bytes when
+    /// its turn comes and keeping nothing of them but what they decode to.
+    private static func model(
+        fail: (Section?, String) -> ModelFileError, payload: (Section) throws -> Data
+    ) throws -> Model {
         func section<T>(_ section: Section, _ parse: (inout BinaryReader) throws -> T) throws -> T {
-            var reader = BinaryReader(payloads[section]!)
+            var reader = BinaryReader(try payload(section))
             do {
                 let value = try parse(&reader)
                 guard reader.remaining == 0 else { throw fail(section, "\(reader.remaining) unexpected bytes at the end") }
@@ -279,7 +326,9 @@ public enum ModelFile {
         }
         let manifest: Manifest
         do {
-            manifest = try Manifest.decode(payloads[.manifest]!)
+            manifest = try Manifest.decode(try payload(.manifest))
+        } catch let error as ModelFileError {
+            throw error
         } catch {
             throw fail(.manifest, "not a valid manifest: \(error)")
         }
