@@ -22,7 +22,7 @@ struct BuildOptions: ParsableArguments {
     @Flag(name: .customLong("stemming"), inversion: .prefixedNo, help: "Stem words with Snowball in each article's language.")
     var stemming = AnalyzerOptions().stemming
 
-    @Option(name: .customLong("power-iterations"), help: "Subspace iterations of the randomized SVD (more: more exact, slower).")
+    @Option(name: .customLong("power-iterations"), help: "Subspace iterations of the randomized SVD: more is closer to the exact SVD and slower; ranking quality stops improving at 2 (docs/quality.md).")
     var powerIterations: Int = ModelParameters().powerIterations
 
     @Option(help: "Extra random directions of the randomized SVD.")
