@@ -1,4 +1,3 @@
-import CBLAS
 import CLAPACKE
 
 extension LAPACK {
@@ -22,12 +21,7 @@ extension LAPACK {
     ) throws -> SingularValueDecomposition? {
         let n = matrix.rows, l = matrix.columns
         precondition(n >= l && rank >= 1 && rank <= l, "not a tall matrix and rank")
-        try BLAS.checkIndexRange("ssyrk", n, l)
-        var gram = [Float](repeating: 0, count: l * l)
-        matrix.storage.withUnsafeBufferPointer { m in
-            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(l), Int32(n), 1, m.baseAddress, Int32(l), 0, &gram, Int32(l))
-        }
-        guard gram.allSatisfy(\.isFinite) else { return nil }
+        guard let gram = try gramMatrix(of: matrix) else { return nil }
         // The upper triangle, mirrored, in double: the eigenvalues are σ², and single precision
         // would cost the small ones half their digits again.
         var symmetric = [Double](repeating: 0, count: l * l)

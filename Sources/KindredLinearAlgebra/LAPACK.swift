@@ -135,13 +135,8 @@ public enum LAPACK {
     /// copy to fall back on: the Cholesky factorisation, then a condition estimate of `R`
     /// (`strcon`) that refuses an inverse large enough to overflow.
     static func choleskyQR(_ matrix: inout DenseMatrix) throws -> DenseMatrix? {
-        let n = matrix.rows, l = matrix.columns
-        try BLAS.checkIndexRange("ssyrk", n, l)
-        var gram = [Float](repeating: 0, count: l * l)
-        matrix.storage.withUnsafeBufferPointer { y in
-            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(l), Int32(n), 1, y.baseAddress, Int32(l), 0, &gram, Int32(l))
-        }
-        guard gram.allSatisfy(\.isFinite) else { return nil }
+        let l = matrix.columns
+        guard var gram = try gramMatrix(of: matrix) else { return nil }
         let upper = CChar(UInt8(ascii: "U")), nonUnit = CChar(UInt8(ascii: "N"))
         var info = LAPACKE_spotrf_work(LAPACK_ROW_MAJOR, upper, Int32(l), &gram, Int32(l))
         if info > 0 { return nil }
@@ -166,6 +161,18 @@ public enum LAPACK {
                 routine: "CholeskyQR", reason: "non-finite values after Y·R⁻¹ although R passed the condition check")
         }
         return DenseMatrix(rows: l, columns: l, storage: gram)
+    }
+
+    /// The upper triangle of `YᵀY` (`columns × columns`, row-major; the strict lower triangle is
+    /// zero), or nil when it holds a non-finite value.
+    static func gramMatrix(of matrix: DenseMatrix) throws -> [Float]? {
+        let n = matrix.rows, l = matrix.columns
+        try BLAS.checkIndexRange("ssyrk", n, l)
+        var gram = [Float](repeating: 0, count: l * l)
+        matrix.storage.withUnsafeBufferPointer { y in
+            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(l), Int32(n), 1, y.baseAddress, Int32(l), 0, &gram, Int32(l))
+        }
+        return gram.allSatisfy(\.isFinite) ? gram : nil
     }
 
     /// The smallest estimated `1 / κ₁(R)` a CholeskyQR step accepts: a guard against overflow in

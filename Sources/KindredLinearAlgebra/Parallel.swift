@@ -25,15 +25,21 @@ public enum Parallel {
         }
     }
 
-    /// `body(i)` for every `i` in `0..<iterations`, computed in parallel, in order of `i`.
-    public static func map<T>(_ iterations: Int, _ body: (Int) -> T) -> [T] {
-        let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: iterations)
+    /// `body(i)` for every `i` in `0..<iterations`, computed in parallel, in order of `i`. Every
+    /// iteration runs; if any threw, the error of the lowest `i` is rethrown (a body that can't
+    /// throw needs no `try`).
+    public static func map<T, Failure: Error>(
+        _ iterations: Int, _ body: (Int) throws(Failure) -> T
+    ) throws(Failure) -> [T] {
+        let results = UnsafeMutableBufferPointer<Result<T, Failure>?>.allocate(capacity: iterations)
         results.initialize(repeating: nil)
         defer {
             results.deinitialize()
             results.deallocate()
         }
-        forEach(iterations) { results[$0] = body($0) }
-        return results.map { $0! }
+        forEach(iterations) { i in
+            do throws(Failure) { results[i] = .success(try body(i)) } catch { results[i] = .failure(error) }
+        }
+        return try results.map { result throws(Failure) in try result!.get() }
     }
 }

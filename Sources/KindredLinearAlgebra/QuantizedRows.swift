@@ -23,18 +23,7 @@ public struct QuantizedRows: Sendable {
         matrix.storage.withUnsafeBufferPointer { x in
             codes.withUnsafeMutableBufferPointer { q in
                 for i in 0..<matrix.rows {
-                    let row = x.baseAddress! + i * d
-                    var largest: Float = 0, finite = true
-                    for j in 0..<d {
-                        largest = max(largest, abs(row[j]))
-                        finite = finite && row[j].isFinite
-                    }
-                    // Zero rows, and rows with a NaN or infinity (which a model's invariants refuse
-                    // right after), keep zero codes and scale.
-                    guard largest > 0, finite else { continue }
-                    scales[i] = largest / 127
-                    let inverse = 127 / largest
-                    for j in 0..<d { q[i * d + j] = Int8((row[j] * inverse).rounded()) }
+                    scales[i] = Self.quantize(x.baseAddress! + i * d, count: d, into: q.baseAddress! + i * d)
                 }
             }
         }
@@ -44,9 +33,28 @@ public struct QuantizedRows: Sendable {
 
     /// Quantises one vector the same way: its codes and scale.
     public static func quantize(_ vector: [Float]) -> (codes: [Int8], scale: Float) {
-        let largest = vector.reduce(Float(0)) { max($0, abs($1)) }
-        guard largest > 0, vector.allSatisfy(\.isFinite) else { return ([Int8](repeating: 0, count: vector.count), 0) }
+        var codes = [Int8](repeating: 0, count: vector.count)
+        let scale = vector.withUnsafeBufferPointer { x in
+            codes.withUnsafeMutableBufferPointer { q in
+                x.baseAddress.map { quantize($0, count: vector.count, into: q.baseAddress!) } ?? 0
+            }
+        }
+        return (codes, scale)
+    }
+
+    /// Writes the codes of `count` floats at `row` to `codes` (which must hold zeros) and returns
+    /// the row's scale. A zero row, or one with a NaN or an infinity (which a model's invariants
+    /// refuse right after), keeps zero codes and scale 0.
+    @inline(__always)
+    static func quantize(_ row: UnsafePointer<Float>, count: Int, into codes: UnsafeMutablePointer<Int8>) -> Float {
+        var largest: Float = 0, finite = true
+        for j in 0..<count {
+            largest = max(largest, abs(row[j]))
+            finite = finite && row[j].isFinite
+        }
+        guard largest > 0, finite else { return 0 }
         let inverse = 127 / largest
-        return (vector.map { Int8(($0 * inverse).rounded()) }, largest / 127)
+        for j in 0..<count { codes[j] = Int8((row[j] * inverse).rounded()) }
+        return largest / 127
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KindredEngine
 import Synchronization
 
 /// The largest resident memory of each reindex stage, for the progress output, and of the whole run.
@@ -26,8 +27,11 @@ enum PeakMemory {
         return true
     }()
 
-    /// Starts a new stage's window (and the sampler, the first time).
+    /// Starts a new stage's window (and the sampler, the first time), after handing what the
+    /// previous stage freed back to the kernel (`FreedMemory`), so that the new window measures
+    /// this stage's memory rather than the allocator's leftovers.
     static func reset() {
+        FreedMemory.release()
         _ = sampler
         let now = residentBytes() ?? 0
         windowPeak.withLock { $0 = now }

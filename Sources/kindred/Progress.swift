@@ -17,7 +17,6 @@ final class ProgressPrinter {
             stageStart = Date()
             lastPercent = -1
             finished = false
-            FreedMemory.release()
             PeakMemory.reset()
             if !terminal { StandardError.print("\(progress.stage.rawValue): started") }
         }

@@ -18,13 +18,6 @@ struct CandidateBuffer {
         indices.reserveCapacity(2 * k)
     }
 
-    /// Starts over for another query, keeping the storage.
-    mutating func reset() {
-        scores.removeAll(keepingCapacity: true)
-        indices.removeAll(keepingCapacity: true)
-        threshold = -.infinity
-    }
-
     @inline(__always)
     mutating func offer(index: Int, score: Float) {
         guard score > threshold, k > 0 else { return }

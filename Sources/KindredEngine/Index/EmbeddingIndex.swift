@@ -140,32 +140,28 @@ public struct EmbeddingIndex: Sendable {
         defer { dots.forEach { $0.deallocate() } }
         for start in stride(from: 0, to: n, by: round) {
             let rows = min(round, n - start)
-            let errors = results.withUnsafeMutableBufferPointer { out in
-                quantized.codes.withUnsafeBufferPointer { codes in
-                    quantized.scales.withUnsafeBufferPointer { scales in
-                        vectors.storage.withUnsafeBufferPointer { v in
-                            Parallel.map(workers) { worker -> Error? in
+            try results.withUnsafeMutableBufferPointer { out in
+                try quantized.codes.withUnsafeBufferPointer { codes in
+                    try quantized.scales.withUnsafeBufferPointer { scales in
+                        try vectors.storage.withUnsafeBufferPointer { v in
+                            _ = try Parallel.map(workers) { worker in
                                 let first = worker * slice
-                                guard first < rows else { return nil }
+                                guard first < rows else { return }
                                 let count = min(slice, rows - first)
                                 var candidates = (0..<count).map { _ in CandidateBuffer(k: width) }
-                                do {
-                                    for block in 0..<product.blockCount {
-                                        let range = product.blockRange(block)
-                                        try product.multiply(
-                                            queries: codes.baseAddress! + (start + first) * d, count: count, block: block,
-                                            into: dots[worker].baseAddress!, threads: 1)
-                                        for r in 0..<count where !isEmptyRow[start + first + r] {
-                                            let row = start + first + r
-                                            Self.select(
-                                                dots: dots[worker].baseAddress! + r * range.count,
-                                                scales: scales.baseAddress! + range.lowerBound, count: range.count,
-                                                offset: range.lowerBound, into: &candidates[r]
-                                            ) { $0 != row && !isEmptyRow[$0] }
-                                        }
+                                for block in 0..<product.blockCount {
+                                    let range = product.blockRange(block)
+                                    try product.multiply(
+                                        queries: codes.baseAddress! + (start + first) * d, count: count, block: block,
+                                        into: dots[worker].baseAddress!, threads: 1)
+                                    for r in 0..<count where !isEmptyRow[start + first + r] {
+                                        let row = start + first + r
+                                        Self.select(
+                                            dots: dots[worker].baseAddress! + r * range.count,
+                                            scales: scales.baseAddress! + range.lowerBound, count: range.count,
+                                            offset: range.lowerBound, into: &candidates[r]
+                                        ) { $0 != row && !isEmptyRow[$0] }
                                     }
-                                } catch {
-                                    return error
                                 }
                                 for r in 0..<count {
                                     let row = start + first + r
@@ -173,13 +169,11 @@ public struct EmbeddingIndex: Sendable {
                                         ? [] : rescore(candidates[r].best(), query: v.baseAddress! + row * d, k: k)
                                     out[first + r] = refine?(row, neighbors) ?? neighbors
                                 }
-                                return nil
                             }
                         }
                     }
                 }
             }
-            if let failure = errors.lazy.compactMap({ $0 }).first { throw failure }
             for r in 0..<rows { try handle(start + r, results[r]) }
         }
     }
@@ -268,32 +262,9 @@ public struct EmbeddingIndex: Sendable {
         var top = TopK(k: k)
         vectors.storage.withUnsafeBufferPointer { v in
             for candidate in candidates {
-                top.offer(index: candidate, score: Self.dot(query, v.baseAddress! + candidate * d, count: d))
+                top.offer(index: candidate, score: Vector.dot(query, v.baseAddress! + candidate * d, count: d))
             }
         }
         return top.sorted()
-    }
-
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        // Four SIMD4 accumulators: one SSE register each (wider Swift SIMD types spill here).
-        @inline(__always) func load(_ base: UnsafePointer<Float>, _ at: Int) -> SIMD4<Float> {
-            UnsafeRawPointer(base + at).loadUnaligned(as: SIMD4<Float>.self)
-        }
-        var s0 = SIMD4<Float>(), s1 = SIMD4<Float>(), s2 = SIMD4<Float>(), s3 = SIMD4<Float>()
-        var j = 0
-        while j + 16 <= count {
-            s0 += load(a, j) * load(b, j)
-            s1 += load(a, j + 4) * load(b, j + 4)
-            s2 += load(a, j + 8) * load(b, j + 8)
-            s3 += load(a, j + 12) * load(b, j + 12)
-            j += 16
-        }
-        var total = ((s0 + s1) + (s2 + s3)).sum()
-        while j < count {
-            total += a[j] * b[j]
-            j += 1
-        }
-        return total
     }
 }

@@ -46,6 +46,13 @@ public struct NeighborLists: Sendable, Equatable {
         return NeighborLists(width: width, indices: indices, scores: scores)
     }
 
+    /// How many entries the list of `row` holds, padding not counted: `list(of:).count` without
+    /// building the list.
+    func count(of row: Int) -> Int {
+        guard width > 0 else { return 0 }
+        return indices[(row * width)..<((row + 1) * width)].reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
+    }
+
     /// Checks shape and contents against a model of `articles` rows.
     func check(articles: Int) throws {
         guard indices.count == articles * width else {

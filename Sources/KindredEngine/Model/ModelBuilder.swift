@@ -177,22 +177,19 @@ public struct ModelBuilder: Sendable {
     ) throws -> (lists: NeighborLists, refilled: Int) {
         let n = model.articles.count
         let wanted = min(HubnessReport.depth, width)
-        let short = (0..<n).filter { lists.list(of: $0).count < wanted && !model.index.isEmptyRow[$0] }
-        let found = Parallel.map(short.count) { i -> Result<[ScoredIndex], Error> in
-            let row = short[i]
-            let have = Set(lists.list(of: row).map(\.index))
-            guard let query = model.queryVector(row: row) else { return .success([]) }
-            return Result {
-                try model.rank(query, k: width) { $0 == row || have.contains($0) || capped.contains(Int32($0)) }
-            }
+        let short = (0..<n).filter { lists.count(of: $0) < wanted && !model.index.isEmptyRow[$0] }
+        let refills = try Parallel.map(short.count) { i in
+            let row = short[i], kept = lists.list(of: row)
+            let have = Set(kept.map(\.index))
+            guard let query = model.queryVector(row: row) else { return kept }
+            let more = try model.rank(query, k: width) { $0 == row || have.contains($0) || capped.contains(Int32($0)) }
+            return (kept + more).sorted { ($0.score, $1.index) > ($1.score, $0.index) }
         }
-        var extra: [Int: [ScoredIndex]] = [:]
-        for (row, result) in zip(short, found) { extra[row] = try result.get() }
-        let refilled = lists.rebuilt(width: width, rows: n) { row in
-            guard let more = extra[row] else { return lists.list(of: row) }
-            return (lists.list(of: row) + more).sorted { ($0.score, $1.index) > ($1.score, $0.index) }
-        }
-        return (refilled, extra.values.filter { !$0.isEmpty }.count)
+        let refilled = Dictionary(uniqueKeysWithValues: zip(short, refills))
+        return (
+            lists.rebuilt(width: width, rows: n) { refilled[$0] ?? lists.list(of: $0) },
+            zip(short, refills).filter { $1.count > lists.count(of: $0) }.count
+        )
     }
 
     /// SHA-256 over the articles' fields in order, each field followed by a 0 byte.

@@ -29,8 +29,8 @@ import KindredLinearAlgebra
 /// It makes `2q + 2` passes over `A` (each a multithreaded sparse × dense product) and works in
 /// `O((n + m)·l)` memory besides `A` and its transpose: one `m × l` buffer (Ω, then every `Aᵀ·Q`,
 /// then `Bᵀ`, then `V`) and one `n × l` (every `Q`, then `U`), written in place at each pass so
-/// that no pass pays for fresh pages. Ω is drawn on all cores (`SeededGenerator.gaussianMatrix`). Orthonormalisation is CholeskyQR2 with a Householder fallback
-/// (`LAPACK.orthonormalizeColumns`), the small SVD `sgesdd`.
+/// that no pass pays for fresh pages. Ω is drawn on all cores (`SeededGenerator.gaussianMatrix`).
+/// Orthonormalisation is CholeskyQR2 with a Householder fallback (`LAPACK.orthonormalizeColumns`).
 /// With the same seed, input and thread-independent kernels the result is bit-for-bit the same.
 public struct RandomizedSVD: Sendable {
     public var rank: Int

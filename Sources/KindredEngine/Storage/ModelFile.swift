@@ -85,15 +85,13 @@ public enum ModelFile {
                 // The checksum on one core while the other writes (both only read the parts):
                 // hashing the 300 MB of Debian's model took a fifth of the write.
                 var digest = SHA256()
-                var failure: Error?
-                Parallel.forEach(2) { task in
+                _ = try Parallel.map(2) { task in
                     if task == 0 {
                         for part in parts { digest.update(bufferPointer: part) }
                     } else {
-                        do { for part in parts { try emit(part) } } catch { failure = error }
+                        for part in parts { try emit(part) }
                     }
                 }
-                if let failure { throw failure }
                 let length = parts.reduce(0) { $0 + $1.count }
                 header.data.append(contentsOf: Array(section.rawValue.utf8))
                 header.write(UInt64(offset))

@@ -97,7 +97,6 @@ struct Reindex: ParsableCommand {
         for notice in outcome.notices { StandardError.print("note: \(notice)") }
         StandardError.print("search: \(outcome.model.index.candidateStage)")
         let writeStart = Date()
-        FreedMemory.release()
         PeakMemory.reset()
         let published = try ModelDirectory(path: modelOptions.directory).publish(outcome.model, keep: keep)
         StandardError.print("write: done in \(Self.seconds(since: writeStart))\(PeakMemory.caption())")
