@@ -37,16 +37,19 @@ let package = Package(
         .systemLibrary(
             name: "CStemmer", path: "Sources/CStemmer",
             providers: [.apt(["libstemmer-dev"])]),
+        // The few loops that need wider vector instructions than Swift's x86-64 baseline (picked
+        // per CPU at start-up), and Linux flags Swift's Glibc module leaves out.
+        .target(name: "CKindredKernels"),
         .target(
             name: "KindredLinearAlgebra",
-            dependencies: ["CBLAS", "CLAPACKE", "CDNNL"]),
+            dependencies: ["CBLAS", "CLAPACKE", "CDNNL", "CKindredKernels"]),
         .target(
             name: "KindredText",
             dependencies: ["CStemmer"]),
         .target(
             name: "KindredEngine",
             dependencies: [
-                "KindredText", "KindredLinearAlgebra",
+                "KindredText", "KindredLinearAlgebra", "CKindredKernels",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),

@@ -158,29 +158,12 @@ public struct ModelDirectory: Sendable {
     }
 
     /// Streams a model file section by section (`ModelFile.write`), then fills in its header and
-    /// fsyncs it.
+    /// fsyncs it, past the page cache where the file system allows (`DirectFileWriter`).
     static func writeModelDurably(_ model: Model, to file: String) throws {
-        let handle = try create(file)
-        defer { try? handle.close() }
-        try handle.write(contentsOf: Data(count: ModelFile.headerSize))
-        let header = try ModelFile.write(model) { try writeAll($0, to: handle.fileDescriptor, file: file) }
-        try handle.seek(toOffset: 0)
-        try handle.write(contentsOf: header)
-        try handle.synchronize()
-    }
-
-    /// `write(2)` until every byte is written (no copy of the buffer, unlike `FileHandle`'s
-    /// `Data` path).
-    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, file: String) throws {
-        var done = 0
-        while done < bytes.count {
-            let written = write(descriptor, bytes.baseAddress! + done, min(bytes.count - done, 1 << 30))
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw ModelFileError(file: file, section: nil, reason: "write failed: \(String(cString: strerror(errno)))")
-            }
-            done += written
-        }
+        let writer = try DirectFileWriter(file: file)
+        try Data(count: ModelFile.headerSize).withUnsafeBytes { try writer.append($0) }
+        let header = try ModelFile.write(model) { try writer.append($0) }
+        try header.withUnsafeBytes { try writer.finish(header: $0) }
     }
 
     private static func create(_ file: String) throws -> FileHandle {

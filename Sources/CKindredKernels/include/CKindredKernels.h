@@ -1,0 +1,36 @@
+// Small C kernels for Kindred: the few loops that need vector instructions wider than the
+// x86-64 baseline Swift compiles for, chosen once at start-up by what the CPU supports, and the
+// Linux flags Swift's Glibc module leaves out.
+#ifndef KINDRED_KERNELS_H
+#define KINDRED_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Where one row of int8 dot products beats a threshold (see ScoreScan.c).
+///
+/// score[j] = dots[j] * scales[j] * query_scale for j in 0..<count. Writes to row_hits (and
+/// row_scores) every j with score[j] > row_limit, and, when column_limits is not NULL, to
+/// column_hits (and column_scores) every j with score[j] > column_limits[j]. Each output array
+/// must hold count entries. Returns the number of row hits; *column_hit_count gets the other.
+size_t kindred_scan_scores(
+    const float *dots, const float *scales, float query_scale, float row_limit,
+    const float *column_limits, size_t count,
+    uint32_t *row_hits, float *row_scores,
+    uint32_t *column_hits, float *column_scores, size_t *column_hit_count);
+
+/// The instruction set kindred_scan_scores runs on: "avx512", "avx2" or "baseline".
+const char *kindred_scan_kernel(void);
+
+/// kindred_scan_scores on a given kernel (0 baseline, 1 AVX2, 2 AVX-512), for tests that compare
+/// them; SIZE_MAX when this CPU can't run it.
+size_t kindred_scan_scores_with(
+    int kernel, const float *dots, const float *scales, float query_scale, float row_limit,
+    const float *column_limits, size_t count,
+    uint32_t *row_hits, float *row_scores,
+    uint32_t *column_hits, float *column_scores, size_t *column_hit_count);
+
+/// Linux's O_DIRECT (Swift's Glibc module does not export it: it needs _GNU_SOURCE).
+int kindred_open_direct_flag(void);
+
+#endif
