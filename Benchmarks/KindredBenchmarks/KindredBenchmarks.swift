@@ -126,6 +126,9 @@ let benchmarks: @Sendable () -> Void = {
     // The two-stage search as a reindex runs it, and the Float-only reference beside it.
     let allPairs: [(name: String, run: (EmbeddingIndex) throws -> Void)] = [
         ("all-articles top-10", { try $0.allNeighbors(k: 10) { _, neighbors in blackHole(neighbors) } }),
+        ("all-articles top-10, every pair twice", {
+            try $0.allNeighbors(k: 10, method: .slices) { _, neighbors in blackHole(neighbors) }
+        }),
         ("all-articles top-10, Float only", { try $0.floatAllNeighbors(k: 10) { _, neighbors in blackHole(neighbors) } }),
     ]
     for (name, run) in allPairs {

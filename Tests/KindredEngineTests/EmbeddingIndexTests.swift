@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import KindredEngine
 @testable import KindredLinearAlgebra
@@ -27,11 +29,32 @@ struct EmbeddingIndexTests {
         #expect(!Self.index.usesCandidateStage(k: 3_000))
     }
 
-    @Test("all-pairs top-10 agrees with the Float-only search, with exact Float scores")
-    func allNeighborsAgree() throws {
+    /// The ways `allNeighbors` can run its candidate stage.
+    enum AllPairsPath: CustomTestStringConvertible, Sendable {
+        case symmetric(tile: Int)
+        case sliced
+        var testDescription: String {
+            switch self {
+            case .symmetric(let tile): "each pair once, tiles of \(tile) rows"
+            case .sliced: "every pair twice, slices of rows"
+            }
+        }
+    }
+
+    @Test(
+        "all-pairs top-10 agrees with the Float-only search, with exact Float scores",
+        arguments: [AllPairsPath.symmetric(tile: 4_096), .symmetric(tile: 1_000), .symmetric(tile: 256), .sliced])
+    func allNeighborsAgree(path: AllPairsPath) throws {
         var exact: [[ScoredIndex]] = [], twoStage: [[ScoredIndex]] = []
         try Self.index.floatAllNeighbors(k: 10) { _, list in exact.append(list) }
-        try Self.index.allNeighbors(k: 10, slice: 37) { _, list in twoStage.append(list) }
+        var fractions: [Double] = []
+        let (method, tile): (AllPairsMethod, Int) = switch path {
+        case .symmetric(let tile): (.eachPairOnce, tile)
+        case .sliced: (.slices, 4_096)
+        }
+        try Self.index.allNeighbors(k: 10, slice: 37, tile: tile, method: method, progress: { fractions.append($0) }) { _, list in
+            twoStage.append(list)
+        }
         #expect(exact.count == 3_000 && twoStage.count == 3_000)
         #expect(twoStage[2_999].isEmpty, "the all-zero row has no neighbours")
         var found = 0, total = 0
@@ -47,6 +70,38 @@ struct EmbeddingIndexTests {
             #expect(zip(b, b.dropFirst()).allSatisfy { $0.score >= $1.score })
         }
         #expect(Double(found) / Double(total) >= 0.999)
+        #expect(zip(fractions, fractions.dropFirst()).allSatisfy { $0 <= $1 } && fractions.last == 1, "\(fractions)")
+    }
+
+    @Test("the symmetric search's schedule hands out every pair of tiles once, never one tile to two workers")
+    func tilePairSchedule() {
+        for tiles in [1, 2, 7, 16] {
+            let schedule = TilePairSchedule(tiles: tiles) { _ in 100 }
+            let held = Mutex([Int](repeating: 0, count: tiles))
+            let seen = Mutex([[Int]](repeating: [Int](repeating: 0, count: tiles), count: tiles))
+            let clashes = Mutex(0)
+            Parallel.forEach(4) { _ in
+                while let pair = schedule.next() {
+                    held.withLock { held in
+                        if held[pair.first] > 0 || held[pair.second] > 0 { clashes.withLock { $0 += 1 } }
+                        held[pair.first] += 1
+                        if pair.second != pair.first { held[pair.second] += 1 }
+                    }
+                    seen.withLock { $0[pair.first][pair.second] += 1 }
+                    usleep(200)
+                    held.withLock { held in
+                        held[pair.first] -= 1
+                        if pair.second != pair.first { held[pair.second] -= 1 }
+                    }
+                    schedule.finish(pair) { _ in }
+                }
+            }
+            #expect(clashes.withLock { $0 } == 0)
+            let counts = seen.withLock { $0 }
+            for a in 0..<tiles {
+                for b in 0..<tiles { #expect(counts[a][b] == (a <= b ? 1 : 0), "tiles \(tiles): pair (\(a), \(b))") }
+            }
+        }
     }
 
     @Test("a single query agrees with the Float-only search and honours exclusions")
@@ -75,5 +130,59 @@ struct EmbeddingIndexTests {
             #expect(Array(kept.prefix(k)) == Array(expected))
             #expect(kept.count >= k)
         }
+    }
+
+    @Test("a candidate table keeps, for every row, the same best k as a full sort, ties and all")
+    func candidateTable() {
+        var generator = SeededGenerator(seed: 11)
+        for k in [1, 5, 64] {
+            let table = CandidateTable(rows: 3, k: k)
+            table.thresholds[2] = .infinity  // a row that takes nothing
+            let scores = (0..<3).map { _ in (0..<5_000).map { _ in Float(generator.next() % 200) } }
+            // Rows interleaved, as the symmetric search offers them.
+            for i in 0..<5_000 {
+                for row in 0..<3 { table.offer(row: row, index: i, score: scores[row][i]) }
+            }
+            for row in 0..<2 {
+                let kept = table.best(row: row).map { scores[row][$0] }.sorted(by: >)
+                #expect(kept == Array(scores[row].sorted(by: >).prefix(k)))
+            }
+            #expect(table.best(row: 2).isEmpty)
+        }
+    }
+
+    @Test("every scan kernel this CPU runs finds the same hits with the same scores as the baseline")
+    func scanKernels() throws {
+        var generator = SeededGenerator(seed: 13)
+        let scan = ScoreScan(capacity: 1_000), reference = ScoreScan(capacity: 1_000)
+        var ran = 0
+        for count in [0, 1, 15, 16, 17, 1_000] {
+            let dots = (0..<count).map { _ in Float(Int(generator.next() % 2_001) - 1_000) }
+            let scales = (0..<count).map { _ in Float(generator.next() % 1_000) / 1e5 }
+            let limits = (0..<count).map { _ in Float(Int(generator.next() % 200) - 100) / 100 }
+            for withLimits in [false, true] {
+                func hits(_ scan: ScoreScan, _ kernel: ScoreScan.Kernel) -> ([UInt32], [Float], [UInt32], [Float])? {
+                    limits.withUnsafeBufferPointer { l in
+                        guard let found = scan.scan(
+                            dots: dots, scales: scales, queryScale: 0.7, rowLimit: 0.5,
+                            columnLimits: withLimits ? l.baseAddress : nil, count: count, kernel: kernel)
+                        else { return nil }
+                        return (Array(scan.rowHits.prefix(found.rows)), Array(scan.rowScores.prefix(found.rows)),
+                                Array(scan.columnHits.prefix(found.columns)), Array(scan.columnScores.prefix(found.columns)))
+                    }
+                }
+                let expected = try #require(hits(reference, .baseline))
+                let brute = (0..<count).filter { dots[$0] * scales[$0] * 0.7 > 0.5 }
+                #expect(expected.0.map(Int.init) == brute)
+                if withLimits { #expect(expected.2.map(Int.init) == (0..<count).filter { dots[$0] * scales[$0] * 0.7 > limits[$0] }) }
+                for kernel in ScoreScan.Kernel.allCases {
+                    guard let found = hits(scan, kernel) else { continue }
+                    ran += 1
+                    #expect(found.0 == expected.0 && found.1 == expected.1, "\(kernel), \(count) scores")
+                    #expect(found.2 == expected.2 && found.3 == expected.3, "\(kernel), \(count) scores")
+                }
+            }
+        }
+        #expect(ran >= 12, "the baseline kernel always runs")
     }
 }

@@ -35,29 +35,39 @@ struct CandidateBuffer {
 
     /// Keeps the `k` highest scores.
     private mutating func shrink() {
-        let target = k - 1  // after partitioning, positions 0..<k hold the k highest
-        scores.withUnsafeMutableBufferPointer { scores in
+        let count = scores.count
+        threshold = scores.withUnsafeMutableBufferPointer { scores in
             indices.withUnsafeMutableBufferPointer { indices in
-                var low = 0, high = scores.count - 1
-                while low < high {
-                    let pivot = scores[(low + high) / 2]
-                    var i = low, j = high
-                    while i <= j {
-                        while scores[i] > pivot { i += 1 }
-                        while scores[j] < pivot { j -= 1 }
-                        if i <= j {
-                            scores.swapAt(i, j)
-                            indices.swapAt(i, j)
-                            i += 1
-                            j -= 1
-                        }
-                    }
-                    if target <= j { high = j } else if target >= i { low = i } else { break }
-                }
+                Self.keepBest(k, scores: scores.baseAddress!, indices: indices.baseAddress!, count: count)
             }
         }
         scores.removeSubrange(k...)
         indices.removeSubrange(k...)
-        threshold = scores.min() ?? -.infinity
+    }
+
+    /// Moves the `k` highest of `count > k` scores (and their indices) to the front, in no
+    /// particular order, with Hoare's quickselect; returns the lowest of them, the new threshold.
+    @inline(__always)
+    static func keepBest(_ k: Int, scores: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>, count: Int) -> Float {
+        let target = k - 1  // after partitioning, positions 0..<k hold the k highest
+        var low = 0, high = count - 1
+        while low < high {
+            let pivot = scores[(low + high) / 2]
+            var i = low, j = high
+            while i <= j {
+                while scores[i] > pivot { i += 1 }
+                while scores[j] < pivot { j -= 1 }
+                if i <= j {
+                    (scores[i], scores[j]) = (scores[j], scores[i])
+                    (indices[i], indices[j]) = (indices[j], indices[i])
+                    i += 1
+                    j -= 1
+                }
+            }
+            if target <= j { high = j } else if target >= i { low = i } else { break }
+        }
+        var lowest = scores[0]
+        for i in 1..<k where scores[i] < lowest { lowest = scores[i] }
+        return lowest
     }
 }

@@ -41,7 +41,7 @@ public struct EmbeddingIndex: Sendable {
         }
         do {
             let made = try Int8Product(codes: quantized.codes, rows: vectors.rows, columns: d)
-            (product, candidateStage) = (made, "int8 oneDNN \(made.implementation)")
+            (product, candidateStage) = (made, "int8 oneDNN \(made.implementation), scan \(ScoreScan.kernel)")
         } catch {
             (product, candidateStage) = (nil, "Float BLAS only (oneDNN failed: \(error))")
         }
@@ -106,76 +106,6 @@ public struct EmbeddingIndex: Sendable {
             threshold = top.threshold
         }
         return top.sorted()
-    }
-
-    /// For every row, its `k` nearest other rows, best first; `handle(row, neighbors)` is called
-    /// in row order.
-    ///
-    /// Each core takes a slice of `slice` rows at a time and, for each column block of the index,
-    /// multiplies the slice's int8 codes by the block (oneDNN, one thread) and keeps every row's
-    /// candidates; it then rescores them in `Float`. Cores never wait for one another inside a
-    /// slice, and the product's output stays in cache-sized pieces. Memory besides the index:
-    /// `slice × Int8Product.blockWidth` floats per core.
-    ///
-    /// `refine(row, neighbors)`, when given, runs on the worker threads and its result is what
-    /// `handle` receives: per-row work such as re-ranking then uses every core too.
-    ///
-    /// - Complexity: O(n²·d) int8 multiply-adds, O(n²) comparisons in selection, O(n·c·d) flops
-    ///   rescoring `c = candidateCount(k)` candidates per row.
-    public func allNeighbors(
-        k: Int, slice: Int = 128, refine: ((Int, [ScoredIndex]) -> [ScoredIndex])? = nil,
-        handle: (Int, [ScoredIndex]) throws -> Void
-    ) throws {
-        guard usesCandidateStage(k: k), let product else {
-            return try floatAllNeighbors(k: k, refine: refine, handle: handle)
-        }
-        let n = count, d = dimensions
-        let slice = max(1, min(slice, n))
-        let workers = ProcessorCount.active
-        let round = slice * workers
-        let width = Self.candidateCount(k)
-        var results = [[ScoredIndex]](repeating: [], count: round)
-        let isEmptyRow = self.isEmptyRow
-        let dots = (0..<workers).map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: slice * product.blockWidth) }
-        defer { dots.forEach { $0.deallocate() } }
-        for start in stride(from: 0, to: n, by: round) {
-            let rows = min(round, n - start)
-            try results.withUnsafeMutableBufferPointer { out in
-                try quantized.codes.withUnsafeBufferPointer { codes in
-                    try quantized.scales.withUnsafeBufferPointer { scales in
-                        try vectors.storage.withUnsafeBufferPointer { v in
-                            _ = try Parallel.map(workers) { worker in
-                                let first = worker * slice
-                                guard first < rows else { return }
-                                let count = min(slice, rows - first)
-                                var candidates = (0..<count).map { _ in CandidateBuffer(k: width) }
-                                for block in 0..<product.blockCount {
-                                    let range = product.blockRange(block)
-                                    try product.multiply(
-                                        queries: codes.baseAddress! + (start + first) * d, count: count, block: block,
-                                        into: dots[worker].baseAddress!, threads: 1)
-                                    for r in 0..<count where !isEmptyRow[start + first + r] {
-                                        let row = start + first + r
-                                        Self.select(
-                                            dots: dots[worker].baseAddress! + r * range.count,
-                                            scales: scales.baseAddress! + range.lowerBound, count: range.count,
-                                            offset: range.lowerBound, into: &candidates[r]
-                                        ) { $0 != row && !isEmptyRow[$0] }
-                                    }
-                                }
-                                for r in 0..<count {
-                                    let row = start + first + r
-                                    let neighbors = isEmptyRow[row]
-                                        ? [] : rescore(candidates[r].best(), query: v.baseAddress! + row * d, k: k)
-                                    out[first + r] = refine?(row, neighbors) ?? neighbors
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            for r in 0..<rows { try handle(start + r, results[r]) }
-        }
     }
 
     /// `allNeighbors` in `Float` alone: one `sgemm` of a block against all vectors, then top-k of

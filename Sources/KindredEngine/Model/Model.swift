@@ -268,15 +268,18 @@ extension Model {
     }
 
     /// Every article ranked against all others with blocked matrix products, then re-ranked like
-    /// a single query; `handle(row, best first)` is called in row order.
+    /// a single query; `handle(row, best first)` is called in row order, `progress` with the
+    /// fraction done.
     ///
     /// - Complexity: O(n²·d) flops in the BLAS and O(n²) comparisons: the quadratic stage of a build.
-    public func rankAll(k: Int, handle: (Int, [ScoredIndex]) throws -> Void) throws {
+    public func rankAll(
+        k: Int, progress: (Double) -> Void = { _ in }, handle: (Int, [ScoredIndex]) throws -> Void
+    ) throws {
         let depth = max(k, parameters.rerankDepth)
         // The re-ranking runs on the search's worker threads, beside the candidate stage.
         try index.allNeighbors(
             k: depth, refine: { row, candidates in queryVector(row: row).map { rerank(candidates, query: $0, k: k) } ?? [] },
-            handle: handle)
+            progress: progress, handle: handle)
     }
 
     func results(_ scored: [ScoredIndex]) -> [RelatedArticle] {

@@ -155,12 +155,11 @@ public struct ModelBuilder: Sendable {
         let n = model.articles.count
         var indices = [Int32](repeating: -1, count: n * width)
         var scores = [Float](repeating: 0, count: n * width)
-        try model.rankAll(k: width) { row, ranked in
+        try model.rankAll(k: width, progress: { progress(BuildProgress(stage: .neighbors, fraction: $0)) }) { row, ranked in
             for (slot, entry) in ranked.enumerated() {
                 indices[row * width + slot] = Int32(entry.index)
                 scores[row * width + slot] = entry.score
             }
-            if row % 4096 == 0 { progress(BuildProgress(stage: .neighbors, fraction: Double(row) / Double(n))) }
         }
         return NeighborLists(width: width, indices: indices, scores: scores)
     }

@@ -1,0 +1,303 @@
+import KindredLinearAlgebra
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How `EmbeddingIndex.allNeighbors` runs its candidate stage.
+public enum AllPairsMethod: Sendable {
+    /// Each pair once when the candidate table fits `symmetricMemoryBudget`, else slices.
+    case automatic
+    /// `symmetricAllNeighbors`.
+    case eachPairOnce
+    /// `slicedAllNeighbors`.
+    case slices
+}
+
+extension EmbeddingIndex {
+    /// The most memory the all-pairs search's `CandidateTable` may take before the search falls
+    /// back to scoring every pair twice, a slice of rows at a time. 1 GiB: Debian's 64k articles
+    /// with 110-deep lists take 190 MB; a million articles with 40-deep lists would take 1.3 GB,
+    /// over what the 8 GiB budget of a 1M build leaves.
+    public static let symmetricMemoryBudget = 1 << 30
+
+    /// For every row, its `k` nearest other rows, best first; `handle(row, neighbors)` is called
+    /// in row order.
+    ///
+    /// Two stages, like `search`: int8 candidates for every row, then exact `Float` rescoring of
+    /// each row's `candidateCount(k)` best. The candidate stage scores each pair of rows once
+    /// (`symmetricAllNeighbors`) when every row's candidates fit `symmetricMemoryBudget`, and
+    /// otherwise a slice of rows at a time against all rows (`slicedAllNeighbors`).
+    ///
+    /// `refine(row, neighbors)`, when given, runs on the worker threads and its result is what
+    /// `handle` receives: per-row work such as re-ranking then uses every core too. `progress`
+    /// gets the fraction done, from the calling thread or a worker, never two calls at once.
+    ///
+    /// - Parameters:
+    ///   - slice: rows multiplied per oneDNN call.
+    ///   - tile: rows per tile of the symmetric search (see there).
+    ///   - method: `.automatic` chooses by `symmetricMemoryBudget`; benchmarks and tests force one.
+    /// - Complexity: O(n²·d) int8 multiply-adds, O(n²) comparisons in selection, O(n·c·d) flops
+    ///   rescoring `c = candidateCount(k)` candidates per row.
+    public func allNeighbors(
+        k: Int, slice: Int = 128, tile: Int = 4096, method: AllPairsMethod = .automatic,
+        refine: ((Int, [ScoredIndex]) -> [ScoredIndex])? = nil,
+        progress: (Double) -> Void = { _ in }, handle: (Int, [ScoredIndex]) throws -> Void
+    ) throws {
+        guard usesCandidateStage(k: k), let product else {
+            return try floatAllNeighbors(k: k, refine: refine, handle: handle)
+        }
+        let fits = CandidateTable.bytes(rows: count, k: Self.candidateCount(k)) <= Self.symmetricMemoryBudget
+        if method == .eachPairOnce || (method == .automatic && fits) {
+            try symmetricAllNeighbors(k: k, slice: slice, tile: tile, refine: refine, progress: progress, handle: handle)
+        } else {
+            try slicedAllNeighbors(k: k, slice: slice, product: product, refine: refine, progress: progress, handle: handle)
+        }
+    }
+
+    /// `allNeighbors` scoring each pair of rows once.
+    ///
+    /// The rows are cut into tiles of `tile` rows. For a pair of tiles `(A, B)`, `A` before `B`, a
+    /// worker multiplies `A`'s int8 codes by `B`'s, `slice` rows of `A` at a time (oneDNN, one
+    /// thread), and scans each row of scores once (`ScoreScan`) for the scores that beat the row's
+    /// own threshold and those that beat the threshold of the row of `B` they were scored against;
+    /// both go to the rows' candidates (`CandidateTable`). A tile against itself is scored in
+    /// full and only row-wise. So `t(t+1)/2` of the `t²` tile products are computed: at Debian's
+    /// 16 tiles, 53 %.
+    ///
+    /// Two workers must never hold the same tile (they would both write its rows' candidates):
+    /// each takes the first pair, in a fixed order, whose two tiles no one holds. The order starts
+    /// with every tile against itself, then neighbouring tiles, then farther ones: archives are
+    /// stored roughly by date or by name, so the best candidates tend to be near and the
+    /// thresholds rise early, which keeps later scans cheap.
+    ///
+    /// Memory besides the index: the candidate table (`CandidateTable.bytes`), a second copy of
+    /// the int8 codes in tiles, and `slice × tile` floats per core.
+    func symmetricAllNeighbors(
+        k: Int, slice: Int, tile: Int, refine: ((Int, [ScoredIndex]) -> [ScoredIndex])?,
+        progress: (Double) -> Void, handle: (Int, [ScoredIndex]) throws -> Void
+    ) throws {
+        let n = count, d = dimensions
+        let width = Self.candidateCount(k)
+        let tiles = try Int8Product(codes: quantized.codes, rows: n, columns: d, blockWidth: max(1, min(tile, n)))
+        let slice = max(1, min(slice, n))
+        let table = CandidateTable(rows: n, k: width)
+        let isEmptyRow = self.isEmptyRow
+        // Rows that can't be ranked never take a candidate.
+        for row in 0..<n where isEmptyRow[row] { table.thresholds[row] = .infinity }
+
+        let schedule = TilePairSchedule(tiles: tiles.blockCount) { tiles.blockRange($0).count }
+        let workers = min(ProcessorCount.active, schedule.pairs.count)
+        // The candidate stage is most of the work; rescoring and refining take the last tenth.
+        let candidateShare = 0.9
+        try quantized.codes.withUnsafeBufferPointer { codes in
+            try quantized.scales.withUnsafeBufferPointer { scales in
+                _ = try Parallel.map(workers) { _ in
+                    let dots = UnsafeMutablePointer<Float>.allocate(capacity: slice * tiles.blockWidth)
+                    defer { dots.deallocate() }
+                    let scan = ScoreScan(capacity: tiles.blockWidth)
+                    while let pair = schedule.next() {
+                        do {
+                            let rows = tiles.blockRange(pair.first), columns = tiles.blockRange(pair.second)
+                            let limits = pair.first == pair.second ? nil : UnsafePointer(table.thresholds + columns.lowerBound)
+                            for start in stride(from: rows.lowerBound, to: rows.upperBound, by: slice) {
+                                let count = min(slice, rows.upperBound - start)
+                                try tiles.multiply(
+                                    queries: codes.baseAddress! + start * d, count: count, block: pair.second, into: dots, threads: 1)
+                                for r in 0..<count where !isEmptyRow[start + r] {
+                                    let row = start + r
+                                    let hits = scan.scan(
+                                        dots: dots + r * columns.count, scales: scales.baseAddress! + columns.lowerBound,
+                                        queryScale: scales[row], rowLimit: table.thresholds[row], columnLimits: limits,
+                                        count: columns.count)
+                                    for h in 0..<hits.rows {
+                                        let other = columns.lowerBound + Int(scan.rowHits[h])
+                                        if other != row && !isEmptyRow[other] {
+                                            table.offer(row: row, index: other, score: scan.rowScores[h])
+                                        }
+                                    }
+                                    for h in 0..<hits.columns {
+                                        table.offer(row: columns.lowerBound + Int(scan.columnHits[h]), index: row, score: scan.columnScores[h])
+                                    }
+                                }
+                            }
+                        } catch {
+                            schedule.abandon()
+                            throw error
+                        }
+                        schedule.finish(pair) { progress(candidateShare * $0) }
+                    }
+                }
+            }
+        }
+
+        let batch = 4096
+        var results = [[ScoredIndex]](repeating: [], count: min(batch, n))
+        for start in stride(from: 0, to: n, by: batch) {
+            let rows = min(batch, n - start)
+            vectors.storage.withUnsafeBufferPointer { v in
+                results.withUnsafeMutableBufferPointer { out in
+                    Parallel.forEachChunk(of: rows) { range in
+                        for r in range {
+                            let row = start + r
+                            let neighbors = isEmptyRow[row] ? [] : rescore(table.best(row: row), query: v.baseAddress! + row * d, k: k)
+                            out[r] = refine?(row, neighbors) ?? neighbors
+                        }
+                    }
+                }
+            }
+            for r in 0..<rows { try handle(start + r, results[r]) }
+            progress(candidateShare + (1 - candidateShare) * Double(start + rows) / Double(n))
+        }
+    }
+
+    /// `allNeighbors` a slice of rows at a time, for indexes whose `CandidateTable` would not fit
+    /// `symmetricMemoryBudget`: every pair is scored twice, but only a slice's candidates are held.
+    ///
+    /// Each core takes a slice of `slice` rows at a time and, for each column block of the index,
+    /// multiplies the slice's int8 codes by the block (oneDNN, one thread) and keeps every row's
+    /// candidates; it then rescores them in `Float`. Cores never wait for one another inside a
+    /// slice, and the product's output stays in cache-sized pieces. Memory besides the index:
+    /// `slice × Int8Product.blockWidth` floats per core.
+    ///
+    /// - Complexity: twice the multiply-adds and comparisons of `symmetricAllNeighbors`.
+    func slicedAllNeighbors(
+        k: Int, slice: Int, product: Int8Product, refine: ((Int, [ScoredIndex]) -> [ScoredIndex])?,
+        progress: (Double) -> Void, handle: (Int, [ScoredIndex]) throws -> Void
+    ) throws {
+        let n = count, d = dimensions
+        let slice = max(1, min(slice, n))
+        let workers = ProcessorCount.active
+        let round = slice * workers
+        let width = Self.candidateCount(k)
+        var results = [[ScoredIndex]](repeating: [], count: round)
+        let isEmptyRow = self.isEmptyRow
+        let dots = (0..<workers).map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: slice * product.blockWidth) }
+        defer { dots.forEach { $0.deallocate() } }
+        for start in stride(from: 0, to: n, by: round) {
+            let rows = min(round, n - start)
+            try results.withUnsafeMutableBufferPointer { out in
+                try quantized.codes.withUnsafeBufferPointer { codes in
+                    try quantized.scales.withUnsafeBufferPointer { scales in
+                        try vectors.storage.withUnsafeBufferPointer { v in
+                            _ = try Parallel.map(workers) { worker in
+                                let first = worker * slice
+                                guard first < rows else { return }
+                                let count = min(slice, rows - first)
+                                var candidates = (0..<count).map { _ in CandidateBuffer(k: width) }
+                                for block in 0..<product.blockCount {
+                                    let range = product.blockRange(block)
+                                    try product.multiply(
+                                        queries: codes.baseAddress! + (start + first) * d, count: count, block: block,
+                                        into: dots[worker].baseAddress!, threads: 1)
+                                    for r in 0..<count where !isEmptyRow[start + first + r] {
+                                        let row = start + first + r
+                                        Self.select(
+                                            dots: dots[worker].baseAddress! + r * range.count,
+                                            scales: scales.baseAddress! + range.lowerBound, count: range.count,
+                                            offset: range.lowerBound, into: &candidates[r]
+                                        ) { $0 != row && !isEmptyRow[$0] }
+                                    }
+                                }
+                                for r in 0..<count {
+                                    let row = start + first + r
+                                    let neighbors = isEmptyRow[row]
+                                        ? [] : rescore(candidates[r].best(), query: v.baseAddress! + row * d, k: k)
+                                    out[first + r] = refine?(row, neighbors) ?? neighbors
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for r in 0..<rows { try handle(start + r, results[r]) }
+            progress(Double(start + rows) / Double(n))
+        }
+    }
+
+}
+
+/// Hands out pairs of tiles to the workers of `symmetricAllNeighbors` so that no two workers hold
+/// the same tile: each takes the first pair, in order, whose tiles are both free.
+final class TilePairSchedule: Sendable {
+    struct Pair: Sendable {
+        let first: Int
+        let second: Int
+        /// The pair's place in `pairs`.
+        var index = 0
+    }
+
+    /// Every tile against itself, then each tile against the next, then the one after, and so on.
+    let pairs: [Pair]
+    private let costs: [Double]
+    private let total: Double
+    private let state: Mutex<State>
+
+    private struct State {
+        var taken: [Bool]
+        /// Every pair before this one is taken.
+        var cursor = 0
+        var busy: [Bool]
+        var finished = 0.0
+        var abandoned = false
+    }
+
+    /// - Parameter rows: the number of rows of each tile, to weigh the pairs for progress.
+    init(tiles: Int, rows: (Int) -> Int) {
+        var pairs = (0..<tiles).map { Pair(first: $0, second: $0) }
+        for distance in 1..<max(1, tiles) {
+            for first in 0..<(tiles - distance) { pairs.append(Pair(first: first, second: first + distance)) }
+        }
+        for index in pairs.indices { pairs[index].index = index }
+        self.pairs = pairs
+        costs = pairs.map { Double(rows($0.first)) * Double(rows($0.second)) }
+        total = max(1, costs.reduce(0, +))
+        state = Mutex(State(taken: [Bool](repeating: false, count: pairs.count), busy: [Bool](repeating: false, count: tiles)))
+    }
+
+    /// The next pair for a worker, waiting while every remaining pair shares a tile with one
+    /// another worker holds; nil when none is left (or the search was abandoned).
+    func next() -> Pair? {
+        while true {
+            enum Pick { case pair(Int), wait, none }
+            let pick: Pick = state.withLock { state in
+                if state.abandoned { return .none }
+                while state.cursor < pairs.count && state.taken[state.cursor] { state.cursor += 1 }
+                if state.cursor == pairs.count { return .none }
+                for index in state.cursor..<pairs.count where !state.taken[index] {
+                    let pair = pairs[index]
+                    if !state.busy[pair.first] && !state.busy[pair.second] {
+                        state.taken[index] = true
+                        state.busy[pair.first] = true
+                        state.busy[pair.second] = true
+                        return .pair(index)
+                    }
+                }
+                return .wait
+            }
+            switch pick {
+            case .pair(let index): return pairs[index]
+            case .none: return nil
+            // Only near the end, for the last pairs: the other worker's pair takes milliseconds.
+            case .wait: usleep(100)
+            }
+        }
+    }
+
+    /// Frees the pair's tiles and calls `report` with the fraction of the work done (under the
+    /// lock, so never from two workers at once).
+    func finish(_ pair: Pair, report: (Double) -> Void) {
+        state.withLock { state in
+            state.busy[pair.first] = false
+            state.busy[pair.second] = false
+            state.finished += costs[pair.index]
+            if !state.abandoned { report(state.finished / total) }
+        }
+    }
+
+    /// Stops handing out pairs (a worker failed).
+    func abandon() {
+        state.withLock { $0.abandoned = true }
+    }
+}
