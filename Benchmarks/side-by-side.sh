@@ -18,10 +18,12 @@ swift build -c release --product kindred >&2
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-# Kindred twice: as the peers do it (the top 10 of every article by LSA cosine, no hub cap), and
+# Kindred twice: as the peers do it (the top 10 of every article by LSA cosine alone: no TF-IDF or
+# headline blend, no hub cap), and
 # with its defaults (top-100 lists re-ranked with the TF-IDF and headline blend, hub cap).
 /usr/bin/time -f "%e %M" -o "$out/kindred.time" .build/release/kindred reindex --corpus "$corpus" \
-  --model "$out/models10" --keep 1 --neighbors 10 --rerank-depth 10 --hub-cap 0 >/dev/null 2>"$out/kindred.err"
+  --model "$out/models10" --keep 1 --neighbors 10 --rerank-depth 10 --hub-cap 0 --lexical-weight 0 --headline-weight 0 \
+  >/dev/null 2>"$out/kindred.err"
 /usr/bin/time -f "%e %M" -o "$out/kindred-default.time" .build/release/kindred reindex --corpus "$corpus" \
   --model "$out/models" --keep 1 >/dev/null 2>"$out/kindred-default.err"
 /usr/bin/time -f "%e %M" -o "$out/neighbors.time" .build/release/kindred neighbors -k 10 --model "$out/models10" >/dev/null

@@ -22,6 +22,11 @@ extension EmbeddingIndex {
     /// over what the 8 GiB budget of a 1M build leaves.
     public static let symmetricMemoryBudget = 1 << 30
 
+    /// Scores scanned per call in the symmetric search: small enough that a row's threshold rises
+    /// within a tile (the first tile a row meets, with its threshold at −∞, would otherwise offer
+    /// all its 4,096 scores), large enough that the call costs nothing.
+    static let scanSegment = 512
+
     /// For every row, its `k` nearest other rows, best first; `handle(row, neighbors)` is called
     /// in row order.
     ///
@@ -107,18 +112,23 @@ extension EmbeddingIndex {
                                     queries: codes.baseAddress! + start * d, count: count, block: pair.second, into: dots, threads: 1)
                                 for r in 0..<count where !isEmptyRow[start + r] {
                                     let row = start + r
-                                    let hits = scan.scan(
-                                        dots: dots + r * columns.count, scales: scales.baseAddress! + columns.lowerBound,
-                                        queryScale: scales[row], rowLimit: table.thresholds[row], columnLimits: limits,
-                                        count: columns.count)
-                                    for h in 0..<hits.rows {
-                                        let other = columns.lowerBound + Int(scan.rowHits[h])
-                                        if other != row && !isEmptyRow[other] {
-                                            table.offer(row: row, index: other, score: scan.rowScores[h])
+                                    // A segment at a time, so that the row's threshold, which starts at
+                                    // −∞, is raised by what the previous segments offered.
+                                    for from in stride(from: 0, to: columns.count, by: Self.scanSegment) {
+                                        let first = columns.lowerBound + from
+                                        let hits = scan.scan(
+                                            dots: dots + r * columns.count + from, scales: scales.baseAddress! + first,
+                                            queryScale: scales[row], rowLimit: table.thresholds[row], columnLimits: limits.map { $0 + from },
+                                            count: min(Self.scanSegment, columns.count - from))
+                                        for h in 0..<hits.rows {
+                                            let other = first + Int(scan.rowHits[h])
+                                            if other != row && !isEmptyRow[other] {
+                                                table.offer(row: row, index: other, score: scan.rowScores[h])
+                                            }
                                         }
-                                    }
-                                    for h in 0..<hits.columns {
-                                        table.offer(row: columns.lowerBound + Int(scan.columnHits[h]), index: row, score: scan.columnScores[h])
+                                        for h in 0..<hits.columns {
+                                            table.offer(row: first + Int(scan.columnHits[h]), index: row, score: scan.columnScores[h])
+                                        }
                                     }
                                 }
                             }
