@@ -21,8 +21,8 @@ static size_t scan_baseline(
     size_t rows = 0, columns = 0;
     for (size_t j = 0; j < count; j++) {
         float score = dots[j] * scales[j] * query_scale;
-        if (score > row_limit) { row_hits[rows] = (uint32_t)j; row_scores[rows++] = score; }
-        if (column_limits && score > column_limits[j]) {
+        if (score >= row_limit) { row_hits[rows] = (uint32_t)j; row_scores[rows++] = score; }
+        if (column_limits && score >= column_limits[j]) {
             column_hits[columns] = (uint32_t)j; column_scores[columns++] = score;
         }
     }
@@ -42,9 +42,9 @@ static size_t scan_avx512(
     for (; j + 16 <= count; j += 16) {
         // The same two products, in the same order, as the baseline: equal scores either way.
         __m512 score = _mm512_mul_ps(_mm512_mul_ps(_mm512_loadu_ps(dots + j), _mm512_loadu_ps(scales + j)), q);
-        __mmask16 row = _mm512_cmp_ps_mask(score, limit, _CMP_GT_OQ);
+        __mmask16 row = _mm512_cmp_ps_mask(score, limit, _CMP_GE_OQ);
         __mmask16 column = column_limits
-            ? _mm512_cmp_ps_mask(score, _mm512_loadu_ps(column_limits + j), _CMP_GT_OQ) : 0;
+            ? _mm512_cmp_ps_mask(score, _mm512_loadu_ps(column_limits + j), _CMP_GE_OQ) : 0;
         if (__builtin_expect((row | column) != 0, 0)) {
             float lanes[16];
             _mm512_storeu_ps(lanes, score);
@@ -78,9 +78,9 @@ static size_t scan_avx2(
     size_t rows = 0, columns = 0, j = 0;
     for (; j + 8 <= count; j += 8) {
         __m256 score = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(dots + j), _mm256_loadu_ps(scales + j)), q);
-        unsigned row = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(score, limit, _CMP_GT_OQ));
+        unsigned row = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(score, limit, _CMP_GE_OQ));
         unsigned column = column_limits
-            ? (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(score, _mm256_loadu_ps(column_limits + j), _CMP_GT_OQ)) : 0;
+            ? (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(score, _mm256_loadu_ps(column_limits + j), _CMP_GE_OQ)) : 0;
         if (__builtin_expect((row | column) != 0, 0)) {
             float lanes[8];
             _mm256_storeu_ps(lanes, score);

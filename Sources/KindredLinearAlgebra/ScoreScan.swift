@@ -40,8 +40,9 @@ public final class ScoreScan {
     }
 
     /// Scans `score[j] = dots[j] · scales[j] · queryScale` for `j < count`: row hits where
-    /// `score[j] > rowLimit`, column hits where `score[j] > columnLimits[j]` (none without
-    /// limits). Hits are in increasing `j`.
+    /// `score[j] ≥ rowLimit`, column hits where `score[j] ≥ columnLimits[j]` (none without
+    /// limits). Hits are in increasing `j`. At or above, not above: a score equal to a limit may
+    /// still win on its lower index (`CandidateTable`).
     ///
     /// - Returns: the number of row hits and of column hits.
     @inline(__always)

@@ -10,8 +10,9 @@
 /// Where one row of int8 dot products beats a threshold (see ScoreScan.c).
 ///
 /// score[j] = dots[j] * scales[j] * query_scale for j in 0..<count. Writes to row_hits (and
-/// row_scores) every j with score[j] > row_limit, and, when column_limits is not NULL, to
-/// column_hits (and column_scores) every j with score[j] > column_limits[j]. Each output array
+/// row_scores) every j with score[j] >= row_limit, and, when column_limits is not NULL, to
+/// column_hits (and column_scores) every j with score[j] >= column_limits[j]. (At or above: a
+/// score equal to a limit may still enter a list by its lower index; the caller decides.) Each output array
 /// must hold count entries. Returns the number of row hits; *column_hit_count gets the other.
 size_t kindred_scan_scores(
     const float *dots, const float *scales, float query_scale, float row_limit,

@@ -2,11 +2,17 @@
 /// rows in flat memory, for the all-pairs search that scores each pair once and offers the score
 /// to both of its rows (`EmbeddingIndex.symmetricAllNeighbors`).
 ///
+/// Candidates are ordered by score, then by lower index, and each row keeps exactly its best `k`
+/// in that order: which candidates survive never depends on the order they were offered in,
+/// which in the symmetric search depends on how the threads were scheduled. (Debian has groups
+/// of packages with identical descriptions, whose equal scores often straddle the cut.) So a
+/// build is the same on every run.
+///
 /// The thresholds are one contiguous array so that the scan can compare a row of scores against
 /// the thresholds of the rows they were scored against with vector loads. Rows whose threshold
 /// is +∞ never accept anything (rows that can't be ranked).
 ///
-/// Memory: `rows × 2k × 8` bytes (scores and `Int32` indices), plus 8 bytes a row.
+/// Memory: `rows × 2k × 8` bytes (scores and `Int32` indices), plus 12 bytes a row.
 final class CandidateTable: @unchecked Sendable {
     // @unchecked: raw memory written from several threads, each row by one thread at a time (the
     // all-pairs scheduler hands out pairs of tiles no other thread holds).
@@ -16,12 +22,13 @@ final class CandidateTable: @unchecked Sendable {
     let scores: UnsafeMutablePointer<Float>
     let indices: UnsafeMutablePointer<Int32>
     let counts: UnsafeMutablePointer<Int32>
-    /// Scores must beat `thresholds[row]` to enter `row`'s candidates: −∞ until `k` rows have
-    /// been selected once.
+    /// A candidate enters `row` when its score is above `thresholds[row]`, or equal to it with an
+    /// index below `thresholdIndices[row]`: −∞ until `k` rows have been selected once.
     let thresholds: UnsafeMutablePointer<Float>
+    let thresholdIndices: UnsafeMutablePointer<Int32>
 
     /// The bytes a table of `rows` rows keeping `k` candidates takes.
-    static func bytes(rows: Int, k: Int) -> Int { rows * (2 * k * 8 + 8) }
+    static func bytes(rows: Int, k: Int) -> Int { rows * (2 * k * 8 + 12) }
 
     init(rows: Int, k: Int) {
         precondition(k > 0, "a candidate table keeps at least one candidate a row")
@@ -34,6 +41,8 @@ final class CandidateTable: @unchecked Sendable {
         counts.initialize(repeating: 0, count: rows)
         thresholds = .allocate(capacity: rows)
         thresholds.initialize(repeating: -.infinity, count: rows)
+        thresholdIndices = .allocate(capacity: rows)
+        thresholdIndices.initialize(repeating: .max, count: rows)
     }
 
     deinit {
@@ -41,32 +50,73 @@ final class CandidateTable: @unchecked Sendable {
         indices.deallocate()
         counts.deallocate()
         thresholds.deallocate()
+        thresholdIndices.deallocate()
     }
 
     @inline(__always)
     func offer(row: Int, index: Int, score: Float) {
-        guard score > thresholds[row] else { return }
+        let limit = thresholds[row]
+        guard score > limit || (score == limit && Int32(truncatingIfNeeded: index) < thresholdIndices[row]) else { return }
         let base = row * capacity
         let count = Int(counts[row])
         scores[base + count] = score
         indices[base + count] = Int32(truncatingIfNeeded: index)
         if count + 1 == capacity {
-            thresholds[row] = CandidateBuffer.keepBest(k, scores: scores + base, indices: indices + base, count: capacity)
-            counts[row] = Int32(k)
+            shrink(row: row, count: capacity)
         } else {
             counts[row] = Int32(count + 1)
         }
     }
 
-    /// The rows held for `row` that are among its best `k`, in no particular order (ties at the
-    /// cut may keep a few more than `k`; the caller rescores and cuts).
-    func best(row: Int) -> [Int] {
+    /// Keeps the row's best `k` of `count` by score, then lower index, and raises its threshold
+    /// to the worst of them.
+    private func shrink(row: Int, count: Int) {
         let base = row * capacity
-        var count = Int(counts[row])
-        if count > k {
-            _ = CandidateBuffer.keepBest(k, scores: scores + base, indices: indices + base, count: count)
-            count = k
+        let scores = self.scores + base, indices = self.indices + base
+        let cut = CandidateBuffer.keepBest(k, scores: scores, indices: indices, count: count)
+        // The selection kept the k highest scores, but ties at the cut in no defined order: among
+        // all candidates scoring exactly `cut`, keep the lowest indices.
+        var above = 0, tied = 0
+        for i in 0..<count {
+            if scores[i] > cut { above += 1 } else if scores[i] == cut { tied += 1 }
         }
-        return (0..<count).map { Int(indices[base + $0]) }
+        var worstKept = Int32.min
+        if above + tied > k {
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: tied) { buffer in
+                var ties = buffer
+                var t = 0
+                for i in 0..<count where scores[i] == cut {
+                    ties[t] = indices[i]
+                    t += 1
+                }
+                ties.sort()
+                // Rewrite the first k slots: every candidate above the cut, then the lowest tied.
+                var slot = 0
+                for i in 0..<count where scores[i] > cut {
+                    scores[slot] = scores[i]
+                    indices[slot] = indices[i]
+                    slot += 1
+                }
+                for t in 0..<(k - above) {
+                    scores[slot] = cut
+                    indices[slot] = ties[t]
+                    slot += 1
+                }
+                worstKept = ties[k - above - 1]
+            }
+        } else {
+            for i in 0..<k where scores[i] == cut { worstKept = max(worstKept, indices[i]) }
+        }
+        counts[row] = Int32(k)
+        thresholds[row] = cut
+        thresholdIndices[row] = worstKept
+    }
+
+    /// The row's best `k` candidates (fewer when fewer were offered), in no particular order.
+    func best(row: Int) -> [Int] {
+        let count = Int(counts[row])
+        if count > k { shrink(row: row, count: count) }
+        let base = row * capacity
+        return (0..<Int(counts[row])).map { Int(indices[base + $0]) }
     }
 }

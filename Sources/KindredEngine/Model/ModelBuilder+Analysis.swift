@@ -16,6 +16,11 @@ struct AnalysedChunk {
     var rowOffsets: [Int] = [0]
     var termIDs: [Int32] = []
     var frequencies: [Float] = []
+    /// The headlines (title and tags, `TermCounter.headlineCounts`), in the same local ids: a
+    /// term found only in headlines (title weight 0) has a local id and a document frequency of 0.
+    var headlineRowOffsets: [Int] = [0]
+    var headlineTermIDs: [Int32] = []
+    var headlineFrequencies: [Float] = []
 }
 
 extension ModelBuilder {
@@ -39,19 +44,20 @@ extension ModelBuilder {
             var chunk = AnalysedChunk()
             chunk.firstRow = range.lowerBound
             var local: [String: Int32] = [:]
+            func localID(_ term: String) -> Int32 {
+                if let known = local[term] { return known }
+                let id = Int32(chunk.terms.count)
+                local[term] = id
+                chunk.terms.append(term)
+                chunk.documentFrequencies.append(0)
+                chunk.totalCounts.append(0)
+                chunk.countLogCounts.append(0)
+                return id
+            }
             for article in articles[range] {
-                for (term, tf) in counter.counts(article) {
-                    let id: Int32
-                    if let known = local[term] {
-                        id = known
-                    } else {
-                        id = Int32(chunk.terms.count)
-                        local[term] = id
-                        chunk.terms.append(term)
-                        chunk.documentFrequencies.append(0)
-                        chunk.totalCounts.append(0)
-                        chunk.countLogCounts.append(0)
-                    }
+                let (counts, headline) = counter.countsAndHeadline(article)
+                for (term, tf) in counts {
+                    let id = localID(term)
                     chunk.documentFrequencies[Int(id)] += 1
                     chunk.totalCounts[Int(id)] += Double(tf)
                     chunk.countLogCounts[Int(id)] += Double(tf) * log(Double(tf))
@@ -59,6 +65,11 @@ extension ModelBuilder {
                     chunk.frequencies.append(tf)
                 }
                 chunk.rowOffsets.append(chunk.termIDs.count)
+                for (term, tf) in headline {
+                    chunk.headlineTermIDs.append(localID(term))
+                    chunk.headlineFrequencies.append(tf)
+                }
+                chunk.headlineRowOffsets.append(chunk.headlineTermIDs.count)
             }
             lock.withLock { chunks.append(chunk) }
         }
@@ -97,7 +108,7 @@ extension ModelBuilder {
         slotByTerm = [:]
         let maximum = Int32((parameters.maximumDocumentFrequency * Double(documentCount)).rounded(.down))
         let minimum = Int32(parameters.minimumDocumentFrequency)
-        let kept = terms.indices.filter { df[$0] >= minimum && df[$0] <= max(maximum, minimum) }.sorted { terms[$0] < terms[$1] }
+        let kept = terms.indices.filter { df[$0] > 0 && df[$0] >= minimum && df[$0] <= max(maximum, minimum) }.sorted { terms[$0] < terms[$1] }
         guard !kept.isEmpty else {
             throw EngineError(
                 .emptyVocabulary,
@@ -122,42 +133,42 @@ extension ModelBuilder {
     /// The `(articles × terms)` TF-IDF matrix, one unit-length row per article (empty rows stay
     /// empty); `columns` maps each chunk's local terms to the vocabulary (`vocabulary(of:)`).
     func tfidfMatrix(_ chunks: [AnalysedChunk], columns: [[Int32]], weighting: TermWeighting) throws -> CSRMatrix {
-        var rowsPerChunk = [[SparseVector]](repeating: [], count: chunks.count)
-        rowsPerChunk.withUnsafeMutableBufferPointer { out in
-            Parallel.forEach(chunks.count) { c in
-                let chunk = chunks[c], global = columns[c]
-                var rows: [SparseVector] = []
-                rows.reserveCapacity(chunk.rowOffsets.count - 1)
-                var frequencies: [(Int32, Float)] = []
-                for r in 0..<(chunk.rowOffsets.count - 1) {
-                    frequencies.removeAll(keepingCapacity: true)
-                    for p in chunk.rowOffsets[r]..<chunk.rowOffsets[r + 1] {
-                        let id = global[Int(chunk.termIDs[p])]
-                        if id >= 0 { frequencies.append((id, chunk.frequencies[p])) }
-                    }
-                    rows.append(weighting.vector(termFrequencies: frequencies))
-                }
-                out[c] = rows
-            }
-        }
-        return try CSRMatrix(sparseRows: rowsPerChunk.flatMap { $0 }, columns: weighting.vocabulary.count)
+        try weightedRows(chunks, columns: columns, weighting: weighting) { ($0.rowOffsets, $0.termIDs, $0.frequencies) }
     }
 
     /// The `(articles × terms)` headline matrix: each article's title and tags, weighted like the
     /// full text and scaled to unit length (empty when no headline term is in the vocabulary).
-    func headlineMatrix(_ articles: [Article], weighting: TermWeighting) throws -> CSRMatrix {
-        var rows = [SparseVector](repeating: .empty, count: articles.count)
-        let parameters = self.parameters
-        rows.withUnsafeMutableBufferPointer { out in
-            Parallel.forEachChunk(of: articles.count) { range in
-                let counter = TermCounter(parameters: parameters)
-                for i in range {
-                    let article = articles[i]
-                    out[i] = weighting.vector(
-                        counts: counter.headlineCounts(title: article.title, tags: article.tags, language: article.language))
+    func headlineMatrix(_ chunks: [AnalysedChunk], columns: [[Int32]], weighting: TermWeighting) throws -> CSRMatrix {
+        try weightedRows(chunks, columns: columns, weighting: weighting) {
+            ($0.headlineRowOffsets, $0.headlineTermIDs, $0.headlineFrequencies)
+        }
+    }
+
+    /// One weighted unit-length row per article from the chunks' `(offsets, local ids, tf)` runs
+    /// that `rows` picks, the chunks on all cores.
+    private func weightedRows(
+        _ chunks: [AnalysedChunk], columns: [[Int32]], weighting: TermWeighting,
+        _ rows: (AnalysedChunk) -> (offsets: [Int], ids: [Int32], frequencies: [Float])
+    ) throws -> CSRMatrix {
+        var rowsPerChunk = [[SparseVector]](repeating: [], count: chunks.count)
+        rowsPerChunk.withUnsafeMutableBufferPointer { out in
+            Parallel.forEach(chunks.count) { c in
+                let (offsets, ids, tf) = rows(chunks[c])
+                let global = columns[c]
+                var vectors: [SparseVector] = []
+                vectors.reserveCapacity(offsets.count - 1)
+                var frequencies: [(Int32, Float)] = []
+                for r in 0..<(offsets.count - 1) {
+                    frequencies.removeAll(keepingCapacity: true)
+                    for p in offsets[r]..<offsets[r + 1] {
+                        let id = global[Int(ids[p])]
+                        if id >= 0 { frequencies.append((id, tf[p])) }
+                    }
+                    vectors.append(weighting.vector(termFrequencies: frequencies))
                 }
+                out[c] = vectors
             }
         }
-        return try CSRMatrix(sparseRows: rows, columns: weighting.vocabulary.count)
+        return try CSRMatrix(sparseRows: rowsPerChunk.flatMap { $0 }, columns: weighting.vocabulary.count)
     }
 }

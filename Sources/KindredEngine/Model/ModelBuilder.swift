@@ -69,7 +69,7 @@ public struct ModelBuilder: Sendable {
             let (weighting, columns) = try timed(.vocabulary) { try vocabulary(of: analysed, documentCount: articles.count) }
             return try timed(.weighting) {
                 (weighting, try tfidfMatrix(analysed, columns: columns, weighting: weighting),
-                 try headlineMatrix(articles, weighting: weighting))
+                 try headlineMatrix(analysed, columns: columns, weighting: weighting))
             }
         }()
         let articleCount = articles.count
