@@ -194,9 +194,13 @@ public struct ModelBuilder: Sendable {
     /// SHA-256 over the articles' fields in order, each field followed by a 0 byte.
     public static func digest(of articles: [Article]) -> String {
         var hasher = SHA256()
+        let separator: [UInt8] = [0]
         func add(_ text: String?) {
-            hasher.update(data: Data((text ?? "").utf8))
-            hasher.update(data: [0])
+            var text = text ?? ""
+            // The string's own UTF-8 bytes, not a copy into `Data` (a copy per field was most of
+            // the cost: eight allocations an article).
+            text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            separator.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         }
         for article in articles {
             add(article.id)
