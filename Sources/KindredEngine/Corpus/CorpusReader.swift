@@ -142,6 +142,11 @@ public struct CorpusReader: Sendable {
 
     /// Builds an article from decoded JSON fields, checking each.
     public static func article(from fields: [String: Any]) -> Swift.Result<Article, Reason> {
+        /// Whether the text is empty or white space only. Stops at the first other character,
+        /// where trimming copied every body to find out.
+        func isBlank(_ text: String) -> Bool {
+            text.unicodeScalars.allSatisfy { CharacterSet.whitespacesAndNewlines.contains($0) }
+        }
         func string(_ key: String) -> Swift.Result<String?, Reason> {
             guard let value = fields[key], !(value is NSNull) else { return .success(nil) }
             guard let text = value as? String else { return .failure(Reason(text: "field '\(key)' must be a string")) }
@@ -149,7 +154,7 @@ public struct CorpusReader: Sendable {
         }
         do {
             guard let id = try string("id").get() else { return .failure(Reason(text: "missing 'id'")) }
-            guard !id.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            guard !isBlank(id) else {
                 return .failure(Reason(text: "empty 'id'"))
             }
             guard id.utf8.count <= maximumIDLength else {
@@ -161,8 +166,7 @@ public struct CorpusReader: Sendable {
                 return .failure(Reason(
                     text: "article '\(id)' has \(title.utf8.count + body.utf8.count) bytes of title and body; the limit is \(maximumTextBytes)"))
             }
-            guard !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-                    || !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            guard !isBlank(title) || !isBlank(body) else {
                 return .failure(Reason(text: "article '\(id)' has neither a title nor a body"))
             }
             var publishedAt: Date?
