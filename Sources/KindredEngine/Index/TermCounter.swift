@@ -37,20 +37,6 @@ public final class TermCounter {
         return counts
     }
 
-    /// `counts` and `headlineCounts` of an article, its title and tags analysed once for both.
-    public func countsAndHeadline(_ article: Article) -> (counts: [String: Float], headline: [String: Float]) {
-        var counts: [String: Float] = [:], headline: [String: Float] = [:]
-        // The same additions in the same order as `counts` and `headlineCounts`: equal floats.
-        for text in CollectionOfOne(article.title) + article.tags {
-            for term in analyzer.analyze(text, language: article.language) {
-                headline[term, default: 0] += 1
-                if titleWeight > 0 { counts[term, default: 0] += titleWeight }
-            }
-        }
-        for term in analyzer.analyze(article.body, language: article.language) { counts[term, default: 0] += 1 }
-        return (counts, headline)
-    }
-
     public func counts(_ article: Article) -> [String: Float] {
         counts(title: article.title, body: article.body, tags: article.tags, language: article.language)
     }

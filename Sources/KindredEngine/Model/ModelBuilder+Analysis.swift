@@ -1,4 +1,5 @@
 import Foundation
+import KindredText
 import KindredLinearAlgebra
 
 /// The per-thread result of analysing a contiguous slice of articles.
@@ -34,41 +35,73 @@ extension ModelBuilder {
         return (weighting, try tfidfMatrix(analysed, columns: columns, weighting: weighting))
     }
 
-    /// Analyses all articles on all cores, each thread with its own `TermCounter`.
+    /// Analyses all articles on all cores, each thread with its own `Analyzer`.
+    ///
+    /// Each term occurrence is hashed once, into the chunk's local ids; an article's counts
+    /// are then kept in arrays indexed by local id (`TermCounter`'s field weights, the same
+    /// additions in the same order), not in a dictionary per article.
     func analyse(_ articles: [Article]) -> [AnalysedChunk] {
         var chunks: [AnalysedChunk] = []
         let lock = NSLock()
         let parameters = self.parameters
         Parallel.forEachChunk(of: articles.count) { range in
-            let counter = TermCounter(parameters: parameters)
+            let analyzer = Analyzer(options: parameters.analyzer)
+            let titleWeight = parameters.titleWeight
             var chunk = AnalysedChunk()
             chunk.firstRow = range.lowerBound
             var local: [String: Int32] = [:]
-            func localID(_ term: String) -> Int32 {
-                if let known = local[term] { return known }
-                let id = Int32(chunk.terms.count)
-                local[term] = id
+            // Per local id: the last article that counted it, and where its count is.
+            var countedIn: [Int] = [], countSlot: [Int] = []
+            var headlineIn: [Int] = [], headlineSlot: [Int] = []
+            func localID(_ term: String) -> Int {
+                if let known = local[term] { return Int(known) }
+                let id = chunk.terms.count
+                local[term] = Int32(id)
                 chunk.terms.append(term)
                 chunk.documentFrequencies.append(0)
                 chunk.totalCounts.append(0)
                 chunk.countLogCounts.append(0)
+                countedIn.append(-1)
+                countSlot.append(0)
+                headlineIn.append(-1)
+                headlineSlot.append(0)
                 return id
             }
-            for article in articles[range] {
-                let (counts, headline) = counter.countsAndHeadline(article)
-                for (term, tf) in counts {
-                    let id = localID(term)
-                    chunk.documentFrequencies[Int(id)] += 1
-                    chunk.totalCounts[Int(id)] += Double(tf)
-                    chunk.countLogCounts[Int(id)] += Double(tf) * log(Double(tf))
-                    chunk.termIDs.append(id)
-                    chunk.frequencies.append(tf)
+            for row in range {
+                let article = articles[row]
+                func count(_ id: Int, _ weight: Float) {
+                    if countedIn[id] == row {
+                        chunk.frequencies[countSlot[id]] += weight
+                    } else {
+                        countedIn[id] = row
+                        countSlot[id] = chunk.frequencies.count
+                        chunk.termIDs.append(Int32(id))
+                        chunk.frequencies.append(weight)
+                    }
+                }
+                let start = chunk.termIDs.count
+                for text in CollectionOfOne(article.title) + article.tags {
+                    for term in analyzer.analyze(text, language: article.language) {
+                        let id = localID(term)
+                        if headlineIn[id] == row {
+                            chunk.headlineFrequencies[headlineSlot[id]] += 1
+                        } else {
+                            headlineIn[id] = row
+                            headlineSlot[id] = chunk.headlineFrequencies.count
+                            chunk.headlineTermIDs.append(Int32(id))
+                            chunk.headlineFrequencies.append(1)
+                        }
+                        if titleWeight > 0 { count(id, titleWeight) }
+                    }
+                }
+                for term in analyzer.analyze(article.body, language: article.language) { count(localID(term), 1) }
+                for p in start..<chunk.termIDs.count {
+                    let id = Int(chunk.termIDs[p]), tf = chunk.frequencies[p]
+                    chunk.documentFrequencies[id] += 1
+                    chunk.totalCounts[id] += Double(tf)
+                    chunk.countLogCounts[id] += Double(tf) * log(Double(tf))
                 }
                 chunk.rowOffsets.append(chunk.termIDs.count)
-                for (term, tf) in headline {
-                    chunk.headlineTermIDs.append(localID(term))
-                    chunk.headlineFrequencies.append(tf)
-                }
                 chunk.headlineRowOffsets.append(chunk.headlineTermIDs.count)
             }
             lock.withLock { chunks.append(chunk) }
