@@ -100,12 +100,13 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("int8 product peak (slice × column block)", configuration: .init(metrics: metrics + [gigaops])) { benchmark in
         let index = Fixture.model.index
-        let product = try Int8Product(codes: index.quantized.codes, rows: index.count, columns: index.dimensions)
+        let codes = QuantizedRows(index.vectors).codes
+        let product = try Int8Product(codes: codes, rows: index.count, columns: index.dimensions, blockWidth: EmbeddingIndex.blockRows)
         let slice = min(128, index.count), width = product.blockRange(0).count
         let workers = ProcessorCount.active
         let start = ContinuousClock.now
         // As the all-pairs search runs it: every core multiplies its own slice, one thread each.
-        try index.quantized.codes.withUnsafeBufferPointer { codes in
+        try codes.withUnsafeBufferPointer { codes in
             let outputs = (0..<workers).map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: slice * width) }
             defer { outputs.forEach { $0.deallocate() } }
             _ = try Parallel.map(workers) { worker in

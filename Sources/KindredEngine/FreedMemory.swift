@@ -17,4 +17,18 @@ public enum FreedMemory {
     public static func release() {
         _ = trim?(0)
     }
+
+    private typealias Option = @convention(c) (Int32, Int32) -> Int32
+    private static let option: Option? = dlsym(nil, "mallopt").map { unsafeBitCast($0, to: Option.self) }
+
+    /// Makes the allocator map every block of `bytes` or more on its own, so that freeing it
+    /// returns it to the kernel at once (glibc's `M_MMAP_THRESHOLD`, -3).
+    ///
+    /// Why: glibc starts at 128 KiB but raises the threshold to the size of each mapped block
+    /// freed, up to 32 MiB, after which the arrays of a build stage (candidate tables, sparse
+    /// rows, term lists: megabytes each) come from the arenas and stay resident after they are
+    /// freed, between the pages `malloc_trim` can hand back. A fixed threshold turns that off.
+    public static func mapBlocks(atLeast bytes: Int32) {
+        _ = option?(-3, bytes)
+    }
 }

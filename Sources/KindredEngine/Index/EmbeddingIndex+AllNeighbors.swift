@@ -46,7 +46,7 @@ extension EmbeddingIndex {
     /// - Complexity: O(n²·d) int8 multiply-adds, O(n²) comparisons in selection, O(n·c·d) flops
     ///   rescoring `c = candidateCount(k)` candidates per row.
     public func allNeighbors(
-        k: Int, slice: Int = 128, tile: Int = 4096, method: AllPairsMethod = .automatic,
+        k: Int, slice: Int = 128, tile: Int = EmbeddingIndex.blockRows, method: AllPairsMethod = .automatic,
         refine: ((Int, [ScoredIndex]) -> [ScoredIndex])? = nil,
         progress: (Double) -> Void = { _ in }, handle: (Int, [ScoredIndex]) throws -> Void
     ) throws {
@@ -77,15 +77,19 @@ extension EmbeddingIndex {
     /// stored roughly by date or by name, so the best candidates tend to be near and the
     /// thresholds rise early, which keeps later scans cheap.
     ///
-    /// Memory besides the index: the candidate table (`CandidateTable.bytes`), a second copy of
-    /// the int8 codes in tiles, and `slice × tile` floats per core.
+    /// Memory besides the index: the candidate table (`CandidateTable.bytes`) and `slice × tile`
+    /// floats per core (and a second copy of the int8 codes when `tile` is not the index's
+    /// `blockRows`).
     func symmetricAllNeighbors(
         k: Int, slice: Int, tile: Int, refine: ((Int, [ScoredIndex]) -> [ScoredIndex])?,
         progress: (Double) -> Void, handle: (Int, [ScoredIndex]) throws -> Void
     ) throws {
         let n = count, d = dimensions
         let width = Self.candidateCount(k)
-        let tiles = try Int8Product(codes: quantized.codes, rows: n, columns: d, blockWidth: max(1, min(tile, n)))
+        let quantized = QuantizedRows(vectors)
+        // The index's own product when its blocks are the tiles (the default), else one for them.
+        let tiles = try product.flatMap { $0.blockWidth == min(tile, n) ? $0 : nil }
+            ?? Int8Product(codes: quantized.codes, rows: n, columns: d, blockWidth: max(1, min(tile, n)))
         let slice = max(1, min(slice, n))
         let table = CandidateTable(rows: n, k: width)
         let isEmptyRow = self.isEmptyRow
@@ -177,6 +181,7 @@ extension EmbeddingIndex {
         progress: (Double) -> Void, handle: (Int, [ScoredIndex]) throws -> Void
     ) throws {
         let n = count, d = dimensions
+        let quantized = QuantizedRows(vectors)
         let slice = max(1, min(slice, n))
         let workers = ProcessorCount.active
         let round = slice * workers

@@ -18,8 +18,11 @@ public struct EmbeddingIndex: Sendable {
     public let vectors: DenseMatrix
     /// Rows that are all zero (or hold a non-finite value): never results, never queries.
     public let isEmptyRow: [Bool]
-    /// The int8 codes of `vectors`, for the candidate stage.
-    public let quantized: QuantizedRows
+    /// The int8 scale of each row of `vectors` (`QuantizedRows`). The codes themselves live in
+    /// the product's reordered blocks; the all-pairs search, which also needs them as queries,
+    /// quantises the vectors again (the same codes) rather than every model holding a second copy:
+    /// 16 MB for Debian, 256 MB at a million articles.
+    public let scales: [Float]
     /// The candidate stage's product, or nil when oneDNN could not set it up (then every search is
     /// the `Float` one; `candidateStage` says so).
     let product: Int8Product?
@@ -30,7 +33,7 @@ public struct EmbeddingIndex: Sendable {
         self.vectors = vectors
         let d = vectors.columns
         let quantized = QuantizedRows(vectors)
-        self.quantized = quantized
+        self.scales = quantized.scales
         // Quantising already scanned every row: scale 0 means all zeros (or a non-finite value,
         // which can't be ranked either and which a model's invariants refuse).
         self.isEmptyRow = quantized.scales.map { $0 == 0 }
@@ -40,12 +43,18 @@ public struct EmbeddingIndex: Sendable {
             return
         }
         do {
-            let made = try Int8Product(codes: quantized.codes, rows: vectors.rows, columns: d)
+            let made = try Int8Product(codes: quantized.codes, rows: vectors.rows, columns: d, blockWidth: Self.blockRows)
             (product, candidateStage) = (made, "int8 oneDNN \(made.implementation), scan \(ScoreScan.kernel)")
         } catch {
             (product, candidateStage) = (nil, "Float BLAS only (oneDNN failed: \(error))")
         }
     }
+
+    /// Rows per column block of the int8 product, and per tile of the all-pairs search, which
+    /// then multiplies by the same reordered blocks instead of a second copy of the codes. 4,096
+    /// rows: a tile product's output (128 × 4,096 floats) stays in a core's L2 cache; a single
+    /// query makes one oneDNN call per block (16 for Debian).
+    public static let blockRows = 4_096
 
     public var count: Int { vectors.rows }
     public var dimensions: Int { vectors.columns }
@@ -71,7 +80,7 @@ public struct EmbeddingIndex: Sendable {
         let isEmptyRow = self.isEmptyRow
         try codes.withUnsafeBufferPointer { q in
             try dots.withUnsafeMutableBufferPointer { out in
-                try quantized.scales.withUnsafeBufferPointer { scales in
+                try self.scales.withUnsafeBufferPointer { scales in
                     for block in 0..<product.blockCount {
                         let range = product.blockRange(block)
                         try product.multiply(queries: q.baseAddress!, count: 1, block: block, into: out.baseAddress!, threads: 1)

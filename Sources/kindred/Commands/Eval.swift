@@ -81,6 +81,7 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
+        FreedMemory.mapBlocks(atLeast: 1 << 20)
         let read = try CorpusReader().read(path: corpus)
         if !read.problems.isEmpty {
             Reindex.report(read.problems)

@@ -52,6 +52,7 @@ struct Reindex: ParsableCommand {
     }
 
     func run() throws {
+        FreedMemory.mapBlocks(atLeast: 1 << 20)
         let started = Date()
         let parameters = build.parameters
         try parameters.validate()

@@ -70,6 +70,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        FreedMemory.mapBlocks(atLeast: 1 << 20)
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
