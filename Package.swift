@@ -85,7 +85,7 @@ let package = Package(
             name: "fuzz-draft", dependencies: ["FuzzSupport", "KindredEngine", "KindredServer"], path: "Tests/Fuzz/Draft"),
         .executableTarget(
             name: "fuzz-model-file", dependencies: ["FuzzSupport", "KindredEngine"], path: "Tests/Fuzz/ModelFile"),
-        .testTarget(name: "KindredLinearAlgebraTests", dependencies: ["KindredLinearAlgebra"]),
+        .testTarget(name: "KindredLinearAlgebraTests", dependencies: ["KindredLinearAlgebra", "CKindredKernels"]),
         .testTarget(name: "KindredTextTests", dependencies: ["KindredText"]),
         .testTarget(name: "KindredEngineTests", dependencies: ["KindredEngine"]),
         .testTarget(

@@ -1,3 +1,5 @@
+import CKindredKernels
+import Foundation
 import Testing
 @testable import KindredLinearAlgebra
 
@@ -23,14 +25,52 @@ struct CSRMatrixTests {
         #expect(m.transposed().transposed() == m)
     }
 
-    @Test("sparse × dense matches BLAS on the dense copy")
-    func multiply() throws {
+    @Test("sparse × dense matches BLAS on the dense copy, at widths inside, at and past the kernels' register blocks",
+          arguments: [1, 9, 16, 17, 96, 100, 256, 272, 300])
+    func multiply(width: Int) throws {
         let a = try randomSparse(rows: 50, columns: 30, density: 0.2, seed: 2)
         var generator = SeededGenerator(seed: 3)
-        let x = generator.gaussianMatrix(rows: 30, columns: 9)
+        let x = generator.gaussianMatrix(rows: 30, columns: width)
         let sparse = try a.multiply(x)
         let dense = try BLAS.multiply(a.toDense(), x)
         #expect(maxDifference(sparse, dense) < 1e-4)
+    }
+
+    /// Whether the CPU has the vector instructions of at least one kernel (x86-64 with AVX2).
+    var canRunVectorKernels: Bool {
+        #if arch(x86_64)
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        return cpuinfo.contains(" avx2") && cpuinfo.contains(" fma")
+        #else
+        return false
+        #endif
+    }
+
+    @Test("every sparse × dense kernel this CPU runs agrees with the baseline", arguments: [7, 96, 272, 300])
+    func kernels(width: Int) throws {
+        let a = try randomSparse(rows: 40, columns: 25, density: 0.3, seed: 6)
+        var generator = SeededGenerator(seed: 7)
+        let x = generator.gaussianMatrix(rows: 25, columns: width)
+        func run(_ kernel: Int32) -> [Float]? {
+            var y = [Float](repeating: .nan, count: 40 * width)
+            let ran = a.rowOffsets.withUnsafeBufferPointer { offsets in
+                y.withUnsafeMutableBufferPointer { out in
+                    kindred_csr_times_dense_with(
+                        kernel, UnsafeRawPointer(offsets.baseAddress!).assumingMemoryBound(to: Int64.self), a.columnIndices,
+                        a.values, 0, 40, x.storage, width, out.baseAddress)
+                }
+            }
+            return ran == 1 ? y : nil
+        }
+        let baseline = try #require(run(0))
+        var ran = 0
+        for kernel: Int32 in [1, 2] {
+            guard let y = run(kernel) else { continue }
+            ran += 1
+            #expect(zip(y, baseline).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) }, "kernel \(kernel)")
+        }
+        #expect(baseline.allSatisfy { $0.isFinite }, "every element written")
+        #expect(ran >= 1 || !canRunVectorKernels, "this x86-64 CPU has AVX2 or AVX-512 but no vector kernel ran")
     }
 
     @Test("the product does not depend on the thread count")

@@ -31,6 +31,19 @@ size_t kindred_scan_scores_with(
     uint32_t *row_hits, float *row_scores,
     uint32_t *column_hits, float *column_scores, size_t *column_hit_count);
 
+/// Rows first_row..<end_row of Y = A·X, for a CSR matrix A (offsets, indices, values) and a dense
+/// row-major X of `width` columns; Y is row-major with the same width. On AVX-512, AVX2 + FMA or
+/// the baseline, whichever the CPU runs (see SparseDense.c).
+void kindred_csr_times_dense(
+    const int64_t *offsets, const int32_t *indices, const float *values, size_t first_row, size_t end_row,
+    const float *x, size_t width, float *y);
+
+/// kindred_csr_times_dense on a given kernel (0 baseline, 1 AVX2, 2 AVX-512), for tests; returns
+/// 0 (and writes nothing) when this CPU can't run it, 1 otherwise.
+int kindred_csr_times_dense_with(
+    int kernel, const int64_t *offsets, const int32_t *indices, const float *values, size_t first_row,
+    size_t end_row, const float *x, size_t width, float *y);
+
 /// Linux's O_DIRECT (Swift's Glibc module does not export it: it needs _GNU_SOURCE).
 int kindred_open_direct_flag(void);
 
