@@ -49,6 +49,16 @@ struct CandidateBuffer {
     /// particular order, with Hoare's quickselect; returns the lowest of them, the new threshold.
     @inline(__always)
     static func keepBest(_ k: Int, scores: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>, count: Int) -> Float {
+        partition(k, scores: scores, indices: indices, count: count)
+        var lowest = scores[0]
+        for i in 1..<k where scores[i] < lowest { lowest = scores[i] }
+        return lowest
+    }
+
+    /// Hoare's quickselect: afterwards positions `0..<k` hold the `k` highest of `count > k`
+    /// scores (ties at the cut in no defined order), and their indices move with them.
+    @inline(__always)
+    static func partition(_ k: Int, scores: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>, count: Int) {
         let target = k - 1  // after partitioning, positions 0..<k hold the k highest
         var low = 0, high = count - 1
         while low < high {
@@ -66,8 +76,5 @@ struct CandidateBuffer {
             }
             if target <= j { high = j } else if target >= i { low = i } else { break }
         }
-        var lowest = scores[0]
-        for i in 1..<k where scores[i] < lowest { lowest = scores[i] }
-        return lowest
     }
 }

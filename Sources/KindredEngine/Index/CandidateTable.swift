@@ -74,48 +74,110 @@ final class CandidateTable: @unchecked Sendable {
         }
     }
 
+    /// Offers `count` candidates to one row at once (`indices[h] + offset`, `scores[h]`), skipping
+    /// those `admits` refuses. Where the row's buffer would fill several times over (a row's
+    /// first scores, met with its threshold still at −∞), one selection over the row's candidates
+    /// and the new ones replaces a selection every `capacity − k` offers.
+    ///
+    /// - Parameter scratch: room for `capacity + count` scores and indices.
+    @inline(__always)
+    func offer(
+        row: Int, count: Int, indices hits: UnsafePointer<UInt32>, offset: Int, scores hitScores: UnsafePointer<Float>,
+        scratch: (scores: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>), admits: (Int) -> Bool
+    ) {
+        let held = Int(counts[row])
+        guard held + count > capacity + (capacity - k) else {
+            for h in 0..<count where admits(offset + Int(hits[h])) {
+                offer(row: row, index: offset + Int(hits[h]), score: hitScores[h])
+            }
+            return
+        }
+        let limit = thresholds[row], limitIndex = thresholdIndices[row]
+        let base = row * capacity
+        scratch.scores.update(from: scores + base, count: held)
+        scratch.indices.update(from: indices + base, count: held)
+        var total = held
+        for h in 0..<count {
+            let index = offset + Int(hits[h]), score = hitScores[h]
+            guard score > limit || (score == limit && Int32(truncatingIfNeeded: index) < limitIndex), admits(index) else { continue }
+            scratch.scores[total] = score
+            scratch.indices[total] = Int32(truncatingIfNeeded: index)
+            total += 1
+        }
+        if total <= capacity {
+            (scores + base).update(from: scratch.scores, count: total)
+            (indices + base).update(from: scratch.indices, count: total)
+            counts[row] = Int32(total)
+            if total == capacity { shrink(row: row, count: capacity) }
+            return
+        }
+        let (cut, worst) = Self.keepBest(k, scores: scratch.scores, indices: scratch.indices, count: total)
+        (scores + base).update(from: scratch.scores, count: k)
+        (indices + base).update(from: scratch.indices, count: k)
+        counts[row] = Int32(k)
+        thresholds[row] = cut
+        thresholdIndices[row] = worst
+    }
+
     /// Keeps the row's best `k` of `count` by score, then lower index, and raises its threshold
     /// to the worst of them.
     private func shrink(row: Int, count: Int) {
         let base = row * capacity
-        let scores = self.scores + base, indices = self.indices + base
-        let cut = CandidateBuffer.keepBest(k, scores: scores, indices: indices, count: count)
-        // The selection kept the k highest scores, but ties at the cut in no defined order: among
-        // all candidates scoring exactly `cut`, keep the lowest indices.
+        let (cut, worst) = Self.keepBest(k, scores: scores + base, indices: indices + base, count: count)
+        counts[row] = Int32(k)
+        thresholds[row] = cut
+        thresholdIndices[row] = worst
+    }
+
+    /// Moves the best `k` of `count > k` candidates, by score then lower index, to the front;
+    /// returns the worst of them (its score and index), the row's new threshold.
+    static func keepBest(
+        _ k: Int, scores: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>, count: Int
+    ) -> (cut: Float, worst: Int32) {
+        CandidateBuffer.partition(k, scores: scores, indices: indices, count: count)
+        // The k highest scores are in front, but ties at the cut in no defined order. One pass
+        // over them finds the cut and, among those at the cut, the highest index; one over the
+        // rest finds whether any of them ties with the cut (rare: identical descriptions).
+        var cut = scores[0], worst = indices[0]
+        for i in 1..<k {
+            if scores[i] < cut {
+                (cut, worst) = (scores[i], indices[i])
+            } else if scores[i] == cut && indices[i] > worst {
+                worst = indices[i]
+            }
+        }
+        var tiedBeyond = false
+        for i in k..<count where scores[i] == cut { tiedBeyond = true }
+        guard tiedBeyond else { return (cut, worst) }
+        // Among all candidates scoring exactly `cut`, keep the lowest indices.
         var above = 0, tied = 0
         for i in 0..<count {
             if scores[i] > cut { above += 1 } else if scores[i] == cut { tied += 1 }
         }
         var worstKept = Int32.min
-        if above + tied > k {
-            withUnsafeTemporaryAllocation(of: Int32.self, capacity: tied) { buffer in
-                var ties = buffer
-                var t = 0
-                for i in 0..<count where scores[i] == cut {
-                    ties[t] = indices[i]
-                    t += 1
-                }
-                ties.sort()
-                // Rewrite the first k slots: every candidate above the cut, then the lowest tied.
-                var slot = 0
-                for i in 0..<count where scores[i] > cut {
-                    scores[slot] = scores[i]
-                    indices[slot] = indices[i]
-                    slot += 1
-                }
-                for t in 0..<(k - above) {
-                    scores[slot] = cut
-                    indices[slot] = ties[t]
-                    slot += 1
-                }
-                worstKept = ties[k - above - 1]
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: tied) { buffer in
+            var ties = buffer
+            var t = 0
+            for i in 0..<count where scores[i] == cut {
+                ties[t] = indices[i]
+                t += 1
             }
-        } else {
-            for i in 0..<k where scores[i] == cut { worstKept = max(worstKept, indices[i]) }
+            ties.sort()
+            // Rewrite the first k slots: every candidate above the cut, then the lowest tied.
+            var slot = 0
+            for i in 0..<count where scores[i] > cut {
+                scores[slot] = scores[i]
+                indices[slot] = indices[i]
+                slot += 1
+            }
+            for t in 0..<(k - above) {
+                scores[slot] = cut
+                indices[slot] = ties[t]
+                slot += 1
+            }
+            worstKept = ties[k - above - 1]
         }
-        counts[row] = Int32(k)
-        thresholds[row] = cut
-        thresholdIndices[row] = worstKept
+        return (cut, worstKept)
     }
 
     /// The row's best `k` candidates (fewer when fewer were offered), in no particular order.

@@ -106,6 +106,13 @@ extension EmbeddingIndex {
                     let dots = UnsafeMutablePointer<Float>.allocate(capacity: slice * tiles.blockWidth)
                     defer { dots.deallocate() }
                     let scan = ScoreScan(capacity: tiles.blockWidth)
+                    let scratch = (
+                        scores: UnsafeMutablePointer<Float>.allocate(capacity: table.capacity + Self.scanSegment),
+                        indices: UnsafeMutablePointer<Int32>.allocate(capacity: table.capacity + Self.scanSegment))
+                    defer {
+                        scratch.scores.deallocate()
+                        scratch.indices.deallocate()
+                    }
                     while let pair = schedule.next() {
                         do {
                             let rows = tiles.blockRange(pair.first), columns = tiles.blockRange(pair.second)
@@ -124,12 +131,10 @@ extension EmbeddingIndex {
                                             dots: dots + r * columns.count + from, scales: scales.baseAddress! + first,
                                             queryScale: scales[row], rowLimit: table.thresholds[row], columnLimits: limits.map { $0 + from },
                                             count: min(Self.scanSegment, columns.count - from))
-                                        for h in 0..<hits.rows {
-                                            let other = first + Int(scan.rowHits[h])
-                                            if other != row && !isEmptyRow[other] {
-                                                table.offer(row: row, index: other, score: scan.rowScores[h])
-                                            }
-                                        }
+                                        table.offer(
+                                            row: row, count: hits.rows, indices: scan.rowHits.baseAddress!, offset: first,
+                                            scores: scan.rowScores.baseAddress!, scratch: scratch
+                                        ) { $0 != row && !isEmptyRow[$0] }
                                         for h in 0..<hits.columns {
                                             table.offer(row: first + Int(scan.columnHits[h]), index: row, score: scan.columnScores[h])
                                         }
