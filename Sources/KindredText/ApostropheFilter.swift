@@ -3,7 +3,7 @@
 /// English possessives lose their `'s` (`leica's` → `leica`); French and Italian elisions lose the
 /// elided article or pronoun (`l'appareil` → `appareil`, `dell'anno` → `anno`). Any apostrophe
 /// left after that is removed (`o'neill` → `oneill`), so both spellings meet in one term.
-public struct ApostropheFilter: TokenFilter {
+public struct ApostropheFilter: TokenMapper {
     public let language: String?
 
     public init(language: String?) { self.language = language }
@@ -14,24 +14,22 @@ public struct ApostropheFilter: TokenFilter {
         "ca": ["l", "d", "s", "m", "n", "t"],
     ]
 
-    public func filter(_ tokens: [Token]) -> [Token] {
-        tokens.compactMap { token in
-            // A byte scan: `contains("'")` resolves to Foundation's substring search, which was
-            // a tenth of the analysis time.
-            guard token.text.utf8.contains(UInt8(ascii: "'")) else { return token }
-            var text = token.text
-            if language == "en", text.hasSuffix("'s") {
-                text.removeLast(2)
-            }
-            if let elided = language.flatMap({ Self.elisions[$0] }), let apostrophe = text.firstIndex(of: "'"),
-               elided.contains(String(text[..<apostrophe])) {
-                text = String(text[text.index(after: apostrophe)...])
-            }
-            text.removeAll { $0 == "'" }
-            guard text.unicodeScalars.count >= 2 else { return nil }
-            var result = token
-            result.text = text
-            return result
+    public func map(_ token: Token) -> Token? {
+        // A byte scan: `contains("'")` resolves to Foundation's substring search, which was
+        // a tenth of the analysis time.
+        guard token.text.utf8.contains(UInt8(ascii: "'")) else { return token }
+        var text = token.text
+        if language == "en", text.hasSuffix("'s") {
+            text.removeLast(2)
         }
+        if let elided = language.flatMap({ Self.elisions[$0] }), let apostrophe = text.firstIndex(of: "'"),
+           elided.contains(String(text[..<apostrophe])) {
+            text = String(text[text.index(after: apostrophe)...])
+        }
+        text.removeAll { $0 == "'" }
+        guard text.unicodeScalars.count >= 2 else { return nil }
+        var result = token
+        result.text = text
+        return result
     }
 }

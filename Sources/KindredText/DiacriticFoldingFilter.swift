@@ -4,20 +4,18 @@ import Foundation
 ///
 /// It runs after stemming because Snowball's stemmers for German, French and the rest expect the
 /// accented spelling; folding afterwards still lets `Müller` and `Muller` meet.
-public struct DiacriticFoldingFilter: TokenFilter {
+public struct DiacriticFoldingFilter: TokenMapper {
     public init() {}
 
     static let replacements: [Unicode.Scalar: String] = [
         "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
     ]
 
-    public func filter(_ tokens: [Token]) -> [Token] {
-        tokens.map { token in
-            guard token.kind != .cjk, !token.text.utf8.allSatisfy({ $0 < 0x80 }) else { return token }
-            var token = token
-            token.text = Self.fold(token.text)
-            return token
-        }
+    public func map(_ token: Token) -> Token? {
+        guard token.kind != .cjk, !token.text.utf8.allSatisfy({ $0 < 0x80 }) else { return token }
+        var token = token
+        token.text = Self.fold(token.text)
+        return token
     }
 
     static func fold(_ text: String) -> String {

@@ -31,3 +31,17 @@ public struct Token: Equatable, Sendable {
 public protocol TokenFilter {
     func filter(_ tokens: [Token]) -> [Token]
 }
+
+/// A filter that treats each token on its own: the token becomes at most one token, of the same
+/// kind, decided by its text and kind alone (lower-casing, apostrophes, stop words, stemming,
+/// folding). `Analyzer` caches what a chain of these makes of each distinct token text, so that
+/// a word met again costs one lookup instead of a pass through every filter.
+public protocol TokenMapper: TokenFilter {
+    /// What the token becomes, or nil when it is dropped. Must not change `kind`, and must give
+    /// the same result for the same text and kind.
+    func map(_ token: Token) -> Token?
+}
+
+extension TokenMapper {
+    public func filter(_ tokens: [Token]) -> [Token] { tokens.compactMap(map) }
+}

@@ -11,6 +11,30 @@ struct AnalyzerTests {
         #expect(terms == ["red", "dot", "leica", "phone", "red dot", "leica phone"])
     }
 
+    @Test("the cached chain gives what the filters give one after another, on first and later sight, across languages")
+    func cacheMatchesChain() {
+        let texts: [(String, String?)] = [
+            ("The red dot on Leica's phones; the PHONES' red dots", "en"),
+            ("L'appareil de Leica et l'Écran des téléphones", "fr"),
+            ("Die Straße und die Strasse, Müller und Muller", "de"),
+            ("東京大学 and 6,000 photos of the 3.5 mm jack", nil),
+            ("The red dot on Leica's phones; the PHONES' red dots", "en-GB"),
+        ]
+        let cached = Analyzer()
+        for _ in 0..<2 {
+            for (text, language) in texts {
+                let code = language.flatMap(Language.primarySubtag(of:)) ?? Language.defaultCode
+                var expected = Tokenizer().tokenize(text)
+                var filters: [any TokenFilter] = [LowercaseFilter(), ApostropheFilter(language: code)]
+                filters.append(StopFilter(stopWords: StopWords.list(for: code)))
+                if let stemmer = SnowballStemmer(language: code) { filters.append(StemFilter(stemmer: stemmer)) }
+                filters += [DiacriticFoldingFilter(), CJKBigramFilter(), ShingleFilter()]
+                for filter in filters { expected = filter.filter(expected) }
+                #expect(cached.tokens(text, language: language) == expected, "\(text) (\(language ?? "none"))")
+            }
+        }
+    }
+
     @Test("model numbers survive and form phrases")
     func modelNumbers() {
         let terms = analyzer.analyze("Xiaomi 17 Ultra with 200MP", language: "en")
