@@ -22,8 +22,11 @@ public struct QuantizedRows: Sendable {
         let d = matrix.columns
         matrix.storage.withUnsafeBufferPointer { x in
             codes.withUnsafeMutableBufferPointer { q in
-                for i in 0..<matrix.rows {
-                    scales[i] = Self.quantize(x.baseAddress! + i * d, count: d, into: q.baseAddress! + i * d)
+                scales.withUnsafeMutableBufferPointer { s in
+                    // Rows on all cores, each chunk writing only its own rows.
+                    Parallel.forEachChunk(of: matrix.rows) { rows in
+                        for i in rows { s[i] = Self.quantize(x.baseAddress! + i * d, count: d, into: q.baseAddress! + i * d) }
+                    }
                 }
             }
         }

@@ -56,13 +56,13 @@ public struct Model: Sendable {
         try Model(
             manifest: manifest, weighting: weighting, termVectors: termVectors, singularValues: singularValues,
             index: index, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles, neighborLists: neighborLists,
-            dataChecked: true)
+            dataChecked: true, lookupsFrom: self)
     }
 
     private init(
         manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
         index: EmbeddingIndex, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: [ArticleMetadata],
-        neighborLists: NeighborLists, dataChecked: Bool = false
+        neighborLists: NeighborLists, dataChecked: Bool = false, lookupsFrom original: Model? = nil
     ) throws {
         self.manifest = manifest
         self.weighting = weighting
@@ -73,6 +73,16 @@ public struct Model: Sendable {
         self.headlineRows = headlineRows
         self.articles = articles
         self.neighborLists = neighborLists
+        if let original {
+            // The same articles: the same lookups (ids were checked unique when they were built).
+            rowByID = original.rowByID
+            rowByURL = original.rowByURL
+            languageCodes = original.languageCodes
+            languageCodeBySubtag = original.languageCodeBySubtag
+            rowsByRecency = original.rowsByRecency
+            try checkInvariants(includingData: !dataChecked)
+            return
+        }
         var rowByID: [String: Int] = [:]
         rowByID.reserveCapacity(articles.count)
         for (row, article) in articles.enumerated() where rowByID.updateValue(row, forKey: article.id) != nil {

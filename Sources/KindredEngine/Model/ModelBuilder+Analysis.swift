@@ -141,7 +141,8 @@ extension ModelBuilder {
         slotByTerm = [:]
         let maximum = Int32((parameters.maximumDocumentFrequency * Double(documentCount)).rounded(.down))
         let minimum = Int32(parameters.minimumDocumentFrequency)
-        let kept = terms.indices.filter { df[$0] > 0 && df[$0] >= minimum && df[$0] <= max(maximum, minimum) }.sorted { terms[$0] < terms[$1] }
+        let kept = Self.sortedByText(
+            terms.indices.filter { df[$0] > 0 && df[$0] >= minimum && df[$0] <= max(maximum, minimum) }, terms: terms)
         guard !kept.isEmpty else {
             throw EngineError(
                 .emptyVocabulary,
@@ -161,6 +162,35 @@ extension ModelBuilder {
                     countLogCounts: kept.map { countLog[$0] }),
                 columns)
         }
+    }
+
+    /// `slots` ordered by their terms, as `String`'s `<` orders them (the vocabulary's column
+    /// order). Sorted first by UTF-8 bytes, on one contiguous copy of the terms: for strings in
+    /// normal form C that is the same order (UTF-8 keeps the order of scalar values, which is what
+    /// `<` compares), at a fraction of the cost of comparing `String`s. One pass with `<` checks
+    /// it, and the `String` sort takes over if a term is not in normal form.
+    static func sortedByText(_ slots: [Int], terms: [String]) -> [Int] {
+        var bytes: [UInt8] = []
+        var offsets = [0]
+        offsets.reserveCapacity(slots.count + 1)
+        for slot in slots {
+            bytes.append(contentsOf: terms[slot].utf8)
+            offsets.append(bytes.count)
+        }
+        var order = Array(slots.indices)
+        bytes.withUnsafeBufferPointer { bytes in
+            let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            order.sort { x, y in
+                let xCount = offsets[x + 1] - offsets[x], yCount = offsets[y + 1] - offsets[y]
+                let order = memcmp(base + offsets[x], base + offsets[y], min(xCount, yCount))
+                return order != 0 ? order < 0 : xCount < yCount
+            }
+        }
+        let sorted = order.map { slots[$0] }
+        for i in sorted.indices.dropFirst() where !(terms[sorted[i - 1]] < terms[sorted[i]]) {
+            return slots.sorted { terms[$0] < terms[$1] }
+        }
+        return sorted
     }
 
     /// The `(articles × terms)` TF-IDF matrix, one unit-length row per article (empty rows stay
