@@ -86,7 +86,7 @@ extension EmbeddingIndex {
     ) throws {
         let n = count, d = dimensions
         let width = Self.candidateCount(k)
-        let quantized = QuantizedRows(vectors)
+        let quantized = (codes: self.codes ?? QuantizedRows(vectors).codes, scales: scales)
         // The index's own product when its blocks are the tiles (the default), else one for them.
         let tiles = try product.flatMap { $0.blockWidth == min(tile, n) ? $0 : nil }
             ?? Int8Product(codes: quantized.codes, rows: n, columns: d, blockWidth: max(1, min(tile, n)))
@@ -186,7 +186,7 @@ extension EmbeddingIndex {
         progress: (Double) -> Void, handle: (Int, [ScoredIndex]) throws -> Void
     ) throws {
         let n = count, d = dimensions
-        let quantized = QuantizedRows(vectors)
+        let quantized = (codes: self.codes ?? QuantizedRows(vectors).codes, scales: scales)
         let slice = max(1, min(slice, n))
         let workers = ProcessorCount.active
         let round = slice * workers

@@ -29,11 +29,25 @@ public struct EmbeddingIndex: Sendable {
     /// What the candidate stage runs on: the oneDNN implementation, or why it is not used.
     public let candidateStage: String
 
-    public init(vectors: DenseMatrix) {
+    /// The int8 codes, kept only when asked (`keepingCodes`): for a build's all-pairs search.
+    private(set) var codes: [Int8]?
+
+    /// This index without its int8 codes (the product and everything else shared).
+    func droppingCodes() -> EmbeddingIndex {
+        var index = self
+        index.codes = nil
+        return index
+    }
+
+    /// - Parameter keepingCodes: keep the int8 codes for `allNeighbors`, which otherwise
+    ///   quantises the vectors again (a build keeps them: it runs the search at once; a served
+    ///   model does not).
+    public init(vectors: DenseMatrix, keepingCodes: Bool = false) {
         self.vectors = vectors
         let d = vectors.columns
         let quantized = QuantizedRows(vectors)
         self.scales = quantized.scales
+        self.codes = keepingCodes ? quantized.codes : nil
         // Quantising already scanned every row: scale 0 means all zeros (or a non-finite value,
         // which can't be ranked either and which a model's invariants refuse).
         self.isEmptyRow = quantized.scales.map { $0 == 0 }

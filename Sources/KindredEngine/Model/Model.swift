@@ -26,43 +26,56 @@ public struct Model: Sendable {
     public let articles: [ArticleMetadata]
     /// Each article's best related articles, when computed at build time.
     public let neighborLists: NeighborLists
-    private let rowByID: [String: Int]
-    private let rowByURL: [String: Int]
+    /// The tables derived from `articles`: ids, URLs, recency and languages.
+    private let lookups: ArticleLookups
     /// Rows by publication time, newest first, undated ones last: the fallback's order.
-    let rowsByRecency: [Int32]
+    var rowsByRecency: [Int32] { lookups.rowsByRecency }
     /// Each row's language as a small code (its primary subtag interned), so a language filter
     /// compares integers rather than parsing tags for every candidate.
-    let languageCodes: [Int32]
-    private let languageCodeBySubtag: [String: Int32]
+    var languageCodes: [Int32] { lookups.languageCodes }
 
     /// Assembles a model and checks its invariants.
     ///
     /// - Throws: `ModelInvariantError` when shapes disagree, a value is not finite, a vector is
     ///   not of unit length, or ids repeat.
+    ///
+    /// - Parameter keepingIndexCodes: keep the index's int8 codes for an all-pairs search to come
+    ///   (a build), instead of quantising the vectors again there (`EmbeddingIndex`).
     public init(
         manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
         articleVectors: DenseMatrix, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: [ArticleMetadata],
-        neighborLists: NeighborLists = .none
+        neighborLists: NeighborLists = .none, keepingIndexCodes: Bool = false
     ) throws {
+        // The index (quantising, oneDNN's reorders) and the lookups (hashing ids and URLs) are
+        // independent: one core each.
+        var index: EmbeddingIndex?
+        var lookups: Result<ArticleLookups, ModelInvariantError>?
+        Parallel.forEach(2) { task in
+            if task == 0 {
+                index = EmbeddingIndex(vectors: articleVectors, keepingCodes: keepingIndexCodes)
+            } else {
+                lookups = Result { () throws(ModelInvariantError) in try ArticleLookups(articles) }
+            }
+        }
         try self.init(
             manifest: manifest, weighting: weighting, termVectors: termVectors, singularValues: singularValues,
-            index: EmbeddingIndex(vectors: articleVectors), tfidfRows: tfidfRows, headlineRows: headlineRows,
-            articles: articles, neighborLists: neighborLists)
+            index: index!, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles, neighborLists: neighborLists,
+            lookups: try lookups!.get())
     }
 
-    /// This model with other precomputed lists and manifest, sharing the search index (whose int8
-    /// codes and oneDNN weights are not rebuilt).
+    /// This model with other precomputed lists and manifest, sharing the search index (whose
+    /// oneDNN weights are not rebuilt; int8 codes kept for the lists' search are let go).
     func replacing(manifest: Manifest, neighborLists: NeighborLists) throws -> Model {
         try Model(
             manifest: manifest, weighting: weighting, termVectors: termVectors, singularValues: singularValues,
-            index: index, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles, neighborLists: neighborLists,
-            dataChecked: true, lookupsFrom: self)
+            index: index.droppingCodes(), tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles, neighborLists: neighborLists,
+            lookups: lookups, dataChecked: true)
     }
 
     private init(
         manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
         index: EmbeddingIndex, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: [ArticleMetadata],
-        neighborLists: NeighborLists, dataChecked: Bool = false, lookupsFrom original: Model? = nil
+        neighborLists: NeighborLists, lookups: ArticleLookups, dataChecked: Bool = false
     ) throws {
         self.manifest = manifest
         self.weighting = weighting
@@ -73,40 +86,7 @@ public struct Model: Sendable {
         self.headlineRows = headlineRows
         self.articles = articles
         self.neighborLists = neighborLists
-        if let original {
-            // The same articles: the same lookups (ids were checked unique when they were built).
-            rowByID = original.rowByID
-            rowByURL = original.rowByURL
-            languageCodes = original.languageCodes
-            languageCodeBySubtag = original.languageCodeBySubtag
-            rowsByRecency = original.rowsByRecency
-            try checkInvariants(includingData: !dataChecked)
-            return
-        }
-        var rowByID: [String: Int] = [:]
-        rowByID.reserveCapacity(articles.count)
-        for (row, article) in articles.enumerated() where rowByID.updateValue(row, forKey: article.id) != nil {
-            throw ModelInvariantError("article id '\(article.id)' appears twice")
-        }
-        self.rowByID = rowByID
-        var rowByURL: [String: Int] = [:]
-        for (row, article) in articles.enumerated() {
-            if let url = article.url, !url.isEmpty { rowByURL[OutboundLinks.normalizedURL(url)] = row }
-        }
-        self.rowByURL = rowByURL
-        var codes: [String: Int32] = [:]
-        self.languageCodes = articles.map { article in
-            let subtag = Language.primarySubtag(of: article.language) ?? article.language.lowercased()
-            if let code = codes[subtag] { return code }
-            let code = Int32(codes.count)
-            codes[subtag] = code
-            return code
-        }
-        self.languageCodeBySubtag = codes
-        self.rowsByRecency = articles.indices.sorted { a, b in
-            let first = articles[a].publishedAt ?? .distantPast, second = articles[b].publishedAt ?? .distantPast
-            return first != second ? first > second : a < b
-        }.map(Int32.init)
+        self.lookups = lookups
         // A model made from a checked one with other lists needs only the lists and counts checked.
         try checkInvariants(includingData: !dataChecked)
     }
@@ -115,13 +95,13 @@ public struct Model: Sendable {
     public var dimensions: Int { termVectors.columns }
 
     /// The row of an article id, or nil.
-    public func row(of id: String) -> Int? { rowByID[id] }
+    public func row(of id: String) -> Int? { lookups.rowByID[id] }
 
     /// The code of a primary language subtag in `languageCodes`; −1 when no article has it.
-    func languageCode(of subtag: String) -> Int32 { languageCodeBySubtag[subtag] ?? -1 }
+    func languageCode(of subtag: String) -> Int32 { lookups.languageCodeBySubtag[subtag] ?? -1 }
 
     /// The row of the article with this URL (compared as `OutboundLinks.normalizedURL`), or nil.
-    public func row(ofURL url: String) -> Int? { rowByURL[OutboundLinks.normalizedURL(url)] }
+    public func row(ofURL url: String) -> Int? { lookups.rowByURL[OutboundLinks.normalizedURL(url)] }
 
     /// The stored LSA vector of an indexed article.
     public func vector(of id: String) -> [Float]? { row(of: id).map { index.vectors.row($0) } }

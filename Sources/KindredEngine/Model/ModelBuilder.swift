@@ -120,7 +120,8 @@ public struct ModelBuilder: Sendable {
             stageSeconds: seconds, kindredVersion: KindredVersion.current, journalSequence: journalSequence)
         var model = try Model(
             manifest: manifest, weighting: weighting, termVectors: factors.v, singularValues: factors.singularValues,
-            articleVectors: vectors, tfidfRows: matrix, headlineRows: headlines, articles: metadata)
+            articleVectors: vectors, tfidfRows: matrix, headlineRows: headlines, articles: metadata,
+            keepingIndexCodes: parameters.neighbors > 0)
         let width = min(parameters.neighbors, articleCount - 1)
         if width > 0 {
             // With the hub cap on, lists are computed `HubnessReport.depth` deeper than they are
