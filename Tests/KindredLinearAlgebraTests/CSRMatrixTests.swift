@@ -183,3 +183,28 @@ struct ZigguratTests {
         #expect(m.storage.allSatisfy { $0.isFinite })
     }
 }
+
+@Suite("Top-k selection kernel")
+struct TopSelectionTests {
+    @Test("every partition kernel this CPU runs puts the k highest first, ties and all, with their indices")
+    func selection() {
+        var generator = SeededGenerator(seed: 17)
+        var ran = 0
+        for count in [1, 2, 15, 16, 17, 63, 84, 575, 1_500] {
+            for k in Set([1, count / 3, (2 * count) / 3, count - 1, count].filter { $0 >= 1 }) {
+                for kernel: Int32 in [0, 2] {
+                    // Scores on a coarse grid, so that ties at the cut are common.
+                    let original = (0..<count).map { _ in Float(generator.next() % 40) }
+                    var scores = original
+                    var indices = (0..<count).map { Int32($0) }
+                    guard kindred_select_top_with(kernel, &scores, &indices, count, k) == 1 else { continue }
+                    ran += 1
+                    #expect(Array(scores.prefix(k)).sorted(by: >) == Array(original.sorted(by: >).prefix(k)), "count \(count), k \(k)")
+                    #expect(zip(scores, indices).allSatisfy { original[Int($1)] == $0 }, "indices moved with their scores")
+                    #expect(Set(indices) == Set(0..<Int32(count)), "nothing lost or repeated")
+                }
+            }
+        }
+        #expect(ran > 20)
+    }
+}

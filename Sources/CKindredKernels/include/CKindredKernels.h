@@ -44,6 +44,14 @@ int kindred_csr_times_dense_with(
     int kernel, const int64_t *offsets, const int32_t *indices, const float *values, size_t first_row,
     size_t end_row, const float *x, size_t width, float *y);
 
+/// Moves the k highest of count scores, with their indices, to the first k positions (ties at
+/// the cut in no defined order); nothing when k == 0 or k >= count (see TopSelect.c).
+void kindred_select_top(float *scores, int32_t *indices, size_t count, size_t k);
+
+/// kindred_select_top with a given partition kernel (0 baseline, 2 AVX-512), for tests; returns 0
+/// (doing nothing) when this CPU can't run it, 1 otherwise.
+int kindred_select_top_with(int kernel, float *scores, int32_t *indices, size_t count, size_t k);
+
 /// Linux's O_DIRECT (Swift's Glibc module does not export it: it needs _GNU_SOURCE).
 int kindred_open_direct_flag(void);
 

@@ -1,3 +1,5 @@
+import CKindredKernels
+
 /// The best `k` of a stream of scored rows, for streams where almost every row is rejected.
 ///
 /// Rows that beat the running threshold are appended to a buffer of `2k`; when it fills, a
@@ -55,26 +57,12 @@ struct CandidateBuffer {
         return lowest
     }
 
-    /// Hoare's quickselect: afterwards positions `0..<k` hold the `k` highest of `count > k`
-    /// scores (ties at the cut in no defined order), and their indices move with them.
+    /// Afterwards positions `0..<k` hold the `k` highest of `count > k` scores (ties at the cut
+    /// in no defined order), and their indices move with them: a quickselect whose partitions are
+    /// branch-free on AVX-512 (`CKindredKernels/TopSelect.c`), since branching on random
+    /// comparisons made this the all-pairs search's costliest step after the product.
     @inline(__always)
     static func partition(_ k: Int, scores: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>, count: Int) {
-        let target = k - 1  // after partitioning, positions 0..<k hold the k highest
-        var low = 0, high = count - 1
-        while low < high {
-            let pivot = scores[(low + high) / 2]
-            var i = low, j = high
-            while i <= j {
-                while scores[i] > pivot { i += 1 }
-                while scores[j] < pivot { j -= 1 }
-                if i <= j {
-                    (scores[i], scores[j]) = (scores[j], scores[i])
-                    (indices[i], indices[j]) = (indices[j], indices[i])
-                    i += 1
-                    j -= 1
-                }
-            }
-            if target <= j { high = j } else if target >= i { low = i } else { break }
-        }
+        kindred_select_top(scores, indices, count, k)
     }
 }

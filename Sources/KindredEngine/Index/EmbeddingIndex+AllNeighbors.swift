@@ -22,9 +22,9 @@ extension EmbeddingIndex {
     /// over what the 8 GiB budget of a 1M build leaves.
     public static let symmetricMemoryBudget = 1 << 30
 
-    /// Scores scanned per call in the symmetric search: small enough that a row's threshold rises
-    /// within a tile (the first tile a row meets, with its threshold at −∞, would otherwise offer
-    /// all its 4,096 scores), large enough that the call costs nothing.
+    /// The most scores scanned per call in the symmetric search: small enough that a row's
+    /// threshold rises within a tile (the first tile a row meets, with its threshold at −∞, would
+    /// otherwise offer all its 4,096 scores), large enough that the call costs nothing.
     static let scanSegment = 512
 
     /// For every row, its `k` nearest other rows, best first; `handle(row, neighbors)` is called
@@ -125,12 +125,20 @@ extension EmbeddingIndex {
                                     let row = start + r
                                     // A segment at a time, so that the row's threshold, which starts at
                                     // −∞, is raised by what the previous segments offered.
-                                    for from in stride(from: 0, to: columns.count, by: Self.scanSegment) {
+                                    var from = 0
+                                    while from < columns.count {
+                                        // A row meets its own tile first, its threshold at −∞: segments
+                                        // grow from 64 with what it has seen, so that the first ones
+                                        // don't offer hundreds of scores the next ones would beat.
+                                        let segment = min(
+                                            pair.first == pair.second ? max(64, from) : Self.scanSegment, Self.scanSegment,
+                                            columns.count - from)
+                                        defer { from += segment }
                                         let first = columns.lowerBound + from
                                         let hits = scan.scan(
                                             dots: dots + r * columns.count + from, scales: scales.baseAddress! + first,
                                             queryScale: scales[row], rowLimit: table.thresholds[row], columnLimits: limits.map { $0 + from },
-                                            count: min(Self.scanSegment, columns.count - from))
+                                            count: segment)
                                         table.offer(
                                             row: row, count: hits.rows, indices: scan.rowHits.baseAddress!, offset: first,
                                             scores: scan.rowScores.baseAddress!, scratch: scratch
