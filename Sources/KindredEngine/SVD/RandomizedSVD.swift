@@ -12,7 +12,7 @@ import KindredLinearAlgebra
 /// iterations:
 ///
 ///     Ω ~ N(0, 1)^(m × l), seeded
-///     Y = A·Ω;          Q = qr(Y)
+///     Y = A·Ω;          Q = normalize(Y)  (qr(Y) when q = 0)
 ///     repeat q times:   Q = normalize(A·(Aᵀ·Q)), the last time qr
 ///     Bᵀ = Aᵀ·Q  (m × l);  Bᵀ = Ũ·Σ·Wᵀ  (eigenvectors W of B·Bᵀ, Ũ = Bᵀ·W·Σ⁻¹; or CholeskyQR2)
 ///     A ≈ (Q·W)·Σ·Ũᵀ:  U = Q·W,  V = Ũ,  both truncated to k columns.
@@ -20,7 +20,8 @@ import KindredLinearAlgebra
 /// Halko et al. re-orthonormalise after every product (Alg. 4.4) so that rounding can't drown the
 /// smaller singular directions; that matters when `σ₁/σ_l` raised to the power of the products
 /// between two normalisations nears `1/ε`. TF-IDF spectra decay slowly (Debian: σ₁ = 25.8,
-/// σ₁₀ = 11.6), so one normalisation per iteration, on the article side, with a single CholeskyQR step
+/// σ₁₀ = 11.6), so one normalisation after the first product and after each iteration, on the
+/// article side, with a single CholeskyQR step
 /// (`LAPACK.normalizeColumns`, which falls back to a full QR when it must), keeps the basis well
 /// conditioned at a fraction of the cost: the term side (`m × l`, 191k × 272 for Debian) was
 /// three quarters of the orthonormalisation work. docs/performance.md has the measured effect on
@@ -30,7 +31,8 @@ import KindredLinearAlgebra
 /// `O((n + m)·l)` memory besides `A` and its transpose: one `m × l` buffer (Ω, then every `Aᵀ·Q`,
 /// then `Bᵀ`, then `V`) and one `n × l` (every `Q`, then `U`), written in place at each pass so
 /// that no pass pays for fresh pages. Ω is drawn on all cores (`SeededGenerator.gaussianMatrix`).
-/// Orthonormalisation is CholeskyQR2 with a Householder fallback (`LAPACK.orthonormalizeColumns`).
+/// The basis used as Q is orthonormalised by CholeskyQR2 with a Householder fallback
+/// (`LAPACK.orthonormalizeColumns`).
 /// With the same seed, input and thread-independent kernels the result is bit-for-bit the same.
 public struct RandomizedSVD: Sendable {
     public var rank: Int
@@ -83,7 +85,13 @@ public struct RandomizedSVD: Sendable {
         var bt = SeededGenerator.gaussianMatrix(rows: a.columns, columns: width, seed: seed)
         var q = try a.multiply(bt)
         step()
-        try LAPACK.orthonormalizeColumns(&q)
+        // Only a normalisation when power iterations follow (they need the span, not an
+        // orthonormal basis); the basis used as Q is fully orthonormalised.
+        if powerIterations > 0 {
+            try LAPACK.normalizeColumns(&q)
+        } else {
+            try LAPACK.orthonormalizeColumns(&q)
+        }
         for iteration in 0..<powerIterations {
             // Only the article side (n × l, the smaller one here) is normalised, and fully
             // orthonormalised only before it is used as Q below: see the type's documentation.
