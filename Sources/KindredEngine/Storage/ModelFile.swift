@@ -68,44 +68,79 @@ public enum ModelFile {
     }
 
     /// Writes the file's sections, in order and padded, through `emit`, one section at a time:
-    /// the two large float matrices straight from the model's memory, the others built one by one
-    /// (so a model of several gigabytes is never held twice). Returns the header, which belongs in
-    /// front of them: its size is fixed, so a file writer reserves it, streams the sections and
-    /// then fills it in.
+    /// the two large float matrices and the sparse rows straight from the model's memory, the
+    /// others built one by one (so a model of several gigabytes is never held twice). Returns the
+    /// header, which belongs in front of them: its size is fixed, so a file writer reserves it,
+    /// streams the sections and then fills it in.
+    ///
+    /// The checksums (SHA-256, one per section) cost more than the writing itself, so they are
+    /// shared out: one core hashes the largest sections that lie in the model's memory while the
+    /// other writes every section and hashes the rest. A write of Debian's 300 MB model went from
+    /// 0.26 s (each section hashed beside its own write) to about 0.15 s.
     static func write(_ model: Model, emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Data {
         let sections = Section.allCases
-        var offset = headerSize
+        // Hashing a byte costs about one and a half times writing it past the page cache, so the
+        // hashing core should take about 5/6 of the bytes for the two to finish together.
+        let sizes = sections.map { viewSize($0, of: model) }
+        let total = sizes.reduce(0, +)
+        var hashedApart = Set<Int>()
+        var apartBytes = 0
+        for index in sizes.indices.sorted(by: { sizes[$0] > sizes[$1] }) where sizes[index] > 0 {
+            if apartBytes + sizes[index] <= total * 5 / 6 {
+                hashedApart.insert(index)
+                apartBytes += sizes[index]
+            }
+        }
+        var lengths = [Int](repeating: 0, count: sections.count)
+        let zeros = [UInt8](repeating: 0, count: alignment)
+        let digests = try Parallel.map(2) { task -> [(Int, SHA256.Digest)] in
+            var found: [(Int, SHA256.Digest)] = []
+            for (index, section) in sections.enumerated() where (task == 0) == hashedApart.contains(index) || task == 1 {
+                try withPayload(section, of: model) { parts in
+                    if (task == 0) == hashedApart.contains(index) {
+                        var digest = SHA256()
+                        for part in parts { digest.update(bufferPointer: part) }
+                        found.append((index, digest.finalize()))
+                    }
+                    guard task == 1 else { return }
+                    for part in parts { try emit(part) }
+                    let length = parts.reduce(0) { $0 + $1.count }
+                    lengths[index] = length
+                    try zeros.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0.prefix(align(length) - length))) }
+                }
+            }
+            return found
+        }
+        var digestOf = [Int: SHA256.Digest]()
+        for (index, digest) in digests.joined() { digestOf[index] = digest }
         var header = BinaryWriter()
         header.data.append(contentsOf: magic)
         header.write(UInt32(formatVersion))
         header.write(UInt32(sections.count))
-        let zeros = [UInt8](repeating: 0, count: alignment)
-        for section in sections {
-            func add(_ parts: [UnsafeRawBufferPointer]) throws {
-                // The checksum on one core while the other writes (both only read the parts):
-                // hashing the 300 MB of Debian's model took a fifth of the write.
-                var digest = SHA256()
-                _ = try Parallel.map(2) { task in
-                    if task == 0 {
-                        for part in parts { digest.update(bufferPointer: part) }
-                    } else {
-                        for part in parts { try emit(part) }
-                    }
-                }
-                let length = parts.reduce(0) { $0 + $1.count }
-                header.data.append(contentsOf: Array(section.rawValue.utf8))
-                header.write(UInt64(offset))
-                header.write(UInt64(length))
-                header.data.append(contentsOf: digest.finalize())
-                let padded = align(length)
-                try zeros.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0.prefix(padded - length))) }
-                offset += padded
-            }
-            try withPayload(section, of: model, add)
+        var offset = headerSize
+        for (index, section) in sections.enumerated() {
+            header.data.append(contentsOf: Array(section.rawValue.utf8))
+            header.write(UInt64(offset))
+            header.write(UInt64(lengths[index]))
+            header.data.append(contentsOf: digestOf[index]!)
+            offset += align(lengths[index])
         }
         header.data.append(contentsOf: SHA256.hash(data: header.data))
         header.data.append(Data(count: headerSize - header.data.count))
         return header.data
+    }
+
+    /// The bytes of a section that lies in the model's memory (the float matrices and the sparse
+    /// rows), or 0 for one that is encoded when written.
+    private static func viewSize(_ section: Section, of model: Model) -> Int {
+        func sparse(_ matrix: CSRMatrix) -> Int { 8 + 8 * matrix.rowOffsets.count + 8 * matrix.nonzeroCount }
+        switch section {
+        case .termVectors: return 4 * model.termVectors.storage.count
+        case .articleVectors: return 4 * model.index.vectors.storage.count
+        case .tfidfRows: return sparse(model.tfidfRows)
+        case .headlineRows: return sparse(model.headlineRows)
+        default: return 0
+        }
     }
 
     /// The size of the header `write` returns: magic, version, count, the table and its digest,
