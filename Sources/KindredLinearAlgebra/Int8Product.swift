@@ -156,6 +156,70 @@ public final class Int8Product: @unchecked Sendable {
         ])
     }
 
+    /// `multiply` against every block in turn, `body(block)` called after each with `output`
+    /// holding that block's dot products (`count × blockRange(block).count` floats): one stream,
+    /// one scratchpad and one set of memory objects for all of them, where separate calls set up
+    /// their own each time (a single query against Debian's 16 blocks spent a sixth of its time
+    /// there).
+    ///
+    /// - Throws: `LinearAlgebraError` when oneDNN fails, or what `body` throws.
+    public func multiplyEachBlock(
+        queries: UnsafePointer<Int8>, count: Int, into output: UnsafeMutablePointer<Float>, threads: Int,
+        _ body: (Int) throws -> Void
+    ) throws {
+        guard count > 0, blockCount > 0 else { return }
+        OpenMP.setThreads(threads)
+        // Blocks have at most two widths (the last one may be narrower): a primitive and an
+        // output memory object for each.
+        var primitives: [Int: Primitive] = [:]
+        for block in 0..<blockCount {
+            let width = blockRange(block).count
+            if primitives[width] == nil { primitives[width] = try primitive(queries: count, width: width, block: block) }
+        }
+        let scratchBytes = primitives.values.map(\.scratchpadBytes).max() ?? 0
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: max(64, scratchBytes), alignment: 64)
+        defer { scratch.deallocate() }
+        var stream: dnnl_stream_t?
+        try Self.check(dnnl_stream_create(&stream, engine, UInt32(dnnl_stream_default_flags.rawValue)), "dnnl_stream_create")
+        defer { dnnl_stream_destroy(stream) }
+        var source = try Self.descriptor([Int64(count), Int64(columns)], dnnl_s8, dnnl_ab)
+        var src: dnnl_memory_t?
+        try Self.check(dnnl_memory_create(&src, &source, engine, UnsafeMutableRawPointer(mutating: queries)), "dnnl_memory_create")
+        defer { dnnl_memory_destroy(src) }
+        var outputs: [Int: (dst: dnnl_memory_t, pad: dnnl_memory_t)] = [:]
+        defer {
+            for memory in outputs.values {
+                dnnl_memory_destroy(memory.dst)
+                dnnl_memory_destroy(memory.pad)
+            }
+        }
+        for (width, primitive) in primitives {
+            var destination = try Self.descriptor([Int64(count), Int64(width)], dnnl_f32, dnnl_ab)
+            var scratchDescriptor = primitive.scratchpad
+            var dst: dnnl_memory_t?, pad: dnnl_memory_t?
+            try Self.check(dnnl_memory_create(&dst, &destination, engine, output), "dnnl_memory_create")
+            let status = dnnl_memory_create(&pad, &scratchDescriptor, engine, scratch)
+            guard status == dnnl_success else {
+                dnnl_memory_destroy(dst)
+                try Self.check(status, "dnnl_memory_create")
+                return
+            }
+            outputs[width] = (dst!, pad!)
+        }
+        for block in 0..<blockCount {
+            let width = blockRange(block).count
+            let memory = outputs[width]!
+            let arguments = [
+                dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: src), dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: weights[block]),
+                dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: memory.dst), dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: memory.pad),
+            ]
+            try Self.check(
+                dnnl_primitive_execute(primitives[width]!.handle, stream, Int32(arguments.count), arguments), "dnnl_primitive_execute")
+            try Self.check(dnnl_stream_wait(stream), "dnnl_stream_wait")
+            try body(block)
+        }
+    }
+
     private func primitive(queries: Int, width: Int, block: Int) throws -> Primitive {
         let shape = Shape(queries: queries, width: width)
         if let known = primitives.withLock({ $0[shape] }) { return known }

@@ -44,6 +44,26 @@ struct Int8ProductTests {
         }
     }
 
+    @Test("multiplying against every block in one call gives each block's products, last partial block included")
+    func eachBlock() throws {
+        let rows = 103, columns = 48
+        let codes = randomCodes(rows * columns, seed: 3)
+        let queries = randomCodes(4 * columns, seed: 4)
+        let product = try Int8Product(codes: codes, rows: rows, columns: columns, blockWidth: 40)
+        var out = [Float](repeating: .nan, count: 4 * 40)
+        var seen: [Int] = []
+        try queries.withUnsafeBufferPointer { q in
+            try out.withUnsafeMutableBufferPointer { o in
+                try product.multiplyEachBlock(queries: q.baseAddress!, count: 4, into: o.baseAddress!, threads: 1) { block in
+                    seen.append(block)
+                    let range = product.blockRange(block)
+                    #expect(Array(o.prefix(4 * range.count)) == reference(queries, codes, columns: columns, range: range), "block \(block)")
+                }
+            }
+        }
+        #expect(seen == [0, 1, 2])
+    }
+
     @Test("concurrent single-query calls from many threads give the same products")
     func concurrentCalls() throws {
         let rows = 500, columns = 64

@@ -214,11 +214,11 @@ extension EmbeddingIndex {
                                 guard first < rows else { return }
                                 let count = min(slice, rows - first)
                                 var candidates = (0..<count).map { _ in CandidateBuffer(k: width) }
-                                for block in 0..<product.blockCount {
+                                try product.multiplyEachBlock(
+                                    queries: codes.baseAddress! + (start + first) * d, count: count,
+                                    into: dots[worker].baseAddress!, threads: 1
+                                ) { block in
                                     let range = product.blockRange(block)
-                                    try product.multiply(
-                                        queries: codes.baseAddress! + (start + first) * d, count: count, block: block,
-                                        into: dots[worker].baseAddress!, threads: 1)
                                     for r in 0..<count where !isEmptyRow[start + first + r] {
                                         let row = start + first + r
                                         Self.select(

@@ -95,9 +95,8 @@ public struct EmbeddingIndex: Sendable {
         try codes.withUnsafeBufferPointer { q in
             try dots.withUnsafeMutableBufferPointer { out in
                 try self.scales.withUnsafeBufferPointer { scales in
-                    for block in 0..<product.blockCount {
+                    try product.multiplyEachBlock(queries: q.baseAddress!, count: 1, into: out.baseAddress!, threads: 1) { block in
                         let range = product.blockRange(block)
-                        try product.multiply(queries: q.baseAddress!, count: 1, block: block, into: out.baseAddress!, threads: 1)
                         Self.select(
                             dots: out.baseAddress!, scales: scales.baseAddress! + range.lowerBound, count: range.count,
                             offset: range.lowerBound, into: &candidates
