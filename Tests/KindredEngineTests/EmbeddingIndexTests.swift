@@ -213,3 +213,24 @@ struct EmbeddingIndexTests {
         #expect(ran >= 12, "the baseline kernel always runs")
     }
 }
+
+@Suite("Term keys")
+struct TermKeyTests {
+    @Test("ASCII terms are keys by their bytes, others by canonical equivalence, in a dictionary as in ==")
+    func keys() {
+        var table: [TermKey: Int] = [:]
+        let terms = ["red", "red dot", "a-much-longer-phrase with spaces", "caf\u{E9}", "cafe\u{301}", "17 ultra", "", "x"]
+        for (i, term) in terms.enumerated() where table[TermKey(term)] == nil { table[TermKey(term)] = i }
+        // The two spellings of café are one key; every other term its own.
+        #expect(table.count == terms.count - 1)
+        #expect(table[TermKey("cafe\u{301}")] == 3)
+        #expect(table[TermKey("red")] == 0 && table[TermKey("red dot")] == 1 && table[TermKey("")] == 6)
+        #expect(table[TermKey("reD")] == nil && table[TermKey("red ")] == nil)
+        // Equal keys hash alike under any seed; different ASCII keys rarely collide.
+        for term in terms {
+            #expect(TermKey(term)._rawHashValue(seed: 42) == TermKey(String(term))._rawHashValue(seed: 42))
+        }
+        let hashes = Set((0..<10_000).map { TermKey("term\($0)")._rawHashValue(seed: 7) })
+        #expect(hashes.count == 10_000)
+    }
+}

@@ -49,14 +49,15 @@ extension ModelBuilder {
             let titleWeight = parameters.titleWeight
             var chunk = AnalysedChunk()
             chunk.firstRow = range.lowerBound
-            var local: [String: Int32] = [:]
+            var local: [TermKey: Int32] = [:]
             // Per local id: the last article that counted it, and where its count is.
             var countedIn: [Int] = [], countSlot: [Int] = []
             var headlineIn: [Int] = [], headlineSlot: [Int] = []
             func localID(_ term: String) -> Int {
-                if let known = local[term] { return Int(known) }
+                let key = TermKey(term)
+                if let known = local[key] { return Int(known) }
                 let id = chunk.terms.count
-                local[term] = Int32(id)
+                local[key] = Int32(id)
                 chunk.terms.append(term)
                 chunk.documentFrequencies.append(0)
                 chunk.totalCounts.append(0)
@@ -115,17 +116,18 @@ extension ModelBuilder {
     /// local terms (−1 when pruned), so the TF-IDF matrix is built without hashing a term again.
     func vocabulary(of chunks: [AnalysedChunk], documentCount: Int) throws -> (weighting: TermWeighting, columns: [[Int32]]) {
         // One hash lookup per (chunk, term): every term gets a slot in first-seen order.
-        var slotByTerm: [String: Int32] = [:]
+        var slotByTerm: [TermKey: Int32] = [:]
         var terms: [String] = [], df: [Int32] = [], total: [Double] = [], countLog: [Double] = []
         var slots: [[Int32]] = []
         for chunk in chunks {
             var chunkSlots = [Int32](repeating: 0, count: chunk.terms.count)
             for i in chunk.terms.indices {
                 let term = chunk.terms[i]
-                var slot = slotByTerm[term, default: -1]
+                let key = TermKey(term)
+                var slot = slotByTerm[key, default: -1]
                 if slot < 0 {
                     slot = Int32(terms.count)
-                    slotByTerm[term] = slot
+                    slotByTerm[key] = slot
                     terms.append(term)
                     df.append(0)
                     total.append(0)
