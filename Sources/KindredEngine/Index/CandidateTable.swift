@@ -12,7 +12,8 @@
 /// the thresholds of the rows they were scored against with vector loads. Rows whose threshold
 /// is +∞ never accept anything (rows that can't be ranked).
 ///
-/// Memory: `rows × 2k × 8` bytes (scores and `Int32` indices), plus 12 bytes a row.
+/// Memory: `rows × capacity(k) × 8` bytes (scores and `Int32` indices, 1.5k a row), plus 12
+/// bytes a row.
 final class CandidateTable: @unchecked Sendable {
     // @unchecked: raw memory written from several threads, each row by one thread at a time (the
     // all-pairs scheduler hands out pairs of tiles no other thread holds).

@@ -18,8 +18,9 @@ public enum AllPairsMethod: Sendable {
 extension EmbeddingIndex {
     /// The most memory the all-pairs search's `CandidateTable` may take before the search falls
     /// back to scoring every pair twice, a slice of rows at a time. 1 GiB: Debian's 64k articles
-    /// with 110-deep lists take 190 MB; a million articles with 40-deep lists would take 1.3 GB,
-    /// over what the 8 GiB budget of a 1M build leaves.
+    /// with 110-deep lists take 169 MB and a million articles with 40-deep lists 972 MB (a 1M
+    /// build then peaks at 6.4 GiB, under its 8 GiB target); a million with 110-deep lists would
+    /// take 2.6 GB, more than that target leaves.
     public static let symmetricMemoryBudget = 1 << 30
 
     /// The most scores scanned per call in the symmetric search: small enough that a row's
