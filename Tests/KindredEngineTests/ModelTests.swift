@@ -168,3 +168,37 @@ struct ModelTests {
         #expect(counts == ["red": 1, "dot": 1, "phone": 1, "red dot": 1, "dot phone": 1, "leica": 1])
     }
 }
+
+@Suite("Build analysis")
+struct BuildAnalysisTests {
+    @Test("the build's analysis counts every article as TermCounter counts a query, body and headline, at any title weight")
+    func matchesTermCounter() {
+        for titleWeight: Float in [2, 0] {
+            var parameters = ModelParameters()
+            parameters.titleWeight = titleWeight
+            let builder = ModelBuilder(parameters: parameters)
+            let counter = TermCounter(parameters: parameters)
+            let chunks = builder.analyse(Sample.articles)
+            var row = 0
+            for chunk in chunks {
+                #expect(chunk.firstRow == row)
+                for r in 0..<(chunk.rowOffsets.count - 1) {
+                    let article = Sample.articles[row]
+                    var counts: [String: Float] = [:], headline: [String: Float] = [:]
+                    for p in chunk.rowOffsets[r]..<chunk.rowOffsets[r + 1] {
+                        counts[chunk.terms[Int(chunk.termIDs[p])]] = chunk.frequencies[p]
+                    }
+                    for p in chunk.headlineRowOffsets[r]..<chunk.headlineRowOffsets[r + 1] {
+                        headline[chunk.terms[Int(chunk.headlineTermIDs[p])]] = chunk.headlineFrequencies[p]
+                    }
+                    #expect(counts == counter.counts(article), "\(article.id), title weight \(titleWeight)")
+                    #expect(
+                        headline == counter.headlineCounts(title: article.title, tags: article.tags, language: article.language),
+                        "\(article.id), title weight \(titleWeight)")
+                    row += 1
+                }
+            }
+            #expect(row == Sample.articles.count)
+        }
+    }
+}
