@@ -4,6 +4,7 @@
 // loop is also built for AVX2 and AVX-512 and the widest the CPU runs is picked once.
 
 #include "CKindredKernels.h"
+#include "Dispatch.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -30,6 +31,33 @@ static size_t scan_baseline(
     return rows;
 }
 
+// Appends the lanes set in `mask` (positions j + lane, their scores in `lanes`) after the n hits
+// so far; returns the new count. The vector scans call it only for the rare groups with a hit.
+static inline size_t append_lanes(unsigned mask, size_t j, const float *lanes, uint32_t *hits, float *scores, size_t n) {
+    for (; mask; mask &= mask - 1) {
+        unsigned lane = (unsigned)__builtin_ctz(mask);
+        hits[n] = (uint32_t)(j + lane);
+        scores[n++] = lanes[lane];
+    }
+    return n;
+}
+
+// Scans scores j..<count with the baseline after a vector scan found `rows` and `columns` hits
+// before j, and returns the totals (the row count; the column count through column_hit_count).
+static inline size_t finish_with_baseline(
+    size_t j, size_t rows, size_t columns, const float *dots, const float *scales, float query_scale,
+    float row_limit, const float *column_limits, size_t count,
+    uint32_t *row_hits, float *row_scores, uint32_t *column_hits, float *column_scores, size_t *column_hit_count) {
+    size_t tail_columns = 0;
+    size_t tail_rows = scan_baseline(
+        dots + j, scales + j, query_scale, row_limit, column_limits ? column_limits + j : NULL, count - j,
+        row_hits + rows, row_scores + rows, column_hits + columns, column_scores + columns, &tail_columns);
+    for (size_t t = 0; t < tail_rows; t++) row_hits[rows + t] += (uint32_t)j;
+    for (size_t t = 0; t < tail_columns; t++) column_hits[columns + t] += (uint32_t)j;
+    *column_hit_count = columns + tail_columns;
+    return rows + tail_rows;
+}
+
 #if defined(__x86_64__)
 __attribute__((target("avx512f")))
 static size_t scan_avx512(
@@ -48,24 +76,12 @@ static size_t scan_avx512(
         if (__builtin_expect((row | column) != 0, 0)) {
             float lanes[16];
             _mm512_storeu_ps(lanes, score);
-            for (unsigned m = row; m; m &= m - 1) {
-                unsigned lane = (unsigned)__builtin_ctz(m);
-                row_hits[rows] = (uint32_t)(j + lane); row_scores[rows++] = lanes[lane];
-            }
-            for (unsigned m = column; m; m &= m - 1) {
-                unsigned lane = (unsigned)__builtin_ctz(m);
-                column_hits[columns] = (uint32_t)(j + lane); column_scores[columns++] = lanes[lane];
-            }
+            rows = append_lanes(row, j, lanes, row_hits, row_scores, rows);
+            columns = append_lanes(column, j, lanes, column_hits, column_scores, columns);
         }
     }
-    size_t tail_columns = 0;
-    size_t tail_rows = scan_baseline(
-        dots + j, scales + j, query_scale, row_limit, column_limits ? column_limits + j : NULL, count - j,
-        row_hits + rows, row_scores + rows, column_hits + columns, column_scores + columns, &tail_columns);
-    for (size_t t = 0; t < tail_rows; t++) row_hits[rows + t] += (uint32_t)j;
-    for (size_t t = 0; t < tail_columns; t++) column_hits[columns + t] += (uint32_t)j;
-    *column_hit_count = columns + tail_columns;
-    return rows + tail_rows;
+    return finish_with_baseline(j, rows, columns, dots, scales, query_scale, row_limit, column_limits, count,
+                                row_hits, row_scores, column_hits, column_scores, column_hit_count);
 }
 
 __attribute__((target("avx2")))
@@ -84,71 +100,44 @@ static size_t scan_avx2(
         if (__builtin_expect((row | column) != 0, 0)) {
             float lanes[8];
             _mm256_storeu_ps(lanes, score);
-            for (unsigned m = row; m; m &= m - 1) {
-                unsigned lane = (unsigned)__builtin_ctz(m);
-                row_hits[rows] = (uint32_t)(j + lane); row_scores[rows++] = lanes[lane];
-            }
-            for (unsigned m = column; m; m &= m - 1) {
-                unsigned lane = (unsigned)__builtin_ctz(m);
-                column_hits[columns] = (uint32_t)(j + lane); column_scores[columns++] = lanes[lane];
-            }
+            rows = append_lanes(row, j, lanes, row_hits, row_scores, rows);
+            columns = append_lanes(column, j, lanes, column_hits, column_scores, columns);
         }
     }
-    size_t tail_columns = 0;
-    size_t tail_rows = scan_baseline(
-        dots + j, scales + j, query_scale, row_limit, column_limits ? column_limits + j : NULL, count - j,
-        row_hits + rows, row_scores + rows, column_hits + columns, column_scores + columns, &tail_columns);
-    for (size_t t = 0; t < tail_rows; t++) row_hits[rows + t] += (uint32_t)j;
-    for (size_t t = 0; t < tail_columns; t++) column_hits[columns + t] += (uint32_t)j;
-    *column_hit_count = columns + tail_columns;
-    return rows + tail_rows;
+    return finish_with_baseline(j, rows, columns, dots, scales, query_scale, row_limit, column_limits, count,
+                                row_hits, row_scores, column_hits, column_scores, column_hit_count);
 }
 #endif
 
-static scan_function chosen = scan_baseline;
-static const char *chosen_name = "baseline";
+#if defined(__x86_64__)
+static const scan_function scans[kindred_levels] = {scan_baseline, scan_avx2, scan_avx512};
+#else
+static const scan_function scans[kindred_levels] = {scan_baseline, 0, 0};
+#endif
+static const int scans_built[kindred_levels] = {1, scans[1] != 0, scans[2] != 0};
+static int chosen = 0;
 
 // Runs before main: the choice is made once, before any thread can call the kernel.
 __attribute__((constructor))
-static void choose_scan_kernel(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) {
-        chosen = scan_avx512; chosen_name = "avx512";
-    } else if (__builtin_cpu_supports("avx2")) {
-        chosen = scan_avx2; chosen_name = "avx2";
-    }
-#endif
-}
+static void choose_scan_kernel(void) { chosen = kindred_chosen_level(scans_built); }
 
 size_t kindred_scan_scores(
     const float *dots, const float *scales, float query_scale, float row_limit,
     const float *column_limits, size_t count,
     uint32_t *row_hits, float *row_scores, uint32_t *column_hits, float *column_scores,
     size_t *column_hit_count) {
-    return chosen(dots, scales, query_scale, row_limit, column_limits, count,
-                  row_hits, row_scores, column_hits, column_scores, column_hit_count);
+    return scans[chosen](dots, scales, query_scale, row_limit, column_limits, count,
+                         row_hits, row_scores, column_hits, column_scores, column_hit_count);
 }
 
-const char *kindred_scan_kernel(void) { return chosen_name; }
+const char *kindred_scan_kernel(void) { return kindred_level_names[chosen]; }
 
 size_t kindred_scan_scores_with(
     int kernel, const float *dots, const float *scales, float query_scale, float row_limit,
     const float *column_limits, size_t count,
     uint32_t *row_hits, float *row_scores, uint32_t *column_hits, float *column_scores,
     size_t *column_hit_count) {
-    scan_function function = scan_baseline;
-#if defined(__x86_64__)
-    if (kernel == 2) {
-        if (!__builtin_cpu_supports("avx512f")) return SIZE_MAX;
-        function = scan_avx512;
-    } else if (kernel == 1) {
-        if (!__builtin_cpu_supports("avx2")) return SIZE_MAX;
-        function = scan_avx2;
-    }
-#else
-    if (kernel != 0) return SIZE_MAX;
-#endif
-    return function(dots, scales, query_scale, row_limit, column_limits, count,
-                    row_hits, row_scores, column_hits, column_scores, column_hit_count);
+    if (!kindred_level_runs(kernel, scans_built)) return SIZE_MAX;
+    return scans[kernel](dots, scales, query_scale, row_limit, column_limits, count,
+                         row_hits, row_scores, column_hits, column_scores, column_hit_count);
 }

@@ -5,6 +5,7 @@
 // the row's nonzeros: 256 floats in sixteen AVX-512 registers, or 96 in twelve AVX2 ones.
 
 #include "CKindredKernels.h"
+#include "Dispatch.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -94,38 +95,27 @@ static void csr_avx2(
 }
 #endif
 
-static csr_function chosen_csr = csr_baseline;
+#if defined(__x86_64__)
+static const csr_function kernels[kindred_levels] = {csr_baseline, csr_avx2, csr_avx512};
+#else
+static const csr_function kernels[kindred_levels] = {csr_baseline, 0, 0};
+#endif
+static const int built[kindred_levels] = {1, kernels[1] != 0, kernels[2] != 0};
+static int chosen = 0;
 
 __attribute__((constructor))
-static void choose_csr_kernel(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) chosen_csr = csr_avx512;
-    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) chosen_csr = csr_avx2;
-#endif
-}
+static void choose_csr_kernel(void) { chosen = kindred_chosen_level(built); }
 
 void kindred_csr_times_dense(
     const int64_t *offsets, const int32_t *indices, const float *values, size_t first_row, size_t end_row,
     const float *x, size_t width, float *y) {
-    chosen_csr(offsets, indices, values, first_row, end_row, x, width, y);
+    kernels[chosen](offsets, indices, values, first_row, end_row, x, width, y);
 }
 
 int kindred_csr_times_dense_with(
     int kernel, const int64_t *offsets, const int32_t *indices, const float *values, size_t first_row,
     size_t end_row, const float *x, size_t width, float *y) {
-    csr_function function = csr_baseline;
-#if defined(__x86_64__)
-    if (kernel == 2) {
-        if (!__builtin_cpu_supports("avx512f")) return 0;
-        function = csr_avx512;
-    } else if (kernel == 1) {
-        if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) return 0;
-        function = csr_avx2;
-    }
-#else
-    if (kernel != 0) return 0;
-#endif
-    function(offsets, indices, values, first_row, end_row, x, width, y);
+    if (!kindred_level_runs(kernel, built)) return 0;
+    kernels[kernel](offsets, indices, values, first_row, end_row, x, width, y);
     return 1;
 }

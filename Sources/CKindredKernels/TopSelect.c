@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "CKindredKernels.h"
+#include "Dispatch.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -59,15 +60,16 @@ static void partition_avx512(
 }
 #endif
 
-static partition_function chosen_partition = partition_baseline;
+#if defined(__x86_64__)
+static const partition_function partitions[kindred_levels] = {partition_baseline, 0, partition_avx512};
+#else
+static const partition_function partitions[kindred_levels] = {partition_baseline, 0, 0};
+#endif
+static const int built[kindred_levels] = {1, partitions[1] != 0, partitions[2] != 0};
+static int chosen = 0;
 
 __attribute__((constructor))
-static void choose_partition_kernel(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("popcnt")) chosen_partition = partition_avx512;
-#endif
-}
+static void choose_partition_kernel(void) { chosen = kindred_chosen_level(built); }
 
 static void select_top(partition_function partition, float *scores, int32_t *indices, size_t count, size_t k) {
     if (k == 0 || k >= count) return;
@@ -118,19 +120,11 @@ static void select_top(partition_function partition, float *scores, int32_t *ind
 }
 
 void kindred_select_top(float *scores, int32_t *indices, size_t count, size_t k) {
-    select_top(chosen_partition, scores, indices, count, k);
+    select_top(partitions[chosen], scores, indices, count, k);
 }
 
 int kindred_select_top_with(int kernel, float *scores, int32_t *indices, size_t count, size_t k) {
-    partition_function partition = partition_baseline;
-#if defined(__x86_64__)
-    if (kernel == 2) {
-        if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("popcnt"))) return 0;
-        partition = partition_avx512;
-    } else if (kernel != 0) return 0;
-#else
-    if (kernel != 0) return 0;
-#endif
-    select_top(partition, scores, indices, count, k);
+    if (!kindred_level_runs(kernel, built)) return 0;
+    select_top(partitions[kernel], scores, indices, count, k);
     return 1;
 }

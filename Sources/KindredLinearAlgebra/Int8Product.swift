@@ -132,47 +132,27 @@ public final class Int8Product: @unchecked Sendable {
     public func multiply(
         queries: UnsafePointer<Int8>, count: Int, block: Int, into output: UnsafeMutablePointer<Float>, threads: Int
     ) throws {
-        guard count > 0 else { return }
-        let width = blockRange(block).count
-        let primitive = try primitive(queries: count, width: width, block: block)
-        OpenMP.setThreads(threads)
-        var source = try Self.descriptor([Int64(count), Int64(columns)], dnnl_s8, dnnl_ab)
-        var destination = try Self.descriptor([Int64(count), Int64(width)], dnnl_f32, dnnl_ab)
-        var scratchDescriptor = primitive.scratchpad
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: max(64, primitive.scratchpadBytes), alignment: 64)
-        defer { scratch.deallocate() }
-        var src: dnnl_memory_t?, dst: dnnl_memory_t?, pad: dnnl_memory_t?
-        defer {
-            dnnl_memory_destroy(src)
-            dnnl_memory_destroy(dst)
-            dnnl_memory_destroy(pad)
-        }
-        try Self.check(dnnl_memory_create(&src, &source, engine, UnsafeMutableRawPointer(mutating: queries)), "dnnl_memory_create")
-        try Self.check(dnnl_memory_create(&dst, &destination, engine, output), "dnnl_memory_create")
-        try Self.check(dnnl_memory_create(&pad, &scratchDescriptor, engine, scratch), "dnnl_memory_create")
-        try Self.execute(primitive.handle, engine: engine, arguments: [
-            dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: src), dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: weights[block]),
-            dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: dst), dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: pad),
-        ])
+        try multiplyEachBlock(queries: queries, count: count, blocks: block..<(block + 1), into: output, threads: threads) { _ in }
     }
 
-    /// `multiply` against every block in turn, `body(block)` called after each with `output`
-    /// holding that block's dot products (`count × blockRange(block).count` floats): one stream,
-    /// one scratchpad and one set of memory objects for all of them, where separate calls set up
-    /// their own each time (a single query against Debian's 16 blocks spent a sixth of its time
-    /// there).
+    /// `multiply` against each of `blocks` (all of them by default) in turn, `body(block)` called
+    /// after each with `output` holding that block's dot products (`count ×
+    /// blockRange(block).count` floats): one stream, one scratchpad and one set of memory objects
+    /// for all of them, where separate calls set up their own each time (a single query against
+    /// Debian's 16 blocks spent a sixth of its time there).
     ///
     /// - Throws: `LinearAlgebraError` when oneDNN fails, or what `body` throws.
     public func multiplyEachBlock(
-        queries: UnsafePointer<Int8>, count: Int, into output: UnsafeMutablePointer<Float>, threads: Int,
-        _ body: (Int) throws -> Void
+        queries: UnsafePointer<Int8>, count: Int, blocks: Range<Int>? = nil, into output: UnsafeMutablePointer<Float>,
+        threads: Int, _ body: (Int) throws -> Void
     ) throws {
-        guard count > 0, blockCount > 0 else { return }
+        let blocks = blocks ?? 0..<blockCount
+        guard count > 0, !blocks.isEmpty else { return }
         OpenMP.setThreads(threads)
         // Blocks have at most two widths (the last one may be narrower): a primitive and an
         // output memory object for each.
         var primitives: [Int: Primitive] = [:]
-        for block in 0..<blockCount {
+        for block in blocks {
             let width = blockRange(block).count
             if primitives[width] == nil { primitives[width] = try primitive(queries: count, width: width, block: block) }
         }
@@ -206,7 +186,7 @@ public final class Int8Product: @unchecked Sendable {
             }
             outputs[width] = (dst!, pad!)
         }
-        for block in 0..<blockCount {
+        for block in blocks {
             let width = blockRange(block).count
             let memory = outputs[width]!
             let arguments = [

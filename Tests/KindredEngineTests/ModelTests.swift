@@ -182,14 +182,14 @@ struct BuildAnalysisTests {
             var row = 0
             for chunk in chunks {
                 #expect(chunk.firstRow == row)
-                for r in 0..<(chunk.rowOffsets.count - 1) {
+                for r in 0..<(chunk.counts.offsets.count - 1) {
                     let article = Sample.articles[row]
                     var counts: [String: Float] = [:], headline: [String: Float] = [:]
-                    for p in chunk.rowOffsets[r]..<chunk.rowOffsets[r + 1] {
-                        counts[chunk.terms[Int(chunk.termIDs[p])]] = chunk.frequencies[p]
+                    for p in chunk.counts.offsets[r]..<chunk.counts.offsets[r + 1] {
+                        counts[chunk.terms[Int(chunk.counts.ids[p])]] = chunk.counts.frequencies[p]
                     }
-                    for p in chunk.headlineRowOffsets[r]..<chunk.headlineRowOffsets[r + 1] {
-                        headline[chunk.terms[Int(chunk.headlineTermIDs[p])]] = chunk.headlineFrequencies[p]
+                    for p in chunk.headlines.offsets[r]..<chunk.headlines.offsets[r + 1] {
+                        headline[chunk.terms[Int(chunk.headlines.ids[p])]] = chunk.headlines.frequencies[p]
                     }
                     #expect(counts == counter.counts(article), "\(article.id), title weight \(titleWeight)")
                     #expect(

@@ -24,7 +24,7 @@ struct Int8ProductTests {
         return out
     }
 
-    @Test("every column block's products equal the integer dot products, last partial block included")
+    @Test("every column block's products equal the integer dot products, last partial block included, one block per call or all in one")
     func productsAreExact() throws {
         let rows = 103, columns = 48
         let codes = randomCodes(rows * columns, seed: 1)
@@ -32,32 +32,20 @@ struct Int8ProductTests {
         let product = try Int8Product(codes: codes, rows: rows, columns: columns, blockWidth: 40)
         #expect(product.blockCount == 3)
         #expect(product.blockRange(2) == 80..<103)
-        for block in 0..<product.blockCount {
-            let range = product.blockRange(block)
-            var out = [Float](repeating: .nan, count: 5 * range.count)
-            try queries.withUnsafeBufferPointer { q in
-                try out.withUnsafeMutableBufferPointer { o in
-                    try product.multiply(queries: q.baseAddress!, count: 5, block: block, into: o.baseAddress!, threads: 2)
-                }
-            }
-            #expect(out == reference(queries, codes, columns: columns, range: range))
-        }
-    }
-
-    @Test("multiplying against every block in one call gives each block's products, last partial block included")
-    func eachBlock() throws {
-        let rows = 103, columns = 48
-        let codes = randomCodes(rows * columns, seed: 3)
-        let queries = randomCodes(4 * columns, seed: 4)
-        let product = try Int8Product(codes: codes, rows: rows, columns: columns, blockWidth: 40)
-        var out = [Float](repeating: .nan, count: 4 * 40)
+        var out = [Float](repeating: .nan, count: 5 * 40)
         var seen: [Int] = []
         try queries.withUnsafeBufferPointer { q in
             try out.withUnsafeMutableBufferPointer { o in
-                try product.multiplyEachBlock(queries: q.baseAddress!, count: 4, into: o.baseAddress!, threads: 1) { block in
+                for block in 0..<product.blockCount {
+                    let range = product.blockRange(block)
+                    o.update(repeating: .nan)
+                    try product.multiply(queries: q.baseAddress!, count: 5, block: block, into: o.baseAddress!, threads: 2)
+                    #expect(Array(o.prefix(5 * range.count)) == reference(queries, codes, columns: columns, range: range))
+                }
+                try product.multiplyEachBlock(queries: q.baseAddress!, count: 5, into: o.baseAddress!, threads: 1) { block in
                     seen.append(block)
                     let range = product.blockRange(block)
-                    #expect(Array(o.prefix(4 * range.count)) == reference(queries, codes, columns: columns, range: range), "block \(block)")
+                    #expect(Array(o.prefix(5 * range.count)) == reference(queries, codes, columns: columns, range: range), "block \(block)")
                 }
             }
         }

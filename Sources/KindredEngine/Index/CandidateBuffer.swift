@@ -3,7 +3,7 @@ import CKindredKernels
 /// The best `k` of a stream of scored rows, for streams where almost every row is rejected.
 ///
 /// Rows that beat the running threshold are appended to a buffer of `2k`; when it fills, a
-/// selection (Hoare's quickselect) keeps the best `k` and raises the threshold to the worst of them.
+/// selection (a quickselect, `partition`) keeps the best `k` and raises the threshold to the worst of them.
 /// Each accepted row costs O(1) amortised, where a heap costs O(log k): the candidate stage of an
 /// all-pairs search accepts about `k·ln(n/k)` rows per query row, a thousand or so, and this was a
 /// tenth of the build's time with a heap.
@@ -48,7 +48,7 @@ struct CandidateBuffer {
     }
 
     /// Moves the `k` highest of `count > k` scores (and their indices) to the front, in no
-    /// particular order, with Hoare's quickselect; returns the lowest of them, the new threshold.
+    /// particular order (`partition`); returns the lowest of them, the new threshold.
     @inline(__always)
     static func keepBest(_ k: Int, scores: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>, count: Int) -> Float {
         partition(k, scores: scores, indices: indices, count: count)

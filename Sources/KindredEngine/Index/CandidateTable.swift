@@ -60,10 +60,16 @@ final class CandidateTable: @unchecked Sendable {
         thresholdIndices.deallocate()
     }
 
+    /// Whether a candidate beats a row's threshold (`limit`, `limitIndex`): a higher score, or the
+    /// same score and a lower index.
+    @inline(__always)
+    static func beats(score: Float, index: Int, limit: Float, limitIndex: Int32) -> Bool {
+        score > limit || (score == limit && Int32(truncatingIfNeeded: index) < limitIndex)
+    }
+
     @inline(__always)
     func offer(row: Int, index: Int, score: Float) {
-        let limit = thresholds[row]
-        guard score > limit || (score == limit && Int32(truncatingIfNeeded: index) < thresholdIndices[row]) else { return }
+        guard Self.beats(score: score, index: index, limit: thresholds[row], limitIndex: thresholdIndices[row]) else { return }
         let base = row * capacity
         let count = Int(counts[row])
         scores[base + count] = score
@@ -100,7 +106,7 @@ final class CandidateTable: @unchecked Sendable {
         var total = held
         for h in 0..<count {
             let index = offset + Int(hits[h]), score = hitScores[h]
-            guard score > limit || (score == limit && Int32(truncatingIfNeeded: index) < limitIndex), admits(index) else { continue }
+            guard Self.beats(score: score, index: index, limit: limit, limitIndex: limitIndex), admits(index) else { continue }
             scratch.scores[total] = score
             scratch.indices[total] = Int32(truncatingIfNeeded: index)
             total += 1
@@ -112,22 +118,24 @@ final class CandidateTable: @unchecked Sendable {
             if total == capacity { shrink(row: row, count: capacity) }
             return
         }
-        let (cut, worst) = Self.keepBest(k, scores: scratch.scores, indices: scratch.indices, count: total)
+        let selected = Self.keepBest(k, scores: scratch.scores, indices: scratch.indices, count: total)
         (scores + base).update(from: scratch.scores, count: k)
         (indices + base).update(from: scratch.indices, count: k)
-        counts[row] = Int32(k)
-        thresholds[row] = cut
-        thresholdIndices[row] = worst
+        keep(row: row, selected)
     }
 
     /// Keeps the row's best `k` of `count` by score, then lower index, and raises its threshold
     /// to the worst of them.
     private func shrink(row: Int, count: Int) {
         let base = row * capacity
-        let (cut, worst) = Self.keepBest(k, scores: scores + base, indices: indices + base, count: count)
+        keep(row: row, Self.keepBest(k, scores: scores + base, indices: indices + base, count: count))
+    }
+
+    /// Records that the row now holds the `k` selected candidates, the worst of them `selected`.
+    private func keep(row: Int, _ selected: (cut: Float, worst: Int32)) {
         counts[row] = Int32(k)
-        thresholds[row] = cut
-        thresholdIndices[row] = worst
+        thresholds[row] = selected.cut
+        thresholdIndices[row] = selected.worst
     }
 
     /// Moves the best `k` of `count > k` candidates, by score then lower index, to the front;

@@ -87,10 +87,10 @@ extension EmbeddingIndex {
     ) throws {
         let n = count, d = dimensions
         let width = Self.candidateCount(k)
-        let quantized = (codes: self.codes ?? QuantizedRows(vectors).codes, scales: scales)
+        let codes = self.codes ?? QuantizedRows(vectors).codes
         // The index's own product when its blocks are the tiles (the default), else one for them.
         let tiles = try product.flatMap { $0.blockWidth == min(tile, n) ? $0 : nil }
-            ?? Int8Product(codes: quantized.codes, rows: n, columns: d, blockWidth: max(1, min(tile, n)))
+            ?? Int8Product(codes: codes, rows: n, columns: d, blockWidth: max(1, min(tile, n)))
         let slice = max(1, min(slice, n))
         let table = CandidateTable(rows: n, k: width)
         let isEmptyRow = self.isEmptyRow
@@ -101,8 +101,8 @@ extension EmbeddingIndex {
         let workers = min(ProcessorCount.active, schedule.pairs.count)
         // The candidate stage is most of the work; rescoring and refining take the last tenth.
         let candidateShare = 0.9
-        try quantized.codes.withUnsafeBufferPointer { codes in
-            try quantized.scales.withUnsafeBufferPointer { scales in
+        try codes.withUnsafeBufferPointer { codes in
+            try scales.withUnsafeBufferPointer { scales in
                 _ = try Parallel.map(workers) { _ in
                     let dots = UnsafeMutablePointer<Float>.allocate(capacity: slice * tiles.blockWidth)
                     defer { dots.deallocate() }
@@ -168,9 +168,7 @@ extension EmbeddingIndex {
                 results.withUnsafeMutableBufferPointer { out in
                     Parallel.forEachChunk(of: rows) { range in
                         for r in range {
-                            let row = start + r
-                            let neighbors = isEmptyRow[row] ? [] : rescore(table.best(row: row), query: v.baseAddress! + row * d, k: k)
-                            out[r] = refine?(row, neighbors) ?? neighbors
+                            out[r] = finished(start + r, k: k, vectors: v.baseAddress!, refine: refine) { table.best(row: $0) }
                         }
                     }
                 }
@@ -195,7 +193,7 @@ extension EmbeddingIndex {
         progress: (Double) -> Void, handle: (Int, [ScoredIndex]) throws -> Void
     ) throws {
         let n = count, d = dimensions
-        let quantized = (codes: self.codes ?? QuantizedRows(vectors).codes, scales: scales)
+        let codes = self.codes ?? QuantizedRows(vectors).codes
         let slice = max(1, min(slice, n))
         let workers = ProcessorCount.active
         let round = slice * workers
@@ -207,8 +205,8 @@ extension EmbeddingIndex {
         for start in stride(from: 0, to: n, by: round) {
             let rows = min(round, n - start)
             try results.withUnsafeMutableBufferPointer { out in
-                try quantized.codes.withUnsafeBufferPointer { codes in
-                    try quantized.scales.withUnsafeBufferPointer { scales in
+                try codes.withUnsafeBufferPointer { codes in
+                    try scales.withUnsafeBufferPointer { scales in
                         try vectors.storage.withUnsafeBufferPointer { v in
                             _ = try Parallel.map(workers) { worker in
                                 let first = worker * slice
@@ -230,10 +228,9 @@ extension EmbeddingIndex {
                                     }
                                 }
                                 for r in 0..<count {
-                                    let row = start + first + r
-                                    let neighbors = isEmptyRow[row]
-                                        ? [] : rescore(candidates[r].best(), query: v.baseAddress! + row * d, k: k)
-                                    out[first + r] = refine?(row, neighbors) ?? neighbors
+                                    out[first + r] = finished(start + first + r, k: k, vectors: v.baseAddress!, refine: refine) { _ in
+                                        candidates[r].best()
+                                    }
                                 }
                             }
                         }
@@ -245,6 +242,16 @@ extension EmbeddingIndex {
         }
     }
 
+    /// A row's list from its candidates: none for a row that can't be ranked, else the best `k`
+    /// by exact `Float` cosine, then `refine`d. The last step of both all-pairs searches.
+    @inline(__always)
+    private func finished(
+        _ row: Int, k: Int, vectors: UnsafePointer<Float>, refine: ((Int, [ScoredIndex]) -> [ScoredIndex])?,
+        candidates: (Int) -> [Int]
+    ) -> [ScoredIndex] {
+        let neighbors = isEmptyRow[row] ? [] : rescore(candidates(row), query: vectors + row * dimensions, k: k)
+        return refine?(row, neighbors) ?? neighbors
+    }
 }
 
 /// Hands out pairs of tiles to the workers of `symmetricAllNeighbors` so that no two workers hold

@@ -14,14 +14,48 @@ struct AnalysedChunk {
     /// Per local term: Σ tf and Σ tf·ln tf over the chunk's articles (for log-entropy).
     var totalCounts: [Double] = []
     var countLogCounts: [Double] = []
-    var rowOffsets: [Int] = [0]
-    var termIDs: [Int32] = []
-    var frequencies: [Float] = []
-    /// The headlines (title and tags, `TermCounter.headlineCounts`), in the same local ids: a
+    /// The full texts' counts (`TermCounter.counts`).
+    var counts = TermRuns()
+    /// The headlines' (title and tags, `TermCounter.headlineCounts`), in the same local ids: a
     /// term found only in headlines (title weight 0) has a local id and a document frequency of 0.
-    var headlineRowOffsets: [Int] = [0]
-    var headlineTermIDs: [Int32] = []
-    var headlineFrequencies: [Float] = []
+    var headlines = TermRuns()
+}
+
+/// One kind of count of a chunk's articles: per article, a run of `(local id, tf)` pairs, each id
+/// once, its tf summed as the article's terms are added.
+struct TermRuns {
+    var offsets: [Int] = [0]
+    var ids: [Int32] = []
+    var frequencies: [Float] = []
+    /// Per local id, while analysing: the last article that counted it, and where its count is.
+    private var lastRow: [Int] = [], slot: [Int] = []
+
+    /// Makes room for a new local id.
+    mutating func addTerm() {
+        lastRow.append(-1)
+        slot.append(0)
+    }
+
+    /// Adds `weight` to term `id` in article `row`, the article being analysed.
+    mutating func add(_ id: Int, _ weight: Float, row: Int) {
+        if lastRow[id] == row {
+            frequencies[slot[id]] += weight
+        } else {
+            lastRow[id] = row
+            slot[id] = frequencies.count
+            ids.append(Int32(id))
+            frequencies.append(weight)
+        }
+    }
+
+    /// Closes the article being analysed.
+    mutating func endArticle() { offsets.append(ids.count) }
+
+    /// Drops the bookkeeping of analysis once the chunk is done.
+    mutating func finish() {
+        lastRow = []
+        slot = []
+    }
 }
 
 extension ModelBuilder {
@@ -50,9 +84,6 @@ extension ModelBuilder {
             var chunk = AnalysedChunk()
             chunk.firstRow = range.lowerBound
             var local: [TermKey: Int32] = [:]
-            // Per local id: the last article that counted it, and where its count is.
-            var countedIn: [Int] = [], countSlot: [Int] = []
-            var headlineIn: [Int] = [], headlineSlot: [Int] = []
             func localID(_ term: String) -> Int {
                 let key = TermKey(term)
                 if let known = local[key] { return Int(known) }
@@ -62,49 +93,34 @@ extension ModelBuilder {
                 chunk.documentFrequencies.append(0)
                 chunk.totalCounts.append(0)
                 chunk.countLogCounts.append(0)
-                countedIn.append(-1)
-                countSlot.append(0)
-                headlineIn.append(-1)
-                headlineSlot.append(0)
+                chunk.counts.addTerm()
+                chunk.headlines.addTerm()
                 return id
             }
             for row in range {
                 let article = articles[row]
-                func count(_ id: Int, _ weight: Float) {
-                    if countedIn[id] == row {
-                        chunk.frequencies[countSlot[id]] += weight
-                    } else {
-                        countedIn[id] = row
-                        countSlot[id] = chunk.frequencies.count
-                        chunk.termIDs.append(Int32(id))
-                        chunk.frequencies.append(weight)
-                    }
-                }
-                let start = chunk.termIDs.count
+                let start = chunk.counts.ids.count
                 for text in CollectionOfOne(article.title) + article.tags {
                     for term in analyzer.analyze(text, language: article.language) {
                         let id = localID(term)
-                        if headlineIn[id] == row {
-                            chunk.headlineFrequencies[headlineSlot[id]] += 1
-                        } else {
-                            headlineIn[id] = row
-                            headlineSlot[id] = chunk.headlineFrequencies.count
-                            chunk.headlineTermIDs.append(Int32(id))
-                            chunk.headlineFrequencies.append(1)
-                        }
-                        if titleWeight > 0 { count(id, titleWeight) }
+                        chunk.headlines.add(id, 1, row: row)
+                        if titleWeight > 0 { chunk.counts.add(id, titleWeight, row: row) }
                     }
                 }
-                for term in analyzer.analyze(article.body, language: article.language) { count(localID(term), 1) }
-                for p in start..<chunk.termIDs.count {
-                    let id = Int(chunk.termIDs[p]), tf = chunk.frequencies[p]
+                for term in analyzer.analyze(article.body, language: article.language) {
+                    chunk.counts.add(localID(term), 1, row: row)
+                }
+                for p in start..<chunk.counts.ids.count {
+                    let id = Int(chunk.counts.ids[p]), tf = chunk.counts.frequencies[p]
                     chunk.documentFrequencies[id] += 1
                     chunk.totalCounts[id] += Double(tf)
                     chunk.countLogCounts[id] += Double(tf) * log(Double(tf))
                 }
-                chunk.rowOffsets.append(chunk.termIDs.count)
-                chunk.headlineRowOffsets.append(chunk.headlineTermIDs.count)
+                chunk.counts.endArticle()
+                chunk.headlines.endArticle()
             }
+            chunk.counts.finish()
+            chunk.headlines.finish()
             lock.withLock { chunks.append(chunk) }
         }
         chunks.sort { $0.firstRow < $1.firstRow }
@@ -198,27 +214,26 @@ extension ModelBuilder {
     /// The `(articles × terms)` TF-IDF matrix, one unit-length row per article (empty rows stay
     /// empty); `columns` maps each chunk's local terms to the vocabulary (`vocabulary(of:)`).
     func tfidfMatrix(_ chunks: [AnalysedChunk], columns: [[Int32]], weighting: TermWeighting) throws -> CSRMatrix {
-        try weightedRows(chunks, columns: columns, weighting: weighting) { ($0.rowOffsets, $0.termIDs, $0.frequencies) }
+        try weightedRows(chunks, columns: columns, weighting: weighting) { $0.counts }
     }
 
     /// The `(articles × terms)` headline matrix: each article's title and tags, weighted like the
     /// full text and scaled to unit length (empty when no headline term is in the vocabulary).
     func headlineMatrix(_ chunks: [AnalysedChunk], columns: [[Int32]], weighting: TermWeighting) throws -> CSRMatrix {
-        try weightedRows(chunks, columns: columns, weighting: weighting) {
-            ($0.headlineRowOffsets, $0.headlineTermIDs, $0.headlineFrequencies)
-        }
+        try weightedRows(chunks, columns: columns, weighting: weighting) { $0.headlines }
     }
 
-    /// One weighted unit-length row per article from the chunks' `(offsets, local ids, tf)` runs
-    /// that `rows` picks, the chunks on all cores.
+    /// One weighted unit-length row per article from the chunks' runs that `runs` picks, the
+    /// chunks on all cores.
     private func weightedRows(
         _ chunks: [AnalysedChunk], columns: [[Int32]], weighting: TermWeighting,
-        _ rows: (AnalysedChunk) -> (offsets: [Int], ids: [Int32], frequencies: [Float])
+        _ runs: (AnalysedChunk) -> TermRuns
     ) throws -> CSRMatrix {
         var rowsPerChunk = [[SparseVector]](repeating: [], count: chunks.count)
         rowsPerChunk.withUnsafeMutableBufferPointer { out in
             Parallel.forEach(chunks.count) { c in
-                let (offsets, ids, tf) = rows(chunks[c])
+                let runs = runs(chunks[c])
+                let (offsets, ids, tf) = (runs.offsets, runs.ids, runs.frequencies)
                 let global = columns[c]
                 var vectors: [SparseVector] = []
                 vectors.reserveCapacity(offsets.count - 1)

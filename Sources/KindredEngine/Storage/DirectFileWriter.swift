@@ -100,13 +100,12 @@ final class DirectFileWriter {
     func finish(header: UnsafeRawBufferPointer) throws {
         let length = bufferOffset + filled
         precondition(header.count <= Self.blockSize && header.count <= length, "the header must fit the file's first block")
+        let padded = pad(filled)
         if bufferOffset == 0 {
             // The whole file fits in the buffer: it is its own first block.
             (buffer.baseAddress!).copyMemory(from: header.baseAddress!, byteCount: header.count)
-            let padded = pad(filled)
             try writeAll(UnsafeRawBufferPointer(rebasing: buffer.prefix(padded)), at: 0)
         } else {
-            let padded = pad(filled)
             if padded > 0 { try writeAll(UnsafeRawBufferPointer(rebasing: buffer.prefix(padded)), at: bufferOffset) }
             let first = firstBlock!
             first.baseAddress!.copyMemory(from: header.baseAddress!, byteCount: header.count)

@@ -93,16 +93,20 @@ public enum ModelFile {
         }
         var lengths = [Int](repeating: 0, count: sections.count)
         let zeros = [UInt8](repeating: 0, count: alignment)
+        // Task 0 hashes the sections set apart; task 1 writes every section and hashes the rest.
         let digests = try Parallel.map(2) { task -> [(Int, SHA256.Digest)] in
+            let writes = task == 1
             var found: [(Int, SHA256.Digest)] = []
-            for (index, section) in sections.enumerated() where (task == 0) == hashedApart.contains(index) || task == 1 {
+            for (index, section) in sections.enumerated() {
+                let hashes = hashedApart.contains(index) != writes
+                guard hashes || writes else { continue }
                 try withPayload(section, of: model) { parts in
-                    if (task == 0) == hashedApart.contains(index) {
+                    if hashes {
                         var digest = SHA256()
                         for part in parts { digest.update(bufferPointer: part) }
                         found.append((index, digest.finalize()))
                     }
-                    guard task == 1 else { return }
+                    guard writes else { return }
                     for part in parts { try emit(part) }
                     let length = parts.reduce(0) { $0 + $1.count }
                     lengths[index] = length
