@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds, runs every test (Swift Testing), then the
-# editor's console end to end in headless Chromium (scripts/browser-test.sh; skip it with
-# KINDRED_SKIP_BROWSER=1). Arguments go to `swift test` (e.g. --filter RankingControlTests).
+# The test command: installs what is missing, builds, runs every test (Swift Testing), runs the
+# numeric suites (linear algebra, engine) again with the CPU capped at AVX2 so that a machine of
+# one CPU class also checks the other's int8 and kernel paths, then the editor's console end to
+# end in headless Chromium (scripts/browser-test.sh; skip it with KINDRED_SKIP_BROWSER=1).
+# Arguments go to `swift test` (e.g. --filter RankingControlTests) and skip the extra passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 swift build --build-tests
+echo "CPU: $(scripts/cpu-class.sh)"
 swift test --skip-build "$@"
-if [ "${KINDRED_SKIP_BROWSER:-0}" != 1 ] && [ $# -eq 0 ]; then
+[ $# -eq 0 ] || exit 0
+
+# oneDNN honours ONEDNN_MAX_CPU_ISA and Kindred's C kernels KINDRED_MAX_CPU_ISA; OpenBLAS gets
+# its AVX2 kernel. On an AVX2-only CPU this repeats the first pass, as it should.
+echo "numeric suites again, capped at AVX2"
+ONEDNN_MAX_CPU_ISA=AVX2 KINDRED_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell \
+  swift test --skip-build --filter 'KindredLinearAlgebraTests|KindredEngineTests'
+
+if [ "${KINDRED_SKIP_BROWSER:-0}" != 1 ]; then
   scripts/browser-test.sh
 fi

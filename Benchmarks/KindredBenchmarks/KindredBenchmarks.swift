@@ -43,6 +43,18 @@ enum Fixture {
         title: articles[articles.count / 3].title,
         body: articles[articles.count / 2].title + " " + String(articles[articles.count / 5].body.prefix(400)))
 
+    /// The index's int8 codes on each engine, as a served model holds them.
+    nonisolated(unsafe) private static var productCache: [String: Int8Product] = [:]
+    static func products(_ engine: Int8Engine) throws -> Int8Product {
+        if let made = productCache[engine.description] { return made }
+        let index = model.index
+        let made = try Int8Product(
+            codes: QuantizedRows(index.vectors).codes, rows: index.count, columns: index.dimensions,
+            blockWidth: EmbeddingIndex.blockRows, engine: engine)
+        productCache[engine.description] = made
+        return made
+    }
+
     static let queryIDs = stride(from: 0, to: articles.count, by: max(1, articles.count / 1000)).map { articles[$0].id }
 }
 
@@ -98,30 +110,65 @@ let benchmarks: @Sendable () -> Void = {
         _ = Fixture.model
     }
 
-    Benchmark("int8 product peak (slice × column block)", configuration: .init(metrics: metrics + [gigaops])) { benchmark in
-        let index = Fixture.model.index
-        let codes = QuantizedRows(index.vectors).codes
-        let product = try Int8Product(codes: codes, rows: index.count, columns: index.dimensions, blockWidth: EmbeddingIndex.blockRows)
-        let slice = min(128, index.count), width = product.blockRange(0).count
-        let workers = ProcessorCount.active
-        let start = ContinuousClock.now
-        // As the all-pairs search runs it: every core multiplies its own slice, one thread each.
-        try codes.withUnsafeBufferPointer { codes in
-            let outputs = (0..<workers).map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: slice * width) }
-            defer { outputs.forEach { $0.deallocate() } }
-            _ = try Parallel.map(workers) { worker in
-                for _ in 0..<8 {
-                    try product.multiply(
-                        queries: codes.baseAddress!, count: slice, block: 0, into: outputs[worker].baseAddress!, threads: 1)
+    // The candidate stage's product on every engine this CPU runs (docs/performance.md, "Candidate
+    // stage per CPU class"): the all-pairs shape (a slice of 128 rows against a 4,096-row block,
+    // every core) and a single query against every row (a draft, one thread), each beside the
+    // Float BLAS call that would do the same work.
+    let engines: [Int8Engine] = [.oneDNN] + Int8KernelLevel.allCases.filter(Int8Product.runs).map { .kernel($0) }
+    for engine in engines {
+        Benchmark("int8 product peak (slice × column block), \(engine)", configuration: .init(metrics: metrics + [gigaops])) {
+            benchmark in
+            let index = Fixture.model.index
+            let codes = QuantizedRows(index.vectors).codes
+            let product = try Int8Product(
+                codes: codes, rows: index.count, columns: index.dimensions, blockWidth: EmbeddingIndex.blockRows, engine: engine)
+            let slice = min(128, index.count), width = product.blockRange(0).count
+            let workers = ProcessorCount.active
+            let start = ContinuousClock.now
+            // As the all-pairs search runs it: every core multiplies its own slice, one thread each.
+            try codes.withUnsafeBufferPointer { codes in
+                let outputs = (0..<workers).map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: slice * width) }
+                defer { outputs.forEach { $0.deallocate() } }
+                _ = try Parallel.map(workers) { worker in
+                    for _ in 0..<8 {
+                        try product.multiply(
+                            queries: codes.baseAddress!, count: slice, block: 0, into: outputs[worker].baseAddress!, threads: 1)
+                    }
+                }
+                blackHole(outputs[0][0])
+            }
+            let operations = 2 * 8 * Double(workers) * Double(slice) * Double(width) * Double(index.dimensions)
+            benchmark.measurement(gigaops, Int(operations / 1e9 / seconds(start)))
+        } setup: {
+            _ = Fixture.model
+            print("CPU: \(CPUClass.current.summary)")
+            print("BLAS: \(BLASBackend.current.summary)")
+            print("int8 candidate stage: \(Fixture.model.index.candidateStage)")
+        }
+
+        Benchmark("single query × every row, \(engine)", configuration: .init(metrics: metrics, maxIterations: 1000)) { benchmark in
+            let index = Fixture.model.index
+            let product = try Fixture.products(engine)
+            let query = QuantizedRows.quantize(index.vectors.row(benchmark.currentIteration % index.count)).codes
+            var dots = [Float](repeating: 0, count: product.blockWidth)
+            try query.withUnsafeBufferPointer { q in
+                try dots.withUnsafeMutableBufferPointer { out in
+                    try product.multiplyEachBlock(queries: q.baseAddress!, count: 1, into: out.baseAddress!, threads: 1) { _ in
+                        blackHole(out[0])
+                    }
                 }
             }
-            blackHole(outputs[0][0])
+        } setup: {
+            _ = try Fixture.products(engine)
         }
-        let operations = 2 * 8 * Double(workers) * Double(slice) * Double(width) * Double(index.dimensions)
-        benchmark.measurement(gigaops, Int(operations / 1e9 / seconds(start)))
+    }
+
+    Benchmark("single query × every row, Float sgemv", configuration: .init(metrics: metrics, maxIterations: 1000)) {
+        benchmark in
+        let index = Fixture.model.index
+        blackHole(try BLAS.multiply(index.vectors, index.vectors.row(benchmark.currentIteration % index.count)))
     } setup: {
         _ = Fixture.model
-        print("int8 candidate stage: \(Fixture.model.index.candidateStage)")
     }
 
     // The two-stage search as a reindex runs it, and the Float-only reference beside it.

@@ -29,7 +29,10 @@ public struct BLASBackend: Sendable, Codable, Equatable {
         var parts = [implementation]
         if let kernel { parts.append("kernel \(kernel)") }
         if let threads { parts.append("\(threads) threads") }
-        if let coreTypeOverride { parts.append("OPENBLAS_CORETYPE=\(coreTypeOverride)") }
+        if let coreTypeOverride {
+            let byKindred = ProcessInfo.processInfo.environment["KINDRED_SET_OPENBLAS_CORETYPE"] == coreTypeOverride
+            parts.append("OPENBLAS_CORETYPE=\(coreTypeOverride)" + (byKindred ? " (set by kindred for this CPU)" : ""))
+        }
         return parts.joined(separator: ", ")
     }
 
@@ -39,16 +42,24 @@ public struct BLASBackend: Sendable, Codable, Equatable {
             return "BLAS is not OpenBLAS (the reference BLAS is ~100× slower): "
                 + "install it with 'apt-get install libopenblas0-pthread'"
         }
+        guard let kernel, let suggestion = suggestedCoreType else { return nil }
+        return "OpenBLAS runs its generic \(kernel) kernel on a CPU with "
+            + (suggestion == "SkylakeX" ? "AVX-512" : "AVX2")
+            + "; set OPENBLAS_CORETYPE=\(suggestion) for several times the speed"
+    }
+
+    /// The `OPENBLAS_CORETYPE` that gives this CPU its fast kernel when OpenBLAS picked a generic
+    /// one (Debian's 0.3.21 does not know some recent CPUs, e.g. Intel's Xeon family 6 model
+    /// 207, and runs Prescott there), else nil. SkylakeX needs AVX-512 F, BW, DQ and VL;
+    /// Haswell AVX2 and FMA.
+    public var suggestedCoreType: String? {
         guard let kernel else { return nil }
         let generic: Set<String> = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "katmai", "coppermine",
                                     "northwood", "banias", "barcelona", "opteron", "athlon"]
-        let flags = CPUFeatures.flags
-        if generic.contains(kernel.lowercased()) && (flags.contains("avx2") || flags.contains("avx512f")) {
-            let suggestion = flags.contains("avx512f") ? "SkylakeX" : "Haswell"
-            return "OpenBLAS runs its generic \(kernel) kernel on a CPU with "
-                + (flags.contains("avx512f") ? "AVX-512" : "AVX2")
-                + "; set OPENBLAS_CORETYPE=\(suggestion) for several times the speed"
-        }
+        guard generic.contains(kernel.lowercased()) else { return nil }
+        let flags = CPUClass.flags
+        if ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) { return "SkylakeX" }
+        if flags.contains("avx2") && flags.contains("fma") { return "Haswell" }
         return nil
     }
 
@@ -77,16 +88,4 @@ public struct BLASBackend: Sendable, Codable, Equatable {
             implementation: "reference or unknown", configuration: nil, kernel: nil, threads: nil,
             coreTypeOverride: override)
     }
-}
-
-/// CPU feature flags from `/proc/cpuinfo` (empty where it doesn't exist).
-enum CPUFeatures {
-    static let flags: Set<String> = {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return [] }
-        for line in text.split(separator: "\n") where line.hasPrefix("flags") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
-        }
-        return []
-    }()
 }

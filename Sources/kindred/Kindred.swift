@@ -27,4 +27,9 @@ struct Kindred: AsyncParsableCommand {
         subcommands: [
             Reindex.self, Serve.self, Related.self, Similar.self, Neighbors.self, Overrides.self, Inspect.self, Eval.self,
         ])
+
+    static func main() async {
+        BLASKernelChoice.reexecIfMisdetected()
+        await main(nil)
+    }
 }

@@ -24,7 +24,7 @@ struct EmbeddingIndexTests {
 
     @Test("the candidate stage runs on oneDNN for an index larger than the candidates")
     func usesCandidates() {
-        #expect(Self.index.candidateStage.hasPrefix("int8 oneDNN"))
+        #expect(Self.index.candidateStage.hasPrefix("int8 "))
         #expect(Self.index.usesCandidateStage(k: 10))
         #expect(!Self.index.usesCandidateStage(k: 3_000))
     }
@@ -41,18 +41,25 @@ struct EmbeddingIndexTests {
         }
     }
 
+    /// Every int8 engine this machine runs within the environment's ISA cap (see
+    /// `Int8ProductTests`): oneDNN where the automatic choice picks it, and each kernel level.
+    static let engines: [Int8Engine] =
+        (Int8Product.automatic.engine == .oneDNN ? [.oneDNN] : []) + Int8KernelLevel.allCases.filter(Int8Product.runs).map { .kernel($0) }
+
     @Test(
         "all-pairs top-10 agrees with the Float-only search, with exact Float scores",
-        arguments: [AllPairsPath.symmetric(tile: 4_096), .symmetric(tile: 1_000), .symmetric(tile: 256), .sliced])
-    func allNeighborsAgree(path: AllPairsPath) throws {
+        arguments: [AllPairsPath.symmetric(tile: 4_096), .symmetric(tile: 1_000), .symmetric(tile: 256), .sliced], engines)
+    func allNeighborsAgree(path: AllPairsPath, engine: Int8Engine) throws {
+        let index = EmbeddingIndex(vectors: Self.index.vectors, engine: engine)
+        #expect(index.candidateStage.hasPrefix("int8 \(engine == .oneDNN ? "oneDNN" : "kindred")"), "\(index.candidateStage)")
         var exact: [[ScoredIndex]] = [], twoStage: [[ScoredIndex]] = []
-        try Self.index.floatAllNeighbors(k: 10) { _, list in exact.append(list) }
+        try index.floatAllNeighbors(k: 10) { _, list in exact.append(list) }
         var fractions: [Double] = []
         let (method, tile): (AllPairsMethod, Int) = switch path {
         case .symmetric(let tile): (.eachPairOnce, tile)
         case .sliced: (.slices, 4_096)
         }
-        try Self.index.allNeighbors(k: 10, slice: 37, tile: tile, method: method, progress: { fractions.append($0) }) { _, list in
+        try index.allNeighbors(k: 10, slice: 37, tile: tile, method: method, progress: { fractions.append($0) }) { _, list in
             twoStage.append(list)
         }
         #expect(exact.count == 3_000 && twoStage.count == 3_000)
@@ -64,7 +71,7 @@ struct EmbeddingIndexTests {
             #expect(b.count == a.count)
             #expect(!b.contains { $0.index == row || $0.index == 2_999 })
             for entry in b {
-                let score = zip(Self.index.vectors.row(row), Self.index.vectors.row(entry.index)).reduce(0) { $0 + $1.0 * $1.1 }
+                let score = zip(index.vectors.row(row), index.vectors.row(entry.index)).reduce(0) { $0 + $1.0 * $1.1 }
                 #expect(abs(entry.score - score) < 1e-5)
             }
             #expect(zip(b, b.dropFirst()).allSatisfy { $0.score >= $1.score })
@@ -126,13 +133,14 @@ struct EmbeddingIndexTests {
         }
     }
 
-    @Test("a single query agrees with the Float-only search and honours exclusions")
-    func searchAgrees() throws {
+    @Test("a single query agrees with the Float-only search and honours exclusions", arguments: engines)
+    func searchAgrees(engine: Int8Engine) throws {
+        let index = EmbeddingIndex(vectors: Self.index.vectors, engine: engine)
         var found = 0
         for row in stride(from: 0, to: 3_000, by: 97) {
-            let query = Self.index.vectors.row(row)
-            let exact = try Self.index.floatSearch(query, k: 20) { $0 == row || $0 % 2 == 1 }
-            let twoStage = try Self.index.search(query, k: 20) { $0 == row || $0 % 2 == 1 }
+            let query = index.vectors.row(row)
+            let exact = try index.floatSearch(query, k: 20) { $0 == row || $0 % 2 == 1 }
+            let twoStage = try index.search(query, k: 20) { $0 == row || $0 % 2 == 1 }
             #expect(!twoStage.contains { $0.index == row || $0.index % 2 == 1 })
             found += Set(exact.map(\.index)).intersection(twoStage.map(\.index)).count
         }

@@ -2,7 +2,13 @@ import Dispatch
 import Testing
 @testable import KindredLinearAlgebra
 
-@Suite("int8 products (oneDNN) and quantised rows")
+/// Every int8 engine this machine runs within the environment's ISA cap: the automatic choice's
+/// oneDNN where it picks oneDNN (elsewhere oneDNN's products are not expected to be exact), and
+/// each level of Kindred's kernel. CI runs these suites uncapped and under an AVX2 cap.
+let int8EnginesHere: [Int8Engine] =
+    (Int8Product.automatic.engine == .oneDNN ? [.oneDNN] : []) + Int8KernelLevel.allCases.filter(Int8Product.runs).map { .kernel($0) }
+
+@Suite("int8 products (oneDNN and Kindred's kernels) and quantised rows")
 struct Int8ProductTests {
     /// Random codes in −127…127, seeded.
     func randomCodes(_ count: Int, seed: UInt64) -> [Int8] {
@@ -24,12 +30,26 @@ struct Int8ProductTests {
         return out
     }
 
-    @Test("every column block's products equal the integer dot products, last partial block included, one block per call or all in one")
-    func productsAreExact() throws {
+    @Test("the machine's CPU class and the engine chosen for it are named")
+    func choiceIsNamed() {
+        let cpu = CPUClass.current
+        #expect(["vnni", "avx512", "avx2", "baseline"].contains(cpu.name), "\(cpu.summary)")
+        #expect(!Int8Product.automatic.reason.isEmpty)
+        // Without int8 dot-product instructions oneDNN's s8 product is not exact: never chosen.
+        if !(cpu.avx512VNNI || cpu.avxVNNI || cpu.amxInt8) { #expect(Int8Product.automatic.engine != .oneDNN) }
+        if case .kernel(let level) = Int8Product.automatic.engine {
+            #expect(level == (Int8Product.runs(.avx2) ? .avx2 : .baseline), "the widest kernel that runs")
+        }
+    }
+
+    @Test(
+        "every column block's products equal the integer dot products, last partial block included, one block per call or all in one",
+        arguments: int8EnginesHere)
+    func productsAreExact(engine: Int8Engine) throws {
         let rows = 103, columns = 48
         let codes = randomCodes(rows * columns, seed: 1)
         let queries = randomCodes(5 * columns, seed: 2)
-        let product = try Int8Product(codes: codes, rows: rows, columns: columns, blockWidth: 40)
+        let product = try Int8Product(codes: codes, rows: rows, columns: columns, blockWidth: 40, engine: engine)
         #expect(product.blockCount == 3)
         #expect(product.blockRange(2) == 80..<103)
         var out = [Float](repeating: .nan, count: 5 * 40)
@@ -52,11 +72,30 @@ struct Int8ProductTests {
         #expect(seen == [0, 1, 2])
     }
 
-    @Test("concurrent single-query calls from many threads give the same products")
-    func concurrentCalls() throws {
+    @Test("products stay exact where every pair sum is ±2·127² (saturating 16 bits if one side were shifted to unsigned)",
+          arguments: int8EnginesHere)
+    func extremeCodesAreExact(engine: Int8Engine) throws {
+        // 256 columns (Kindred's default dimensions) and 33 (a partial vector chunk), odd counts.
+        for columns in [256, 33] {
+            let rows = 13
+            let codes = (0..<(rows * columns)).map { Int8(($0 / columns) % 2 == 0 ? 127 : ($0 % 3 == 0 ? -127 : 127)) }
+            let queries = (0..<(3 * columns)).map { Int8($0 % 4 == 0 ? -127 : 127) }
+            let product = try Int8Product(codes: codes, rows: rows, columns: columns, engine: engine)
+            var out = [Float](repeating: .nan, count: 3 * rows)
+            try queries.withUnsafeBufferPointer { q in
+                try out.withUnsafeMutableBufferPointer { o in
+                    try product.multiply(queries: q.baseAddress!, count: 3, block: 0, into: o.baseAddress!, threads: 1)
+                }
+            }
+            #expect(out == reference(queries, codes, columns: columns, range: 0..<rows), "\(columns) columns")
+        }
+    }
+
+    @Test("concurrent single-query calls from many threads give the same products", arguments: int8EnginesHere)
+    func concurrentCalls(engine: Int8Engine) throws {
         let rows = 500, columns = 64
         let codes = randomCodes(rows * columns, seed: 3)
-        let product = try Int8Product(codes: codes, rows: rows, columns: columns, blockWidth: 256)
+        let product = try Int8Product(codes: codes, rows: rows, columns: columns, blockWidth: 256, engine: engine)
         let queries = (0..<16).map { randomCodes(columns, seed: 100 + UInt64($0)) }
         let expected = queries.map { reference($0, codes, columns: columns, range: 0..<256) }
         let matches = Parallel.map(64) { i -> Bool in
@@ -72,6 +111,16 @@ struct Int8ProductTests {
             return out == expected[i % 16]
         }
         #expect(matches.allSatisfy { $0 })
+    }
+
+    @Test("a kernel level this CPU or the ISA cap doesn't allow is refused, not run")
+    func unavailableLevelThrows() throws {
+        for level in Int8KernelLevel.allCases where !Int8Product.runs(level) {
+            #expect(throws: LinearAlgebraError.self) {
+                try Int8Product(codes: [1, 2], rows: 1, columns: 2, engine: .kernel(level))
+            }
+        }
+        #expect(Int8Product.runs(.baseline))
     }
 
     @Test("quantisation keeps every component within half a step and zero rows at zero")
@@ -97,10 +146,11 @@ struct Int8ProductTests {
         #expect(single.codes == Array(quantized.codes[(3 * 33)..<(4 * 33)]))
     }
 
-    @Test("the product reports the implementation it runs")
-    func implementationIsNamed() throws {
-        let product = try Int8Product(codes: randomCodes(64 * 32, seed: 5), rows: 64, columns: 32)
-        #expect(!product.implementation.isEmpty && product.implementation != "unknown")
+    @Test("the product reports the implementation it runs", arguments: int8EnginesHere)
+    func implementationIsNamed(engine: Int8Engine) throws {
+        let product = try Int8Product(codes: randomCodes(64 * 32, seed: 5), rows: 64, columns: 32, engine: engine)
+        #expect(product.implementation.hasPrefix(engine == .oneDNN ? "oneDNN " : "kindred "))
+        #expect(!product.implementation.hasSuffix("unknown"))
     }
 }
 

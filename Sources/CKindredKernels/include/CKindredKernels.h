@@ -52,6 +52,33 @@ void kindred_select_top(float *scores, int32_t *indices, size_t count, size_t k)
 /// (doing nothing) when this CPU can't run it, 1 otherwise.
 int kindred_select_top_with(int kernel, float *scores, int32_t *indices, size_t count, size_t k);
 
+/// Exact integer dot products of int8 codes in −127…127 (see Int8Dots.c): out[i * width + j] =
+/// Σ_c queries[i * columns + c] · rows[j * columns + c] for i < count, j < width, as floats
+/// (exact while |sum| < 2²⁴). Both matrices row-major; a code of −128 gives wrong products.
+void kindred_int8_dots(
+    const int8_t *queries, size_t count, const int8_t *rows, size_t width, size_t columns, float *out);
+
+/// kindred_int8_dots on a given kernel (0 baseline, 1 AVX2), for tests; returns 0 (and writes
+/// nothing) when this CPU can't run it, 1 otherwise.
+int kindred_int8_dots_with(
+    int kernel, const int8_t *queries, size_t count, const int8_t *rows, size_t width, size_t columns, float *out);
+
+/// The instruction set kindred_int8_dots runs on: "avx2" or "baseline".
+const char *kindred_int8_dots_kernel(void);
+
+/// The CPU's int8 dot-product instructions, as the bits below (what the hardware and the OS
+/// offer, whatever a cap in the environment says).
+enum {
+    kindred_cpu_avx512_vnni = 1,
+    kindred_cpu_avx_vnni = 2,
+    kindred_cpu_amx_int8 = 4,
+};
+int kindred_cpu_int8_features(void);
+
+/// The widest kernel level these kernels run (0 baseline, 1 AVX2, 2 AVX-512), after the cap of
+/// KINDRED_MAX_CPU_ISA or ONEDNN_MAX_CPU_ISA.
+int kindred_cpu_level_in_effect(void);
+
 /// Linux's O_DIRECT (Swift's Glibc module does not export it: it needs _GNU_SOURCE).
 int kindred_open_direct_flag(void);
 

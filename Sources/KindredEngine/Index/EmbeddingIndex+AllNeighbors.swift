@@ -41,7 +41,7 @@ extension EmbeddingIndex {
     /// gets the fraction done, from the calling thread or a worker, never two calls at once.
     ///
     /// - Parameters:
-    ///   - slice: rows multiplied per oneDNN call.
+    ///   - slice: rows multiplied per int8 product call.
     ///   - tile: rows per tile of the symmetric search (see there).
     ///   - method: `.automatic` chooses by `symmetricMemoryBudget`; benchmarks and tests force one.
     /// - Complexity: O(n²·d) int8 multiply-adds, O(n²) comparisons in selection, O(n·c·d) flops
@@ -65,7 +65,7 @@ extension EmbeddingIndex {
     /// `allNeighbors` scoring each pair of rows once.
     ///
     /// The rows are cut into tiles of `tile` rows. For a pair of tiles `(A, B)`, `A` before `B`, a
-    /// worker multiplies `A`'s int8 codes by `B`'s, `slice` rows of `A` at a time (oneDNN, one
+    /// worker multiplies `A`'s int8 codes by `B`'s, `slice` rows of `A` at a time (`Int8Product`, one
     /// thread), and scans each row of scores once (`ScoreScan`) for the scores that beat the row's
     /// own threshold and those that beat the threshold of the row of `B` they were scored against;
     /// both go to the rows' candidates (`CandidateTable`). A tile against itself is scored in
@@ -90,7 +90,7 @@ extension EmbeddingIndex {
         let codes = self.codes ?? QuantizedRows(vectors).codes
         // The index's own product when its blocks are the tiles (the default), else one for them.
         let tiles = try product.flatMap { $0.blockWidth == min(tile, n) ? $0 : nil }
-            ?? Int8Product(codes: codes, rows: n, columns: d, blockWidth: max(1, min(tile, n)))
+            ?? Int8Product(codes: codes, rows: n, columns: d, blockWidth: max(1, min(tile, n)), engine: product?.engine)
         let slice = max(1, min(slice, n))
         let table = CandidateTable(rows: n, k: width)
         let isEmptyRow = self.isEmptyRow
@@ -182,7 +182,7 @@ extension EmbeddingIndex {
     /// `symmetricMemoryBudget`: every pair is scored twice, but only a slice's candidates are held.
     ///
     /// Each core takes a slice of `slice` rows at a time and, for each column block of the index,
-    /// multiplies the slice's int8 codes by the block (oneDNN, one thread) and keeps every row's
+    /// multiplies the slice's int8 codes by the block (`Int8Product`, one thread) and keeps every row's
     /// candidates; it then rescores them in `Float`. Cores never wait for one another inside a
     /// slice, and the product's output stays in cache-sized pieces. Memory besides the index:
     /// `slice × Int8Product.blockWidth` floats per core.

@@ -6,14 +6,15 @@ import KindredLinearAlgebra
 /// (an article none of whose terms survived pruning): the dot product is the cosine.
 ///
 /// Search is two-stage when the index is large. The candidate stage scores every row with int8
-/// codes of the vectors (`QuantizedRows`, multiplied by oneDNN on the CPU's int8 dot-product
-/// instructions: about five times the speed of `Float` `sgemm` on the development machine, and a
-/// quarter of the memory traffic) and keeps the best `candidateCount(k)`; the second stage rescores those in `Float` and
-/// keeps the best `k`. Scores returned are always the exact `Float` cosines. The int8 scores are
-/// within about 10⁻³ of the exact ones, so a true top-`k` row is missed only when it ties within
-/// that margin with rows ranked beyond `candidateCount(k)`; `docs/performance.md` has the measured
-/// agreement with the all-`Float` search. Indexes of at most `candidateCount(k)` rows, and any
-/// index when oneDNN is unavailable, are searched with BLAS in `Float` alone.
+/// codes of the vectors (`QuantizedRows`, multiplied by `Int8Product` on the engine chosen for
+/// the CPU: oneDNN on VNNI or AMX, Kindred's AVX2 or baseline kernel elsewhere; a quarter of the
+/// memory traffic of `Float`, and on VNNI several times the speed of `sgemm`) and keeps the best
+/// `candidateCount(k)`; the second stage rescores those in `Float` and keeps the best `k`. Scores
+/// returned are always the exact `Float` cosines. The int8 scores are within about 10⁻³ of the
+/// exact ones, so a true top-`k` row is missed only when it ties within that margin with rows
+/// ranked beyond `candidateCount(k)`; `docs/performance.md` has the measured agreement with the
+/// all-`Float` search. Indexes of at most `candidateCount(k)` rows, and any index whose int8
+/// product could not be set up, are searched with BLAS in `Float` alone.
 public struct EmbeddingIndex: Sendable {
     public let vectors: DenseMatrix
     /// Rows that are all zero (or hold a non-finite value): never results, never queries.
@@ -23,10 +24,10 @@ public struct EmbeddingIndex: Sendable {
     /// quantises the vectors again (the same codes) rather than every model holding a second copy:
     /// 16 MB for Debian, 256 MB at a million articles.
     public let scales: [Float]
-    /// The candidate stage's product, or nil when oneDNN could not set it up (then every search is
+    /// The candidate stage's product, or nil when it could not be set up (then every search is
     /// the `Float` one; `candidateStage` says so).
     let product: Int8Product?
-    /// What the candidate stage runs on: the oneDNN implementation, or why it is not used.
+    /// What the candidate stage runs on and why, or why it is not used.
     public let candidateStage: String
 
     /// The int8 codes, kept only when asked (`keepingCodes`): for a build's all-pairs search.
@@ -39,10 +40,12 @@ public struct EmbeddingIndex: Sendable {
         return index
     }
 
-    /// - Parameter keepingCodes: keep the int8 codes for `allNeighbors`, which otherwise
-    ///   quantises the vectors again (a build keeps them: it runs the search at once; a served
-    ///   model does not).
-    public init(vectors: DenseMatrix, keepingCodes: Bool = false) {
+    /// - Parameters:
+    ///   - keepingCodes: keep the int8 codes for `allNeighbors`, which otherwise quantises the
+    ///     vectors again (a build keeps them: it runs the search at once; a served model does not).
+    ///   - engine: the int8 product's engine; nil for the one chosen for this CPU
+    ///     (`Int8Product.automatic`). Tests name each engine the machine runs.
+    public init(vectors: DenseMatrix, keepingCodes: Bool = false, engine: Int8Engine? = nil) {
         self.vectors = vectors
         let d = vectors.columns
         let quantized = QuantizedRows(vectors)
@@ -57,17 +60,18 @@ public struct EmbeddingIndex: Sendable {
             return
         }
         do {
-            let made = try Int8Product(codes: quantized.codes, rows: vectors.rows, columns: d, blockWidth: Self.blockRows)
-            (product, candidateStage) = (made, "int8 oneDNN \(made.implementation), scan \(ScoreScan.kernel)")
+            let made = try Int8Product(
+                codes: quantized.codes, rows: vectors.rows, columns: d, blockWidth: Self.blockRows, engine: engine)
+            (product, candidateStage) = (made, "int8 \(made.implementation) (\(made.reason)), scan \(ScoreScan.kernel)")
         } catch {
-            (product, candidateStage) = (nil, "Float BLAS only (oneDNN failed: \(error))")
+            (product, candidateStage) = (nil, "Float BLAS only (the int8 product failed: \(error))")
         }
     }
 
     /// Rows per column block of the int8 product, and per tile of the all-pairs search, which
     /// then multiplies by the same reordered blocks instead of a second copy of the codes. 4,096
     /// rows: a tile product's output (128 × 4,096 floats) stays in a core's L2 cache; a single
-    /// query makes one oneDNN call per block (16 for Debian).
+    /// query makes one product call per block (16 for Debian).
     public static let blockRows = 4_096
 
     public var count: Int { vectors.rows }

@@ -37,6 +37,7 @@ struct Inspect: ParsableCommand {
         print("model: \(path)")
         print(String(decoding: try model.manifest.encoded(), as: UTF8.self))
         let backend = BLASBackend.current
+        print("CPU now: \(CPUClass.current.summary)")
         print("BLAS now: \(backend.summary)")
         if let warning = backend.warning { print("warning: \(warning)") }
         print("search: \(model.index.candidateStage)")

@@ -57,6 +57,7 @@ struct Reindex: ParsableCommand {
         let parameters = build.parameters
         try parameters.validate()
         let backend = BLASBackend.current
+        StandardError.print("CPU: \(CPUClass.current.summary)")
         StandardError.print("BLAS: \(backend.summary)")
         if let warning = backend.warning { StandardError.print("warning: \(warning)") }
 

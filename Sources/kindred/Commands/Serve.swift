@@ -92,7 +92,12 @@ struct Serve: AsyncParsableCommand {
             logLevel: level, adminToken: token, requestTimeout: requestTimeout, maximumJournalEntries: maximumJournalEntries)
         let store = try ModelStore(
             directory: configuration.modelDirectory, logger: logger, maximumJournalEntries: configuration.maximumJournalEntries)
-        logger.info("search", metadata: ["candidates": "\(store.current.model.index.candidateStage)"])
+        logger.info(
+            "search",
+            metadata: [
+                "cpu": "\(CPUClass.current.summary)", "blas": "\(BLASBackend.current.summary)",
+                "candidates": "\(store.current.model.index.candidateStage)",
+            ])
         let app = buildApplication(store: store, configuration: configuration, logger: logger)
         try await app.runService()
     }
