@@ -10,9 +10,13 @@
 # Each scenario first runs unmeasured for KINDRED_BENCH_WARMUP seconds (default 5): right after a
 # large model loads, the first seconds measure page faults and the allocator returning the
 # loader's memory, not the steady state.
-# Needs wrk (apt-get install -y wrk).
+# Needs wrk (apt-get install -y wrk). KINDRED_EMULATE=avx2 runs the server as on an AVX2 CPU
+# without VNNI (Benchmarks/lib/cpu.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source Benchmarks/lib/cpu.sh
+# The server and `inspect` below run with the emulation's caps; wrk ignores them.
+for setting in "${kindred_env[@]}"; do export "${setting?}"; done
 corpus=${1:-corpus}
 model=${2:-models/default}
 seconds=${3:-10}
@@ -52,7 +56,10 @@ PY
 
 echo "model:       $(curl -fsS "http://127.0.0.1:$port/readyz")"
 grep -m1 -o 'backend=[^[]*' "$work/server.log" || true
-echo "BLAS:        $(.build/release/kindred inspect --model "$model" --show-dimensions 0 | grep '^BLAS now:' | cut -d: -f2-)"
+cpu_class_line
+inspected=$(.build/release/kindred inspect --model "$model" --show-dimensions 0)
+echo "BLAS:       $(grep '^BLAS now:' <<<"$inspected" | cut -d: -f2-)"
+echo "search:     $(grep '^search:' <<<"$inspected" | cut -d: -f2-)"
 echo "load:        wrk -t2 -c$connections -d${seconds}s on 127.0.0.1 (server and wrk share the machine's cores)"
 echo "warm-up:     ${warmup}s unmeasured per scenario"
 for scenario in by-id draft; do

@@ -6,8 +6,10 @@
 #   CORPUS  a .jsonl file or directory; default: Debian's package descriptions (~64k articles),
 #           built once into benchmark-data/debian by ../shared/datasets/debian-packages.sh
 #   RUNS    default 3
+# KINDRED_EMULATE=avx2 runs it as on an AVX2 CPU without VNNI (Benchmarks/lib/cpu.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source Benchmarks/lib/cpu.sh
 corpus=${1:-}
 runs=${2:-3}
 if [ -z "$corpus" ]; then
@@ -25,10 +27,11 @@ trap 'rm -rf "$out"' EXIT
 
 for run in $(seq 1 "$runs"); do
   /usr/bin/time -f "%e %M" -o "$out/time.$run" \
-    .build/release/kindred reindex --corpus "$corpus" --model "$out/models" --keep 1 \
+    env "${kindred_env[@]}" .build/release/kindred reindex --corpus "$corpus" --model "$out/models" --keep 1 \
     >"$out/stdout.$run" 2>"$out/stderr.$run"
 done
 
+cpu_class_line
 python3 - "$out" "$runs" "$corpus" <<'PY'
 import re, statistics, sys
 out, runs, corpus = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -45,7 +48,9 @@ print(f"corpus:      {corpus}")
 for line in summary.splitlines():
     if line.split(":")[0].strip() in ("articles", "terms", "dimensions", "explained"):
         print(f"{line.strip()}")
+search = re.search(r"^search: (.*)$", err, re.M)
 print(f"BLAS:        {blas.group(1) if blas else 'unknown'}")
+print(f"search:      {search.group(1) if search else 'unknown'}")
 print(f"runs:        {runs}")
 print(f"wall time:   median {statistics.median(walls):.2f} s  (runs: {', '.join(f'{w:.2f}' for w in walls)})")
 print(f"peak memory: median {statistics.median(rss):.0f} MiB")

@@ -4,9 +4,12 @@
 # each stage's time, each run's wall time and peak memory (/usr/bin/time), and Kindred's ratios.
 #
 # Usage: Benchmarks/side-by-side.sh [CORPUS]   (default: Debian's package descriptions, ~64k articles)
-# The peers run in benchmark-data/venv (created from PyPI on first use).
+# The peers run in benchmark-data/venv (created from PyPI on first use); PEERS="sklearn" leaves
+# gensim out. KINDRED_EMULATE=avx2 runs it as on an AVX2 CPU without VNNI (Benchmarks/lib/cpu.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source Benchmarks/lib/cpu.sh
+peers=${PEERS:-sklearn gensim}
 corpus=${1:-benchmark-data/debian/corpus.jsonl}
 if [ ! -f "$corpus" ]; then
   echo "building the Debian package-description corpus (needs root for apt-get update)…" >&2
@@ -21,19 +24,20 @@ trap 'rm -rf "$out"' EXIT
 # Kindred twice: as the peers do it (the top 10 of every article by LSA cosine alone: no TF-IDF or
 # headline blend, no hub cap), and
 # with its defaults (top-100 lists re-ranked with the TF-IDF and headline blend, hub cap).
-/usr/bin/time -f "%e %M" -o "$out/kindred.time" .build/release/kindred reindex --corpus "$corpus" \
+/usr/bin/time -f "%e %M" -o "$out/kindred.time" env "${kindred_env[@]}" .build/release/kindred reindex --corpus "$corpus" \
   --model "$out/models10" --keep 1 --neighbors 10 --rerank-depth 10 --hub-cap 0 --lexical-weight 0 --headline-weight 0 \
   >/dev/null 2>"$out/kindred.err"
-/usr/bin/time -f "%e %M" -o "$out/kindred-default.time" .build/release/kindred reindex --corpus "$corpus" \
+/usr/bin/time -f "%e %M" -o "$out/kindred-default.time" env "${kindred_env[@]}" .build/release/kindred reindex --corpus "$corpus" \
   --model "$out/models" --keep 1 >/dev/null 2>"$out/kindred-default.err"
-/usr/bin/time -f "%e %M" -o "$out/neighbors.time" .build/release/kindred neighbors -k 10 --model "$out/models10" >/dev/null
-for peer in sklearn gensim; do
-  /usr/bin/time -f "%e %M" -o "$out/$peer.time" "$python" Benchmarks/peers/pipelines.py \
+/usr/bin/time -f "%e %M" -o "$out/neighbors.time" env "${kindred_env[@]}" .build/release/kindred neighbors -k 10 --model "$out/models10" >/dev/null
+for peer in $peers; do
+  /usr/bin/time -f "%e %M" -o "$out/$peer.time" env "${peer_env[@]}" "$python" Benchmarks/peers/pipelines.py \
     "$peer" "$corpus" >"$out/$peer.json"
 done
-"$python" - "$out" "$corpus" <<'PY'
+cpu_class_line
+"$python" - "$out" "$corpus" "$peers" <<'PY'
 import json, re, sys
-out, corpus = sys.argv[1], sys.argv[2]
+out, corpus, peers = sys.argv[1], sys.argv[2], sys.argv[3].split()
 def timing(name):
     wall, kb = open(f"{out}/{name}.time").read().split()
     return float(wall), int(kb) / 1024
@@ -57,7 +61,7 @@ for name, label in (("kindred", "top 10 by LSA cosine (as the peers)"), ("kindre
 nw, nm = timing("neighbors")
 print(f"| kindred neighbors -k 10 (reads the lists) | | | | {nw:.2f} | {nm:.0f} |")
 rows = {}
-for peer in ("sklearn", "gensim"):
+for peer in peers:
     s = json.load(open(f"{out}/{peer}.json")); w, m = timing(peer); rows[peer] = (w, m)
     print(f"| {peer} | {s['vectorise']:.2f} | {s['svd']:.2f} | {s['top10_all']:.2f} | {w:.2f} | {m:.0f} |")
 print("\nKindred's peak resident memory per stage (MB, as the peers):",

@@ -161,6 +161,14 @@ public struct Model: Sendable {
             headlineMatch: headlineRows.dot(row: row, query.sparse) + tfidfRows.dot(row: row, query.headline))
     }
 
+    /// `blend` against an indexed article, with the query (TF-IDF, headline) in `scattered`.
+    @inline(__always)
+    func blend(lsa: Float, row: Int, scattered: ScatteredPair) -> Float {
+        // (TF-IDF row · query TF-IDF, TF-IDF row · query headline): both from one pass.
+        let tfidf = scattered.dot(row: row, of: tfidfRows)
+        return mix(lsa: lsa, lexical: tfidf.x, headlineMatch: scattered.dot(row: row, of: headlineRows).x + tfidf.y)
+    }
+
     /// The blend's arithmetic; each similarity is computed only when its weight is not zero.
     @inline(__always)
     private func mix(lsa: Float, lexical: @autoclosure () -> Float, headlineMatch: @autoclosure () -> Float) -> Float {
@@ -179,12 +187,23 @@ public struct Model: Sendable {
     }
 
     /// Re-scores LSA candidates with the blend and keeps the best `k`.
-    func rerank(_ candidates: [ScoredIndex], query: QueryVector, k: Int) -> [ScoredIndex] {
+    ///
+    /// - Parameter scattered: for a build's every-article pass, a `ScatteredPair` of the
+    ///   vocabulary's size to spread the query in (the same scores, a third of the time); a
+    ///   single query merges index lists instead of filling one.
+    func rerank(_ candidates: [ScoredIndex], query: QueryVector, k: Int, scattered: ScatteredPair? = nil) -> [ScoredIndex] {
         guard parameters.lexicalWeight > 0 || parameters.headlineWeight > 0 else { return Array(candidates.prefix(k)) }
         var top = TopK(k: k)
-        for candidate in candidates {
-            let score = blend(query, lsa: candidate.score, row: candidate.index)
-            top.offer(index: candidate.index, score: score)
+        if let scattered {
+            scattered.load(query.sparse, query.headline)
+            defer { scattered.clear() }
+            for candidate in candidates {
+                top.offer(index: candidate.index, score: blend(lsa: candidate.score, row: candidate.index, scattered: scattered))
+            }
+        } else {
+            for candidate in candidates {
+                top.offer(index: candidate.index, score: blend(query, lsa: candidate.score, row: candidate.index))
+            }
         }
         return top.sorted()
     }
@@ -266,9 +285,14 @@ extension Model {
         k: Int, progress: (Double) -> Void = { _ in }, handle: (Int, [ScoredIndex]) throws -> Void
     ) throws {
         let depth = max(k, parameters.rerankDepth)
+        let scatteredQueries = ScatteredPair.Pool(dimension: tfidfRows.columns)
         // The re-ranking runs on the search's worker threads, beside the candidate stage.
         try index.allNeighbors(
-            k: depth, refine: { row, candidates in queryVector(row: row).map { rerank(candidates, query: $0, k: k) } ?? [] },
+            k: depth,
+            refine: { row, candidates in
+                guard let query = queryVector(row: row) else { return [] }
+                return scatteredQueries.with { rerank(candidates, query: query, k: k, scattered: $0) }
+            },
             progress: progress, handle: handle)
     }
 
