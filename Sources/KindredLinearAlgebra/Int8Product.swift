@@ -77,7 +77,9 @@ public final class Int8Product: Sendable {
         case .oneDNN:
             let product = try OneDNNInt8Product(codes: codes, rows: rows, columns: columns, blockWidth: blockWidth)
             storage = .oneDNN(product)
-            implementation = "oneDNN \(product.implementation)"
+            implementation = product.implementation == product.singleQueryImplementation
+                ? "oneDNN \(product.implementation)"
+                : "oneDNN \(product.implementation) (slices), \(product.singleQueryImplementation) (single queries)"
         case .kernel(let level):
             guard Self.runs(level) else {
                 throw LinearAlgebraError(

@@ -26,6 +26,8 @@ final class OneDNNInt8Product: @unchecked Sendable {
     /// The implementation oneDNN chose for 256 query rows against a full block, e.g.
     /// `brg:avx512_core_vnni`: what logs and benchmarks report next to the BLAS kernel.
     let implementation: String
+    /// The implementation a single query (a draft) runs on, e.g. `brg:avx512_core_vnni`.
+    let singleQueryImplementation: String
     private let engine: dnnl_engine_t
     private let weightDescriptor: [dnnl_memory_desc_t]
     private let weights: [dnnl_memory_t]
@@ -64,7 +66,7 @@ final class OneDNNInt8Product: @unchecked Sendable {
         var weights: [dnnl_memory_t] = []
         // The layout oneDNN prefers for a block depends on the block's shape only; ask once per width.
         var layoutByWidth: [Int: dnnl_memory_desc_t] = [:]
-        var implementation = "unknown"
+        var implementation = "unknown", singleQuery = "unknown"
         for start in stride(from: 0, to: rows, by: self.blockWidth) {
             let width = min(self.blockWidth, rows - start)
             let layout: dnnl_memory_desc_t
@@ -73,7 +75,7 @@ final class OneDNNInt8Product: @unchecked Sendable {
             } else {
                 let chosen = try Self.layout(engine: engine!, width: width, columns: columns)
                 layout = chosen.weights
-                if start == 0 { implementation = chosen.implementation }
+                if start == 0 { (implementation, singleQuery) = (chosen.implementation, chosen.singleQuery) }
                 layoutByWidth[width] = layout
             }
             var plain = try Self.descriptor([Int64(columns), Int64(width)], dnnl_s8, dnnl_ba)
@@ -104,6 +106,7 @@ final class OneDNNInt8Product: @unchecked Sendable {
         self.weightDescriptor = descriptors
         self.weights = weights
         self.implementation = implementation
+        self.singleQueryImplementation = singleQuery
     }
 
     deinit {
@@ -222,17 +225,19 @@ final class OneDNNInt8Product: @unchecked Sendable {
     /// (slices on `brg:avx512_core_vnni`: Debian's all-pairs stage 1.5 s → 2.1 s).
     private static func layout(
         engine: dnnl_engine_t, width: Int, columns: Int
-    ) throws -> (weights: dnnl_memory_desc_t, implementation: String) {
+    ) throws -> (weights: dnnl_memory_desc_t, implementation: String, singleQuery: String) {
         let slices = try makePrimitive(engine: engine, queries: 256, width: width, columns: columns, weights: nil)
         dnnl_primitive_destroy(slices.primitive)
         let single = try makePrimitive(engine: engine, queries: 1, width: width, columns: columns, weights: slices.weights)
         dnnl_primitive_destroy(single.primitive)
-        guard single.implementation.hasPrefix("ref") else { return (slices.weights, slices.implementation) }
+        guard single.implementation.hasPrefix("ref") else {
+            return (slices.weights, slices.implementation, single.implementation)
+        }
         let preferred = try makePrimitive(engine: engine, queries: 1, width: width, columns: columns, weights: nil)
         dnnl_primitive_destroy(preferred.primitive)
         let both = try makePrimitive(engine: engine, queries: 256, width: width, columns: columns, weights: preferred.weights)
         dnnl_primitive_destroy(both.primitive)
-        return (preferred.weights, both.implementation)
+        return (preferred.weights, both.implementation, preferred.implementation)
     }
 
     private struct Made {

@@ -208,3 +208,43 @@ struct TopSelectionTests {
         #expect(ran > 20)
     }
 }
+
+@Suite("Scattered pairs of sparse vectors")
+struct ScatteredPairTests {
+    /// A random sparse vector over `dimension` entries, about `density` of them stored.
+    func randomSparse(_ dimension: Int, density: Double, generator: inout SeededGenerator) -> SparseVector {
+        var indices: [Int32] = [], values: [Float] = []
+        for i in 0..<dimension where Double(generator.next() % 1_000) < density * 1_000 {
+            indices.append(Int32(i))
+            values.append(generator.nextGaussian())
+        }
+        return SparseVector(indices: indices, values: values)
+    }
+
+    @Test("dot products with every row equal the merged ones bit for bit, after reloading and with empty vectors")
+    func matchesMerge() throws {
+        var generator = SeededGenerator(seed: 31)
+        let dimension = 500
+        let rows = (0..<40).map { _ in randomSparse(dimension, density: 0.05, generator: &generator) }
+        var offsets = [0], columns: [Int32] = [], values: [Float] = []
+        for row in rows {
+            columns += row.indices
+            values += row.values
+            offsets.append(columns.count)
+        }
+        let matrix = try CSRMatrix(rows: rows.count, columns: dimension, rowOffsets: offsets, columnIndices: columns, values: values)
+        let scattered = ScatteredPair(dimension: dimension)
+        for round in 0..<3 {
+            let first = randomSparse(dimension, density: 0.1, generator: &generator)
+            let second = round == 2 ? SparseVector.empty : randomSparse(dimension, density: 0.02, generator: &generator)
+            scattered.load(first, second)
+            for i in 0..<rows.count {
+                let pair = scattered.dot(row: i, of: matrix)
+                #expect(pair.x.bitPattern == matrix.dot(row: i, first).bitPattern, "round \(round), row \(i)")
+                #expect(pair.y.bitPattern == matrix.dot(row: i, second).bitPattern, "round \(round), row \(i)")
+            }
+        }
+        scattered.clear()
+        #expect((0..<rows.count).allSatisfy { scattered.dot(row: $0, of: matrix) == .zero })
+    }
+}

@@ -150,7 +150,15 @@ struct Int8ProductTests {
     func implementationIsNamed(engine: Int8Engine) throws {
         let product = try Int8Product(codes: randomCodes(64 * 32, seed: 5), rows: 64, columns: 32, engine: engine)
         #expect(product.implementation.hasPrefix(engine == .oneDNN ? "oneDNN " : "kindred "))
-        #expect(!product.implementation.hasSuffix("unknown"))
+        #expect(!product.implementation.contains("unknown"))
+    }
+
+    @Test("oneDNN never leaves slices or single queries to its reference code (on AMX the slices' layout would)")
+    func oneDNNAvoidsReferenceCode() throws {
+        guard Int8Product.automatic.engine == .oneDNN else { return }
+        let product = try OneDNNInt8Product(codes: randomCodes(4_096 * 64, seed: 6), rows: 4_096, columns: 64, blockWidth: 4_096)
+        #expect(!product.implementation.hasPrefix("ref"), "\(product.implementation)")
+        #expect(!product.singleQueryImplementation.hasPrefix("ref"), "\(product.singleQueryImplementation)")
     }
 }
 
