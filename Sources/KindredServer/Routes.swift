@@ -60,6 +60,9 @@ struct Handlers: Sendable {
         let query = try RequestParsing.relatedQuery(request, configuration: configuration)
         let index = store.current
         let list = try index.related(to: id, query: query)
+        // By-id requests the precomputed lists can't answer search the whole index: what
+        // `/metrics` counts, beside the requests themselves, to size the lists (`--neighbors`).
+        if list.searched { ServerMetrics.byIDSearches.increment() }
         return try response(RelatedResponse(id: id, model: ModelInfo(index), list: list))
     }
 

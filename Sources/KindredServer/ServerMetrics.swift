@@ -26,6 +26,13 @@ public enum ServerMetrics {
         return registry
     }()
 
+    /// By-id requests whose list had to be searched for (their `k` or filters beyond the
+    /// precomputed list): `kindred_by_id_searches_total`.
+    static let byIDSearches: Metrics.Counter = {
+        _ = registry
+        return Metrics.Counter(label: "kindred_by_id_searches_total")
+    }()
+
     static func sanitize(_ name: String) -> String {
         String(name.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == ":" ? $0 : "_" })
     }

@@ -394,6 +394,41 @@ struct CLITests {
     func evalUsage() throws {
         let run = try kindred(["eval", "--corpus", "corpus"])
         #expect(run.status == 64)
-        #expect(run.stderr.contains("exactly one of --qrels, --label section, --links"))
+        #expect(run.stderr.contains("exactly one of --qrels, --label section, --links, --pairs"))
+    }
+
+    @Test("eval --pairs correlates each pair's score with people's ratings, per language, in text and JSON")
+    func evalPairs() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Ratings that follow the stories' relatedness: the Leica story and the Xiaomi launch it is
+        // about, the Xiaomi tracker, then unrelated stories; one pair names an unknown article.
+        try """
+            id1	id2	similarity
+            leica-red-dot-leitzphone	xiaomi-17-ultra-launch	3
+            leica-red-dot-leitzphone	xiaomi-17-global-series	2.5
+            leica-red-dot-leitzphone	xiaomi-tag-find-my	1.5
+            leica-red-dot-leitzphone	ecb-holds-rates	0
+            xiaomi-su7-deliveries	swiss-glacier-collapse	0
+            leica-red-dot-leitzphone	not-in-corpus	0
+
+            """.write(toFile: directory + "/pairs.tsv", atomically: true, encoding: .utf8)
+        let run = try kindred(["eval", "--corpus", "corpus", "--pairs", directory + "/pairs.tsv"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("6 pairs, 1 without a score (counted 0)"), "\(run.stdout)")
+        let json = try kindred(["eval", "--corpus", "corpus", "--pairs", directory + "/pairs.tsv", "--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let output = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let correlation = output?["correlation"] as? [String: Any]
+        let overall = correlation?["overall"] as? [String: Any]
+        #expect((overall?["pairs"] as? Int) == 6)
+        #expect(((overall?["spearman"] as? Double) ?? 0) > 0.7, "\(json.stdout)")
+        #expect(((correlation?["languages"] as? [[String: Any]])?.first?["language"] as? String) == "en")
+
+        try "leica-red-dot-leitzphone\txiaomi-17-ultra-launch\t3\nleica-red-dot-leitzphone\tecb-holds-rates\tvery\n".write(
+            toFile: directory + "/bad.tsv", atomically: true, encoding: .utf8)
+        let bad = try kindred(["eval", "--corpus", "corpus", "--pairs", directory + "/bad.tsv"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("bad.tsv:2") && bad.stderr.contains("'very' is not a number"), "\(bad.stderr)")
     }
 }

@@ -374,6 +374,10 @@ struct HubnessTests {
         let filter = LiveIndex.RowFilter(
             Admission(excludedIDs: [], section: nil, language: nil, since: nil, until: nil), index: index)
         #expect((0..<model.articles.count).allSatisfy { index.precomputedCandidates(of: $0, filter: filter, wanted: 10) != nil })
+        // And says so, where a request beyond the list's width says it searched.
+        let id = model.articles[0].id
+        #expect(try !index.related(to: id, query: RelatedQuery(k: 10)).searched)
+        #expect(try index.related(to: id, query: RelatedQuery(k: 20)).searched)
     }
 }
 

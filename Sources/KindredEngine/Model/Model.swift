@@ -186,6 +186,17 @@ public struct Model: Sendable {
         return rerank(candidates, query: query, k: k)
     }
 
+    /// The score article `b` gets in article `a`'s related list before any ranking control (the
+    /// blend of LSA, TF-IDF and headline similarity), computed for the pair directly instead of
+    /// found in a top-k; nil when either article has no indexed term.
+    public func similarity(row a: Int, to b: Int) -> Float? {
+        guard let query = queryVector(row: a), !index.isEmptyRow[b] else { return nil }
+        let lsa = index.vectors.storage.withUnsafeBufferPointer { vectors in
+            query.dense.withUnsafeBufferPointer { Vector.dot($0.baseAddress!, vectors.baseAddress! + b * dimensions, count: dimensions) }
+        }
+        return blend(query, lsa: lsa, row: b)
+    }
+
     /// Re-scores LSA candidates with the blend and keeps the best `k`.
     ///
     /// - Parameter scattered: for a build's every-article pass, a `ScatteredPair` of the

@@ -200,9 +200,12 @@ extension LiveIndex {
 
         var ranked: [ScoredIndex] = []
         var belowFloor = 0
+        var searched = false
         var factors: [Int: Float] = [:]
         if wanted > 0, let queryVector = subject.vector {
-            let pool = try candidates(queryVector, row: subject.row, admission: admission, wanted: wanted, query: query)
+            let (pool, fromSearch) = try candidates(
+                queryVector, row: subject.row, admission: admission, wanted: wanted, query: query)
+            searched = fromSearch
             let relevant = pool.filter { $0.score >= query.minimumScore }
             belowFloor = min(wanted, pool.count) - min(wanted, relevant.count)
             ranked = relevant
@@ -261,21 +264,28 @@ extension LiveIndex {
                 }
             }
         }
-        return RelatedList(results: results, requested: query.k, belowFloor: belowFloor)
+        return RelatedList(results: results, requested: query.k, belowFloor: belowFloor, searched: searched)
     }
 
     /// The candidates for the ranked part of a list, best first by relevance: up to
-    /// `max(wanted, rerankDepth)` of them, so the shaping steps have spares.
+    /// `max(wanted, rerankDepth)` of them, so the shaping steps have spares; and whether they
+    /// came from a search rather than the row's precomputed list.
     func candidates(
         _ vector: Model.QueryVector, row: Int?, admission: Admission, wanted: Int, query: RelatedQuery
-    ) throws -> [ScoredIndex] {
+    ) throws -> (candidates: [ScoredIndex], searched: Bool) {
         let poolSize = max(wanted, model.parameters.rerankDepth)
         let filter = RowFilter(admission, index: self)
         // Freshness and diversity choose among the whole pool; a narrower list can't feed them.
         let reorders = query.freshness != nil || query.diversity < 1
-        let base = try row.flatMap {
-            precomputedCandidates(of: $0, filter: filter, wanted: reorders ? poolSize : wanted)
-        } ?? model.rank(vector, k: poolSize) { !filter.admits($0) }
+        let listed = row.flatMap { precomputedCandidates(of: $0, filter: filter, wanted: reorders ? poolSize : wanted) }
+        let base = try listed ?? model.rank(vector, k: poolSize) { !filter.admits($0) }
+        return (merged(base, vector: vector, admission: admission, poolSize: poolSize), listed == nil)
+    }
+
+    /// `base` with the upserts `admission` admits merged in by relevance, best first.
+    private func merged(
+        _ base: [ScoredIndex], vector: Model.QueryVector, admission: Admission, poolSize: Int
+    ) -> [ScoredIndex] {
         // Both are sorted already; only upserts need merging in.
         guard !upserts.isEmpty else { return base }
         var top = TopK(k: poolSize)

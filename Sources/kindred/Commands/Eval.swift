@@ -5,7 +5,7 @@ import KindredLinearAlgebra
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure ranking quality: recall@k, nDCG@k, MRR@k and precision@k.",
+        abstract: "Measure ranking quality: recall@k, nDCG@k, MRR@k and precision@k, or correlation with rated pairs.",
         discussion: """
             Builds a model from --corpus with the given model options (or loads --model), ranks \
             every judged article and prints the metrics macro-averaged over queries, with build \
@@ -16,6 +16,11 @@ struct Eval: ParsableCommand {
                                precision@k: recall is bounded by k / section size)
               --links          the ids or urls editors put in each article's "related" or
                                "links" field
+              --pairs FILE     pairs rated by people, 'id1<TAB>id2<TAB>rating' per line:
+                               prints Pearson's r and Spearman's rho between each pair's
+                               score (the blend a by-id list ranks by, computed for the pair)
+                               and the rating, over all pairs and per language of the first
+                               article; a pair without a score counts 0
 
             The plain ranking is measured (every language, no relevance floor, no \
             de-duplication), so figures compare with other engines; ranking options measure their \
@@ -27,6 +32,7 @@ struct Eval: ParsableCommand {
               kindred eval --corpus corpus/ --label section --as-served --floors
               kindred eval --corpus corpus/ --label section -k 5 --json
               kindred eval --corpus archive/ --links --dimensions 300 --title-weight 3
+              kindred eval --corpus news/corpus.jsonl --pairs news/pairs.tsv --json
             """)
 
     @Option(help: ArgumentHelp("The articles (a .jsonl file or a directory of them).", valueName: "path"))
@@ -40,6 +46,9 @@ struct Eval: ParsableCommand {
 
     @Flag(help: "Judge by the links editors put in the articles ('related' or 'links' fields).")
     var links = false
+
+    @Option(help: ArgumentHelp("Pairs rated by people, 'id1<TAB>id2<TAB>rating' per line: correlation instead of top-k metrics.", valueName: "path"))
+    var pairs: String?
 
     @Option(help: ArgumentHelp("Evaluate this model instead of building one.", valueName: "dir"))
     var model: String?
@@ -63,14 +72,14 @@ struct Eval: ParsableCommand {
     @OptionGroup var ranking: RankingOptions
 
     func validate() throws {
-        let sources = [qrels != nil, label != nil, links].filter { $0 }.count
-        guard sources == 1 else { throw ValidationError("give exactly one of --qrels, --label section, --links") }
+        let sources = [qrels != nil, label != nil, links, pairs != nil].filter { $0 }.count
+        guard sources == 1 else { throw ValidationError("give exactly one of --qrels, --label section, --links, --pairs") }
         if let label, label != "section" { throw ValidationError("--label takes 'section'; got '\(label)'") }
         guard (1...1000).contains(k) else { throw ValidationError("-k must be between 1 and 1000; got \(k)") }
         if let sample, sample < 1 { throw ValidationError("--sample must be at least 1; got \(sample)") }
     }
 
-    struct Output: Encodable {
+    struct RankingOutput: Encodable {
         var corpus: String
         var judgements: String
         var articles: Int
@@ -100,6 +109,7 @@ struct Eval: ParsableCommand {
                 .build(read.articles).model
             buildSeconds = Date().timeIntervalSince(start)
         }
+        if let pairs { return try correlate(pairs: pairs, model: built, articles: read.articles, buildSeconds: buildSeconds) }
         var judgements: [String: Set<String>]
         let source: String
         if let qrels {
@@ -136,13 +146,10 @@ struct Eval: ParsableCommand {
             throw CLIError("no judged article is in the model with an answer in it; check that the judgements use the corpus ids")
         }
         if json {
-            let output = Output(
+            let output = RankingOutput(
                 corpus: corpus, judgements: source, articles: built.articles.count, dimensions: built.dimensions,
                 buildSeconds: buildSeconds, report: report, parameters: built.parameters)
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+            print(try Output.json(output))
             return
         }
         let m = report.metrics
@@ -164,6 +171,50 @@ struct Eval: ParsableCommand {
                     String(format: "%5.2f   %11.4f   ", effect.floor, effect.recallKept) + dropped
                         + String(format: "   %19.4f   %13.2f", effect.precisionOfKept, effect.meanResults))
             }
+        }
+    }
+
+    struct PairsOutput: Encodable {
+        var corpus: String
+        var pairs: String
+        var articles: Int
+        var dimensions: Int
+        var buildSeconds: Double?
+        var correlation: PairCorrelation
+        var parameters: ModelParameters
+    }
+
+    /// `--pairs`: each rated pair scored directly, correlated with the ratings.
+    func correlate(pairs path: String, model: Model, articles: [Article], buildSeconds: Double?) throws {
+        let rated = try RatedPair.read(path: path)
+        guard !rated.isEmpty else { throw CLIError("\(path) holds no rated pair") }
+        var languages: [String: String] = [:]
+        for article in articles { languages[article.id] = article.language }
+        let correlation = PairCorrelation(pairs: rated, language: { languages[$0.first] }) { pair in
+            guard let a = model.row(of: pair.first), let b = model.row(of: pair.second) else { return nil }
+            return model.similarity(row: a, to: b)
+        }
+        if correlation.overall.unscored == rated.count {
+            throw CLIError("no pair in \(path) has both articles in the model; check that it uses the corpus ids")
+        }
+        if json {
+            let output = PairsOutput(
+                corpus: corpus, pairs: path, articles: model.articles.count, dimensions: model.dimensions,
+                buildSeconds: buildSeconds, correlation: correlation, parameters: model.parameters)
+            print(try Output.json(output))
+            return
+        }
+        func format(_ value: Double?) -> String { value.map { String(format: "%8.4f", $0) } ?? "       -" }
+        print("""
+            corpus:    \(corpus) (\(model.articles.count) articles, \(model.dimensions) dimensions)
+            pairs:     \(path): \(rated.count) pairs, \(correlation.overall.unscored) without a score (counted 0)
+            build:     \(buildSeconds.map { String(format: "%.2f s", $0) } ?? "loaded")
+
+            language    pairs   Pearson  Spearman
+            """)
+        for group in [correlation.overall] + correlation.languages {
+            print(group.language.padding(toLength: 10, withPad: " ", startingAt: 0)
+                + String(format: " %7d ", group.pairs) + format(group.pearson) + "  " + format(group.spearman))
         }
     }
 }
