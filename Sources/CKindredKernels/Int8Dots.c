@@ -66,6 +66,19 @@ static inline int32_t tail(const int8_t *q, const int8_t *r, size_t from, size_t
     return sum;
 }
 
+// Stores one query's totals against the four rows from `r0` on, the columns past `whole` (the
+// last whole chunk of 32) added the plain way.
+__attribute__((target("avx2"), always_inline))
+static inline void store_four(float *out, __m128 totals, const int8_t *q, const int8_t *r0, size_t whole, size_t columns) {
+    if (whole < columns) {
+        const int8_t *r1 = r0 + columns, *r2 = r1 + columns, *r3 = r2 + columns;
+        totals = _mm_add_ps(totals, _mm_cvtepi32_ps(_mm_setr_epi32(
+            tail(q, r0, whole, columns), tail(q, r1, whole, columns), tail(q, r2, whole, columns),
+            tail(q, r3, whole, columns))));
+    }
+    _mm_storeu_ps(out, totals);
+}
+
 // `queries_in_group` (1 or 2, a constant after inlining) queries against rows j..<j + 4.
 __attribute__((target("avx2"), always_inline))
 static inline void group_of_four(
@@ -93,22 +106,8 @@ static inline void group_of_four(
             b3 = accumulate(b3, n, s, x3, ones);
         }
     }
-    __m128 first = totals4(a0, a1, a2, a3);
-    if (whole < columns) {
-        first = _mm_add_ps(first, _mm_cvtepi32_ps(_mm_setr_epi32(
-            tail(q0, r0, whole, columns), tail(q0, r1, whole, columns), tail(q0, r2, whole, columns),
-            tail(q0, r3, whole, columns))));
-    }
-    _mm_storeu_ps(out0 + j, first);
-    if (queries_in_group == 2) {
-        __m128 second = totals4(b0, b1, b2, b3);
-        if (whole < columns) {
-            second = _mm_add_ps(second, _mm_cvtepi32_ps(_mm_setr_epi32(
-                tail(q1, r0, whole, columns), tail(q1, r1, whole, columns), tail(q1, r2, whole, columns),
-                tail(q1, r3, whole, columns))));
-        }
-        _mm_storeu_ps(out1 + j, second);
-    }
+    store_four(out0 + j, totals4(a0, a1, a2, a3), q0, r0, whole, columns);
+    if (queries_in_group == 2) store_four(out1 + j, totals4(b0, b1, b2, b3), q1, r0, whole, columns);
 }
 
 // One query against one row (the last rows of a block of fewer than four).

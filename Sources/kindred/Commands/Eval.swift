@@ -79,14 +79,25 @@ struct Eval: ParsableCommand {
         if let sample, sample < 1 { throw ValidationError("--sample must be at least 1; got \(sample)") }
     }
 
-    struct RankingOutput: Encodable {
+    /// `--json`'s report: `report` for top-k judgements, `correlation` for `--pairs`.
+    struct JSONReport: Encodable {
         var corpus: String
         var judgements: String
         var articles: Int
         var dimensions: Int
         var buildSeconds: Double?
-        var report: Evaluation.Report
+        var report: Evaluation.Report?
+        var correlation: PairCorrelation?
         var parameters: ModelParameters
+    }
+
+    func printJSON(
+        _ model: Model, judgements: String, buildSeconds: Double?, report: Evaluation.Report? = nil,
+        correlation: PairCorrelation? = nil
+    ) throws {
+        print(try Output.json(JSONReport(
+            corpus: corpus, judgements: judgements, articles: model.articles.count, dimensions: model.dimensions,
+            buildSeconds: buildSeconds, report: report, correlation: correlation, parameters: model.parameters)))
     }
 
     func run() throws {
@@ -146,11 +157,7 @@ struct Eval: ParsableCommand {
             throw CLIError("no judged article is in the model with an answer in it; check that the judgements use the corpus ids")
         }
         if json {
-            let output = RankingOutput(
-                corpus: corpus, judgements: source, articles: built.articles.count, dimensions: built.dimensions,
-                buildSeconds: buildSeconds, report: report, parameters: built.parameters)
-            print(try Output.json(output))
-            return
+            return try printJSON(built, judgements: source, buildSeconds: buildSeconds, report: report)
         }
         let m = report.metrics
         print("""
@@ -174,16 +181,6 @@ struct Eval: ParsableCommand {
         }
     }
 
-    struct PairsOutput: Encodable {
-        var corpus: String
-        var pairs: String
-        var articles: Int
-        var dimensions: Int
-        var buildSeconds: Double?
-        var correlation: PairCorrelation
-        var parameters: ModelParameters
-    }
-
     /// `--pairs`: each rated pair scored directly, correlated with the ratings.
     func correlate(pairs path: String, model: Model, articles: [Article], buildSeconds: Double?) throws {
         let rated = try RatedPair.read(path: path)
@@ -198,11 +195,7 @@ struct Eval: ParsableCommand {
             throw CLIError("no pair in \(path) has both articles in the model; check that it uses the corpus ids")
         }
         if json {
-            let output = PairsOutput(
-                corpus: corpus, pairs: path, articles: model.articles.count, dimensions: model.dimensions,
-                buildSeconds: buildSeconds, correlation: correlation, parameters: model.parameters)
-            print(try Output.json(output))
-            return
+            return try printJSON(model, judgements: "pairs \(path)", buildSeconds: buildSeconds, correlation: correlation)
         }
         func format(_ value: Double?) -> String { value.map { String(format: "%8.4f", $0) } ?? "       -" }
         print("""
