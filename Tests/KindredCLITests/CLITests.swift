@@ -219,6 +219,14 @@ struct CLITests {
         #expect(run.stdout.contains("\"corpus_digest\""))
         #expect(run.stdout.contains("BLAS now:"))
         #expect(run.stdout.contains("dimension 2 (σ"))
+        // The CPU class and the int8 engine with its reason; under a cap, the cap and the kernel.
+        #expect(run.stdout.contains("CPU now: ") && run.stdout.contains("; class "), "\(run.stdout)")
+        #expect(run.stdout.contains("search: int8 "))
+        let capped = try kindred(["inspect", "--show-dimensions", "0"], environment: ["KINDRED_MAX_CPU_ISA": "BASELINE", "ONEDNN_MAX_CPU_ISA": "SSE41"])
+        #expect(capped.status == 0, "\(capped.stderr)")
+        #expect(capped.stdout.contains("capped by KINDRED_MAX_CPU_ISA=BASELINE: Kindred kernels baseline"), "\(capped.stdout)")
+        #expect(capped.stdout.contains("search: int8 kindred baseline ("), "\(capped.stdout)")
+        #expect(capped.stdout.contains("scan baseline"), "\(capped.stdout)")
     }
 
     @Test("reindex refuses a corpus with bad lines, names them, and leaves the model untouched")

@@ -41,6 +41,24 @@ struct BLASTests {
         #expect(!backend.summary.isEmpty)
         if backend.implementation == "OpenBLAS" { #expect(backend.kernel != nil) }
     }
+
+    @Test("a generic OpenBLAS kernel on a CPU with AVX2 or AVX-512 gets the core type that fixes it, a right one none")
+    func suggestedCoreType() {
+        func backend(_ kernel: String?) -> BLASBackend {
+            BLASBackend(implementation: "OpenBLAS", configuration: nil, kernel: kernel, threads: 2, coreTypeOverride: nil)
+        }
+        let flags = CPUClass.flags
+        let expected: String? =
+            ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) ? "SkylakeX"
+            : flags.contains("avx2") && flags.contains("fma") ? "Haswell" : nil
+        #expect(backend("Prescott").suggestedCoreType == expected)
+        #expect(backend("Prescott").warning?.contains(expected ?? "-") == (expected != nil))
+        #expect(backend("Haswell").suggestedCoreType == nil)
+        #expect(backend("SkylakeX").warning == nil)
+        #expect(backend(nil).suggestedCoreType == nil)
+        // What runs in this process: never a generic kernel on such a CPU when kindred set it.
+        if BLASBackend.current.coreTypeOverride != nil { #expect(BLASBackend.current.suggestedCoreType == nil) }
+    }
 }
 
 @Suite("Dense matrix and vectors")
