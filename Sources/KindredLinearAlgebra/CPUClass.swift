@@ -41,7 +41,8 @@ public struct CPUClass: Sendable, Equatable {
         avxVNNI = int8 & Int32(kindred_cpu_avx_vnni) != 0
         amxInt8 = int8 & Int32(kindred_cpu_amx_int8) != 0
         let environment = ProcessInfo.processInfo.environment
-        cap = ["KINDRED_MAX_CPU_ISA", "ONEDNN_MAX_CPU_ISA"].lazy
+        cap =
+            ["KINDRED_MAX_CPU_ISA", "ONEDNN_MAX_CPU_ISA"].lazy
             .compactMap { name in environment[name].flatMap { $0.isEmpty ? nil : "\(name)=\($0)" } }.first
         kernelLevel = ["baseline", "avx2", "avx512"][Int(max(0, min(2, kindred_cpu_level_in_effect())))]
     }

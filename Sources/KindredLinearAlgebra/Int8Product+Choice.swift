@@ -18,7 +18,8 @@ extension Int8Product {
         // dnnl_cpu_isa_t is a mask of features: 0x40 is AVX-512 VNNI (in every later AVX-512
         // level), 0x400 AVX-VNNI. `all` (0) means no cap.
         let isa = dnnl_get_effective_cpu_isa().rawValue
-        let allowed = isa == 0 || (isa & 0x40 != 0 && (cpu.avx512VNNI || cpu.amxInt8)) || (isa & 0x400 != 0 && cpu.avxVNNI)
+        let allowed =
+            isa == 0 || (isa & 0x40 != 0 && (cpu.avx512VNNI || cpu.amxInt8)) || (isa & 0x400 != 0 && cpu.avxVNNI)
         guard allowed else {
             let cap = CPUClass.current.cap ?? "dnnl_set_max_cpu_isa"
             return (kernel, "oneDNN capped below VNNI (\(cap))")
@@ -30,8 +31,12 @@ extension Int8Product {
         } catch {
             return (kernel, "oneDNN failed: \(error)")
         }
-        let features = [cpu.amxInt8 ? "AMX" : nil, cpu.avx512VNNI ? "AVX-512 VNNI" : nil, cpu.avxVNNI ? "AVX-VNNI" : nil]
-        return (.oneDNN, "the CPU has \(features.compactMap { $0 }.joined(separator: ", ")) and oneDNN's products are exact")
+        let features = [
+            cpu.amxInt8 ? "AMX" : nil, cpu.avx512VNNI ? "AVX-512 VNNI" : nil, cpu.avxVNNI ? "AVX-VNNI" : nil,
+        ]
+        return (
+            .oneDNN, "the CPU has \(features.compactMap { $0 }.joined(separator: ", ")) and oneDNN's products are exact"
+        )
     }
 
     /// Whether oneDNN's product equals the integer dot products on codes whose pair sums reach
@@ -46,8 +51,10 @@ extension Int8Product {
         var exact = true
         try query.withUnsafeBufferPointer { q in
             try output.withUnsafeMutableBufferPointer { out in
-                try product.multiplyEachBlock(queries: q.baseAddress!, count: queries, blocks: 0..<product.blockCount,
-                                              into: out.baseAddress!, threads: 1) { block in
+                try product.multiplyEachBlock(
+                    queries: q.baseAddress!, count: queries, blocks: 0..<product.blockCount,
+                    into: out.baseAddress!, threads: 1
+                ) { block in
                     let range = product.blockRange(block)
                     for i in 0..<queries {
                         for (offset, j) in range.enumerated() {

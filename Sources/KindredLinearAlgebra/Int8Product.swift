@@ -77,7 +77,8 @@ public final class Int8Product: Sendable {
         case .oneDNN:
             let product = try OneDNNInt8Product(codes: codes, rows: rows, columns: columns, blockWidth: blockWidth)
             storage = .oneDNN(product)
-            implementation = product.implementation == product.singleQueryImplementation
+            implementation =
+                product.implementation == product.singleQueryImplementation
                 ? "oneDNN \(product.implementation)"
                 : "oneDNN \(product.implementation) (slices), \(product.singleQueryImplementation) (single queries)"
         case .kernel(let level):
@@ -95,7 +96,9 @@ public final class Int8Product: Sendable {
     public static func runs(_ level: Int8KernelLevel) -> Bool {
         var out: Float = 0
         let code: [Int8] = [1]
-        return code.withUnsafeBufferPointer { kindred_int8_dots_with(level.rawValue, $0.baseAddress, 1, $0.baseAddress, 1, 1, &out) == 1 }
+        return code.withUnsafeBufferPointer {
+            kindred_int8_dots_with(level.rawValue, $0.baseAddress, 1, $0.baseAddress, 1, 1, &out) == 1
+        }
     }
 
     /// The number of column blocks.
@@ -115,7 +118,9 @@ public final class Int8Product: Sendable {
     public func multiply(
         queries: UnsafePointer<Int8>, count: Int, block: Int, into output: UnsafeMutablePointer<Float>, threads: Int
     ) throws {
-        try multiplyEachBlock(queries: queries, count: count, blocks: block..<(block + 1), into: output, threads: threads) { _ in }
+        try multiplyEachBlock(
+            queries: queries, count: count, blocks: block..<(block + 1), into: output, threads: threads
+        ) { _ in }
     }
 
     /// `multiply` against each of `blocks` (all of them by default) in turn, `body(block)` called
@@ -132,7 +137,8 @@ public final class Int8Product: Sendable {
         guard count > 0, !blocks.isEmpty else { return }
         switch storage {
         case .oneDNN(let product):
-            try product.multiplyEachBlock(queries: queries, count: count, blocks: blocks, into: output, threads: threads, body)
+            try product.multiplyEachBlock(
+                queries: queries, count: count, blocks: blocks, into: output, threads: threads, body)
         case .kernel(let codes, let level):
             let columns = self.columns
             for block in blocks {

@@ -2,7 +2,7 @@ import Foundation
 import KindredLinearAlgebra
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Gives OpenBLAS its fast kernel on CPUs it misdetects.
@@ -15,14 +15,16 @@ import Glibc
 enum BLASKernelChoice {
     static func reexecIfMisdetected() {
         #if canImport(Glibc)
-        let environment = ProcessInfo.processInfo.environment
-        guard environment["OPENBLAS_CORETYPE"] == nil, let coreType = BLASBackend.current.suggestedCoreType else { return }
-        setenv("OPENBLAS_CORETYPE", coreType, 1)
-        setenv("KINDRED_SET_OPENBLAS_CORETYPE", coreType, 1)
-        execv("/proc/self/exe", CommandLine.unsafeArgv)
-        // exec failed: go on with the generic kernel; `inspect` and `reindex` print the warning.
-        unsetenv("OPENBLAS_CORETYPE")
-        unsetenv("KINDRED_SET_OPENBLAS_CORETYPE")
+            let environment = ProcessInfo.processInfo.environment
+            guard environment["OPENBLAS_CORETYPE"] == nil, let coreType = BLASBackend.current.suggestedCoreType else {
+                return
+            }
+            setenv("OPENBLAS_CORETYPE", coreType, 1)
+            setenv("KINDRED_SET_OPENBLAS_CORETYPE", coreType, 1)
+            execv("/proc/self/exe", CommandLine.unsafeArgv)
+            // exec failed: go on with the generic kernel; `inspect` and `reindex` print the warning.
+            unsetenv("OPENBLAS_CORETYPE")
+            unsetenv("KINDRED_SET_OPENBLAS_CORETYPE")
         #endif
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KindredEngine
 
 /// Correlations against hand-worked values, the pairs reader's errors, and the pair score against
@@ -45,7 +46,8 @@ struct PairCorrelationTests {
         // German: ratings [2, 2] have no variance.
         #expect(correlation.languages[1].pearson == nil)
         // Overall with the unscored pair at 0: scores [0.9, 0.4, 0.1, 0, 0.5] against [3, 1, 0, 2, 2].
-        let expected = PairCorrelation.pearson([3, 1, 0, 2, 2], [Double(Float(0.9)), Double(Float(0.4)), Double(Float(0.1)), 0, 0.5])!
+        let expected = PairCorrelation.pearson(
+            [3, 1, 0, 2, 2], [Double(Float(0.9)), Double(Float(0.4)), Double(Float(0.1)), 0, 0.5])!
         #expect(near(correlation.overall.pearson, expected))
     }
 
@@ -55,9 +57,10 @@ struct PairCorrelationTests {
         defer { cleanUp(directory) }
         let good = directory + "/pairs.tsv"
         try "id1\tid2\tsimilarity\n1\t2\t3.0\n\n3\t4\t0.5\n".write(toFile: good, atomically: true, encoding: .utf8)
-        #expect(try RatedPair.read(path: good) == [
-            RatedPair(first: "1", second: "2", rating: 3), RatedPair(first: "3", second: "4", rating: 0.5),
-        ])
+        #expect(
+            try RatedPair.read(path: good) == [
+                RatedPair(first: "1", second: "2", rating: 3), RatedPair(first: "3", second: "4", rating: 0.5),
+            ])
         let bad = directory + "/bad.tsv"
         try "1\t2\t3.0\n3\t4\tvery\n".write(toFile: bad, atomically: true, encoding: .utf8)
         #expect(throws: CorpusError.self) { try RatedPair.read(path: bad) }
@@ -87,7 +90,8 @@ struct PairCorrelationTests {
         }
         // An article outside the list scores below the list's last entry.
         let listed = Set(list.map(\.article.id))
-        let outside = try #require(model.articles.indices.first { $0 != row && !listed.contains(model.articles[$0].id) })
+        let outside = try #require(
+            model.articles.indices.first { $0 != row && !listed.contains(model.articles[$0].id) })
         #expect(try #require(model.similarity(row: row, to: outside)) <= list.last!.score)
     }
 }

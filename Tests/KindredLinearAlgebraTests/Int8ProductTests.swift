@@ -1,12 +1,14 @@
 import Dispatch
 import Testing
+
 @testable import KindredLinearAlgebra
 
 /// Every int8 engine this machine runs within the environment's ISA cap: the automatic choice's
 /// oneDNN where it picks oneDNN (elsewhere oneDNN's products are not expected to be exact), and
 /// each level of Kindred's kernel. CI runs these suites uncapped and under an AVX2 cap.
 let int8EnginesHere: [Int8Engine] =
-    (Int8Product.automatic.engine == .oneDNN ? [.oneDNN] : []) + Int8KernelLevel.allCases.filter(Int8Product.runs).map { .kernel($0) }
+    (Int8Product.automatic.engine == .oneDNN ? [.oneDNN] : [])
+    + Int8KernelLevel.allCases.filter(Int8Product.runs).map { .kernel($0) }
 
 @Suite("int8 products (oneDNN and Kindred's kernels) and quantised rows")
 struct Int8ProductTests {
@@ -59,21 +61,27 @@ struct Int8ProductTests {
                 for block in 0..<product.blockCount {
                     let range = product.blockRange(block)
                     o.update(repeating: .nan)
-                    try product.multiply(queries: q.baseAddress!, count: 5, block: block, into: o.baseAddress!, threads: 2)
-                    #expect(Array(o.prefix(5 * range.count)) == reference(queries, codes, columns: columns, range: range))
+                    try product.multiply(
+                        queries: q.baseAddress!, count: 5, block: block, into: o.baseAddress!, threads: 2)
+                    #expect(
+                        Array(o.prefix(5 * range.count)) == reference(queries, codes, columns: columns, range: range))
                 }
-                try product.multiplyEachBlock(queries: q.baseAddress!, count: 5, into: o.baseAddress!, threads: 1) { block in
+                try product.multiplyEachBlock(queries: q.baseAddress!, count: 5, into: o.baseAddress!, threads: 1) {
+                    block in
                     seen.append(block)
                     let range = product.blockRange(block)
-                    #expect(Array(o.prefix(5 * range.count)) == reference(queries, codes, columns: columns, range: range), "block \(block)")
+                    #expect(
+                        Array(o.prefix(5 * range.count)) == reference(queries, codes, columns: columns, range: range),
+                        "block \(block)")
                 }
             }
         }
         #expect(seen == [0, 1, 2])
     }
 
-    @Test("products stay exact where every pair sum is ±2·127² (saturating 16 bits if one side were shifted to unsigned)",
-          arguments: int8EnginesHere)
+    @Test(
+        "products stay exact where every pair sum is ±2·127² (saturating 16 bits if one side were shifted to unsigned)",
+        arguments: int8EnginesHere)
     func extremeCodesAreExact(engine: Int8Engine) throws {
         // 256 columns (Kindred's default dimensions) and 33 (a partial vector chunk), odd counts.
         for columns in [256, 33] {
@@ -104,7 +112,8 @@ struct Int8ProductTests {
             do {
                 try query.withUnsafeBufferPointer { q in
                     try out.withUnsafeMutableBufferPointer { o in
-                        try product.multiply(queries: q.baseAddress!, count: 1, block: 0, into: o.baseAddress!, threads: 1)
+                        try product.multiply(
+                            queries: q.baseAddress!, count: 1, block: 0, into: o.baseAddress!, threads: 1)
                     }
                 }
             } catch { return false }
@@ -156,7 +165,8 @@ struct Int8ProductTests {
     @Test("oneDNN never leaves slices or single queries to its reference code (on AMX the slices' layout would)")
     func oneDNNAvoidsReferenceCode() throws {
         guard Int8Product.automatic.engine == .oneDNN else { return }
-        let product = try OneDNNInt8Product(codes: randomCodes(4_096 * 64, seed: 6), rows: 4_096, columns: 64, blockWidth: 4_096)
+        let product = try OneDNNInt8Product(
+            codes: randomCodes(4_096 * 64, seed: 6), rows: 4_096, columns: 64, blockWidth: 4_096)
         #expect(!product.implementation.hasPrefix("ref"), "\(product.implementation)")
         #expect(!product.singleQueryImplementation.hasPrefix("ref"), "\(product.singleQueryImplementation)")
     }

@@ -74,7 +74,9 @@ public struct PairCorrelation: Sendable, Codable, Equatable {
             let score = try score(pair)
             rows.append((language(pair) ?? "und", pair.rating, Double(score ?? 0), score != nil))
         }
-        func group(_ name: String, _ members: [(language: String, rating: Double, score: Double, scored: Bool)]) -> Group {
+        func group(_ name: String, _ members: [(language: String, rating: Double, score: Double, scored: Bool)])
+            -> Group
+        {
             let ratings = members.map(\.rating), scores = members.map(\.score)
             return Group(
                 language: name, pairs: members.count, unscored: members.filter { !$0.scored }.count,

@@ -192,7 +192,9 @@ public struct Model: Sendable {
     public func similarity(row a: Int, to b: Int) -> Float? {
         guard let query = queryVector(row: a), !index.isEmptyRow[b] else { return nil }
         let lsa = index.vectors.storage.withUnsafeBufferPointer { vectors in
-            query.dense.withUnsafeBufferPointer { Vector.dot($0.baseAddress!, vectors.baseAddress! + b * dimensions, count: dimensions) }
+            query.dense.withUnsafeBufferPointer {
+                Vector.dot($0.baseAddress!, vectors.baseAddress! + b * dimensions, count: dimensions)
+            }
         }
         return blend(query, lsa: lsa, row: b)
     }
@@ -202,14 +204,17 @@ public struct Model: Sendable {
     /// - Parameter scattered: for a build's every-article pass, a `ScatteredPair` of the
     ///   vocabulary's size to spread the query in (the same scores, a third of the time); a
     ///   single query merges index lists instead of filling one.
-    func rerank(_ candidates: [ScoredIndex], query: QueryVector, k: Int, scattered: ScatteredPair? = nil) -> [ScoredIndex] {
+    func rerank(
+        _ candidates: [ScoredIndex], query: QueryVector, k: Int, scattered: ScatteredPair? = nil
+    ) -> [ScoredIndex] {
         guard parameters.lexicalWeight > 0 || parameters.headlineWeight > 0 else { return Array(candidates.prefix(k)) }
         var top = TopK(k: k)
         if let scattered {
             scattered.load(query.sparse, query.headline)
             defer { scattered.clear() }
             for candidate in candidates {
-                top.offer(index: candidate.index, score: blend(lsa: candidate.score, row: candidate.index, scattered: scattered))
+                let score = blend(lsa: candidate.score, row: candidate.index, scattered: scattered)
+                top.offer(index: candidate.index, score: score)
             }
         } else {
             for candidate in candidates {

@@ -47,7 +47,10 @@ struct Eval: ParsableCommand {
     @Flag(help: "Judge by the links editors put in the articles ('related' or 'links' fields).")
     var links = false
 
-    @Option(help: ArgumentHelp("Pairs rated by people, 'id1<TAB>id2<TAB>rating' per line: correlation instead of top-k metrics.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Pairs rated by people, 'id1<TAB>id2<TAB>rating' per line: correlation instead of top-k metrics.",
+            valueName: "path"))
     var pairs: String?
 
     @Option(help: ArgumentHelp("Evaluate this model instead of building one.", valueName: "dir"))
@@ -195,7 +198,8 @@ struct Eval: ParsableCommand {
             throw CLIError("no pair in \(path) has both articles in the model; check that it uses the corpus ids")
         }
         if json {
-            return try printJSON(model, judgements: "pairs \(path)", buildSeconds: buildSeconds, correlation: correlation)
+            return try printJSON(
+                model, judgements: "pairs \(path)", buildSeconds: buildSeconds, correlation: correlation)
         }
         func format(_ value: Double?) -> String { value.map { String(format: "%8.4f", $0) } ?? "       -" }
         print("""
