@@ -24,6 +24,8 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from pipelines import MoreLikeThis
+
 
 def read_pairs(path):
     pairs = []
@@ -99,29 +101,13 @@ def main():
     dense = normalize(matutils.corpus2dense(lsi[tfidf[bow]], num_terms=256).T)
     correlations("gensim-lsi-256", pairs, languages, by_rows(dense))
 
-    counter = TfidfVectorizer(use_idf=False, norm=None, token_pattern=r"(?u)\b\w\w+\b")
-    tf = counter.fit_transform(texts).tocsr().astype(np.float64)
-    n = tf.shape[0]
-    df = np.bincount(tf.indices, minlength=tf.shape[1])
-    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
-    lengths = np.asarray(tf.sum(axis=1)).ravel()
-    k1, b = 1.2, 0.75
-    norm = k1 * (1 - b + b * lengths / lengths.mean())
-    tfc = tf.tocoo()
-    bm25 = sparse.csr_matrix(
-        (tfc.data * (k1 + 1) / (tfc.data + norm[tfc.row]) * idf[tfc.col], (tfc.row, tfc.col)), shape=tf.shape)
+    mlt = MoreLikeThis(texts)
 
     def more_like_this(a, b):
         if a not in row or b not in row:
             return None
-        query = tf[row[a]]
-        terms, counts = query.indices, query.data
-        keep = (counts >= 2) & (df[terms] >= 5)
-        terms, counts = terms[keep], counts[keep]
-        if len(terms) == 0:
-            return 0.0
-        chosen = terms[np.argsort(-(counts * idf[terms]), kind="stable")[:25]]
-        return float(bm25[row[b], chosen].sum())
+        chosen = mlt.terms(row[a])
+        return float(mlt.bm25[row[b], chosen].sum()) if len(chosen) else 0.0
 
     correlations("more-like-this-bm25", pairs, languages, more_like_this)
 

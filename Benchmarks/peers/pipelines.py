@@ -49,6 +49,36 @@ def sklearn_pipeline(texts):
     return stages
 
 
+class MoreLikeThis:
+    """Elasticsearch-style More Like This with BM25 (k1 1.2, b 0.75): a query article's top 25
+    terms by TF-IDF (min_term_freq 2, min_doc_freq 5), each scored against the articles with BM25.
+    Shared by the ranking (quality.py) and pair (pairs.py) comparisons."""
+
+    def __init__(self, texts, stop_words=None):
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        counter = TfidfVectorizer(stop_words=stop_words, use_idf=False, norm=None, token_pattern=r"(?u)\b\w\w+\b")
+        self.tf = counter.fit_transform(texts).tocsr().astype(np.float64)
+        n = self.tf.shape[0]
+        self.df = np.bincount(self.tf.indices, minlength=self.tf.shape[1])
+        self.idf = np.log(1 + (n - self.df + 0.5) / (self.df + 0.5))
+        lengths = np.asarray(self.tf.sum(axis=1)).ravel()
+        k1, b = 1.2, 0.75
+        norm = k1 * (1 - b + b * lengths / lengths.mean())
+        tfc = self.tf.tocoo()
+        self.bm25 = sparse.csr_matrix(
+            (tfc.data * (k1 + 1) / (tfc.data + norm[tfc.row]) * self.idf[tfc.col], (tfc.row, tfc.col)),
+            shape=self.tf.shape)
+
+    def terms(self, row):
+        """The query terms of article `row` (column indices; empty when none qualifies)."""
+        query = self.tf[row]
+        terms, counts = query.indices, query.data
+        keep = (counts >= 2) & (self.df[terms] >= 5)
+        terms, counts = terms[keep], counts[keep]
+        return terms[np.argsort(-(counts * self.idf[terms]), kind="stable")[:25]]
+
+
 def gensim_lsi(texts, stages=None):
     """gensim's TfidfModel then LsiModel (256 topics) over texts tokenised like scikit-learn's
     default (two or more word characters, English stop words, min_df 2, max_df 0.5).

@@ -20,12 +20,11 @@ import sys
 import time
 
 import numpy as np
-from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from pipelines import gensim_lsi
+from pipelines import MoreLikeThis, gensim_lsi
 
 
 def read_jsonl(path):
@@ -91,29 +90,14 @@ def main():
 
     # Elasticsearch-style More Like This with BM25.
     start = time.perf_counter()
-    counter = TfidfVectorizer(stop_words="english", use_idf=False, norm=None, token_pattern=r"(?u)\b\w\w+\b")
-    tf = counter.fit_transform(texts).tocsr().astype(np.float64)
-    n = tf.shape[0]
-    df = np.bincount(tf.indices, minlength=tf.shape[1])
-    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
-    lengths = np.asarray(tf.sum(axis=1)).ravel()
-    k1, b = 1.2, 0.75
-    norm = k1 * (1 - b + b * lengths / lengths.mean())
-    tfc = tf.tocoo()
-    bm25 = sparse.csr_matrix(
-        (tfc.data * (k1 + 1) / (tfc.data + norm[tfc.row]) * idf[tfc.col], (tfc.row, tfc.col)), shape=tf.shape).tocsc()
+    mlt = MoreLikeThis(texts, stop_words="english")
+    by_term = mlt.bm25.tocsc()
+    n = mlt.tf.shape[0]
     setup = time.perf_counter() - start
 
     def more_like_this(i):
-        row = tf[i]
-        terms, counts = row.indices, row.data
-        keep = (counts >= 2) & (df[terms] >= 5)
-        terms, counts = terms[keep], counts[keep]
-        if len(terms) == 0:
-            return np.zeros(n)
-        weight = counts * idf[terms]
-        chosen = terms[np.argsort(-weight, kind="stable")[:25]]
-        return np.asarray(bm25[:, chosen].sum(axis=1)).ravel()
+        chosen = mlt.terms(i)
+        return np.asarray(by_term[:, chosen].sum(axis=1)).ravel() if len(chosen) else np.zeros(n)
 
     evaluate("more-like-this-bm25", ids, qrels, k, more_like_this, setup)
 
