@@ -15,7 +15,7 @@ struct Overrides: ParsableCommand {
 
             Examples:
               kindred overrides show
-              kindred overrides set leica-red-dot-leitzphone --pin xiaomi-17-ultra-launch --block football-derby
+              kindred overrides set leica-red-dot-leitzphone --pin xiaomi-17-ultra-launch --block football-derby-result
               kindred overrides clear leica-red-dot-leitzphone
             """,
         subcommands: [Show.self, Set.self, Clear.self])

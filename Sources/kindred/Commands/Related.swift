@@ -15,7 +15,7 @@ struct Related: ParsableCommand {
             Examples:
               kindred related leica-red-dot-leitzphone -k 3
               kindred related leica-red-dot-leitzphone --half-life 7 --explain
-              kindred related xiaomi-17-ultra-launch xiaomi-tag-tracker --unlike xiaomi-su7-car-recall
+              kindred related xiaomi-17-ultra-launch xiaomi-tag-find-my --unlike xiaomi-su7-deliveries
               kindred related leica-red-dot-leitzphone --json
             """)
 
