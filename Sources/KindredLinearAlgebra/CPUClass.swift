@@ -24,15 +24,7 @@ public struct CPUClass: Sendable, Equatable {
     public static let current = CPUClass()
 
     private init() {
-        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        func field(_ name: String) -> String? {
-            for line in info.split(separator: "\n") where line.hasPrefix(name) {
-                guard let colon = line.firstIndex(of: ":") else { continue }
-                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            }
-            return nil
-        }
-        model = field("model name") ?? "unknown"
+        model = Self.field("model name") ?? "unknown"
         let flags = Self.flags
         avx2 = flags.contains("avx2")
         avx512 = flags.contains("avx512f")
@@ -74,12 +66,17 @@ public struct CPUClass: Sendable, Equatable {
     }
 
     /// The flags of `/proc/cpuinfo`.
-    static let flags: Set<String> = {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return [] }
-        for line in text.split(separator: "\n") where line.hasPrefix("flags") {
+    static let flags = Set((field("flags") ?? "").split(separator: " ").map(String.init))
+
+    /// `/proc/cpuinfo`, read once (empty where it doesn't exist).
+    private static let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+
+    /// The value of the first `/proc/cpuinfo` line named `name` (the first CPU's).
+    private static func field(_ name: String) -> String? {
+        for line in cpuinfo.split(separator: "\n") where line.hasPrefix(name) {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+            return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        return []
-    }()
+        return nil
+    }
 }

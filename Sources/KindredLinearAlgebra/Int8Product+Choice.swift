@@ -9,6 +9,13 @@ extension Int8Product {
     /// at the widest level the CPU runs (AVX2, else the baseline).
     public static let automatic: (engine: Int8Engine, reason: String) = choose()
 
+    /// Every engine whose products are exact here, within the environment's ISA cap: oneDNN
+    /// where it is the automatic choice (elsewhere its products are not expected to be exact),
+    /// and each level of Kindred's kernel that runs. What tests run every int8 path on.
+    public static var exactEngines: [Int8Engine] {
+        (automatic.engine == .oneDNN ? [.oneDNN] : []) + Int8KernelLevel.allCases.filter(runs).map { .kernel($0) }
+    }
+
     private static func choose() -> (engine: Int8Engine, reason: String) {
         let cpu = CPUClass.current
         let kernel: Int8Engine = .kernel(runs(.avx2) ? .avx2 : .baseline)

@@ -41,14 +41,11 @@ struct EmbeddingIndexTests {
         }
     }
 
-    /// Every int8 engine this machine runs within the environment's ISA cap (see
-    /// `Int8ProductTests`): oneDNN where the automatic choice picks it, and each kernel level.
-    static let engines: [Int8Engine] =
-        (Int8Product.automatic.engine == .oneDNN ? [.oneDNN] : []) + Int8KernelLevel.allCases.filter(Int8Product.runs).map { .kernel($0) }
-
     @Test(
         "all-pairs top-10 agrees with the Float-only search, with exact Float scores",
-        arguments: [AllPairsPath.symmetric(tile: 4_096), .symmetric(tile: 1_000), .symmetric(tile: 256), .sliced], engines)
+        // Every int8 path this machine runs; CI runs these suites again capped at AVX2.
+        arguments: [AllPairsPath.symmetric(tile: 4_096), .symmetric(tile: 1_000), .symmetric(tile: 256), .sliced],
+        Int8Product.exactEngines)
     func allNeighborsAgree(path: AllPairsPath, engine: Int8Engine) throws {
         let index = EmbeddingIndex(vectors: Self.index.vectors, engine: engine)
         #expect(index.candidateStage.hasPrefix("int8 \(engine == .oneDNN ? "oneDNN" : "kindred")"), "\(index.candidateStage)")
@@ -133,7 +130,7 @@ struct EmbeddingIndexTests {
         }
     }
 
-    @Test("a single query agrees with the Float-only search and honours exclusions", arguments: engines)
+    @Test("a single query agrees with the Float-only search and honours exclusions", arguments: Int8Product.exactEngines)
     func searchAgrees(engine: Int8Engine) throws {
         let index = EmbeddingIndex(vectors: Self.index.vectors, engine: engine)
         var found = 0

@@ -3,13 +3,8 @@ import Testing
 
 @testable import KindredLinearAlgebra
 
-/// Every int8 engine this machine runs within the environment's ISA cap: the automatic choice's
-/// oneDNN where it picks oneDNN (elsewhere oneDNN's products are not expected to be exact), and
-/// each level of Kindred's kernel. CI runs these suites uncapped and under an AVX2 cap.
-let int8EnginesHere: [Int8Engine] =
-    (Int8Product.automatic.engine == .oneDNN ? [.oneDNN] : [])
-    + Int8KernelLevel.allCases.filter(Int8Product.runs).map { .kernel($0) }
-
+/// Parameterised over `Int8Product.exactEngines`: every int8 path this machine runs within the
+/// environment's ISA cap. CI runs these suites uncapped and capped at AVX2.
 @Suite("int8 products (oneDNN and Kindred's kernels) and quantised rows")
 struct Int8ProductTests {
     /// Random codes in −127…127, seeded.
@@ -46,7 +41,7 @@ struct Int8ProductTests {
 
     @Test(
         "every column block's products equal the integer dot products, last partial block included, one block per call or all in one",
-        arguments: int8EnginesHere)
+        arguments: Int8Product.exactEngines)
     func productsAreExact(engine: Int8Engine) throws {
         let rows = 103, columns = 48
         let codes = randomCodes(rows * columns, seed: 1)
@@ -81,7 +76,7 @@ struct Int8ProductTests {
 
     @Test(
         "products stay exact where every pair sum is ±2·127² (saturating 16 bits if one side were shifted to unsigned)",
-        arguments: int8EnginesHere)
+        arguments: Int8Product.exactEngines)
     func extremeCodesAreExact(engine: Int8Engine) throws {
         // 256 columns (Kindred's default dimensions) and 33 (a partial vector chunk), odd counts.
         for columns in [256, 33] {
@@ -99,7 +94,7 @@ struct Int8ProductTests {
         }
     }
 
-    @Test("concurrent single-query calls from many threads give the same products", arguments: int8EnginesHere)
+    @Test("concurrent single-query calls from many threads give the same products", arguments: Int8Product.exactEngines)
     func concurrentCalls(engine: Int8Engine) throws {
         let rows = 500, columns = 64
         let codes = randomCodes(rows * columns, seed: 3)
@@ -155,7 +150,7 @@ struct Int8ProductTests {
         #expect(single.codes == Array(quantized.codes[(3 * 33)..<(4 * 33)]))
     }
 
-    @Test("the product reports the implementation it runs", arguments: int8EnginesHere)
+    @Test("the product reports the implementation it runs", arguments: Int8Product.exactEngines)
     func implementationIsNamed(engine: Int8Engine) throws {
         let product = try Int8Product(codes: randomCodes(64 * 32, seed: 5), rows: 64, columns: 32, engine: engine)
         #expect(product.implementation.hasPrefix(engine == .oneDNN ? "oneDNN " : "kindred "))
