@@ -5,8 +5,9 @@ import class Foundation.ProcessInfo
 
 /// Kindred: a related-articles engine (LSA on BLAS/LAPACK).
 ///
-/// Dependencies point one way: the `kindred` CLI → KindredEngine → KindredText, KindredLinearAlgebra
-/// → the C system modules. The engine library has no networking and no argument parsing.
+/// Dependencies point one way: the `kindred` CLI and KindredServer → KindredAPI → KindredEngine →
+/// KindredText, KindredLinearAlgebra → the C system modules. The engine library has no networking
+/// and no argument parsing; docs/architecture.md draws the targets and the data flow.
 let package = Package(
     name: "Kindred",
     platforms: [.macOS(.v15)],
@@ -17,7 +18,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -37,6 +37,9 @@ let package = Package(
         .systemLibrary(
             name: "CStemmer", path: "Sources/CStemmer",
             providers: [.apt(["libstemmer-dev"])]),
+        .systemLibrary(
+            name: "CXXHash", path: "Sources/CXXHash",
+            providers: [.apt(["libxxhash-dev"])]),
         // The few loops that need wider vector instructions than Swift's x86-64 baseline (picked
         // per CPU at start-up), and Linux flags Swift's Glibc module leaves out.
         .target(name: "CKindredKernels"),
@@ -49,14 +52,16 @@ let package = Package(
         .target(
             name: "KindredEngine",
             dependencies: [
-                "KindredText", "KindredLinearAlgebra", "CKindredKernels",
+                "KindredText", "KindredLinearAlgebra", "CKindredKernels", "CXXHash",
                 .product(name: "HeapModule", package: "swift-collections"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // What the server and the CLI say to callers: request and response types, the ranking
+        // controls' names, help and parsing, and how each boundary words the engine's errors.
+        .target(name: "KindredAPI", dependencies: ["KindredEngine", "KindredText"]),
         .target(
             name: "KindredServer",
             dependencies: [
-                "KindredEngine", "KindredText", "KindredLinearAlgebra",
+                "KindredAPI", "KindredEngine", "KindredText", "KindredLinearAlgebra",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -68,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "kindred",
             dependencies: [
-                "KindredEngine", "KindredText", "KindredLinearAlgebra", "KindredServer",
+                "KindredAPI", "KindredEngine", "KindredText", "KindredLinearAlgebra", "KindredServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Fuzz targets: libFuzzer binaries under scripts/fuzz.sh, input replayers otherwise (CI
@@ -79,19 +84,20 @@ let package = Package(
         .executableTarget(name: "fuzz-analyzer", dependencies: ["FuzzSupport", "KindredText"], path: "Tests/Fuzz/Analyzer"),
         .executableTarget(
             name: "fuzz-query",
-            dependencies: ["FuzzSupport", "KindredServer", .product(name: "HummingbirdCore", package: "hummingbird")],
+            dependencies: ["FuzzSupport", "KindredAPI", .product(name: "HummingbirdCore", package: "hummingbird")],
             path: "Tests/Fuzz/Query"),
         .executableTarget(
-            name: "fuzz-draft", dependencies: ["FuzzSupport", "KindredEngine", "KindredServer"], path: "Tests/Fuzz/Draft"),
+            name: "fuzz-draft", dependencies: ["FuzzSupport", "KindredAPI", "KindredEngine"], path: "Tests/Fuzz/Draft"),
         .executableTarget(
             name: "fuzz-model-file", dependencies: ["FuzzSupport", "KindredEngine"], path: "Tests/Fuzz/ModelFile"),
         .testTarget(name: "KindredLinearAlgebraTests", dependencies: ["KindredLinearAlgebra", "CKindredKernels"]),
         .testTarget(name: "KindredTextTests", dependencies: ["KindredText"]),
         .testTarget(name: "KindredEngineTests", dependencies: ["KindredEngine"]),
+        .testTarget(name: "KindredAPITests", dependencies: ["KindredAPI", "KindredEngine"]),
         .testTarget(
             name: "KindredServerTests",
             dependencies: [
-                "KindredServer", "KindredEngine",
+                "KindredServer", "KindredAPI", "KindredEngine",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(name: "KindredCLITests", dependencies: ["KindredEngine", "kindred"]),

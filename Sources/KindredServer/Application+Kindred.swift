@@ -1,4 +1,5 @@
 import Hummingbird
+import KindredAPI
 import KindredEngine
 import Logging
 import ServiceLifecycle

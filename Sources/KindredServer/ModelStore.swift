@@ -121,10 +121,9 @@ public final class ModelStore: Sendable {
     public func reload() async throws -> ReloadOutcome {
         try await writer.perform { journal in
             let previous = self.state.read()
-            let loaded: Loaded
+            let loaded: ModelDirectory.OpenedIndex
             do {
-                loaded = try Self.load(
-                    directory: self.directory, journalPath: journal.path, logger: self.logger, current: previous)
+                loaded = try Self.load(directory: self.directory, logger: self.logger, current: previous)
             } catch {
                 self.logger.error("reload refused", metadata: ["reason": "\(error)", "serving": "\(previous.version)"])
                 throw ReloadError(description: "\(error); still serving model \(previous.version)")
@@ -140,44 +139,20 @@ public final class ModelStore: Sendable {
         }
     }
 
-    /// A model loaded with the journal entries it had not absorbed applied on top.
-    struct Loaded {
-        var index: LiveIndex
-        /// Every entry in the journal file.
-        var entries: [JournalEntry]
-        /// How many of them were applied.
-        var replayed: Int
-    }
-
-    /// Loads the newest model of `directory` and replays the journal entries it has not absorbed;
-    /// lines that can't be read are logged and skipped.
-    ///
-    /// - Parameter current: the index being served; when the newest version is still its model, that
-    ///   model is reused instead of read again (versions never change once published), so a reload
-    ///   without a new build costs the journal replay only.
-    static func load(directory: ModelDirectory, journalPath: String, logger: Logger, current: LiveIndex? = nil) throws -> Loaded {
-        let path = try directory.newestModelPath()
-        let model: Model
-        if let current, (path as NSString).lastPathComponent == current.version {
-            model = current.model
-        } else {
-            model = try ModelDirectory.loadModel(at: path)
+    /// Opens the newest model of `directory` (`ModelDirectory.openLive`), logging the journal
+    /// lines it skipped and what it loaded.
+    static func load(directory: ModelDirectory, logger: Logger, current: LiveIndex? = nil) throws -> ModelDirectory.OpenedIndex {
+        let opened = try directory.openLive(reusing: current)
+        for problem in opened.skipped {
+            logger.warning("journal line skipped", metadata: ["file": "\(opened.journalPath)", "problem": "\(problem)"])
         }
-        let (entries, problems) = try Journal.read(path: journalPath)
-        for problem in problems {
-            logger.warning("journal line skipped", metadata: ["file": "\(journalPath)", "problem": "\(problem)"])
-        }
-        let overrides = try OverridesFile.load(directory: directory.path)
-        var index = LiveIndex(model: model, version: (path as NSString).lastPathComponent, overrides: overrides)
-        let pending = entries.filter { $0.sequence > (model.manifest.journalSequence ?? 0) }
-        for entry in pending { index = try index.applying(entry) }
         logger.info(
             "model loaded",
             metadata: [
-                "version": "\(index.version)", "articles": "\(index.articleCount)", "journal_replayed": "\(pending.count)",
-                "overrides": "\(overrides.entries.count)",
+                "version": "\(opened.index.version)", "articles": "\(opened.index.articleCount)",
+                "journal_replayed": "\(opened.replayed)", "overrides": "\(opened.index.overrides.entries.count)",
             ])
-        return Loaded(index: index, entries: entries, replayed: pending.count)
+        return opened
     }
 
     /// Asks the allocator to hand the old model's freed pages back to the system once requests
@@ -192,10 +167,9 @@ public final class ModelStore: Sendable {
     }
 
     static func open(directory: ModelDirectory, logger: Logger) throws -> (LiveIndex, JournalWriter) {
-        let journalPath = (directory.path as NSString).appendingPathComponent(Journal.fileName)
-        let loaded = try load(directory: directory, journalPath: journalPath, logger: logger)
+        let loaded = try load(directory: directory, logger: logger)
         let last = max(loaded.entries.map(\.sequence).max() ?? 0, loaded.index.model.manifest.journalSequence ?? 0)
-        return (loaded.index, JournalWriter(path: journalPath, lastSequence: last, count: loaded.entries.count))
+        return (loaded.index, JournalWriter(path: loaded.journalPath, lastSequence: last, count: loaded.entries.count))
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KindredAPI
 import KindredEngine
 import Logging
 
@@ -57,7 +58,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         } catch let error as EngineError {
             let status: HTTPResponse.Status = error.code == .unknownArticle ? .notFound : .badRequest
-            return try Problem(status, error.message).response(from: request, context: context)
+            return try Problem(status, ParameterSpelling.queryParameter.message(error)).response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             return try Problem(error.status, "\(error)").response(from: request, context: context)
         } catch {

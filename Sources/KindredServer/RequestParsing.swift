@@ -1,16 +1,55 @@
 import Foundation
 import Hummingbird
+import KindredAPI
 import KindredEngine
-import KindredText
 
-/// Validation of query parameters and JSON bodies, with errors a client can act on.
-public enum RequestParsing {
-    /// A `RelatedQuery` from the query string (`?k=&exclude=a,b&section=&language=&…`; every
-    /// name of `RelatedQuery.parameterHelp`).
+/// Reading requests: query strings and JSON bodies, with errors a client can act on.
+enum RequestParsing {
+    /// The ranking query of a `GET` (`?k=&exclude=a,b&section=&language=&…`, every
+    /// `RankingParameter`).
     ///
-    /// - Throws: `Problem` 400 for an unknown or repeated parameter; `EngineError` (400) for a bad value.
+    /// - Throws: `Problem` 400 for an unknown, repeated or unreadable parameter, or a value out of range.
     static func relatedQuery(_ request: Request, configuration: ServerConfiguration) throws -> RelatedQuery {
-        try relatedQuery(parameters(request, accepted: RelatedQuery.parameterNames), configuration: configuration)
+        let values = try parameters(request, accepted: RankingParameter.queryNames)
+        do {
+            return try RankingParameters(text: values)
+                .query(defaultK: configuration.defaultK, maximumK: configuration.maximumK)
+        } catch let error as RankingParameters.UnreadableValue {
+            throw Problem.badRequest(error.message(.queryParameter))
+        } catch let error as EngineError {
+            throw Problem.badRequest(ParameterSpelling.queryParameter.message(error))
+        }
+    }
+
+    /// A `POST /v1/related` body with its ranking query.
+    ///
+    /// - Throws: `Problem` 400/413/415 for the body, 400 for a control's value.
+    static func draft(
+        _ request: Request, configuration: ServerConfiguration
+    ) async throws -> (draft: DraftRequest, query: RelatedQuery) {
+        let data = try await body(request, configuration: configuration)
+        do {
+            let draft = try DraftRequest.decode(data)
+            return (draft, try draft.ranking.query(defaultK: configuration.defaultK, maximumK: configuration.maximumK))
+        } catch let error as RequestBodyError {
+            throw Problem.badRequest(error.message)
+        } catch let error as RankingParameters.UnreadableValue {
+            throw Problem.badRequest(error.message(.draftField))
+        } catch let error as EngineError where error.code == .invalidParameter {
+            throw Problem.badRequest(ParameterSpelling.draftField.message(error))
+        }
+    }
+
+    /// A `PUT /v1/articles/{id}/overrides` body.
+    static func overrides(_ request: Request, configuration: ServerConfiguration) async throws -> EditorialOverrides.Entry {
+        let data = try await body(request, configuration: configuration)
+        do {
+            return try JSONDecoder().decode(OverridesRequest.self, from: data).entry
+        } catch let error as RequestBodyError {
+            throw Problem.badRequest(error.message)
+        } catch {
+            throw Problem.badRequest("the body must be a JSON object {\"pinned\": [ids], \"blocked\": [ids]}")
+        }
     }
 
     /// The query parameters by name.
@@ -29,55 +68,10 @@ public enum RequestParsing {
         return values
     }
 
-    /// Parses the text form and checks `k` against the server's limit.
-    public static func relatedQuery(_ values: [String: String], configuration: ServerConfiguration) throws -> RelatedQuery {
-        if let text = values["k"], let k = Int(text), !(1...configuration.maximumK).contains(k) {
-            throw Problem.badRequest("k must be between 1 and \(configuration.maximumK); got \(k)")
-        }
-        return try RelatedQuery(parameters: values, defaultK: configuration.defaultK)
-    }
-
-    /// What a JSON field must hold.
-    enum FieldType {
-        case string, integer, number, numberOrString, boolean
-    }
-
-    /// The text form of a JSON value, after checking its type: a number is not a string here.
+    /// The body's bytes, after checking content type and size.
     ///
-    /// - Throws: `Problem` 400 naming the field and the type it takes.
-    static func scalar(_ value: Any, name: String, type: FieldType) throws -> String {
-        // JSON's true and false arrive as NSNumbers of C type `char`; its numbers never do.
-        let number = value as? NSNumber
-        let isBoolean = number.map { String(cString: $0.objCType) == "c" } ?? false
-        switch type {
-        case .string, .numberOrString:
-            if let text = value as? String { return text }
-            if type == .numberOrString, let number, !isBoolean { return number.stringValue }
-            throw Problem.badRequest("'\(name)' must be a string" + (type == .numberOrString ? " or a number" : ""))
-        case .integer:
-            guard let number, !isBoolean, let integer = Int(exactly: number.doubleValue) else {
-                throw Problem.badRequest("'\(name)' must be an integer")
-            }
-            return String(integer)
-        case .number:
-            guard let number, !isBoolean else { throw Problem.badRequest("'\(name)' must be a number") }
-            return number.stringValue
-        case .boolean:
-            guard let number, isBoolean else { throw Problem.badRequest("'\(name)' must be true or false") }
-            return number.boolValue ? "true" : "false"
-        }
-    }
-
-    /// An array of strings.
-    static func strings(_ value: Any, name: String) throws -> [String] {
-        if let list = value as? [String] { return list }
-        throw Problem.badRequest("'\(name)' must be an array of strings")
-    }
-
-    /// The body as a JSON object, after checking content type and size.
-    ///
-    /// - Throws: `Problem` 415 for another content type, 413 over the limit, 400 for bad JSON.
-    static func jsonObject(_ request: Request, configuration: ServerConfiguration) async throws -> [String: Any] {
+    /// - Throws: `Problem` 415 for another content type, 413 over the limit.
+    static func body(_ request: Request, configuration: ServerConfiguration) async throws -> Data {
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.lowercased().hasPrefix("application/json") else {
             throw Problem(
@@ -85,14 +79,19 @@ public enum RequestParsing {
                 contentType.isEmpty ? "send the body as JSON with 'Content-Type: application/json'"
                     : "the body must be JSON ('Content-Type: application/json'); got '\(contentType)'")
         }
-        let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: configuration.maximumBodyBytes)
+            let buffer = try await request.body.collect(upTo: configuration.maximumBodyBytes)
+            return Data(buffer.readableBytesView)
         } catch {
-            throw Problem(
-                .contentTooLarge, "the body is over the limit of \(configuration.maximumBodyBytes) bytes")
+            throw Problem(.contentTooLarge, "the body is over the limit of \(configuration.maximumBodyBytes) bytes")
         }
-        let data = Data(buffer.readableBytesView)
+    }
+
+    /// The body as a JSON object (an article, read like a corpus line by `CorpusReader`).
+    ///
+    /// - Throws: `Problem` 415, 413, or 400 for bad JSON.
+    static func jsonObject(_ request: Request, configuration: ServerConfiguration) async throws -> [String: Any] {
+        let data = try await body(request, configuration: configuration)
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data)

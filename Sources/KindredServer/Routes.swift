@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KindredAPI
 import KindredEngine
 import KindredLinearAlgebra
 import KindredText
@@ -48,8 +49,10 @@ struct Handlers: Sendable {
         return id
     }
 
+    static let encoder = JSONCoding.encoder()
+
     func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try JSON.encoder.encode(value)
+        let data = try Self.encoder.encode(value)
         return Response(
             status: status, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
@@ -67,10 +70,9 @@ struct Handlers: Sendable {
     }
 
     func relatedToDraft(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let fields = try await RequestParsing.jsonObject(request, configuration: configuration)
-        let draft = try DraftRequest(fields: fields, configuration: configuration)
+        let (draft, query) = try await RequestParsing.draft(request, configuration: configuration)
         let index = store.current
-        let list = try index.related(like: draft.like, unlike: draft.unlike, links: draft.links, query: draft.query)
+        let list = try index.related(like: draft.like, unlike: draft.unlike, links: draft.links, query: query)
         return try response(RelatedResponse(id: nil, model: ModelInfo(index), list: list))
     }
 
@@ -147,17 +149,11 @@ struct Handlers: Sendable {
     func setOverrides(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try admin.check(request)
         let id = try articleID(context)
-        let fields = try await RequestParsing.jsonObject(request, configuration: configuration)
-        if let key = fields.keys.sorted().first(where: { !["pinned", "blocked"].contains($0) }) {
-            throw Problem.badRequest("unknown field '\(key)'; accepted: blocked, pinned")
-        }
-        let pinned = try fields["pinned"].map { try RequestParsing.strings($0, name: "pinned") } ?? []
-        let blocked = try fields["blocked"].map { try RequestParsing.strings($0, name: "blocked") } ?? []
-        let entry = EditorialOverrides.Entry(pinned: pinned, blocked: blocked)
+        let entry = try await RequestParsing.overrides(request, configuration: configuration)
         try EditorialOverrides.validate(entry, for: id)
         let index = store.current
         guard index.metadata(of: id) != nil else { throw Problem(.notFound, "no article with id '\(id)'") }
-        if let unknown = pinned.first(where: { index.metadata(of: $0) == nil }) {
+        if let unknown = entry.pinned.first(where: { index.metadata(of: $0) == nil }) {
             throw Problem.badRequest("can't pin '\(unknown)': no such article")
         }
         let stored = try await store.setOverrides(entry, for: id)

@@ -28,10 +28,18 @@ public struct ServerConfiguration: Sendable {
     /// day, and every upsert keeps its vectors in memory until the next reindex absorbs it.
     public var maximumJournalEntries: Int
 
+    /// The defaults, which `kindred serve`'s options show and use.
+    public static let defaultHost = "127.0.0.1"
+    public static let defaultPort = 8080
+    public static let defaultMaximumBodyBytes = 1 << 20
+    public static let defaultRequestTimeout = 10.0
+    public static let defaultMaximumJournalEntries = 100_000
+
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, modelDirectory: String, maximumBodyBytes: Int = 1 << 20,
-        defaultK: Int = 10, maximumK: Int = 100, logLevel: Logger.Level = .info, adminToken: String? = nil,
-        requestTimeout: Double = 10, maximumJournalEntries: Int = 100_000
+        host: String = defaultHost, port: Int = defaultPort, modelDirectory: String,
+        maximumBodyBytes: Int = defaultMaximumBodyBytes, defaultK: Int = 10, maximumK: Int = 100,
+        logLevel: Logger.Level = .info, adminToken: String? = nil, requestTimeout: Double = defaultRequestTimeout,
+        maximumJournalEntries: Int = defaultMaximumJournalEntries
     ) {
         self.host = host
         self.port = port

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KindredAPI
 import KindredEngine
 
 /// `kindred`: build related-articles models and query them.
@@ -28,8 +29,21 @@ struct Kindred: AsyncParsableCommand {
             Reindex.self, Serve.self, Related.self, Similar.self, Neighbors.self, Overrides.self, Inspect.self, Eval.self,
         ])
 
+    /// Runs the command; the engine's errors are worded with the CLI's flags (`--min-df`, not
+    /// `minimumDocumentFrequency`).
     static func main() async {
         BLASKernelChoice.reexecIfMisdetected()
-        await main(nil)
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as EngineError {
+            exit(withError: CLIError(ParameterSpelling.flag.message(error)))
+        } catch {
+            exit(withError: error)
+        }
     }
 }

@@ -22,16 +22,9 @@ struct ModelOptions: ParsableArguments {
     /// The model as the server would serve it: the journal's changes replayed and the editorial
     /// overrides applied.
     func loadLive() throws -> LiveIndex {
-        let (model, path) = try load()
-        // Where the server keeps them: the directory given (a model directory, or one pinned version).
-        let root = directory
-        var index = LiveIndex(
-            model: model, version: (path as NSString).lastPathComponent,
-            overrides: try OverridesFile.load(directory: root))
-        let (entries, problems) = try Journal.read(path: (root as NSString).appendingPathComponent(Journal.fileName))
-        for problem in problems { StandardError.print("warning: journal line skipped: \(problem)") }
-        for entry in entries where entry.sequence > (model.manifest.journalSequence ?? 0) { index = try index.applying(entry) }
-        return index
+        let opened = try ModelDirectory(path: directory).openLive()
+        for problem in opened.skipped { StandardError.print("warning: journal line skipped: \(problem)") }
+        return opened.index
     }
 
     /// `$KINDRED_MODEL`, else `models/default` under the working directory, else next to the
@@ -55,12 +48,15 @@ struct ModelOptions: ParsableArguments {
 
 /// `-k`, shared by the query commands.
 struct CountOptions: ParsableArguments {
+    /// The most results a command-line query returns (the server's limit is `--max-k`).
+    static let maximumK = 10_000
+
     @Option(name: .short, help: "How many related articles to return (1–10000).")
     var k: Int = 10
 
     func validate() throws {
-        guard (1...10_000).contains(k) else {
-            throw ValidationError("-k must be between 1 and 10000; got \(k)")
+        guard (1...Self.maximumK).contains(k) else {
+            throw ValidationError("-k must be between 1 and \(Self.maximumK); got \(k)")
         }
     }
 }

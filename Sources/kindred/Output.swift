@@ -1,15 +1,10 @@
 import Foundation
 import KindredEngine
-import KindredServer
+import KindredAPI
 
 enum Output {
     /// Pretty JSON with the API's snake_case keys.
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+    static func json<T: Encodable>(_ value: T) throws -> String { try JSONCoding.pretty(value) }
 
     /// A plain table: score, id, title, with pinned, fallback and already-linked results marked,
     /// explanations indented below their result, and a last line when the list is short.

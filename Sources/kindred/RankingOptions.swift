@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import KindredAPI
 import KindredEngine
 
-/// The ranking controls of `related` and `similar`: the API's query parameters as options, parsed
-/// by the same code (`RelatedQuery(parameters:)`).
+/// The ranking controls of `related` and `similar`: the API's query parameters as options
+/// (`RankingParameter.flag`), read into the same `RankingParameters` the server fills.
 struct RankingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Never return this id (repeatable).", valueName: "id"))
     var exclude: [String] = []
@@ -57,28 +58,30 @@ struct RankingOptions: ParsableArguments {
     var explain = false
 
     /// The query for `k` results; options not given keep the values of `base` (the served defaults
-    /// when nil).
+    /// when nil). Parsed and checked by the API layer, as the server's query parameters are.
+    ///
+    /// - Throws: `ValidationError` naming the flag, the value and what it takes.
     func query(k: Int, linked: LinkPolicy? = nil, base: RelatedQuery? = nil) throws -> RelatedQuery {
-        var values: [String: String] = ["k": String(k)]
-        if !exclude.isEmpty { values["exclude"] = exclude.joined(separator: ",") }
-        values["section"] = section
-        values["language"] = resultsLanguage
-        values["since"] = since
-        values["until"] = until
-        values["max_age"] = maxAge
-        values["reference_time"] = referenceTime
-        values["min_score"] = minScore.map { String($0) }
-        values["fallback"] = fallback
-        values["half_life"] = halfLife.map { String($0) }
-        values["freshness"] = freshness.map { String($0) }
-        values["diversity"] = diversity.map { String($0) }
-        values["dedupe"] = dedupe
-        values["linked"] = linked?.rawValue
-        if explain { values["explain"] = "true" }
+        var parameters = RankingParameters()
+        parameters.k = k
+        parameters.exclude = exclude
+        parameters.minScore = minScore
+        parameters.halfLife = halfLife
+        parameters.freshness = freshness
+        parameters.diversity = diversity
+        parameters.linked = linked
+        if explain { parameters.explain = true }
+        let texts: [(RankingParameter, String?)] = [
+            (.section, section), (.language, resultsLanguage), (.since, since), (.until, until), (.maxAge, maxAge),
+            (.referenceTime, referenceTime), (.fallback, fallback), (.dedupe, dedupe),
+        ]
         do {
-            return try RelatedQuery(parameters: values, defaultK: k, base: base)
+            for case let (parameter, text?) in texts { try parameters.set(parameter, text: text) }
+            return try parameters.query(defaultK: k, maximumK: CountOptions.maximumK, base: base)
+        } catch let error as RankingParameters.UnreadableValue {
+            throw ValidationError(error.message(.flag))
         } catch let error as EngineError {
-            throw ValidationError(error.message.replacingOccurrences(of: "_", with: "-"))
+            throw ValidationError(ParameterSpelling.flag.message(error))
         }
     }
 }

@@ -94,7 +94,7 @@ struct ModelFileTests {
         data[8] = 99
         #expect((#expect(throws: ModelFileError.self) { try ModelFile.decode(data, file: "x") })?.reason.contains("format version 99") == true)
         data = encoded
-        data[16 + 52 + 20] ^= 0x01  // inside the second entry's checksum field
+        data[16 + 36 + 20] ^= 0x01  // inside the second entry's checksum field
         #expect((#expect(throws: ModelFileError.self) { try ModelFile.decode(data, file: "x") })?.reason.contains("section table") == true)
     }
 

@@ -32,7 +32,7 @@ struct ModelTests {
         let error = #expect(throws: EngineError.self) {
             try ModelBuilder(parameters: parameters, lowerDimensionsToFit: false).build(Sample.articles)
         }
-        #expect(error?.message.contains("lower --dimensions or add articles") == true)
+        #expect(error?.message(naming: { "--" + $0.rawValue }).contains("lower --dimensions or add articles") == true)
     }
 
     @Test("invalid parameters are refused with the value seen", arguments: [

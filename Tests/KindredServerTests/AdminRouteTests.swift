@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KindredAPI
 import KindredEngine
 import Testing
 @testable import KindredServer
@@ -229,10 +230,10 @@ struct AdminRouteTests {
                 #expect(documented == served)
                 let components = document["components"] as? [String: Any]
                 let parameters = (components?["parameters"] as? [String: Any] ?? [:]).keys.filter { $0 != "id" }
-                #expect(Set(parameters) == RelatedQuery.parameterNames)
+                #expect(Set(parameters) == RankingParameter.queryNames)
                 let schemas = components?["schemas"] as? [String: [String: Any]]
                 let draftFields = (schemas?["DraftQuery"]?["properties"] as? [String: Any] ?? [:]).keys
-                #expect(Set(draftFields) == DraftRequest.acceptedDraftFields)
+                #expect(Set(draftFields) == DraftRequest.acceptedFields)
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KindredAPI
 import KindredEngine
 import Testing
 @testable import KindredServer

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KindredAPI
 import KindredEngine
 import Testing
 @testable import KindredServer
@@ -111,7 +112,7 @@ struct RankingRouteTests {
         (#"{"body": "x", "k": true}"#, "'k' must be an integer"),
         (#"{"body": "x", "links": "a"}"#, "'links' must be an array"),
         (#"{"body": "x", "language": "nope nope"}"#, "is not a BCP 47 tag"),
-        (#"{"body": "x", "results_language": "nope nope"}"#, "is not 'any' or a BCP 47 tag"),
+        (#"{"body": "x", "results_language": "nope nope"}"#, "results_language must be 'any' or a BCP 47 tag"),
     ])
     func badExamples(json: String, detail: String) async throws {
         try await Fixture.withServer { client, _, _ in

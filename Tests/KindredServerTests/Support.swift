@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KindredAPI
 import KindredEngine
 import Logging
 @testable import KindredServer

@@ -9,7 +9,7 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var formatVersion: Int
     /// When the model was built (UTC).
     public var createdAt: Date
-    /// SHA-256 over the indexed articles (id, title, body, url, date, section, language, tags, in
+    /// XXH3-128 (hex) over the indexed articles (id, title, body, url, date, section, language, tags, in
     /// corpus order): two models with equal digests were built from the same articles.
     public var corpusDigest: String
     public var articles: Int

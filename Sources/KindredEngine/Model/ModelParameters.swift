@@ -79,38 +79,38 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     /// - Throws: `EngineError.invalidParameter` naming the value, what was seen and the range.
     public func validate() throws {
         guard titleWeight.isFinite, (0...100).contains(titleWeight) else {
-            throw EngineError.invalidParameter("title weight must be between 0 and 100; got \(titleWeight)")
+            throw EngineError.invalid(.titleWeight, titleWeight, allowed: "between 0 and 100")
         }
         guard minimumDocumentFrequency >= 1 else {
-            throw EngineError.invalidParameter("minimum document frequency must be at least 1; got \(minimumDocumentFrequency)")
+            throw EngineError.invalid(.minimumDocumentFrequency, minimumDocumentFrequency, allowed: "at least 1")
         }
         guard maximumDocumentFrequency > 0, maximumDocumentFrequency <= 1 else {
-            throw EngineError.invalidParameter(
-                "maximum document frequency is a fraction of articles in (0, 1]; got \(maximumDocumentFrequency)")
+            throw EngineError.invalid(
+                .maximumDocumentFrequency, maximumDocumentFrequency, allowed: "a fraction of articles in (0, 1]")
         }
         guard dimensions >= 1, dimensions <= 4096 else {
-            throw EngineError.invalidParameter("dimensions must be between 1 and 4096; got \(dimensions)")
+            throw EngineError.invalid(.dimensions, dimensions, allowed: "between 1 and 4096")
         }
         guard (0...512).contains(oversampling) else {
-            throw EngineError.invalidParameter("oversampling must be between 0 and 512; got \(oversampling)")
+            throw EngineError.invalid(.oversampling, oversampling, allowed: "between 0 and 512")
         }
         guard lexicalWeight.isFinite, (0...1).contains(lexicalWeight) else {
-            throw EngineError.invalidParameter("lexical weight must be between 0 and 1; got \(lexicalWeight)")
+            throw EngineError.invalid(.lexicalWeight, lexicalWeight, allowed: "between 0 and 1")
         }
         guard headlineWeight.isFinite, (0...10).contains(headlineWeight) else {
-            throw EngineError.invalidParameter("headline weight must be between 0 and 10; got \(headlineWeight)")
+            throw EngineError.invalid(.headlineWeight, headlineWeight, allowed: "between 0 and 10")
         }
         guard (1...10_000).contains(rerankDepth) else {
-            throw EngineError.invalidParameter("rerank depth must be between 1 and 10000; got \(rerankDepth)")
+            throw EngineError.invalid(.rerankDepth, rerankDepth, allowed: "between 1 and 10000")
         }
         guard (0...1000).contains(neighbors) else {
-            throw EngineError.invalidParameter("precomputed neighbours must be between 0 and 1000; got \(neighbors)")
+            throw EngineError.invalid(.neighbors, neighbors, allowed: "between 0 and 1000")
         }
         guard hubCap >= 0 else {
-            throw EngineError.invalidParameter("hub cap must be 0 (none) or positive; got \(hubCap)")
+            throw EngineError.invalid(.hubCap, hubCap, allowed: "0 (none) or positive")
         }
         guard (0...32).contains(powerIterations) else {
-            throw EngineError.invalidParameter("power iterations must be between 0 and 32; got \(powerIterations)")
+            throw EngineError.invalid(.powerIterations, powerIterations, allowed: "between 0 and 32")
         }
     }
 }

@@ -67,8 +67,9 @@ public struct RandomizedSVD: Sendable {
     ) throws -> Result {
         let smaller = min(a.rows, a.columns)
         guard rank >= 1, rank < smaller else {
-            throw EngineError.invalidParameter(
-                "rank \(rank) must be at least 1 and below min(rows, columns) = \(smaller) of the \(a.rows) × \(a.columns) matrix")
+            throw EngineError.invalid(
+                .dimensions, rank,
+                allowed: "at least 1 and below min(rows, columns) = \(smaller) of the \(a.rows) × \(a.columns) matrix")
         }
         let width = min(rank + oversampling, smaller)
         let at = transpose ?? a.transposed()

@@ -110,47 +110,10 @@ struct Eval: ParsableCommand {
             Reindex.report(read.problems)
             throw CLIError("\(read.problems.count) invalid line(s) in the corpus; fix them first")
         }
-        let built: Model
-        var buildSeconds: Double?
-        if let model {
-            built = try ModelDirectory(path: model).load().model
-        } else {
-            let start = Date()
-            // Evaluation ranks by search; precomputed lists would only cost build time.
-            var parameters = build.parameters
-            if build.neighbors == nil { parameters.neighbors = 0 }
-            built = try ModelBuilder(parameters: parameters, lowerDimensionsToFit: build.dimensions == nil)
-                .build(read.articles).model
-            buildSeconds = Date().timeIntervalSince(start)
-        }
+        let (built, buildSeconds) = try model(of: read.articles)
         if let pairs { return try correlate(pairs: pairs, model: built, articles: read.articles, buildSeconds: buildSeconds) }
-        var judgements: [String: Set<String>]
-        let source: String
-        if let qrels {
-            judgements = try Qrels.read(path: qrels)
-            source = qrels
-        } else if label != nil {
-            var bySection: [String: Set<String>] = [:]
-            for article in read.articles { if let section = article.section { bySection[section, default: []].insert(article.id) } }
-            judgements = Dictionary(uniqueKeysWithValues: read.articles.compactMap { article in
-                article.section.map { (article.id, bySection[$0]!) }
-            })
-            source = "label section"
-        } else {
-            var byURL: [String: String] = [:]
-            for article in read.articles { if let url = article.url { byURL[url] = article.id } }
-            judgements = Dictionary(uniqueKeysWithValues: read.articles.compactMap { article in
-                let targets = Set(article.links.map { byURL[$0] ?? $0 })
-                return targets.isEmpty ? nil : (article.id, targets)
-            })
-            source = "editors' links"
-        }
-        if let sample, sample < judgements.count {
-            var generator = SeededGenerator(seed: 1)
-            let chosen = judgements.keys.sorted().shuffled(using: &generator).prefix(sample)
-            let all = judgements
-            judgements = Dictionary(uniqueKeysWithValues: chosen.map { ($0, all[$0]!) })
-        }
+        let (judged, source) = try judgements(of: read.articles)
+        let judgements = sample.map { Qrels.sample(judged, count: $0) } ?? judged
         let query = try ranking.query(k: k, base: asServed ? nil : .unshaped(k: k))
         let index = LiveIndex(model: built, version: "eval")
         let report = try Evaluation(k: k).run(
@@ -162,9 +125,31 @@ struct Eval: ParsableCommand {
         if json {
             return try printJSON(built, judgements: source, buildSeconds: buildSeconds, report: report)
         }
+        printReport(report, model: built, judgements: source, buildSeconds: buildSeconds)
+    }
+
+    /// The model to evaluate: `--model`'s, or one built from the corpus with the build options.
+    func model(of articles: [Article]) throws -> (Model, buildSeconds: Double?) {
+        if let model { return (try ModelDirectory(path: model).load().model, nil) }
+        let start = Date()
+        // Evaluation ranks by search; precomputed lists would only cost build time.
+        var parameters = build.parameters
+        if build.neighbors == nil { parameters.neighbors = 0 }
+        let built = try ModelBuilder(parameters: parameters, lowerDimensionsToFit: build.dimensions == nil).build(articles).model
+        return (built, Date().timeIntervalSince(start))
+    }
+
+    /// The judgements `--qrels`, `--label` or `--links` asks for, and how to name them.
+    func judgements(of articles: [Article]) throws -> ([String: Set<String>], source: String) {
+        if let qrels { return (try Qrels.read(path: qrels), qrels) }
+        if label != nil { return (Qrels.sameSection(articles), "label section") }
+        return (Qrels.editorsLinks(articles), "editors' links")
+    }
+
+    func printReport(_ report: Evaluation.Report, model: Model, judgements source: String, buildSeconds: Double?) {
         let m = report.metrics
         print("""
-            corpus:       \(corpus) (\(built.articles.count) articles, \(built.dimensions) dimensions)
+            corpus:       \(corpus) (\(model.articles.count) articles, \(model.dimensions) dimensions)
             judgements:   \(source): \(report.queries) queries (\(report.skipped) skipped: not in the model or no answer in it)
             recall@\(k):    \(String(format: "%.4f", m.recall))
             nDCG@\(k):      \(String(format: "%.4f", m.ndcg))
@@ -173,14 +158,13 @@ struct Eval: ParsableCommand {
             build:        \(buildSeconds.map { String(format: "%.2f s", $0) } ?? "loaded")
             query:        \(String(format: "%.3f ms", report.medianQueryMilliseconds)) median
             """)
-        if floors {
-            print("\nfloor   recall kept   relevant among dropped   relevant among kept   results/query")
-            for effect in report.floors {
-                let dropped = effect.precisionOfDropped.map { String(format: "%22.4f", $0) } ?? String(repeating: " ", count: 21) + "-"
-                print(
-                    String(format: "%5.2f   %11.4f   ", effect.floor, effect.recallKept) + dropped
-                        + String(format: "   %19.4f   %13.2f", effect.precisionOfKept, effect.meanResults))
-            }
+        guard floors else { return }
+        print("\nfloor   recall kept   relevant among dropped   relevant among kept   results/query")
+        for effect in report.floors {
+            let dropped = effect.precisionOfDropped.map { String(format: "%22.4f", $0) } ?? String(repeating: " ", count: 21) + "-"
+            print(
+                String(format: "%5.2f   %11.4f   ", effect.floor, effect.recallKept) + dropped
+                    + String(format: "   %19.4f   %13.2f", effect.precisionOfKept, effect.meanResults))
         }
     }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import KindredEngine
-import KindredServer
+import KindredAPI
 
 struct Neighbors: ParsableCommand {
     static let configuration = CommandConfiguration(

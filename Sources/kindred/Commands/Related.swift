@@ -1,6 +1,6 @@
 import ArgumentParser
 import KindredEngine
-import KindredServer
+import KindredAPI
 
 struct Related: ParsableCommand {
     static let configuration = CommandConfiguration(

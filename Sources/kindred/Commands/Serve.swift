@@ -26,13 +26,13 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     @Option(help: "Address to bind. The default keeps the server private to this machine.")
-    var host: String = "127.0.0.1"
+    var host: String = ServerConfiguration.defaultHost
 
     @Option(help: "TCP port.")
-    var port: Int = 8080
+    var port: Int = ServerConfiguration.defaultPort
 
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (bytes).")
-    var maximumBodyBytes: Int = 1 << 20
+    var maximumBodyBytes: Int = ServerConfiguration.defaultMaximumBodyBytes
 
     @Option(
         name: .customLong("admin-token"),
@@ -42,12 +42,12 @@ struct Serve: AsyncParsableCommand {
     var adminToken: String?
 
     @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Longest a request may take before a 503 (seconds).", valueName: "seconds"))
-    var requestTimeout: Double = 10
+    var requestTimeout: Double = ServerConfiguration.defaultRequestTimeout
 
     @Option(
         name: .customLong("max-journal-entries"),
         help: "Writes accepted between reindexes; beyond, PUT and DELETE get a 503 asking for a reindex.")
-    var maximumJournalEntries: Int = 100_000
+    var maximumJournalEntries: Int = ServerConfiguration.defaultMaximumJournalEntries
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"

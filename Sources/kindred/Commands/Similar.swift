@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import KindredEngine
-import KindredServer
+import KindredAPI
 
 struct Similar: ParsableCommand {
     static let configuration = CommandConfiguration(

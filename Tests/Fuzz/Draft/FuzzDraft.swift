@@ -1,20 +1,19 @@
 import Foundation
 import FuzzSupport
+import KindredAPI
 import KindredEngine
-import KindredServer
 
-/// Request bodies, as the server reads them: JSON, then the draft query's checks and the ranking
+/// Request bodies, as the server reads them: the draft body's decoding and checks, then the ranking
 /// pipeline (POST /v1/related), and the article checks of PUT /v1/articles/{id}.
 func target(_ data: Data) {
-    guard let fields = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return }
-    if case .success(let article) = CorpusReader.article(from: fields) {
+    if let fields = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+       case .success(let article) = CorpusReader.article(from: fields) {
         _ = try? Fuzz.index.upserting(article)
     }
-    let configuration = ServerConfiguration(modelDirectory: "/nonexistent")
-    guard let draft = try? DraftRequest(fields: fields, configuration: configuration) else { return }
-    guard let list = try? Fuzz.index.related(like: draft.like, unlike: draft.unlike, links: draft.links, query: draft.query)
+    guard let draft = try? DraftRequest.decode(data), let query = try? draft.ranking.query(maximumK: 100) else { return }
+    guard let list = try? Fuzz.index.related(like: draft.like, unlike: draft.unlike, links: draft.links, query: query)
     else { return }
-    Fuzz.check(list, k: draft.query.k)
+    Fuzz.check(list, k: query.k)
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

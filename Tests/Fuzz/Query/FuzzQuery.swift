@@ -1,7 +1,7 @@
 import Foundation
 import FuzzSupport
 import HummingbirdCore
-import KindredServer
+import KindredAPI
 
 /// Query strings, as the server reads them: Hummingbird's URI parsing, then the related route's
 /// parameter checks, then the ranking pipeline. Anything is a result or a typed error; nothing
@@ -12,8 +12,7 @@ func target(_ data: Data) {
     let uri = URI("/v1/articles/\(id)/related?" + String(decoding: data.dropFirst(), as: UTF8.self))
     var values: [String: String] = [:]
     for (key, value) in uri.queryParameters { values[String(key)] = String(value) }
-    let configuration = ServerConfiguration(modelDirectory: "/nonexistent")
-    guard let query = try? RequestParsing.relatedQuery(values, configuration: configuration) else { return }
+    guard let query = try? RankingParameters(text: values).query(maximumK: 100) else { return }
     guard let list = try? Fuzz.index.related(to: id, query: query) else { return }
     Fuzz.check(list, k: query.k)
 }

@@ -2,62 +2,6 @@ import Foundation
 import KindredText
 import KindredLinearAlgebra
 
-/// The per-thread result of analysing a contiguous slice of articles.
-///
-/// Terms get chunk-local ids so that a term string is stored once per chunk, not once per
-/// article; each article is then a run of `(local id, weighted tf)` pairs.
-struct AnalysedChunk {
-    /// The row of the chunk's first article; chunks are put back in this order.
-    var firstRow = 0
-    var terms: [String] = []
-    var documentFrequencies: [Int32] = []
-    /// Per local term: Σ tf and Σ tf·ln tf over the chunk's articles (for log-entropy).
-    var totalCounts: [Double] = []
-    var countLogCounts: [Double] = []
-    /// The full texts' counts (`TermCounter.counts`).
-    var counts = TermRuns()
-    /// The headlines' (title and tags, `TermCounter.headlineCounts`), in the same local ids: a
-    /// term found only in headlines (title weight 0) has a local id and a document frequency of 0.
-    var headlines = TermRuns()
-}
-
-/// One kind of count of a chunk's articles: per article, a run of `(local id, tf)` pairs, each id
-/// once, its tf summed as the article's terms are added.
-struct TermRuns {
-    var offsets: [Int] = [0]
-    var ids: [Int32] = []
-    var frequencies: [Float] = []
-    /// Per local id, while analysing: the last article that counted it, and where its count is.
-    private var lastRow: [Int] = [], slot: [Int] = []
-
-    /// Makes room for a new local id.
-    mutating func addTerm() {
-        lastRow.append(-1)
-        slot.append(0)
-    }
-
-    /// Adds `weight` to term `id` in article `row`, the article being analysed.
-    mutating func add(_ id: Int, _ weight: Float, row: Int) {
-        if lastRow[id] == row {
-            frequencies[slot[id]] += weight
-        } else {
-            lastRow[id] = row
-            slot[id] = frequencies.count
-            ids.append(Int32(id))
-            frequencies.append(weight)
-        }
-    }
-
-    /// Closes the article being analysed.
-    mutating func endArticle() { offsets.append(ids.count) }
-
-    /// Drops the bookkeeping of analysis once the chunk is done.
-    mutating func finish() {
-        lastRow = []
-        slot = []
-    }
-}
-
 extension ModelBuilder {
     /// The build's vectorising stages on their own: analysis, vocabulary and the TF-IDF matrix
     /// (what the benchmarks time against scikit-learn's `TfidfVectorizer`).
@@ -67,64 +11,6 @@ extension ModelBuilder {
         let analysed = analyse(articles)
         let (weighting, columns) = try vocabulary(of: analysed, documentCount: articles.count)
         return (weighting, try tfidfMatrix(analysed, columns: columns, weighting: weighting))
-    }
-
-    /// Analyses all articles on all cores, each thread with its own `Analyzer`.
-    ///
-    /// Each term occurrence is hashed once, into the chunk's local ids; an article's counts
-    /// are then kept in arrays indexed by local id (`TermCounter`'s field weights, the same
-    /// additions in the same order), not in a dictionary per article.
-    func analyse(_ articles: [Article]) -> [AnalysedChunk] {
-        var chunks: [AnalysedChunk] = []
-        let lock = NSLock()
-        let parameters = self.parameters
-        Parallel.forEachChunk(of: articles.count) { range in
-            let analyzer = Analyzer(options: parameters.analyzer)
-            let titleWeight = parameters.titleWeight
-            var chunk = AnalysedChunk()
-            chunk.firstRow = range.lowerBound
-            var local: [TermKey: Int32] = [:]
-            func localID(_ term: String) -> Int {
-                let key = TermKey(term)
-                if let known = local[key] { return Int(known) }
-                let id = chunk.terms.count
-                local[key] = Int32(id)
-                chunk.terms.append(term)
-                chunk.documentFrequencies.append(0)
-                chunk.totalCounts.append(0)
-                chunk.countLogCounts.append(0)
-                chunk.counts.addTerm()
-                chunk.headlines.addTerm()
-                return id
-            }
-            for row in range {
-                let article = articles[row]
-                let start = chunk.counts.ids.count
-                for text in CollectionOfOne(article.title) + article.tags {
-                    for term in analyzer.analyze(text, language: article.language) {
-                        let id = localID(term)
-                        chunk.headlines.add(id, 1, row: row)
-                        if titleWeight > 0 { chunk.counts.add(id, titleWeight, row: row) }
-                    }
-                }
-                for term in analyzer.analyze(article.body, language: article.language) {
-                    chunk.counts.add(localID(term), 1, row: row)
-                }
-                for p in start..<chunk.counts.ids.count {
-                    let id = Int(chunk.counts.ids[p]), tf = chunk.counts.frequencies[p]
-                    chunk.documentFrequencies[id] += 1
-                    chunk.totalCounts[id] += Double(tf)
-                    chunk.countLogCounts[id] += Double(tf) * log(Double(tf))
-                }
-                chunk.counts.endArticle()
-                chunk.headlines.endArticle()
-            }
-            chunk.counts.finish()
-            chunk.headlines.finish()
-            lock.withLock { chunks.append(chunk) }
-        }
-        chunks.sort { $0.firstRow < $1.firstRow }
-        return chunks
     }
 
     /// Merges chunk frequencies, prunes by document frequency, fixes the term order and computes
@@ -164,7 +50,7 @@ extension ModelBuilder {
         guard !kept.isEmpty else {
             throw EngineError(
                 .emptyVocabulary,
-                "no term occurs in at least \(minimum) and at most \(maximum) of the \(documentCount) articles; lower --min-df or raise --max-df")
+                "no term occurs in at least \(minimum) and at most \(maximum) of the \(documentCount) articles; lower \(.minimumDocumentFrequency) or raise \(.maximumDocumentFrequency)")
         }
         var columnOfSlot = [Int32](repeating: -1, count: terms.count)
         for (column, slot) in kept.enumerated() { columnOfSlot[slot] = Int32(column) }

@@ -84,21 +84,22 @@ public struct RelatedQuery: Sendable, Equatable {
     ///
     /// - Throws: `EngineError.invalidParameter` naming the value, what was seen and the range.
     public func validate() throws {
-        guard k >= 1 else { throw EngineError.invalidParameter("k must be at least 1; got \(k)") }
+        guard k >= 1 else { throw EngineError.invalid(.k, k, allowed: "at least 1") }
         if let since, let until, since > until {
-            throw EngineError.invalidParameter("since (\(RFC3339.format(since))) is after until (\(RFC3339.format(until)))")
+            throw EngineError.invalidParameter(
+                "\(.since) (\(RFC3339.format(since))) is after \(.until) (\(RFC3339.format(until)))")
         }
         if let maximumAge, !(maximumAge > 0 && maximumAge.isFinite) {
-            throw EngineError.invalidParameter("max_age must be a positive duration; got \(maximumAge) seconds")
+            throw EngineError.invalid(.maximumAge, "\(maximumAge) seconds", allowed: "a positive duration")
         }
         guard minimumScore.isFinite, (-1...1).contains(minimumScore) else {
-            throw EngineError.invalidParameter("min_score is a similarity between -1 and 1; got \(minimumScore)")
+            throw EngineError.invalid(.minimumScore, minimumScore, allowed: "a similarity between -1 and 1")
         }
         guard diversity.isFinite, (0...1).contains(diversity) else {
-            throw EngineError.invalidParameter("diversity (MMR λ) must be between 0 and 1; got \(diversity)")
+            throw EngineError.invalid(.diversity, diversity, allowed: "an MMR λ between 0 and 1")
         }
         if let duplicateThreshold, !(duplicateThreshold.isFinite && duplicateThreshold > 0 && duplicateThreshold <= 1) {
-            throw EngineError.invalidParameter("dedupe threshold is a cosine in (0, 1]; got \(duplicateThreshold)")
+            throw EngineError.invalid(.duplicateThreshold, duplicateThreshold, allowed: "a TF-IDF cosine in (0, 1]")
         }
         try freshness?.validate()
     }
@@ -169,7 +170,7 @@ public enum LanguageScope: Sendable, Equatable {
         case "query", "same": self = .query
         default:
             guard Language.primarySubtag(of: text) != nil else {
-                throw EngineError.invalidParameter("language '\(text)' is not 'any' or a BCP 47 tag such as en or de-CH")
+                throw EngineError.invalid(.language, "'\(text)'", allowed: "'any' or a BCP 47 tag such as en or de-CH")
             }
             self = .only(text)
         }

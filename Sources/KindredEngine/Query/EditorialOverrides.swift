@@ -40,9 +40,10 @@ public struct EditorialOverrides: Sendable, Equatable {
     /// - Throws: `EngineError.invalidParameter` for an empty or self-referencing id, a repeat, an id
     ///   both pinned and blocked, or too many of either.
     public static func validate(_ entry: Entry, for id: String) throws {
-        for (name, list, limit) in [("pinned", entry.pinned, maximumPins), ("blocked", entry.blocked, maximumBlocks)] {
+        let lists: [(EngineParameter, [String], Int)] = [(.pinned, entry.pinned, maximumPins), (.blocked, entry.blocked, maximumBlocks)]
+        for (name, list, limit) in lists {
             guard list.count <= limit else {
-                throw EngineError.invalidParameter("at most \(limit) \(name) ids per article; got \(list.count)")
+                throw EngineError.invalid(name, "\(list.count) ids", allowed: "at most \(limit) ids per article")
             }
             if list.contains(where: \.isEmpty) { throw EngineError.invalidParameter("\(name) holds an empty id") }
             if list.contains(id) { throw EngineError.invalidParameter("'\(id)' can't be \(name) in its own list") }

@@ -25,10 +25,10 @@ public struct Freshness: Sendable, Equatable {
     ///   outside 0…1.
     public func validate() throws {
         guard halfLifeDays.isFinite, halfLifeDays > 0, halfLifeDays <= 36_500 else {
-            throw EngineError.invalidParameter("half_life must be between 0 and 36500 days (exclusive of 0); got \(halfLifeDays)")
+            throw EngineError.invalid(.halfLife, halfLifeDays, allowed: "between 0 and 36500 days (exclusive of 0)")
         }
         guard weight.isFinite, (0...1).contains(weight) else {
-            throw EngineError.invalidParameter("freshness weight must be between 0 and 1; got \(weight)")
+            throw EngineError.invalid(.freshnessWeight, weight, allowed: "between 0 and 1")
         }
     }
 

@@ -1,0 +1,32 @@
+import Foundation
+
+/// The API's JSON: snake_case keys, sorted, slashes unescaped. One encoder for every answer of the
+/// server and every `--json` of the CLI.
+public enum JSONCoding {
+    /// Compact, as the server sends it.
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// Indented, as the CLI prints it.
+    public static func prettyEncoder() -> JSONEncoder {
+        let encoder = encoder()
+        encoder.outputFormatting.insert(.prettyPrinted)
+        return encoder
+    }
+
+    /// Reads request bodies: snake_case keys.
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }
+
+    /// `value` as indented JSON text.
+    public static func pretty(_ value: some Encodable) throws -> String {
+        String(decoding: try prettyEncoder().encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,96 @@
+import KindredEngine
+
+/// A ranking control as callers spell it: the query parameter of the HTTP API, the JSON field of
+/// a draft, the CLI's flag, with what it takes. Each control is named, parsed and checked by this
+/// one list, so the server, the CLI and the OpenAPI document can't drift apart.
+public enum RankingParameter: String, CaseIterable, Sendable {
+    case k, exclude, section, language, since, until
+    case maxAge = "max_age"
+    case referenceTime = "reference_time"
+    case minScore = "min_score"
+    case fallback
+    case halfLife = "half_life"
+    case freshness, diversity, dedupe, linked, explain
+
+    /// The query parameter (`min_score`).
+    public var queryName: String { rawValue }
+
+    /// The CLI's spelling (`--min-score`; `-k`). `language` is `--results-language` there, as in a
+    /// draft's JSON, since `similar --language` is the draft's own.
+    public var flag: String {
+        switch self {
+        case .k: "-k"
+        case .language: "--results-language"
+        default: "--" + rawValue.replacingOccurrences(of: "_", with: "-")
+        }
+    }
+
+    /// The field of a `POST /v1/related` body; `results_language` for `language`, which names the
+    /// draft's own language there.
+    public var draftField: String { self == .language ? "results_language" : rawValue }
+
+    /// What the parameter takes, for `--help`, error messages and the OpenAPI document.
+    public var help: String {
+        switch self {
+        case .k: "how many results (1…the server's maximum)"
+        case .exclude: "ids never returned, comma-separated"
+        case .section: "only this section"
+        case .language: "results' language: a BCP 47 tag, or 'any'; default the query's language"
+        case .since: "only articles published at or after this RFC 3339 time"
+        case .until: "only articles published at or before this RFC 3339 time"
+        case .maxAge: "only articles at most this old: 36h, 7d, 2w or a number of days"
+        case .referenceTime: "'now' for max_age and freshness (RFC 3339); default the request's time"
+        case .minScore: "relevance floor, -1…1; default \(RelatedQuery.defaultMinimumScore)"
+        case .fallback: "fill a short list: none (default) or section (newest in the section)"
+        case .halfLife: "freshness half-life in days; no freshness when absent"
+        case .freshness: "share of the score that is freshness, 0…1; default \(Freshness.defaultWeight)"
+        case .diversity: "MMR λ, 0…1; 1 (default) ranks by relevance only, 0.9 diversifies lightly"
+        case .dedupe:
+            "near-duplicate threshold, a TF-IDF cosine in (0, 1], or 'off'; default \(RelatedQuery.defaultDuplicateThreshold)"
+        case .linked: "articles a draft already links to: exclude (default) or flag"
+        case .explain: "true to explain each result"
+        }
+    }
+
+    /// What a draft's JSON field holds.
+    public enum JSONType: Sendable {
+        case string, integer, number, numberOrString, boolean, strings
+    }
+
+    public var jsonType: JSONType {
+        switch self {
+        case .k: .integer
+        case .minScore, .halfLife, .freshness, .diversity: .number
+        case .dedupe: .numberOrString
+        case .explain: .boolean
+        case .exclude: .strings
+        default: .string
+        }
+    }
+
+    /// The control that sets an engine parameter, if a caller sets it through one.
+    public init?(_ parameter: EngineParameter) {
+        switch parameter {
+        case .k: self = .k
+        case .excludedIDs: self = .exclude
+        case .section: self = .section
+        case .language: self = .language
+        case .since: self = .since
+        case .until: self = .until
+        case .maximumAge: self = .maxAge
+        case .referenceTime: self = .referenceTime
+        case .minimumScore: self = .minScore
+        case .fallback: self = .fallback
+        case .halfLife: self = .halfLife
+        case .freshnessWeight: self = .freshness
+        case .diversity: self = .diversity
+        case .duplicateThreshold: self = .dedupe
+        case .linkedArticles: self = .linked
+        case .explain: self = .explain
+        default: return nil
+        }
+    }
+
+    /// Every query parameter name.
+    public static var queryNames: Set<String> { Set(allCases.map(\.queryName)) }
+}

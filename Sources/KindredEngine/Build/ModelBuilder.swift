@@ -1,0 +1,178 @@
+import Foundation
+import KindredLinearAlgebra
+
+/// What the builder is doing, for progress output.
+public struct BuildProgress: Sendable {
+    public enum Stage: String, Sendable, CaseIterable {
+        case analysis, vocabulary, weighting, svd, vectors, neighbors
+    }
+
+    public var stage: Stage
+    /// Fraction of the stage done, 0…1.
+    public var fraction: Double
+}
+
+/// Builds a `Model` from articles: analysis → vocabulary → TF-IDF → randomized SVD → vectors.
+public struct ModelBuilder: Sendable {
+    public var parameters: ModelParameters
+    /// When true, a `dimensions` too large for the corpus is lowered with a notice (the default
+    /// was not chosen for this corpus); when false it is an error (the user asked for it).
+    public var lowerDimensionsToFit: Bool
+
+    public init(parameters: ModelParameters = ModelParameters(), lowerDimensionsToFit: Bool = true) {
+        self.parameters = parameters
+        self.lowerDimensionsToFit = lowerDimensionsToFit
+    }
+
+    /// A built model and what the user should know about the build.
+    public struct Outcome: Sendable {
+        public var model: Model
+        /// Things worth saying that are not errors (dimensions lowered, articles without terms).
+        public var notices: [String]
+    }
+
+    /// Builds the model: analyse → weight → decompose → index → related lists, each stage a
+    /// function that returns what the next one takes.
+    ///
+    /// The articles are consumed: their texts are released once analysed, before the SVD, so a
+    /// caller that passes its last reference (`consume`) lowers the build's peak by the corpus's
+    /// size in memory.
+    ///
+    /// - Throws: `EngineError` for a corpus too small or with no term left after pruning, or
+    ///   dimensions that don't fit; `LinearAlgebraError` from LAPACK.
+    /// - Complexity: linear in the corpus text for analysis and weighting; O(nnz·l·(2q+2)) for
+    ///   the SVD, with `l = dimensions + oversampling` and `q` power iterations.
+    public func build(
+        _ articles: consuming [Article], journalSequence: Int? = nil, progress: @escaping (BuildProgress) -> Void = { _ in }
+    ) throws -> Outcome {
+        try parameters.validate()
+        guard articles.count >= 3 else {
+            throw EngineError(.corpusTooSmall, "a model needs at least 3 articles; the corpus has \(articles.count)")
+        }
+        var clock = StageClock(progress: progress)
+        let corpusDigest = Self.digest(of: articles)
+        let metadata = articles.map(\.metadata)
+        let weighted = try weigh(analysedWith: &clock, articles)
+        articles = []  // texts and analysis are no longer needed: their memory goes before the SVD's
+
+        let dimensions = try fittedDimensions(for: weighted.matrix, notices: &clock.notices)
+        var factors = try clock.timed(.svd) { try decompose(weighted.matrix, dimensions: dimensions, progress: progress) }
+        let (vectors, empty) = clock.timed(.vectors) { Self.articleVectors(taking: &factors) }
+        if empty > 0 {
+            clock.notices.append("\(empty) article(s) kept no term after document-frequency pruning and will get no related list")
+        }
+        var manifest = self.manifest(
+            weighted, factors: factors, dimensions: dimensions, corpusDigest: corpusDigest, empty: empty,
+            journalSequence: journalSequence, stageSeconds: clock.seconds)
+        var model = try Model(
+            manifest: manifest, weighting: weighted.weighting, termVectors: factors.v, singularValues: factors.singularValues,
+            articleVectors: vectors, tfidfRows: weighted.matrix, headlineRows: weighted.headlines, articles: metadata,
+            keepingIndexCodes: parameters.neighbors > 0)
+        let width = min(parameters.neighbors, metadata.count - 1)
+        if width > 0 {
+            let (lists, hubness) = try relatedLists(of: model, width: width, clock: &clock)
+            manifest.hubness = hubness
+            manifest.stageSeconds = clock.seconds
+            model = try model.replacing(manifest: manifest, neighborLists: lists)
+        }
+        return Outcome(model: model, notices: clock.notices)
+    }
+
+    /// The weighted corpus: each article's TF-IDF and headline rows over the pruned vocabulary.
+    struct WeightedCorpus {
+        var weighting: TermWeighting
+        var matrix: CSRMatrix
+        var headlines: CSRMatrix
+    }
+
+    /// Analysis, vocabulary and weighting, timed as three stages.
+    func weigh(analysedWith clock: inout StageClock, _ articles: [Article]) throws -> WeightedCorpus {
+        let analysed = clock.timed(.analysis) { analyse(articles) }
+        let (weighting, columns) = try clock.timed(.vocabulary) { try vocabulary(of: analysed, documentCount: articles.count) }
+        return try clock.timed(.weighting) {
+            WeightedCorpus(
+                weighting: weighting, matrix: try tfidfMatrix(analysed, columns: columns, weighting: weighting),
+                headlines: try headlineMatrix(analysed, columns: columns, weighting: weighting))
+        }
+    }
+
+    /// The dimensions the SVD can have for `matrix`: the asked-for number, or the largest that
+    /// fits with a notice when it doesn't and lowering is allowed.
+    func fittedDimensions(for matrix: CSRMatrix, notices: inout [String]) throws -> Int {
+        let limit = min(matrix.rows, matrix.columns) - 1
+        guard parameters.dimensions > limit else { return parameters.dimensions }
+        let message: EngineMessage =
+            "\(.dimensions) \(parameters.dimensions) must be below the number of articles (\(matrix.rows)) and of terms (\(matrix.columns))"
+        guard lowerDimensionsToFit, limit >= 1 else {
+            throw EngineError(.corpusTooSmall, "\(message); lower \(.dimensions) or add articles")
+        }
+        notices.append(EngineError(.corpusTooSmall, "\(message); using \(limit) for this corpus").message)
+        return limit
+    }
+
+    /// The truncated SVD of the TF-IDF matrix (`RandomizedSVD`).
+    func decompose(
+        _ matrix: CSRMatrix, dimensions: Int, progress: (BuildProgress) -> Void
+    ) throws -> RandomizedSVD.Result {
+        let svd = RandomizedSVD(
+            rank: dimensions, oversampling: parameters.oversampling, powerIterations: parameters.powerIterations,
+            seed: parameters.seed)
+        return try svd.decompose(matrix) { progress(BuildProgress(stage: .svd, fraction: $0)) }
+    }
+
+    /// The article vectors U·Σ, normalised to unit length, formed in U's own memory (taken out of
+    /// the factors first, so the array is not copied); and how many rows were empty.
+    static func articleVectors(taking factors: inout RandomizedSVD.Result) -> (DenseMatrix, empty: Int) {
+        var vectors = factors.u
+        factors.u = DenseMatrix(rows: 0, columns: 0)
+        let d = vectors.columns
+        for i in 0..<vectors.rows {
+            for j in 0..<d { vectors.storage[i * d + j] *= factors.singularValues[j] }
+        }
+        let empty = vectors.normalizeRows()
+        return (vectors, empty)
+    }
+
+    /// What the model says about its build.
+    func manifest(
+        _ weighted: WeightedCorpus, factors: RandomizedSVD.Result, dimensions: Int, corpusDigest: String, empty: Int,
+        journalSequence: Int?, stageSeconds: [String: Double]
+    ) -> Manifest {
+        var used = parameters
+        used.dimensions = dimensions
+        let energy = factors.singularValues.reduce(0.0) { $0 + Double($1) * Double($1) }
+        let total = weighted.matrix.values.reduce(0.0) { $0 + Double($1) * Double($1) }
+        return Manifest(
+            formatVersion: ModelFile.formatVersion,
+            createdAt: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)),
+            corpusDigest: corpusDigest, articles: weighted.matrix.rows, articlesWithoutTerms: empty,
+            terms: weighted.weighting.vocabulary.count, dimensions: dimensions, parameters: used,
+            explainedVariance: total > 0 ? energy / total : 0,
+            leadingSingularValues: Array(factors.singularValues.prefix(10)), blas: BLASBackend.current.summary,
+            stageSeconds: stageSeconds, kindredVersion: KindredVersion.current, journalSequence: journalSequence)
+    }
+
+    /// XXH3-128 over the articles' fields in order, each field followed by a 0 byte, as hex.
+    public static func digest(of articles: [Article]) -> String {
+        var hasher = Checksum()
+        let separator: [UInt8] = [0]
+        func add(_ text: String?) {
+            var text = text ?? ""
+            // The string's own UTF-8 bytes, not a copy into `Data` (a copy per field was most of
+            // the cost: eight allocations an article).
+            text.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) }
+            separator.withUnsafeBytes { hasher.update($0) }
+        }
+        for article in articles {
+            add(article.id)
+            add(article.title)
+            add(article.body)
+            add(article.url)
+            add(article.publishedAt.map(RFC3339.format))
+            add(article.section)
+            add(article.language)
+            add(article.tags.joined(separator: "\u{1F}"))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

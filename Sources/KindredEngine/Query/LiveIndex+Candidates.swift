@@ -1,0 +1,109 @@
+import Foundation
+import KindredLinearAlgebra
+
+/// Where a list's candidates come from: the row's precomputed list or an exact search, the
+/// upserted articles merged in, and the newest articles for a fallback.
+extension LiveIndex {
+    // MARK: - Slots: model rows, then upserted articles
+
+    /// Model rows are slots `0..<n`; upserted article `i` is slot `n + i`.
+    func slotMetadata(_ slot: Int) -> ArticleMetadata {
+        slot < model.articles.count ? model.articles[slot] : upserts[slot - model.articles.count].metadata
+    }
+
+    func slotVector(_ slot: Int) -> Model.QueryVector? {
+        slot < model.articles.count ? model.queryVector(row: slot) : upserts[slot - model.articles.count].vector
+    }
+
+    func slot(of id: String) -> Int? {
+        if let slot = upsertIndex[id] { return model.articles.count + slot }
+        guard let row = model.row(of: id), !hiddenRows.contains(row) else { return nil }
+        return row
+    }
+
+    /// `Admission` for model rows, resolved once per request: excluded ids as rows, the language
+    /// as a code, deleted rows folded in.
+    struct RowFilter {
+        let admission: Admission
+        let excludedRows: Set<Int>
+        let hidden: Set<Int>
+        let languageCode: Int32?
+        let model: Model
+
+        init(_ admission: Admission, index: LiveIndex) {
+            self.admission = admission
+            self.model = index.model
+            self.excludedRows = Set(admission.excludedIDs.compactMap(index.model.row(of:)))
+            self.hidden = index.hiddenRows
+            self.languageCode = admission.language.map(index.model.languageCode(of:))
+        }
+
+        func admits(_ row: Int) -> Bool {
+            if excludedRows.contains(row) || hidden.contains(row) { return false }
+            if let languageCode, model.languageCodes[row] != languageCode { return false }
+            if let section = admission.section, model.articles[row].section != section { return false }
+            return admission.admitsDate(model.articles[row].publishedAt)
+        }
+    }
+
+    /// The candidates for the ranked part of a list, best first by relevance: up to
+    /// `max(wanted, rerankDepth)` of them, so the shaping steps have spares; and whether they
+    /// came from a search rather than the row's precomputed list.
+    func candidates(
+        _ vector: Model.QueryVector, row: Int?, admission: Admission, wanted: Int, query: RelatedQuery
+    ) throws -> (candidates: [ScoredIndex], searched: Bool) {
+        let poolSize = max(wanted, model.parameters.rerankDepth)
+        let filter = RowFilter(admission, index: self)
+        // Freshness and diversity choose among the whole pool; a narrower list can't feed them.
+        let reorders = query.freshness != nil || query.diversity < 1
+        let listed = row.flatMap { precomputedCandidates(of: $0, filter: filter, wanted: reorders ? poolSize : wanted) }
+        let base = try listed ?? model.rank(vector, k: poolSize) { !filter.admits($0) }
+        return (merged(base, vector: vector, admission: admission, poolSize: poolSize), listed == nil)
+    }
+
+    /// `base` with the upserts `admission` admits merged in by relevance, best first.
+    private func merged(
+        _ base: [ScoredIndex], vector: Model.QueryVector, admission: Admission, poolSize: Int
+    ) -> [ScoredIndex] {
+        // Both are sorted already; only upserts need merging in.
+        guard !upserts.isEmpty else { return base }
+        var top = TopK(k: poolSize)
+        for candidate in base { top.offer(index: candidate.index, score: candidate.score) }
+        let offset = model.articles.count
+        for (slot, upsert) in upserts.enumerated() {
+            guard let other = upsert.vector, admission.admits(upsert.metadata) else { continue }
+            let score = model.blend(
+                vector, lsa: Vector.dot(vector.dense, other.dense), sparse: other.sparse, headline: other.headline)
+            top.offer(index: offset + slot, score: score)
+        }
+        return top.sorted()
+    }
+
+    /// The admitted entries of a model article's precomputed list, or nil when the list can't
+    /// answer: it holds fewer than `wanted` admitted articles while articles it left out might
+    /// qualify.
+    func precomputedCandidates(of row: Int, filter: RowFilter, wanted: Int) -> [ScoredIndex]? {
+        let lists = model.neighborLists
+        guard wanted <= lists.width else { return nil }
+        let picked = lists.list(of: row).filter { filter.admits($0.index) }
+        // Lists as wide as the corpus hold every other article.
+        return picked.count >= wanted || lists.width >= model.articles.count - 1 ? picked : nil
+    }
+
+    /// The newest admitted articles (model rows and upserts), newest first.
+    func newest(admitted admission: Admission, count: Int) -> [Int] {
+        guard count > 0 else { return [] }
+        let filter = RowFilter(admission, index: self)
+        var found: [(slot: Int, date: Date)] = []
+        for row in model.rowsByRecency {
+            let row = Int(row)
+            guard filter.admits(row) else { continue }
+            found.append((row, model.articles[row].publishedAt ?? .distantPast))
+            if found.count == count { break }
+        }
+        for (i, upsert) in upserts.enumerated() where admission.admits(upsert.metadata) {
+            found.append((model.articles.count + i, upsert.metadata.publishedAt ?? .distantPast))
+        }
+        return found.sorted { ($0.date, $1.slot) > ($1.date, $0.slot) }.prefix(count).map(\.slot)
+    }
+}

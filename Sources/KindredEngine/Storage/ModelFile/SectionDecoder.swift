@@ -1,0 +1,112 @@
+import Foundation
+import KindredLinearAlgebra
+
+extension ModelFile {
+    /// Decodes a model file's sections in file order, asking `payload` for each one's checked
+    /// bytes when its turn comes and keeping nothing of them but what they decode to.
+    struct SectionDecoder {
+        let fail: (Section?, String) -> ModelFileError
+        let payload: (Section) throws -> Data
+
+        func model() throws -> Model {
+            let manifest = try self.manifest()
+            let terms = manifest.terms, d = manifest.dimensions, n = manifest.articles
+            guard terms > 0, d > 0, n > 0, terms < Int(Int32.max), d <= 4096, n < Int(Int32.max) else {
+                throw fail(.manifest, "implausible sizes: \(n) articles, \(terms) terms, \(d) dimensions")
+            }
+            let termList = try vocabulary(terms: terms)
+            let frequencies = try section(.documentFrequencies) { try $0.readInt32s(count: terms) }
+            let idf = try section(.idf) { try $0.readFloats(count: terms) }
+            let termVectors = try section(.termVectors) { try $0.readFloats(count: terms * d) }
+            let singularValues = try section(.singularValues) { try $0.readFloats(count: d) }
+            let articleVectors = try section(.articleVectors) { try $0.readFloats(count: n * d) }
+            let tfidfRows = try sparseRows(.tfidfRows, rows: n, columns: terms)
+            let headlineRows = try sparseRows(.headlineRows, rows: n, columns: terms)
+            let neighborLists = try self.neighborLists(articles: n)
+            let articles = try metadata(articles: n)
+            do {
+                let vocabulary = try Vocabulary(terms: termList, documentFrequencies: frequencies)
+                return try Model(
+                    manifest: manifest,
+                    weighting: TermWeighting(scheme: manifest.parameters.weighting, vocabulary: vocabulary, globalWeights: idf),
+                    termVectors: DenseMatrix(rows: terms, columns: d, storage: termVectors), singularValues: singularValues,
+                    articleVectors: DenseMatrix(rows: n, columns: d, storage: articleVectors), tfidfRows: tfidfRows,
+                    headlineRows: headlineRows, articles: articles, neighborLists: neighborLists)
+            } catch {
+                throw fail(nil, "inconsistent model: \(error)")
+            }
+        }
+
+        /// Parses one section with `parse`, which must consume it exactly.
+        private func section<T>(_ section: Section, _ parse: (inout BinaryReader) throws -> T) throws -> T {
+            var reader = BinaryReader(try payload(section))
+            do {
+                let value = try parse(&reader)
+                guard reader.remaining == 0 else { throw fail(section, "\(reader.remaining) unexpected bytes at the end") }
+                return value
+            } catch let error as BinaryReader.Truncated {
+                throw fail(section, "truncated: \(error.reason)")
+            }
+        }
+
+        private func manifest() throws -> Manifest {
+            do {
+                return try Manifest.decode(try payload(.manifest))
+            } catch let error as ModelFileError {
+                throw error
+            } catch {
+                throw fail(.manifest, "not a valid manifest: \(error)")
+            }
+        }
+
+        private func vocabulary(terms: Int) throws -> [String] {
+            try section(.vocabulary) { reader -> [String] in
+                let count = Int(try reader.read(UInt32.self))
+                guard count == terms else { throw fail(.vocabulary, "holds \(count) terms; the manifest says \(terms)") }
+                return try (0..<count).map { _ in try reader.readString() }
+            }
+        }
+
+        private func sparseRows(_ which: Section, rows: Int, columns: Int) throws -> CSRMatrix {
+            try section(which) { reader -> CSRMatrix in
+                let count = try reader.read(UInt64.self)
+                guard count <= UInt64(reader.remaining / 8) else { throw fail(which, "claims \(count) entries") }
+                let offsets = try (0...rows).map { _ in Int(try reader.read(Int64.self)) }
+                let indices = try reader.readInt32s(count: Int(count))
+                let values = try reader.readFloats(count: Int(count))
+                do {
+                    return try CSRMatrix(rows: rows, columns: columns, rowOffsets: offsets, columnIndices: indices, values: values)
+                } catch {
+                    throw fail(which, "\(error)")
+                }
+            }
+        }
+
+        private func neighborLists(articles n: Int) throws -> NeighborLists {
+            try section(.neighborLists) { reader -> NeighborLists in
+                let width = Int(try reader.read(UInt32.self))
+                guard width <= 1000 else { throw fail(.neighborLists, "claims \(width) entries per article") }
+                return NeighborLists(
+                    width: width, indices: try reader.readInt32s(count: n * width), scores: try reader.readFloats(count: n * width))
+            }
+        }
+
+        private func metadata(articles n: Int) throws -> [ArticleMetadata] {
+            try section(.metadata) { reader -> [ArticleMetadata] in
+                try (0..<n).map { _ in
+                    let id = try reader.readString(), title = try reader.readString()
+                    let url = try reader.readOptionalString(), sectionName = try reader.readOptionalString()
+                    let language = try reader.readString()
+                    let milliseconds = try reader.read(Int64.self)
+                    let tagCount = Int(try reader.read(UInt32.self))
+                    guard tagCount <= reader.remaining / 4 else { throw fail(.metadata, "article '\(id)' claims \(tagCount) tags") }
+                    let tags = try (0..<tagCount).map { _ in try reader.readString() }
+                    return ArticleMetadata(
+                        id: id, title: title, url: url,
+                        publishedAt: milliseconds == Int64.min ? nil : Date(timeIntervalSince1970: Double(milliseconds) / 1000),
+                        section: sectionName, language: language, tags: tags)
+                }
+            }
+        }
+    }
+}
