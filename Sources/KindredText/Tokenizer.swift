@@ -89,6 +89,10 @@ public struct Tokenizer: Sendable {
     }
 
     /// `tokenize` for any text, scalar by scalar.
+    ///
+    /// Over 60 lines on purpose: one loop over the scalars with the word being built in local
+    /// state, whose cases (letters, digits, joiners between them, CJK, separators) read best side by
+    /// side; split into functions, each would take and return that state.
     func tokenizeScalars(_ text: String) -> [Token] {
         var tokens: [Token] = []
         let scalars = Array(text.unicodeScalars)

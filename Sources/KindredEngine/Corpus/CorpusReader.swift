@@ -142,65 +142,8 @@ public struct CorpusReader: Sendable {
 
     /// Builds an article from decoded JSON fields, checking each.
     public static func article(from fields: [String: Any]) -> Swift.Result<Article, Reason> {
-        /// Whether the text is empty or white space only. Stops at the first other character,
-        /// where trimming copied every body to find out.
-        func isBlank(_ text: String) -> Bool {
-            text.unicodeScalars.allSatisfy { CharacterSet.whitespacesAndNewlines.contains($0) }
-        }
-        func string(_ key: String) -> Swift.Result<String?, Reason> {
-            guard let value = fields[key], !(value is NSNull) else { return .success(nil) }
-            guard let text = value as? String else { return .failure(Reason(text: "field '\(key)' must be a string")) }
-            return .success(text)
-        }
         do {
-            guard let id = try string("id").get() else { return .failure(Reason(text: "missing 'id'")) }
-            guard !isBlank(id) else {
-                return .failure(Reason(text: "empty 'id'"))
-            }
-            guard id.utf8.count <= maximumIDLength else {
-                return .failure(Reason(text: "'id' is \(id.utf8.count) bytes long; the limit is \(maximumIDLength)"))
-            }
-            let title = try string("title").get() ?? ""
-            let body = try string("body").get() ?? ""
-            guard title.utf8.count + body.utf8.count <= maximumTextBytes else {
-                return .failure(Reason(
-                    text: "article '\(id)' has \(title.utf8.count + body.utf8.count) bytes of title and body; the limit is \(maximumTextBytes)"))
-            }
-            guard !isBlank(title) || !isBlank(body) else {
-                return .failure(Reason(text: "article '\(id)' has neither a title nor a body"))
-            }
-            var publishedAt: Date?
-            if let text = try string("published_at").get() {
-                guard let date = RFC3339.parse(text) else {
-                    return .failure(Reason(text: "'published_at' \"\(text)\" is not an RFC 3339 timestamp (e.g. 2026-11-25T14:50:00Z)"))
-                }
-                publishedAt = date
-            }
-            var language = Language.defaultCode
-            if let tag = try string("language").get() {
-                guard Language.primarySubtag(of: tag) != nil else {
-                    return .failure(Reason(text: "'language' \"\(tag)\" is not a BCP 47 tag (e.g. en, de-CH, pt-BR)"))
-                }
-                language = tag
-            }
-            var tags: [String] = []
-            if let value = fields["tags"], !(value is NSNull) {
-                guard let list = value as? [Any], let strings = list as? [String], strings.count == list.count else {
-                    return .failure(Reason(text: "field 'tags' must be an array of strings"))
-                }
-                tags = strings
-            }
-            var links: [String] = []
-            for key in ["related", "links"] {
-                guard let value = fields[key], !(value is NSNull) else { continue }
-                guard let list = value as? [Any], let strings = list as? [String], strings.count == list.count else {
-                    return .failure(Reason(text: "field '\(key)' must be an array of article ids or urls"))
-                }
-                links += strings
-            }
-            return .success(Article(
-                id: id, title: title, body: body, url: try string("url").get(), publishedAt: publishedAt,
-                section: try string("section").get(), language: language, tags: tags, links: links))
+            return .success(try ArticleFields(fields).article())
         } catch let reason as Reason {
             return .failure(reason)
         } catch {
@@ -232,5 +175,71 @@ public struct CorpusReader: Sendable {
             offset += length
         }
         return offset
+    }
+}
+
+/// An article's JSON fields, read and checked one at a time; each failure is a `Reason` that
+/// names the field.
+private struct ArticleFields {
+    let fields: [String: Any]
+
+    init(_ fields: [String: Any]) { self.fields = fields }
+
+    typealias Reason = CorpusReader.Reason
+
+    func article() throws -> Article {
+        guard let id = try string("id") else { throw Reason(text: "missing 'id'") }
+        guard !Self.isBlank(id) else { throw Reason(text: "empty 'id'") }
+        guard id.utf8.count <= CorpusReader.maximumIDLength else {
+            throw Reason(text: "'id' is \(id.utf8.count) bytes long; the limit is \(CorpusReader.maximumIDLength)")
+        }
+        let title = try string("title") ?? "", body = try string("body") ?? ""
+        let size = title.utf8.count + body.utf8.count
+        guard size <= CorpusReader.maximumTextBytes else {
+            throw Reason(text: "article '\(id)' has \(size) bytes of title and body; the limit is \(CorpusReader.maximumTextBytes)")
+        }
+        guard !Self.isBlank(title) || !Self.isBlank(body) else {
+            throw Reason(text: "article '\(id)' has neither a title nor a body")
+        }
+        return Article(
+            id: id, title: title, body: body, url: try string("url"), publishedAt: try publishedAt(),
+            section: try string("section"), language: try language(), tags: try strings("tags", of: "strings") ?? [],
+            links: (try strings("related", of: "article ids or urls") ?? []) + (try strings("links", of: "article ids or urls") ?? []))
+    }
+
+    /// Whether the text is empty or white space only. Stops at the first other character, where
+    /// trimming copied every body to find out.
+    static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { CharacterSet.whitespacesAndNewlines.contains($0) }
+    }
+
+    func string(_ key: String) throws -> String? {
+        guard let value = fields[key], !(value is NSNull) else { return nil }
+        guard let text = value as? String else { throw Reason(text: "field '\(key)' must be a string") }
+        return text
+    }
+
+    func strings(_ key: String, of what: String) throws -> [String]? {
+        guard let value = fields[key], !(value is NSNull) else { return nil }
+        guard let list = value as? [Any], let strings = list as? [String], strings.count == list.count else {
+            throw Reason(text: "field '\(key)' must be an array of \(what)")
+        }
+        return strings
+    }
+
+    func publishedAt() throws -> Date? {
+        guard let text = try string("published_at") else { return nil }
+        guard let date = RFC3339.parse(text) else {
+            throw Reason(text: "'published_at' \"\(text)\" is not an RFC 3339 timestamp (e.g. 2026-11-25T14:50:00Z)")
+        }
+        return date
+    }
+
+    func language() throws -> String {
+        guard let tag = try string("language") else { return Language.defaultCode }
+        guard Language.primarySubtag(of: tag) != nil else {
+            throw Reason(text: "'language' \"\(tag)\" is not a BCP 47 tag (e.g. en, de-CH, pt-BR)")
+        }
+        return tag
     }
 }

@@ -64,13 +64,11 @@ extension EmbeddingIndex {
 
     /// `allNeighbors` scoring each pair of rows once.
     ///
-    /// The rows are cut into tiles of `tile` rows. For a pair of tiles `(A, B)`, `A` before `B`, a
-    /// worker multiplies `A`'s int8 codes by `B`'s, `slice` rows of `A` at a time (`Int8Product`, one
-    /// thread), and scans each row of scores once (`ScoreScan`) for the scores that beat the row's
-    /// own threshold and those that beat the threshold of the row of `B` they were scored against;
-    /// both go to the rows' candidates (`CandidateTable`). A tile against itself is scored in
-    /// full and only row-wise. So `t(t+1)/2` of the `t²` tile products are computed: at Debian's
-    /// 16 tiles, 53 %.
+    /// The rows are cut into tiles of `tile` rows. A worker takes a pair of tiles `(A, B)`, `A`
+    /// before `B`, and scores `A`'s rows against `B`'s once for both (`TileScan`): a score that
+    /// beats either row's threshold becomes that row's candidate (`CandidateTable`). So `t(t+1)/2`
+    /// of the `t²` tile products are computed: at Debian's 16 tiles, 53 %. Then every row's
+    /// candidates are rescored (`finishAll`).
     ///
     /// Two workers must never hold the same tile (they would both write its rows' candidates):
     /// each takes the first pair, in a fixed order, whose two tiles no one holds. The order starts
@@ -104,52 +102,12 @@ extension EmbeddingIndex {
         try codes.withUnsafeBufferPointer { codes in
             try scales.withUnsafeBufferPointer { scales in
                 _ = try Parallel.map(workers) { _ in
-                    let dots = UnsafeMutablePointer<Float>.allocate(capacity: slice * tiles.blockWidth)
-                    defer { dots.deallocate() }
-                    let scan = ScoreScan(capacity: tiles.blockWidth)
-                    let scratch = (
-                        scores: UnsafeMutablePointer<Float>.allocate(capacity: table.capacity + Self.scanSegment),
-                        indices: UnsafeMutablePointer<Int32>.allocate(capacity: table.capacity + Self.scanSegment))
-                    defer {
-                        scratch.scores.deallocate()
-                        scratch.indices.deallocate()
-                    }
+                    let scan = TileScan(
+                        tiles: tiles, codes: codes.baseAddress!, scales: scales.baseAddress!, dimensions: d, slice: slice,
+                        table: table, isEmptyRow: isEmptyRow)
                     while let pair = schedule.next() {
                         do {
-                            let rows = tiles.blockRange(pair.first), columns = tiles.blockRange(pair.second)
-                            let limits = pair.first == pair.second ? nil : UnsafePointer(table.thresholds + columns.lowerBound)
-                            for start in stride(from: rows.lowerBound, to: rows.upperBound, by: slice) {
-                                let count = min(slice, rows.upperBound - start)
-                                try tiles.multiply(
-                                    queries: codes.baseAddress! + start * d, count: count, block: pair.second, into: dots, threads: 1)
-                                for r in 0..<count where !isEmptyRow[start + r] {
-                                    let row = start + r
-                                    // A segment at a time, so that the row's threshold, which starts at
-                                    // −∞, is raised by what the previous segments offered.
-                                    var from = 0
-                                    while from < columns.count {
-                                        // A row meets its own tile first, its threshold at −∞: segments
-                                        // grow from 64 with what it has seen, so that the first ones
-                                        // don't offer hundreds of scores the next ones would beat.
-                                        let segment = min(
-                                            pair.first == pair.second ? max(64, from) : Self.scanSegment, Self.scanSegment,
-                                            columns.count - from)
-                                        defer { from += segment }
-                                        let first = columns.lowerBound + from
-                                        let hits = scan.scan(
-                                            dots: dots + r * columns.count + from, scales: scales.baseAddress! + first,
-                                            queryScale: scales[row], rowLimit: table.thresholds[row], columnLimits: limits.map { $0 + from },
-                                            count: segment)
-                                        table.offer(
-                                            row: row, count: hits.rows, indices: scan.rowHits.baseAddress!, offset: first,
-                                            scores: scan.rowScores.baseAddress!, scratch: scratch
-                                        ) { $0 != row && !isEmptyRow[$0] }
-                                        for h in 0..<hits.columns {
-                                            table.offer(row: first + Int(scan.columnHits[h]), index: row, score: scan.columnScores[h])
-                                        }
-                                    }
-                                }
-                            }
+                            try scan.scan(pair)
                         } catch {
                             schedule.abandon()
                             throw error
@@ -159,8 +117,18 @@ extension EmbeddingIndex {
                 }
             }
         }
+        try finishAll(k: k, refine: refine, handle: handle) { done in
+            progress(candidateShare + (1 - candidateShare) * done)
+        } candidates: { table.best(row: $0) }
+    }
 
-        let batch = 4096
+    /// Every row's list from its candidates (`finished`), a batch of rows at a time on all cores,
+    /// handed to `handle` in row order.
+    private func finishAll(
+        k: Int, refine: ((Int, [ScoredIndex]) -> [ScoredIndex])?, handle: (Int, [ScoredIndex]) throws -> Void,
+        progress: (Double) -> Void, candidates: @escaping (Int) -> [Int]
+    ) throws {
+        let n = count, batch = 4096
         var results = [[ScoredIndex]](repeating: [], count: min(batch, n))
         for start in stride(from: 0, to: n, by: batch) {
             let rows = min(batch, n - start)
@@ -168,13 +136,13 @@ extension EmbeddingIndex {
                 results.withUnsafeMutableBufferPointer { out in
                     Parallel.forEachChunk(of: rows) { range in
                         for r in range {
-                            out[r] = finished(start + r, k: k, vectors: v.baseAddress!, refine: refine) { table.best(row: $0) }
+                            out[r] = finished(start + r, k: k, vectors: v.baseAddress!, refine: refine, candidates: candidates)
                         }
                     }
                 }
             }
             for r in 0..<rows { try handle(start + r, results[r]) }
-            progress(candidateShare + (1 - candidateShare) * Double(start + rows) / Double(n))
+            progress(Double(start + rows) / Double(n))
         }
     }
 
@@ -251,89 +219,5 @@ extension EmbeddingIndex {
     ) -> [ScoredIndex] {
         let neighbors = isEmptyRow[row] ? [] : rescore(candidates(row), query: vectors + row * dimensions, k: k)
         return refine?(row, neighbors) ?? neighbors
-    }
-}
-
-/// Hands out pairs of tiles to the workers of `symmetricAllNeighbors` so that no two workers hold
-/// the same tile: each takes the first pair, in order, whose tiles are both free.
-final class TilePairSchedule: Sendable {
-    struct Pair: Sendable {
-        let first: Int
-        let second: Int
-        /// The pair's place in `pairs`.
-        var index = 0
-    }
-
-    /// Every tile against itself, then each tile against the next, then the one after, and so on.
-    let pairs: [Pair]
-    private let costs: [Double]
-    private let total: Double
-    private let state: Mutex<State>
-
-    private struct State {
-        var taken: [Bool]
-        /// Every pair before this one is taken.
-        var cursor = 0
-        var busy: [Bool]
-        var finished = 0.0
-        var abandoned = false
-    }
-
-    /// - Parameter rows: the number of rows of each tile, to weigh the pairs for progress.
-    init(tiles: Int, rows: (Int) -> Int) {
-        var pairs = (0..<tiles).map { Pair(first: $0, second: $0) }
-        for distance in 1..<max(1, tiles) {
-            for first in 0..<(tiles - distance) { pairs.append(Pair(first: first, second: first + distance)) }
-        }
-        for index in pairs.indices { pairs[index].index = index }
-        self.pairs = pairs
-        costs = pairs.map { Double(rows($0.first)) * Double(rows($0.second)) }
-        total = max(1, costs.reduce(0, +))
-        state = Mutex(State(taken: [Bool](repeating: false, count: pairs.count), busy: [Bool](repeating: false, count: tiles)))
-    }
-
-    /// The next pair for a worker, waiting while every remaining pair shares a tile with one
-    /// another worker holds; nil when none is left (or the search was abandoned).
-    func next() -> Pair? {
-        while true {
-            enum Pick { case pair(Int), wait, none }
-            let pick: Pick = state.withLock { state in
-                if state.abandoned { return .none }
-                while state.cursor < pairs.count && state.taken[state.cursor] { state.cursor += 1 }
-                if state.cursor == pairs.count { return .none }
-                for index in state.cursor..<pairs.count where !state.taken[index] {
-                    let pair = pairs[index]
-                    if !state.busy[pair.first] && !state.busy[pair.second] {
-                        state.taken[index] = true
-                        state.busy[pair.first] = true
-                        state.busy[pair.second] = true
-                        return .pair(index)
-                    }
-                }
-                return .wait
-            }
-            switch pick {
-            case .pair(let index): return pairs[index]
-            case .none: return nil
-            // Only near the end, for the last pairs: the other worker's pair takes milliseconds.
-            case .wait: usleep(100)
-            }
-        }
-    }
-
-    /// Frees the pair's tiles and calls `report` with the fraction of the work done (under the
-    /// lock, so never from two workers at once).
-    func finish(_ pair: Pair, report: (Double) -> Void) {
-        state.withLock { state in
-            state.busy[pair.first] = false
-            state.busy[pair.second] = false
-            state.finished += costs[pair.index]
-            if !state.abandoned { report(state.finished / total) }
-        }
-    }
-
-    /// Stops handing out pairs (a worker failed).
-    func abandon() {
-        state.withLock { $0.abandoned = true }
     }
 }

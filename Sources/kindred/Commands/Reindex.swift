@@ -54,43 +54,14 @@ struct Reindex: ParsableCommand {
     func run() throws {
         FreedMemory.mapBlocks(atLeast: 1 << 20)
         let started = Date()
-        let parameters = build.parameters
-        try parameters.validate()
+        try build.parameters.validate()
         let backend = BLASBackend.current
         StandardError.print("CPU: \(CPUClass.current.summary)")
         StandardError.print("BLAS: \(backend.summary)")
         if let warning = backend.warning { StandardError.print("warning: \(warning)") }
 
-        StandardError.print("reading \(corpus)")
-        let readStart = Date()
-        PeakMemory.reset()
-        var read = try CorpusReader().read(path: corpus)
-        StandardError.print("read: done in \(Self.seconds(since: readStart))\(PeakMemory.caption())")
-        if !read.problems.isEmpty {
-            Self.report(read.problems)
-            guard skipInvalid else {
-                throw CLIError(
-                    "\(read.problems.count) of \(read.lines) lines are invalid; the model in use is unchanged. "
-                        + "Fix them, or pass --skip-invalid to index the \(read.articles.count) valid articles")
-            }
-            StandardError.print("skipping \(read.problems.count) invalid line(s) (--skip-invalid)")
-        }
-        StandardError.print("\(read.articles.count) articles from \(read.files.count) file(s)")
-        var articles = read.articles
-        read.articles = []  // the build consumes the only reference and frees the texts once analysed
-        var journalSequence: Int?
-        if !ignoreJournal {
-            let path = journal ?? (modelOptions.directory as NSString).appendingPathComponent(Journal.fileName)
-            let (entries, problems) = try Journal.read(path: path)
-            for problem in problems { StandardError.print("warning: \(path): \(problem); skipped") }
-            if !entries.isEmpty {
-                articles = Journal.apply(entries, to: articles)
-                journalSequence = entries.map(\.sequence).max()
-                StandardError.print(
-                    "journal: applied \(entries.count) change(s) from \(path) (up to entry \(journalSequence!)); \(articles.count) articles")
-            }
-        }
-
+        var (articles, invalid) = try readCorpus()
+        let journalSequence = try applyJournal(to: &articles)
         let (sized, notice) = build.parameters(articles: articles.count)
         if let notice { StandardError.print("note: \(notice)") }
         let printer = ProgressPrinter()
@@ -106,13 +77,51 @@ struct Reindex: ParsableCommand {
         let manifest = outcome.model.manifest
         print("""
             model:      \(published)
-            articles:   \(manifest.articles) (\(read.problems.count) invalid line(s) skipped)
+            articles:   \(manifest.articles) (\(invalid) invalid line(s) skipped)
             terms:      \(manifest.terms)
             dimensions: \(manifest.dimensions)
             explained:  \(String(format: "%.1f%%", manifest.explainedVariance * 100)) of the TF-IDF matrix's energy
             time:       \(Self.seconds(since: started))
             """)
         if let peak = PeakMemory.overallPeakBytes() { print("peak:       \(peak / 1_000_000) MB resident") }
+    }
+
+    /// The corpus's articles and how many invalid lines were skipped.
+    ///
+    /// - Throws: `CLIError` for invalid lines without `--skip-invalid` (the model in use is unchanged).
+    func readCorpus() throws -> (articles: [Article], invalid: Int) {
+        StandardError.print("reading \(corpus)")
+        let readStart = Date()
+        PeakMemory.reset()
+        var read = try CorpusReader().read(path: corpus)
+        StandardError.print("read: done in \(Self.seconds(since: readStart))\(PeakMemory.caption())")
+        if !read.problems.isEmpty {
+            Self.report(read.problems)
+            guard skipInvalid else {
+                throw CLIError(
+                    "\(read.problems.count) of \(read.lines) lines are invalid; the model in use is unchanged. "
+                        + "Fix them, or pass --skip-invalid to index the \(read.articles.count) valid articles")
+            }
+            StandardError.print("skipping \(read.problems.count) invalid line(s) (--skip-invalid)")
+        }
+        StandardError.print("\(read.articles.count) articles from \(read.files.count) file(s)")
+        let articles = read.articles
+        read.articles = []  // the build consumes the only reference and frees the texts once analysed
+        return (articles, read.problems.count)
+    }
+
+    /// Applies the journal's writes to the corpus (unless `--ignore-journal`), returning the last
+    /// sequence absorbed, which the new model records.
+    func applyJournal(to articles: inout [Article]) throws -> Int? {
+        guard !ignoreJournal else { return nil }
+        let path = journal ?? (modelOptions.directory as NSString).appendingPathComponent(Journal.fileName)
+        let (entries, problems) = try Journal.read(path: path)
+        for problem in problems { StandardError.print("warning: \(path): \(problem); skipped") }
+        guard let last = entries.map(\.sequence).max() else { return nil }
+        articles = Journal.apply(entries, to: articles)
+        StandardError.print(
+            "journal: applied \(entries.count) change(s) from \(path) (up to entry \(last)); \(articles.count) articles")
+        return last
     }
 
     static func seconds(since start: Date) -> String {
