@@ -81,7 +81,8 @@ let package = Package(
         .target(name: "FuzzSupport", dependencies: ["KindredEngine"], path: "Tests/Fuzz/FuzzSupport"),
         .executableTarget(
             name: "fuzz-corpus-reader", dependencies: ["FuzzSupport", "KindredEngine"], path: "Tests/Fuzz/CorpusReader"),
-        .executableTarget(name: "fuzz-analyzer", dependencies: ["FuzzSupport", "KindredText"], path: "Tests/Fuzz/Analyzer"),
+        .executableTarget(
+            name: "fuzz-analyzer", dependencies: ["FuzzSupport", "KindredText"], path: "Tests/Fuzz/Analyzer"),
         .executableTarget(
             name: "fuzz-query",
             dependencies: ["FuzzSupport", "KindredAPI", .product(name: "HummingbirdCore", package: "hummingbird")],

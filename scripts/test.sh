@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds, runs every test (Swift Testing), runs the
+# The test command: installs what is missing, checks the format, builds, runs every test (Swift Testing), runs the
 # numeric suites (linear algebra, engine) again with the CPU capped at AVX2 so that a machine of
 # one CPU class also checks the other's int8 and kernel paths, then the editor's console end to
 # end in headless Chromium (scripts/browser-test.sh; skip it with KINDRED_SKIP_BROWSER=1).
@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+# Style first: the toolchain's swift-format with .swift-format (scripts/format.sh fixes most of it).
+swift format lint --strict --recursive Sources Tests Benchmarks Package.swift
 swift build --build-tests
 echo "CPU: $(scripts/cpu-class.sh)"
 swift test --skip-build "$@"

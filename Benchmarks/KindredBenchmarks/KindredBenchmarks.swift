@@ -41,7 +41,8 @@ enum Fixture {
     /// A draft made of two articles' titles and the start of a third's body.
     static let draft = (
         title: articles[articles.count / 3].title,
-        body: articles[articles.count / 2].title + " " + String(articles[articles.count / 5].body.prefix(400)))
+        body: articles[articles.count / 2].title + " " + String(articles[articles.count / 5].body.prefix(400))
+    )
 
     /// The index's int8 codes on each engine, as a served model holds them.
     nonisolated(unsafe) private static var productCache: [String: Int8Product] = [:]
@@ -116,23 +117,29 @@ let benchmarks: @Sendable () -> Void = {
     // Float BLAS call that would do the same work.
     let engines: [Int8Engine] = [.oneDNN] + Int8KernelLevel.allCases.filter(Int8Product.runs).map { .kernel($0) }
     for engine in engines {
-        Benchmark("int8 product peak (slice × column block), \(engine)", configuration: .init(metrics: metrics + [gigaops])) {
+        Benchmark(
+            "int8 product peak (slice × column block), \(engine)", configuration: .init(metrics: metrics + [gigaops])
+        ) {
             benchmark in
             let index = Fixture.model.index
             let codes = QuantizedRows(index.vectors).codes
             let product = try Int8Product(
-                codes: codes, rows: index.count, columns: index.dimensions, blockWidth: EmbeddingIndex.blockRows, engine: engine)
+                codes: codes, rows: index.count, columns: index.dimensions, blockWidth: EmbeddingIndex.blockRows,
+                engine: engine)
             let slice = min(128, index.count), width = product.blockRange(0).count
             let workers = ProcessorCount.active
             let start = ContinuousClock.now
             // As the all-pairs search runs it: every core multiplies its own slice, one thread each.
             try codes.withUnsafeBufferPointer { codes in
-                let outputs = (0..<workers).map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: slice * width) }
+                let outputs = (0..<workers).map { _ in
+                    UnsafeMutableBufferPointer<Float>.allocate(capacity: slice * width)
+                }
                 defer { outputs.forEach { $0.deallocate() } }
                 _ = try Parallel.map(workers) { worker in
                     for _ in 0..<8 {
                         try product.multiply(
-                            queries: codes.baseAddress!, count: slice, block: 0, into: outputs[worker].baseAddress!, threads: 1)
+                            queries: codes.baseAddress!, count: slice, block: 0, into: outputs[worker].baseAddress!,
+                            threads: 1)
                     }
                 }
                 blackHole(outputs[0][0])
@@ -146,14 +153,16 @@ let benchmarks: @Sendable () -> Void = {
             print("int8 candidate stage: \(Fixture.model.index.candidateStage)")
         }
 
-        Benchmark("single query × every row, \(engine)", configuration: .init(metrics: metrics, maxIterations: 1000)) { benchmark in
+        Benchmark("single query × every row, \(engine)", configuration: .init(metrics: metrics, maxIterations: 1000)) {
+            benchmark in
             let index = Fixture.model.index
             let product = try Fixture.products(engine)
             let query = QuantizedRows.quantize(index.vectors.row(benchmark.currentIteration % index.count)).codes
             var dots = [Float](repeating: 0, count: product.blockWidth)
             try query.withUnsafeBufferPointer { q in
                 try dots.withUnsafeMutableBufferPointer { out in
-                    try product.multiplyEachBlock(queries: q.baseAddress!, count: 1, into: out.baseAddress!, threads: 1) { _ in
+                    try product.multiplyEachBlock(queries: q.baseAddress!, count: 1, into: out.baseAddress!, threads: 1)
+                    { _ in
                         blackHole(out[0])
                     }
                 }
@@ -174,10 +183,16 @@ let benchmarks: @Sendable () -> Void = {
     // The two-stage search as a reindex runs it, and the Float-only reference beside it.
     let allPairs: [(name: String, run: (EmbeddingIndex) throws -> Void)] = [
         ("all-articles top-10", { try $0.allNeighbors(k: 10) { _, neighbors in blackHole(neighbors) } }),
-        ("all-articles top-10, every pair twice", {
-            try $0.allNeighbors(k: 10, method: .slices) { _, neighbors in blackHole(neighbors) }
-        }),
-        ("all-articles top-10, Float only", { try $0.floatAllNeighbors(k: 10) { _, neighbors in blackHole(neighbors) } }),
+        (
+            "all-articles top-10, every pair twice",
+            {
+                try $0.allNeighbors(k: 10, method: .slices) { _, neighbors in blackHole(neighbors) }
+            }
+        ),
+        (
+            "all-articles top-10, Float only",
+            { try $0.floatAllNeighbors(k: 10) { _, neighbors in blackHole(neighbors) } }
+        ),
     ]
     for (name, run) in allPairs {
         Benchmark(name, configuration: .init(metrics: metrics + [gigaflops], maxIterations: 3)) { benchmark in
@@ -222,8 +237,9 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("draft query (top-10)", configuration: .init(metrics: metrics, maxIterations: 1000)) { _ in
-        blackHole(try Fixture.index.similar(
-            title: Fixture.draft.title, body: Fixture.draft.body, language: "en", query: RelatedQuery(k: 10)))
+        blackHole(
+            try Fixture.index.similar(
+                title: Fixture.draft.title, body: Fixture.draft.body, language: "en", query: RelatedQuery(k: 10)))
     } setup: {
         _ = Fixture.index
     }

@@ -106,12 +106,16 @@ public struct DraftRequest: Decodable, Sendable {
         var examples: [QueryExample] = []
         while !items.isAtEnd {
             if let id = try? items.decode(String.self) {
-                guard !id.isEmpty else { throw RequestBodyError("each of '\(name)' must be a non-empty article id or a {\"title\", \"body\"} object") }
+                guard !id.isEmpty else {
+                    throw RequestBodyError(
+                        "each of '\(name)' must be a non-empty article id or a {\"title\", \"body\"} object")
+                }
                 examples.append(.article(id))
             } else if let text = try? items.nestedContainer(keyedBy: AnyKey.self) {
                 examples.append(try example(text, name))
             } else {
-                throw RequestBodyError("each of '\(name)' must be a non-empty article id or a {\"title\", \"body\"} object")
+                throw RequestBodyError(
+                    "each of '\(name)' must be a non-empty article id or a {\"title\", \"body\"} object")
             }
         }
         return examples
@@ -121,7 +125,9 @@ public struct DraftRequest: Decodable, Sendable {
         try text.rejectUnknownKeys(accepted: ["title", "body", "language"], in: " in a '\(name)' text")
         let needsText = RequestBodyError("a '\(name)' text needs a non-empty string 'title' or 'body'")
         guard let title = try? text.string("title"), let body = try? text.string("body") else { throw needsText }
-        guard !((title ?? "") + (body ?? "")).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw needsText }
+        guard !((title ?? "") + (body ?? "")).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw needsText
+        }
         let language = try? text.string("language")
         if let language, Language.primarySubtag(of: language) == nil {
             throw RequestBodyError("language '\(language)' in '\(name)' is not a BCP 47 tag")
@@ -137,6 +143,7 @@ public struct OverridesRequest: Decodable, Sendable {
     public init(from decoder: Decoder) throws {
         let fields = try decoder.container(keyedBy: AnyKey.self)
         try fields.rejectUnknownKeys(accepted: ["pinned", "blocked"])
-        entry = EditorialOverrides.Entry(pinned: try fields.strings("pinned") ?? [], blocked: try fields.strings("blocked") ?? [])
+        entry = EditorialOverrides.Entry(
+            pinned: try fields.strings("pinned") ?? [], blocked: try fields.strings("blocked") ?? [])
     }
 }

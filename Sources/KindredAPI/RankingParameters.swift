@@ -71,7 +71,8 @@ public struct RankingParameters: Sendable, Equatable {
         func number() throws(UnreadableValue) -> Double { try parsed(Double(text).flatMap { $0.isFinite ? $0 : nil }) }
         switch parameter {
         case .k: k = try parsed(Int(text))
-        case .exclude: exclude = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case .exclude:
+            exclude = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         case .section: section = text.isEmpty ? nil : rawText
         case .language: language = rawText
         case .since: since = try parsed(RFC3339.parse(text))
@@ -97,7 +98,9 @@ public struct RankingParameters: Sendable, Equatable {
     public func query(defaultK: Int = 10, maximumK: Int, base: RelatedQuery? = nil) throws -> RelatedQuery {
         var query = base ?? RelatedQuery(k: defaultK)
         if let k {
-            guard (1...maximumK).contains(k) else { throw EngineError.invalid(.k, k, allowed: "between 1 and \(maximumK)") }
+            guard (1...maximumK).contains(k) else {
+                throw EngineError.invalid(.k, k, allowed: "between 1 and \(maximumK)")
+            }
             query.k = k
         }
         if !exclude.isEmpty { query.excludedIDs = Set(exclude) }
@@ -110,9 +113,12 @@ public struct RankingParameters: Sendable, Equatable {
         if let minScore { query.minimumScore = Float(minScore) }
         if let fallback { query.fallback = fallback }
         if let halfLife {
-            query.freshness = Freshness(halfLifeDays: halfLife, weight: freshness.map(Float.init) ?? Freshness.defaultWeight)
+            query.freshness = Freshness(
+                halfLifeDays: halfLife, weight: freshness.map(Float.init) ?? Freshness.defaultWeight)
         } else if freshness != nil {
-            throw EngineError(.invalidParameter, "\(.freshnessWeight) needs \(.halfLife) (in days), e.g. a half-life of 7 and freshness 0.5")
+            throw EngineError(
+                .invalidParameter,
+                "\(.freshnessWeight) needs \(.halfLife) (in days), e.g. a half-life of 7 and freshness 0.5")
         }
         if let diversity { query.diversity = Float(diversity) }
         switch dedupe {

@@ -35,7 +35,9 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `parameter` must be `allowed`; `value` was given.
-    public static func invalid(_ parameter: EngineParameter, _ value: some CustomStringConvertible, allowed: String) -> EngineError {
+    public static func invalid(_ parameter: EngineParameter, _ value: some CustomStringConvertible, allowed: String)
+        -> EngineError
+    {
         EngineError(parameter: parameter, value: "\(value)", allowed: allowed)
     }
 

@@ -65,7 +65,9 @@ public enum BLAS {
         let rows = a.rows, columns = a.columns, p = b.columns
         guard b.rows == columns, p <= columns else {
             throw LinearAlgebraError(
-                routine: "sgemm", reason: "in-place product needs B of \(columns) rows and at most \(columns) columns, got \(b.rows) × \(p)")
+                routine: "sgemm",
+                reason:
+                    "in-place product needs B of \(columns) rows and at most \(columns) columns, got \(b.rows) × \(p)")
         }
         try checkIndexRange("sgemm", rows, columns, p)
         var storage = a.storage
@@ -99,7 +101,9 @@ public enum BLAS {
         guard x.count == inputs else {
             throw LinearAlgebraError(
                 routine: "sgemv",
-                reason: "vector of length \(x.count) against \(transposed ? "the transpose of " : "")a \(a.rows) × \(a.columns) matrix")
+                reason:
+                    "vector of length \(x.count) against \(transposed ? "the transpose of " : "")a \(a.rows) × \(a.columns) matrix"
+            )
         }
         try checkIndexRange("sgemv", a.rows, a.columns)
         var y = [Float](repeating: 0, count: outputs)

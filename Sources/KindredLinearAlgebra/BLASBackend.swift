@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Which BLAS the process actually runs on, found at run time.
 ///
@@ -54,8 +55,10 @@ public struct BLASBackend: Sendable, Codable, Equatable {
     /// Haswell AVX2 and FMA.
     public var suggestedCoreType: String? {
         guard let kernel else { return nil }
-        let generic: Set<String> = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "katmai", "coppermine",
-                                    "northwood", "banias", "barcelona", "opteron", "athlon"]
+        let generic: Set<String> = [
+            "prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "katmai", "coppermine",
+            "northwood", "banias", "barcelona", "opteron", "athlon",
+        ]
         guard generic.contains(kernel.lowercased()) else { return nil }
         let flags = CPUClass.flags
         if ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) { return "SkylakeX" }
@@ -66,23 +69,23 @@ public struct BLASBackend: Sendable, Codable, Equatable {
     private static func detect() -> BLASBackend {
         let override = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
         #if canImport(Glibc)
-        let handle = dlopen(nil, RTLD_NOW)
-        typealias StringFunction = @convention(c) () -> UnsafePointer<CChar>?
-        typealias IntFunction = @convention(c) () -> Int32
-        func string(_ name: String) -> String? {
-            guard let symbol = dlsym(handle, name) else { return nil }
-            let function = unsafeBitCast(symbol, to: StringFunction.self)
-            return function().map { String(cString: $0).trimmingCharacters(in: .whitespaces) }
-        }
-        if let config = string("openblas_get_config") {
-            var threads: Int?
-            if let symbol = dlsym(handle, "openblas_get_num_threads") {
-                threads = Int(unsafeBitCast(symbol, to: IntFunction.self)())
+            let handle = dlopen(nil, RTLD_NOW)
+            typealias StringFunction = @convention(c) () -> UnsafePointer<CChar>?
+            typealias IntFunction = @convention(c) () -> Int32
+            func string(_ name: String) -> String? {
+                guard let symbol = dlsym(handle, name) else { return nil }
+                let function = unsafeBitCast(symbol, to: StringFunction.self)
+                return function().map { String(cString: $0).trimmingCharacters(in: .whitespaces) }
             }
-            return BLASBackend(
-                implementation: "OpenBLAS", configuration: config, kernel: string("openblas_get_corename"),
-                threads: threads, coreTypeOverride: override)
-        }
+            if let config = string("openblas_get_config") {
+                var threads: Int?
+                if let symbol = dlsym(handle, "openblas_get_num_threads") {
+                    threads = Int(unsafeBitCast(symbol, to: IntFunction.self)())
+                }
+                return BLASBackend(
+                    implementation: "OpenBLAS", configuration: config, kernel: string("openblas_get_corename"),
+                    threads: threads, coreTypeOverride: override)
+            }
         #endif
         return BLASBackend(
             implementation: "reference or unknown", configuration: nil, kernel: nil, threads: nil,

@@ -48,7 +48,8 @@ extension CSRMatrix {
                             let xBase = xs.baseAddress!, yBase = ys.baseAddress!
                             Parallel.forEach(chunks.count) { c in
                                 kindred_csr_times_dense(
-                                    starts, indices.baseAddress, vals.baseAddress, chunks[c].lowerBound, chunks[c].upperBound,
+                                    starts, indices.baseAddress, vals.baseAddress, chunks[c].lowerBound,
+                                    chunks[c].upperBound,
                                     xBase, width, yBase)
                             }
                         }

@@ -25,7 +25,8 @@ public struct CSRMatrix: Sendable, Equatable {
             throw fail("rowOffsets must have \(rows + 1) entries starting at 0, got \(rowOffsets.count)")
         }
         guard columnIndices.count == values.count, rowOffsets.last == values.count else {
-            throw fail("\(values.count) values, \(columnIndices.count) column indices, last offset \(rowOffsets.last ?? -1)")
+            throw fail(
+                "\(values.count) values, \(columnIndices.count) column indices, last offset \(rowOffsets.last ?? -1)")
         }
         for i in 0..<rows {
             let start = rowOffsets[i], end = rowOffsets[i + 1]
@@ -46,7 +47,8 @@ public struct CSRMatrix: Sendable, Equatable {
         self.values = values
     }
 
-    private init(unchecked rows: Int, _ columns: Int, _ rowOffsets: [Int], _ columnIndices: [Int32], _ values: [Float]) {
+    private init(unchecked rows: Int, _ columns: Int, _ rowOffsets: [Int], _ columnIndices: [Int32], _ values: [Float])
+    {
         self.rows = rows
         self.columns = columns
         self.rowOffsets = rowOffsets

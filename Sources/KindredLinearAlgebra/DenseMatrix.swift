@@ -18,8 +18,9 @@ public struct DenseMatrix: Sendable, Equatable {
 
     /// Wraps `storage`, which must hold exactly `rows * columns` values in row-major order.
     public init(rows: Int, columns: Int, storage: [Float]) {
-        precondition(storage.count == rows * columns,
-                     "storage holds \(storage.count) values, shape \(rows) × \(columns) needs \(rows * columns)")
+        precondition(
+            storage.count == rows * columns,
+            "storage holds \(storage.count) values, shape \(rows) × \(columns) needs \(rows * columns)")
         self.rows = rows
         self.columns = columns
         self.storage = storage

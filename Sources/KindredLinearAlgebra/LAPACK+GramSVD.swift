@@ -33,13 +33,14 @@ extension LAPACK {
         }
         var ascending = [Double](repeating: 0, count: l)
         let info = LAPACKE_dsyevd(
-            LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(l), &symmetric, Int32(l), &ascending)
+            LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(l), &symmetric, Int32(l),
+            &ascending)
         if info > 0 { return nil }
         guard info == 0 else { throw LinearAlgebraError.lapack("dsyevd", info: info) }
         // Column l − 1 − j of `symmetric` is the eigenvector of the j-th largest eigenvalue.
         let singularValues = (0..<l).map { Float(max(0, ascending[l - 1 - $0]).squareRoot()) }
         guard let largest = singularValues.first, largest > 0, largest.isFinite,
-              singularValues[rank - 1] >= minimumRatio * largest
+            singularValues[rank - 1] >= minimumRatio * largest
         else { return nil }
         var vt = DenseMatrix(rows: l, columns: l)
         var scaled = DenseMatrix(rows: l, columns: rank)

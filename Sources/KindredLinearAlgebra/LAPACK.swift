@@ -38,7 +38,7 @@ public enum LAPACK {
         let m = Int32(c), n = Int32(r)
         var a = matrix.storage
         var s = [Float](repeating: 0, count: p)
-        var lapackU = [Float](repeating: 0, count: c * p)   // m × p, ld m
+        var lapackU = [Float](repeating: 0, count: c * p)  // m × p, ld m
         var lapackVT = [Float](repeating: 0, count: p * r)  // p × n, ld p
         var iwork = [Int32](repeating: 0, count: 8 * p)
         var query: Float = 0
@@ -73,7 +73,8 @@ public enum LAPACK {
     public static func orthonormalizeColumns(_ matrix: inout DenseMatrix) throws {
         guard matrix.rows >= matrix.columns else {
             throw LinearAlgebraError(
-                routine: "sgelqf", reason: "needs at least as many rows as columns, got \(matrix.rows) × \(matrix.columns)")
+                routine: "sgelqf",
+                reason: "needs at least as many rows as columns, got \(matrix.rows) × \(matrix.columns)")
         }
         guard matrix.columns > 0 else { return }
         // A failed step leaves `Y`, or after a first successful step `Y·R₁⁻¹`: the same span.
@@ -109,8 +110,11 @@ public enum LAPACK {
     ///
     /// - Precondition: `rows ≥ 2·columns` and `1 ≤ rank ≤ columns`.
     /// - Complexity: O(rows·columns²) at level-3 BLAS speed.
-    public static func truncatedSVDOfTallMatrix(overwriting matrix: inout DenseMatrix, rank: Int) throws -> SingularValueDecomposition? {
-        precondition(matrix.rows >= 2 * matrix.columns && rank >= 1 && rank <= matrix.columns, "not a tall matrix and rank")
+    public static func truncatedSVDOfTallMatrix(overwriting matrix: inout DenseMatrix, rank: Int) throws
+        -> SingularValueDecomposition?
+    {
+        precondition(
+            matrix.rows >= 2 * matrix.columns && rank >= 1 && rank <= matrix.columns, "not a tall matrix and rank")
         guard let r = try choleskyQR2(&matrix) else { return nil }
         let small = try svd(r)
         try BLAS.multiplyInPlace(&matrix, by: small.u.leadingColumns(rank))
@@ -170,7 +174,9 @@ public enum LAPACK {
         try BLAS.checkIndexRange("ssyrk", n, l)
         var gram = [Float](repeating: 0, count: l * l)
         matrix.storage.withUnsafeBufferPointer { y in
-            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(l), Int32(n), 1, y.baseAddress, Int32(l), 0, &gram, Int32(l))
+            cblas_ssyrk(
+                CblasRowMajor, CblasUpper, CblasTrans, Int32(l), Int32(n), 1, y.baseAddress, Int32(l), 0, &gram,
+                Int32(l))
         }
         return gram.allSatisfy(\.isFinite) ? gram : nil
     }

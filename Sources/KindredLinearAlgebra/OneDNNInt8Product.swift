@@ -2,7 +2,7 @@ import CDNNL
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `Int8Product` on oneDNN's matrix multiply (Debian's `libdnnl`): the engine on CPUs with int8
@@ -82,7 +82,8 @@ final class OneDNNInt8Product: @unchecked Sendable {
             var target = layout
             var memory: dnnl_memory_t?
             try Self.check(
-                dnnl_memory_create(&memory, &target, engine, UnsafeMutableRawPointer(bitPattern: -1)), "dnnl_memory_create")
+                dnnl_memory_create(&memory, &target, engine, UnsafeMutableRawPointer(bitPattern: -1)),
+                "dnnl_memory_create")
             try codes.withUnsafeBufferPointer { source in
                 var from: dnnl_memory_t?
                 let raw = UnsafeMutableRawPointer(mutating: source.baseAddress! + start * columns)
@@ -96,9 +97,12 @@ final class OneDNNInt8Product: @unchecked Sendable {
                 var reorder: dnnl_primitive_t?
                 try Self.check(dnnl_primitive_create(&reorder, reorderDescriptor), "dnnl_primitive_create")
                 defer { dnnl_primitive_destroy(reorder) }
-                try Self.execute(reorder!, engine: engine!, arguments: [
-                    dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: memory),
-                ])
+                try Self.execute(
+                    reorder!, engine: engine!,
+                    arguments: [
+                        dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from),
+                        dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: memory),
+                    ])
             }
             descriptors.append(target)
             weights.append(memory!)
@@ -131,7 +135,9 @@ final class OneDNNInt8Product: @unchecked Sendable {
     func multiply(
         queries: UnsafePointer<Int8>, count: Int, block: Int, into output: UnsafeMutablePointer<Float>, threads: Int
     ) throws {
-        try multiplyEachBlock(queries: queries, count: count, blocks: block..<(block + 1), into: output, threads: threads) { _ in }
+        try multiplyEachBlock(
+            queries: queries, count: count, blocks: block..<(block + 1), into: output, threads: threads
+        ) { _ in }
     }
 
     /// `multiply` against each of `blocks` (all of them by default) in turn, `body(block)` called
@@ -153,17 +159,21 @@ final class OneDNNInt8Product: @unchecked Sendable {
         var primitives: [Int: Primitive] = [:]
         for block in blocks {
             let width = blockRange(block).count
-            if primitives[width] == nil { primitives[width] = try primitive(queries: count, width: width, block: block) }
+            if primitives[width] == nil {
+                primitives[width] = try primitive(queries: count, width: width, block: block)
+            }
         }
         let scratchBytes = primitives.values.map(\.scratchpadBytes).max() ?? 0
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: max(64, scratchBytes), alignment: 64)
         defer { scratch.deallocate() }
         var stream: dnnl_stream_t?
-        try Self.check(dnnl_stream_create(&stream, engine, UInt32(dnnl_stream_default_flags.rawValue)), "dnnl_stream_create")
+        try Self.check(
+            dnnl_stream_create(&stream, engine, UInt32(dnnl_stream_default_flags.rawValue)), "dnnl_stream_create")
         defer { dnnl_stream_destroy(stream) }
         var source = try Self.descriptor([Int64(count), Int64(columns)], dnnl_s8, dnnl_ab)
         var src: dnnl_memory_t?
-        try Self.check(dnnl_memory_create(&src, &source, engine, UnsafeMutableRawPointer(mutating: queries)), "dnnl_memory_create")
+        try Self.check(
+            dnnl_memory_create(&src, &source, engine, UnsafeMutableRawPointer(mutating: queries)), "dnnl_memory_create")
         defer { dnnl_memory_destroy(src) }
         var outputs: [Int: (dst: dnnl_memory_t, pad: dnnl_memory_t)] = [:]
         defer {
@@ -189,11 +199,14 @@ final class OneDNNInt8Product: @unchecked Sendable {
             let width = blockRange(block).count
             let memory = outputs[width]!
             let arguments = [
-                dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: src), dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: weights[block]),
-                dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: memory.dst), dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: memory.pad),
+                dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: src),
+                dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: weights[block]),
+                dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: memory.dst),
+                dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: memory.pad),
             ]
             try Self.check(
-                dnnl_primitive_execute(primitives[width]!.handle, stream, Int32(arguments.count), arguments), "dnnl_primitive_execute")
+                dnnl_primitive_execute(primitives[width]!.handle, stream, Int32(arguments.count), arguments),
+                "dnnl_primitive_execute")
             try Self.check(dnnl_stream_wait(stream), "dnnl_stream_wait")
             try body(block)
         }
@@ -228,14 +241,16 @@ final class OneDNNInt8Product: @unchecked Sendable {
     ) throws -> (weights: dnnl_memory_desc_t, implementation: String, singleQuery: String) {
         let slices = try makePrimitive(engine: engine, queries: 256, width: width, columns: columns, weights: nil)
         dnnl_primitive_destroy(slices.primitive)
-        let single = try makePrimitive(engine: engine, queries: 1, width: width, columns: columns, weights: slices.weights)
+        let single = try makePrimitive(
+            engine: engine, queries: 1, width: width, columns: columns, weights: slices.weights)
         dnnl_primitive_destroy(single.primitive)
         guard single.implementation.hasPrefix("ref") else {
             return (slices.weights, slices.implementation, single.implementation)
         }
         let preferred = try makePrimitive(engine: engine, queries: 1, width: width, columns: columns, weights: nil)
         dnnl_primitive_destroy(preferred.primitive)
-        let both = try makePrimitive(engine: engine, queries: 256, width: width, columns: columns, weights: preferred.weights)
+        let both = try makePrimitive(
+            engine: engine, queries: 256, width: width, columns: columns, weights: preferred.weights)
         dnnl_primitive_destroy(both.primitive)
         return (preferred.weights, both.implementation, preferred.implementation)
     }
@@ -256,13 +271,17 @@ final class OneDNNInt8Product: @unchecked Sendable {
         var weightDescriptor = try weights ?? descriptor([Int64(columns), Int64(width)], dnnl_s8, dnnl_format_tag_any)
         var destination = try descriptor([Int64(queries), Int64(width)], dnnl_f32, dnnl_ab)
         var operation = dnnl_matmul_desc_t()
-        try check(dnnl_matmul_desc_init(&operation, &source, &weightDescriptor, nil, &destination), "dnnl_matmul_desc_init")
+        try check(
+            dnnl_matmul_desc_init(&operation, &source, &weightDescriptor, nil, &destination), "dnnl_matmul_desc_init")
         var attributes: dnnl_primitive_attr_t?
         try check(dnnl_primitive_attr_create(&attributes), "dnnl_primitive_attr_create")
         defer { dnnl_primitive_attr_destroy(attributes) }
-        try check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), "dnnl_primitive_attr_set_scratchpad_mode")
+        try check(
+            dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user),
+            "dnnl_primitive_attr_set_scratchpad_mode")
         var descriptor: dnnl_primitive_desc_t?
-        try check(dnnl_primitive_desc_create(&descriptor, &operation, attributes, engine, nil), "dnnl_primitive_desc_create")
+        try check(
+            dnnl_primitive_desc_create(&descriptor, &operation, attributes, engine, nil), "dnnl_primitive_desc_create")
         defer { dnnl_primitive_desc_destroy(descriptor) }
         var implementation: UnsafePointer<CChar>?
         dnnl_primitive_desc_query(descriptor, dnnl_query_impl_info_str, 0, &implementation)
@@ -275,17 +294,24 @@ final class OneDNNInt8Product: @unchecked Sendable {
             implementation: implementation.map { String(cString: $0) } ?? "unknown")
     }
 
-    private static func descriptor(_ dims: [Int64], _ type: dnnl_data_type_t, _ tag: dnnl_format_tag_t) throws -> dnnl_memory_desc_t {
+    private static func descriptor(_ dims: [Int64], _ type: dnnl_data_type_t, _ tag: dnnl_format_tag_t) throws
+        -> dnnl_memory_desc_t
+    {
         var descriptor = dnnl_memory_desc_t()
-        try check(dnnl_memory_desc_init_by_tag(&descriptor, Int32(dims.count), dims, type, tag), "dnnl_memory_desc_init_by_tag")
+        try check(
+            dnnl_memory_desc_init_by_tag(&descriptor, Int32(dims.count), dims, type, tag),
+            "dnnl_memory_desc_init_by_tag")
         return descriptor
     }
 
-    private static func execute(_ primitive: dnnl_primitive_t, engine: dnnl_engine_t, arguments: [dnnl_exec_arg_t]) throws {
+    private static func execute(_ primitive: dnnl_primitive_t, engine: dnnl_engine_t, arguments: [dnnl_exec_arg_t])
+        throws
+    {
         var stream: dnnl_stream_t?
         try check(dnnl_stream_create(&stream, engine, UInt32(dnnl_stream_default_flags.rawValue)), "dnnl_stream_create")
         defer { dnnl_stream_destroy(stream) }
-        try check(dnnl_primitive_execute(primitive, stream, Int32(arguments.count), arguments), "dnnl_primitive_execute")
+        try check(
+            dnnl_primitive_execute(primitive, stream, Int32(arguments.count), arguments), "dnnl_primitive_execute")
         try check(dnnl_stream_wait(stream), "dnnl_stream_wait")
     }
 
@@ -303,10 +329,10 @@ enum OpenMP {
     private typealias SetThreads = @convention(c) (Int32) -> Void
     nonisolated(unsafe) private static let setNumThreads: SetThreads? = {
         #if canImport(Glibc)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_set_num_threads") else { return nil }
-        return unsafeBitCast(symbol, to: SetThreads.self)
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_set_num_threads") else { return nil }
+            return unsafeBitCast(symbol, to: SetThreads.self)
         #else
-        return nil
+            return nil
         #endif
     }()
 

@@ -25,7 +25,9 @@ public struct QuantizedRows: Sendable {
                 scales.withUnsafeMutableBufferPointer { s in
                     // Rows on all cores, each chunk writing only its own rows.
                     Parallel.forEachChunk(of: matrix.rows) { rows in
-                        for i in rows { s[i] = Self.quantize(x.baseAddress! + i * d, count: d, into: q.baseAddress! + i * d) }
+                        for i in rows {
+                            s[i] = Self.quantize(x.baseAddress! + i * d, count: d, into: q.baseAddress! + i * d)
+                        }
                     }
                 }
             }

@@ -68,7 +68,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
                     let bits = generator.next()
                     base[i] = Ziggurat.sample(UInt32(truncatingIfNeeded: bits), tables: tables, generator: &generator)
                     if i + 1 < end {
-                        base[i + 1] = Ziggurat.sample(UInt32(truncatingIfNeeded: bits >> 32), tables: tables, generator: &generator)
+                        base[i + 1] = Ziggurat.sample(
+                            UInt32(truncatingIfNeeded: bits >> 32), tables: tables, generator: &generator)
                     }
                     i += 2
                 }
@@ -79,7 +80,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -56,7 +56,8 @@ extension CSRMatrix {
             values.append(contentsOf: row.values)
             offsets.append(indices.count)
         }
-        try self.init(rows: sparseRows.count, columns: columns, rowOffsets: offsets, columnIndices: indices, values: values)
+        try self.init(
+            rows: sparseRows.count, columns: columns, rowOffsets: offsets, columnIndices: indices, values: values)
     }
 
     /// Row `i` as a sparse vector.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Standard normal samples by the ziggurat method (Marsaglia & Tsang, "The Ziggurat Method for
@@ -44,7 +44,9 @@ public enum Ziggurat {
     /// One sample from the 32-bit draw `bits`, drawing more from `generator` only when the fast
     /// path rejects.
     @inline(__always)
-    static func sample(_ bits: UInt32, tables: (k: [UInt32], w: [Float], f: [Double], wide: [Double]), generator: inout SeededGenerator) -> Float {
+    static func sample(
+        _ bits: UInt32, tables: (k: [UInt32], w: [Float], f: [Double], wide: [Double]), generator: inout SeededGenerator
+    ) -> Float {
         let hz = Int32(bitPattern: bits)
         let layer = Int(hz & 127)
         if hz.magnitude < tables.k[layer] { return Float(hz) * tables.w[layer] }

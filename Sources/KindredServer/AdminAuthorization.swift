@@ -11,11 +11,13 @@ struct AdminAuthorization: Sendable {
         guard let token else { return }
         let header = request.headers[.authorization] ?? ""
         let prefix = "Bearer "
-        guard header.hasPrefix(prefix), Self.constantTimeEqual(Array(header.utf8.dropFirst(prefix.utf8.count)), Array(token.utf8))
+        guard header.hasPrefix(prefix),
+            Self.constantTimeEqual(Array(header.utf8.dropFirst(prefix.utf8.count)), Array(token.utf8))
         else {
             throw Problem(
                 .unauthorized,
-                header.isEmpty ? "this route changes the index: send 'Authorization: Bearer <admin token>'"
+                header.isEmpty
+                    ? "this route changes the index: send 'Authorization: Bearer <admin token>'"
                     : "the admin token is wrong",
                 title: "Unauthorized")
         }

@@ -18,15 +18,18 @@ public func buildRouter(store: ModelStore, configuration: ServerConfiguration) -
     for (method, path) in KindredRoutes.all {
         let routerPath = RouterPath(KindredRoutes.routerPath(path))
         switch (method, path) {
-        case (.get, "/"), (.get, "/console/{file}"): router.on(routerPath, method: method) { try handlers.console($0, $1) }
+        case (.get, "/"), (.get, "/console/{file}"):
+            router.on(routerPath, method: method) { try handlers.console($0, $1) }
         case (.get, "/v1/status"): router.on(routerPath, method: method) { try await handlers.status($0, $1) }
         case (.get, "/v1/articles"): router.on(routerPath, method: method) { try handlers.findArticles($0, $1) }
-        case (.get, "/v1/articles/{id}/related"): router.on(routerPath, method: method) { try handlers.relatedByID($0, $1) }
+        case (.get, "/v1/articles/{id}/related"):
+            router.on(routerPath, method: method) { try handlers.relatedByID($0, $1) }
         case (.post, "/v1/related"): router.on(routerPath, method: method) { try await handlers.relatedToDraft($0, $1) }
         case (.get, "/v1/articles/{id}"): router.on(routerPath, method: method) { try handlers.article($0, $1) }
         case (.put, "/v1/articles/{id}"): router.on(routerPath, method: method) { try await handlers.upsert($0, $1) }
         case (.delete, "/v1/articles/{id}"): router.on(routerPath, method: method) { try await handlers.delete($0, $1) }
-        case (.get, "/v1/articles/{id}/overrides"): router.on(routerPath, method: method) { try handlers.overrides($0, $1) }
+        case (.get, "/v1/articles/{id}/overrides"):
+            router.on(routerPath, method: method) { try handlers.overrides($0, $1) }
         case (.put, "/v1/articles/{id}/overrides"):
             router.on(routerPath, method: method) { try await handlers.setOverrides($0, $1) }
         case (.delete, "/v1/articles/{id}/overrides"):

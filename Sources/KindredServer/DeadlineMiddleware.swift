@@ -15,7 +15,9 @@ struct DeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
         let value: Value
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let limit = seconds
         let path = request.uri.path
         return try await withoutActuallyEscaping(next) { next in
@@ -31,7 +33,8 @@ struct DeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
                     if let response = try await group.next() ?? nil { return response.value }
                 } catch is CancellationError {}
                 throw Problem(
-                    .serviceUnavailable, "\(path) took longer than the server's limit of \(limit) s; retry, or ask for less",
+                    .serviceUnavailable,
+                    "\(path) took longer than the server's limit of \(limit) s; retry, or ask for less",
                     title: "Request timed out")
             }
         }

@@ -105,7 +105,9 @@ public final class ModelStore: Sendable {
     /// - Returns: the entry stored.
     /// - Throws: `EngineError.invalidParameter` for an invalid entry; `ModelFileError` when the
     ///   file can't be written (nothing changes then).
-    public func setOverrides(_ entry: EditorialOverrides.Entry?, for id: String) async throws -> EditorialOverrides.Entry {
+    public func setOverrides(_ entry: EditorialOverrides.Entry?, for id: String) async throws
+        -> EditorialOverrides.Entry
+    {
         if let entry { try EditorialOverrides.validate(entry, for: id) }
         return try await writer.perform { _ in
             // Read-modify-write of the file, so edits made with `kindred overrides` are kept.
@@ -129,22 +131,27 @@ public final class ModelStore: Sendable {
                 throw ReloadError(description: "\(error); still serving model \(previous.version)")
             }
             self.state.write(loaded.index)
-            self.logger.info("reloaded", metadata: ["previous": "\(previous.version)", "version": "\(loaded.index.version)"])
+            self.logger.info(
+                "reloaded", metadata: ["previous": "\(previous.version)", "version": "\(loaded.index.version)"])
             if previous.version != loaded.index.version { Self.returnFreedMemoryLater() }
             // Keep what any kept version still needs, so rolling back to it loses no write.
             let absorbed = loaded.index.model.manifest.journalSequence ?? 0
             let floor = min(self.directory.lowestAbsorbedJournalSequence(), absorbed)
             try journal.compact(keeping: Journal.coalesced(loaded.entries.filter { $0.sequence > floor }))
-            return ReloadOutcome(previousVersion: previous.version, version: loaded.index.version, replayed: loaded.replayed)
+            return ReloadOutcome(
+                previousVersion: previous.version, version: loaded.index.version, replayed: loaded.replayed)
         }
     }
 
     /// Opens the newest model of `directory` (`ModelDirectory.openLive`), logging the journal
     /// lines it skipped and what it loaded.
-    static func load(directory: ModelDirectory, logger: Logger, current: LiveIndex? = nil) throws -> ModelDirectory.OpenedIndex {
+    static func load(directory: ModelDirectory, logger: Logger, current: LiveIndex? = nil) throws
+        -> ModelDirectory.OpenedIndex
+    {
         let opened = try directory.openLive(reusing: current)
         for problem in opened.skipped {
-            logger.warning("journal line skipped", metadata: ["file": "\(opened.journalPath)", "problem": "\(problem)"])
+            logger.warning(
+                "journal line skipped", metadata: ["file": "\(opened.journalPath)", "problem": "\(problem)"])
         }
         logger.info(
             "model loaded",

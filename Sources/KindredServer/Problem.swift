@@ -37,7 +37,9 @@ public struct Problem: HTTPResponseError, Sendable {
 /// 413 for a body over the limit), the engine's (unknown article → 404), and anything else → 500
 /// with the details logged, not leaked.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let problem as Problem {
@@ -47,7 +49,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             switch error.status {
             case .notFound: detail = "no route for \(request.method) \(request.uri.path); see /openapi.json"
             case .contentTooLarge: detail = "the request body is over the server's limit"
-            case .methodNotAllowed: detail = "\(request.method) is not allowed on \(request.uri.path); see /openapi.json"
+            case .methodNotAllowed:
+                detail = "\(request.method) is not allowed on \(request.uri.path); see /openapi.json"
             default: detail = error.body ?? error.status.reasonPhrase
             }
             return try Problem(error.status, detail).response(from: request, context: context)
@@ -58,7 +61,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         } catch let error as EngineError {
             let status: HTTPResponse.Status = error.code == .unknownArticle ? .notFound : .badRequest
-            return try Problem(status, ParameterSpelling.queryParameter.message(error)).response(from: request, context: context)
+            return try Problem(status, ParameterSpelling.queryParameter.message(error)).response(
+                from: request, context: context)
         } catch let error as any HTTPResponseError {
             return try Problem(error.status, "\(error)").response(from: request, context: context)
         } catch {

@@ -41,7 +41,9 @@ enum RequestParsing {
     }
 
     /// A `PUT /v1/articles/{id}/overrides` body.
-    static func overrides(_ request: Request, configuration: ServerConfiguration) async throws -> EditorialOverrides.Entry {
+    static func overrides(_ request: Request, configuration: ServerConfiguration) async throws
+        -> EditorialOverrides.Entry
+    {
         let data = try await body(request, configuration: configuration)
         do {
             return try JSONDecoder().decode(OverridesRequest.self, from: data).entry
@@ -60,7 +62,8 @@ enum RequestParsing {
         for (key, value) in request.uri.queryParameters {
             let key = String(key)
             guard accepted.contains(key) else {
-                throw Problem.badRequest("unknown query parameter '\(key)'; accepted: \(accepted.sorted().joined(separator: ", "))")
+                throw Problem.badRequest(
+                    "unknown query parameter '\(key)'; accepted: \(accepted.sorted().joined(separator: ", "))")
             }
             guard values[key] == nil else { throw Problem.badRequest("query parameter '\(key)' is given twice") }
             values[key] = String(value)
@@ -76,7 +79,8 @@ enum RequestParsing {
         guard contentType.lowercased().hasPrefix("application/json") else {
             throw Problem(
                 .unsupportedMediaType,
-                contentType.isEmpty ? "send the body as JSON with 'Content-Type: application/json'"
+                contentType.isEmpty
+                    ? "send the body as JSON with 'Content-Type: application/json'"
                     : "the body must be JSON ('Content-Type: application/json'); got '\(contentType)'")
         }
         do {

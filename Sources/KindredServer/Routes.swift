@@ -193,11 +193,15 @@ struct Handlers: Sendable {
     /// The console's files, read once: name → (content type, bytes).
     static let consoleFiles: [String: (type: String, body: ByteBuffer)] = {
         var files: [String: (String, ByteBuffer)] = [:]
-        let types = ["html": "text/html; charset=utf-8", "css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"]
+        let types = [
+            "html": "text/html; charset=utf-8", "css": "text/css; charset=utf-8",
+            "js": "text/javascript; charset=utf-8",
+        ]
         guard let directory = Bundle.module.url(forResource: "console", withExtension: nil) else { return [:] }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] {
             guard let type = types[(name as NSString).pathExtension],
-                  let data = try? Data(contentsOf: directory.appendingPathComponent(name)) else { continue }
+                let data = try? Data(contentsOf: directory.appendingPathComponent(name))
+            else { continue }
             files[name] = (type, ByteBuffer(bytes: data))
         }
         return files
@@ -210,17 +214,20 @@ struct Handlers: Sendable {
             throw Problem(.notFound, "no console file '\(name)'")
         }
         return Response(
-            status: .ok, headers: [.contentType: file.type, .cacheControl: "no-cache"], body: ResponseBody(byteBuffer: file.body))
+            status: .ok, headers: [.contentType: file.type, .cacheControl: "no-cache"],
+            body: ResponseBody(byteBuffer: file.body))
     }
 
     static let openAPIDocument: ByteBuffer = {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
-              let data = try? Data(contentsOf: url) else { return ByteBuffer(string: "{}") }
+            let data = try? Data(contentsOf: url)
+        else { return ByteBuffer(string: "{}") }
         return ByteBuffer(bytes: data)
     }()
 
     func openAPI(_ request: Request, _ context: BasicRequestContext) -> Response {
         Response(
-            status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: Self.openAPIDocument))
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: Self.openAPIDocument))
     }
 }

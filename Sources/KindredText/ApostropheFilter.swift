@@ -23,7 +23,8 @@ public struct ApostropheFilter: TokenMapper {
             text.removeLast(2)
         }
         if let elided = language.flatMap({ Self.elisions[$0] }), let apostrophe = text.firstIndex(of: "'"),
-           elided.contains(String(text[..<apostrophe])) {
+            elided.contains(String(text[..<apostrophe]))
+        {
             text = String(text[text.index(after: apostrophe)...])
         }
         text.removeAll { $0 == "'" }

@@ -8,8 +8,9 @@ public struct ShingleFilter: TokenFilter {
         for i in tokens.indices.dropFirst() {
             let previous = tokens[i - 1], current = tokens[i]
             guard previous.kind == .word || previous.kind == .number,
-                  current.kind == .word || current.kind == .number,
-                  current.position == previous.position + 1 else { continue }
+                current.kind == .word || current.kind == .number,
+                current.position == previous.position + 1
+            else { continue }
             result.append(Token(previous.text + " " + current.text, position: previous.position, kind: .phrase))
         }
         return result

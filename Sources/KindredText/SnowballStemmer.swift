@@ -24,7 +24,8 @@ public final class SnowballStemmer {
         var word = word
         return word.withUTF8 { bytes in
             guard let base = bytes.baseAddress,
-                  let stemmed = sb_stemmer_stem(handle, base, Int32(bytes.count)) else { return String(decoding: bytes, as: UTF8.self) }
+                let stemmed = sb_stemmer_stem(handle, base, Int32(bytes.count))
+            else { return String(decoding: bytes, as: UTF8.self) }
             let length = Int(sb_stemmer_length(handle))
             return String(decoding: UnsafeBufferPointer(start: stemmed, count: length), as: UTF8.self)
         }

@@ -12,7 +12,8 @@ public enum StopWords {
     }
 
     static let lists: [String: Set<String>] = [
-        "en": words("""
+        "en": words(
+            """
             a about above across after afterwards again against all almost alone along already also although
             always am among amongst an and another any anyhow anyone anything anyway anywhere are around as at
             be became because become becomes becoming been before beforehand behind being below beside besides
@@ -32,7 +33,8 @@ public enum StopWords {
             im ive youre youve youd youll hes shes its were weve theyre theyve theyd theyll
             thats theres whats lets
             """),
-        "de": words("""
+        "de": words(
+            """
             aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes auch auf
             aus bei bin bis bist da damit dann das dass dasselbe dazu dein deine deinem deinen deiner dem demselben
             den denn der derer derselbe derselben des desselben dessen dich die dies diese dieselbe dieselben
@@ -47,7 +49,8 @@ public enum StopWords {
             waren warst was weg weil weiter welche welchem welchen welcher welches wenn werde werden wie wieder
             will wir wird wirst wo wollen wollte würde würden zu zum zur zwar zwischen
             """),
-        "fr": words("""
+        "fr": words(
+            """
             au aux avec ce ces cet cette dans de des du elle elles en et eux il ils je la le les leur leurs lui
             ma mais me même mes moi mon ne nos notre nous on ou où par pas pour qu que qui quoi sa se ses son sur
             ta te tes toi ton tu un une vos votre vous été être avoir ai as avons avez ont avait avaient aura
@@ -55,7 +58,8 @@ public enum StopWords {
             donc alors ainsi si tout tous toute toutes autre autres entre sans sous chez depuis pendant après
             avant contre vers selon lors dont cela ça ceci celui celle ceux celles
             """),
-        "es": words("""
+        "es": words(
+            """
             a al algo algunas algunos ante antes como con contra cual cuando de del desde donde durante e el él
             ella ellas ellos en entre era erais eran eras eres es esa esas ese eso esos esta estaba estaban estado
             estamos estar estas este esto estos estoy fue fueron fui ha habéis haber había habían han has hasta
@@ -63,7 +67,8 @@ public enum StopWords {
             otro otros para pero poco por porque que quien quienes qué se sea sean ser será si sí siendo sin
             sobre son su sus también tanto te tiene tienen todo todos tu tus un una uno unos usted vosotros y ya yo
             """),
-        "it": words("""
+        "it": words(
+            """
             a ad al alla alle allo agli ai anche avere aveva avevano che chi ci come con contro da dal dalla dalle
             dallo dagli dai del della delle dello degli dei di dove e ed è era erano essere fa gli ha hanno ho i
             il in io la le lei lo loro lui ma mi mia mie miei mio ne nei nel nella nelle nello negli no noi non
@@ -71,14 +76,16 @@ public enum StopWords {
             quello questa queste questi questo se sei si sia siamo sono sta stato su sua sue sui sul sulla sulle
             suo suoi ti tra tu tua tue tuo tuoi tutti tutto un una uno vi voi
             """),
-        "pt": words("""
+        "pt": words(
+            """
             a à ao aos as às até com como da das de dela delas dele deles depois do dos e é ela elas ele eles em
             entre era eram essa essas esse esses esta estas este estes eu foi foram há isso isto já lhe lhes mais
             mas me mesmo meu meus minha minhas muito na nas não nem no nos nós o os ou para pela pelas pelo pelos
             por qual quando que quem se sem ser será seu seus só sua suas também te tem têm ter teu tu tua um uma
             umas uns você vocês vos
             """),
-        "nl": words("""
+        "nl": words(
+            """
             aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen door dus een eens en
             er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun iemand iets ik in is ja je kan
             kon kunnen maar me meer men met mij mijn moet na naar niet niets nog nu of om omdat onder ons ook op

@@ -53,7 +53,10 @@ public struct Tokenizer: Sendable {
                 length = 0
             }
             guard length > 0, length >= minimumLength, length <= maximumLength else { return }
-            tokens.append(Token(String(decoding: current, as: UTF8.self), position: tokens.count, kind: hasLetter ? .word : .number))
+            tokens.append(
+                Token(
+                    String(decoding: current, as: UTF8.self), position: tokens.count, kind: hasLetter ? .word : .number)
+            )
         }
         for i in bytes.indices {
             let byte = bytes[i]
@@ -142,7 +145,8 @@ public struct Tokenizer: Sendable {
                 } else if currentKind == .letter, previous == .digit, next == .digit, scalar == "." {
                     current.append(scalar)
                 } else if currentKind == .letter, scalar == "_", previous == .letter || previous == .digit,
-                          next == .letter || next == .digit {
+                    next == .letter || next == .digit
+                {
                     current.append(scalar)
                 } else if currentKind == .letter, previous == .digit, next == .digit, scalar == "," {
                     // A thousands separator: join the digit groups.
@@ -190,13 +194,13 @@ enum CharacterClass {
     static func isCJK(_ value: UInt32) -> Bool {
         switch value {
         case 0x3040...0x30FF,  // Hiragana, Katakana
-             0x3400...0x4DBF,  // CJK Extension A
-             0x4E00...0x9FFF,  // CJK Unified Ideographs
-             0xAC00...0xD7AF,  // Hangul syllables
-             0x1100...0x11FF, 0x3130...0x318F,  // Hangul jamo
-             0x31F0...0x31FF, 0xFF66...0xFF9F,  // Katakana extensions, half-width
-             0xF900...0xFAFF,  // CJK compatibility ideographs
-             0x20000...0x2FFFF:  // CJK Extensions B–F
+            0x3400...0x4DBF,  // CJK Extension A
+            0x4E00...0x9FFF,  // CJK Unified Ideographs
+            0xAC00...0xD7AF,  // Hangul syllables
+            0x1100...0x11FF, 0x3130...0x318F,  // Hangul jamo
+            0x31F0...0x31FF, 0xFF66...0xFF9F,  // Katakana extensions, half-width
+            0xF900...0xFAFF,  // CJK compatibility ideographs
+            0x20000...0x2FFFF:  // CJK Extensions B–F
             return true
         default:
             return false

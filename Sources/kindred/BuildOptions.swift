@@ -4,7 +4,10 @@ import KindredText
 
 /// The model-building options shared by `reindex` and `eval`.
 struct BuildOptions: ParsableArguments {
-    @Option(help: "LSA dimensions (default 256, lowered to fit a small corpus; an explicit value that doesn't fit is an error).")
+    @Option(
+        help:
+            "LSA dimensions (default 256, lowered to fit a small corpus; an explicit value that doesn't fit is an error)."
+    )
     var dimensions: Int?
 
     @Option(name: .customLong("title-weight"), help: "How many body words one title or tag word counts as.")
@@ -16,13 +19,21 @@ struct BuildOptions: ParsableArguments {
     @Option(name: .customLong("max-df"), help: "Drop terms found in more than this fraction of articles (0–1].")
     var maximumDocumentFrequency: Double = ModelParameters().maximumDocumentFrequency
 
-    @Flag(name: .customLong("phrases"), inversion: .prefixedNo, help: "Index word bigrams such as \"red dot\" beside single words.")
+    @Flag(
+        name: .customLong("phrases"), inversion: .prefixedNo,
+        help: "Index word bigrams such as \"red dot\" beside single words.")
     var phrases = AnalyzerOptions().phrases
 
-    @Flag(name: .customLong("stemming"), inversion: .prefixedNo, help: "Stem words with Snowball in each article's language.")
+    @Flag(
+        name: .customLong("stemming"), inversion: .prefixedNo,
+        help: "Stem words with Snowball in each article's language.")
     var stemming = AnalyzerOptions().stemming
 
-    @Option(name: .customLong("power-iterations"), help: "Subspace iterations of the randomized SVD: more is closer to the exact SVD and slower; ranking quality stops improving at 2 (docs/quality.md).")
+    @Option(
+        name: .customLong("power-iterations"),
+        help:
+            "Subspace iterations of the randomized SVD: more is closer to the exact SVD and slower; ranking quality stops improving at 2 (docs/quality.md)."
+    )
     var powerIterations: Int = ModelParameters().powerIterations
 
     @Option(help: "Extra random directions of the randomized SVD.")
@@ -34,10 +45,14 @@ struct BuildOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Term weighting: tfidf or log-entropy.", valueName: "scheme"))
     var weighting: WeightingScheme = ModelParameters().weighting
 
-    @Option(name: .customLong("lexical-weight"), help: "Weight of the TF-IDF cosine when re-ranking LSA's best candidates (0 = pure LSA).")
+    @Option(
+        name: .customLong("lexical-weight"),
+        help: "Weight of the TF-IDF cosine when re-ranking LSA's best candidates (0 = pure LSA).")
     var lexicalWeight: Float = ModelParameters().lexicalWeight
 
-    @Option(name: .customLong("headline-weight"), help: "Weight of the headline match (text against the other's title and tags) when re-ranking (0 = off).")
+    @Option(
+        name: .customLong("headline-weight"),
+        help: "Weight of the headline match (text against the other's title and tags) when re-ranking (0 = off).")
     var headlineWeight: Float = ModelParameters().headlineWeight
 
     @Option(name: .customLong("rerank-depth"), help: "How many LSA candidates are re-ranked.")
@@ -52,7 +67,8 @@ struct BuildOptions: ParsableArguments {
 
     @Option(
         name: .customLong("hub-cap"),
-        help: "No article in the first 10 places of more precomputed lists than this (0: no cap). See 'kindred inspect'.")
+        help:
+            "No article in the first 10 places of more precomputed lists than this (0: no cap). See 'kindred inspect'.")
     var hubCap: Int = ModelParameters().hubCap
 
     /// Above this many articles the quadratic precomputation is skipped unless asked for: at 64k
@@ -65,15 +81,20 @@ struct BuildOptions: ParsableArguments {
         var result = parameters
         guard neighbors == nil, articles > Self.precomputeLimit else { return (result, nil) }
         result.neighbors = 0
-        return (result, "\(articles) articles: related lists are not precomputed above \(Self.precomputeLimit) (O(n²)); by-id requests will search. Pass --neighbors 100 to precompute anyway")
+        return (
+            result,
+            "\(articles) articles: related lists are not precomputed above \(Self.precomputeLimit) (O(n²)); by-id requests will search. Pass --neighbors 100 to precompute anyway"
+        )
     }
 
     var parameters: ModelParameters {
         ModelParameters(
-            analyzer: AnalyzerOptions(phrases: phrases, stemming: stemming), weighting: weighting, titleWeight: titleWeight,
+            analyzer: AnalyzerOptions(phrases: phrases, stemming: stemming), weighting: weighting,
+            titleWeight: titleWeight,
             minimumDocumentFrequency: minimumDocumentFrequency, maximumDocumentFrequency: maximumDocumentFrequency,
             dimensions: dimensions ?? ModelParameters().dimensions, oversampling: oversampling,
-            powerIterations: powerIterations, seed: seed, lexicalWeight: lexicalWeight, headlineWeight: headlineWeight, rerankDepth: rerankDepth,
+            powerIterations: powerIterations, seed: seed, lexicalWeight: lexicalWeight, headlineWeight: headlineWeight,
+            rerankDepth: rerankDepth,
             neighbors: neighbors ?? ModelParameters().neighbors, hubCap: hubCap)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import KindredEngine
 import KindredAPI
+import KindredEngine
 
 enum Output {
     /// Pretty JSON with the API's snake_case keys.
@@ -17,7 +17,9 @@ enum Output {
             if result.alreadyLinked { marks.append("already linked") }
             let score = String(format: "%.4f", result.score)
             let id = result.article.id.padding(toLength: width, withPad: " ", startingAt: 0)
-            lines.append("\(score)  \(id)  \(result.article.title)" + (marks.isEmpty ? "" : "  [\(marks.joined(separator: ", "))]"))
+            lines.append(
+                "\(score)  \(id)  \(result.article.title)"
+                    + (marks.isEmpty ? "" : "  [\(marks.joined(separator: ", "))]"))
             if let explanation = result.explanation { lines += describe(explanation) }
         }
         if list.results.isEmpty { lines.append("(no related articles)") }

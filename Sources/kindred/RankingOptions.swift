@@ -14,7 +14,8 @@ struct RankingOptions: ParsableArguments {
 
     @Option(
         name: .customLong("results-language"),
-        help: ArgumentHelp("Results' language: a BCP 47 tag or 'any'. Default: the query's language.", valueName: "tag"))
+        help: ArgumentHelp("Results' language: a BCP 47 tag or 'any'. Default: the query's language.", valueName: "tag")
+    )
     var resultsLanguage: String?
 
     @Option(help: ArgumentHelp("Only articles published at or after this RFC 3339 time.", valueName: "time"))
@@ -23,17 +24,22 @@ struct RankingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only articles published at or before this RFC 3339 time.", valueName: "time"))
     var until: String?
 
-    @Option(name: .customLong("max-age"), help: ArgumentHelp("Only articles at most this old: 36h, 7d, 2w.", valueName: "age"))
+    @Option(
+        name: .customLong("max-age"),
+        help: ArgumentHelp("Only articles at most this old: 36h, 7d, 2w.", valueName: "age"))
     var maxAge: String?
 
     @Option(
         name: .customLong("reference-time"),
-        help: ArgumentHelp("'Now' for --max-age and freshness (RFC 3339). Default: the current time.", valueName: "time"))
+        help: ArgumentHelp(
+            "'Now' for --max-age and freshness (RFC 3339). Default: the current time.", valueName: "time"))
     var referenceTime: String?
 
     @Option(
         name: .customLong("min-score"), parsing: .unconditional,
-        help: ArgumentHelp("Relevance floor, -1…1 (default \(RelatedQuery.defaultMinimumScore)); -1 turns it off.", valueName: "score"))
+        help: ArgumentHelp(
+            "Relevance floor, -1…1 (default \(RelatedQuery.defaultMinimumScore)); -1 turns it off.", valueName: "score")
+    )
     var minScore: Double?
 
     @Option(help: ArgumentHelp("Fill a list the floor left short: none or section.", valueName: "policy"))

@@ -16,7 +16,8 @@ struct RankingParametersTests {
         let query = try query([
             "k": "7", "exclude": "a, b,", "section": "science", "language": "any", "since": "2026-01-01T00:00:00Z",
             "max_age": "2w", "reference_time": "2026-03-10T00:00:00Z", "min_score": "0.2", "fallback": "section",
-            "half_life": "7", "freshness": "0.3", "diversity": "0.7", "dedupe": "off", "linked": "flag", "explain": "true",
+            "half_life": "7", "freshness": "0.3", "diversity": "0.7", "dedupe": "off", "linked": "flag",
+            "explain": "true",
         ])
         #expect(query.k == 7)
         #expect(query.excludedIDs == ["a", "b"])
@@ -38,10 +39,12 @@ struct RankingParametersTests {
         #expect(defaults.minimumScore == RelatedQuery.defaultMinimumScore)
     }
 
-    @Test("values that don't parse are refused naming the parameter as each boundary spells it", arguments: [
-        ("k", "ten"), ("since", "yesterday"), ("max_age", "-3d"), ("max_age", "soon"), ("fallback", "latest"),
-        ("dedupe", "high"), ("linked", "keep"), ("explain", "yes"), ("min_score", "high"),
-    ])
+    @Test(
+        "values that don't parse are refused naming the parameter as each boundary spells it",
+        arguments: [
+            ("k", "ten"), ("since", "yesterday"), ("max_age", "-3d"), ("max_age", "soon"), ("fallback", "latest"),
+            ("dedupe", "high"), ("linked", "keep"), ("explain", "yes"), ("min_score", "high"),
+        ])
     func unreadable(name: String, value: String) throws {
         let parameter = try #require(RankingParameter(rawValue: name))
         let error = #expect(throws: RankingParameters.UnreadableValue.self) { _ = try query([name: value]) }
@@ -50,10 +53,13 @@ struct RankingParametersTests {
         #expect(error?.message(.flag).hasPrefix("\(parameter.flag) '\(value)' is not valid: ") == true)
     }
 
-    @Test("values out of range carry the parameter, the value and the range", arguments: [
-        ("k", "0", EngineParameter.k), ("k", "101", .k), ("min_score", "2", .minimumScore), ("half_life", "0", .halfLife),
-        ("diversity", "1.5", .diversity), ("dedupe", "0", .duplicateThreshold), ("language", "english!", .language),
-    ])
+    @Test(
+        "values out of range carry the parameter, the value and the range",
+        arguments: [
+            ("k", "0", EngineParameter.k), ("k", "101", .k), ("min_score", "2", .minimumScore),
+            ("half_life", "0", .halfLife),
+            ("diversity", "1.5", .diversity), ("dedupe", "0", .duplicateThreshold), ("language", "english!", .language),
+        ])
     func outOfRange(name: String, value: String, parameter: EngineParameter) throws {
         let error = #expect(throws: EngineError.self) { _ = try query([name: value]) }
         #expect(error?.code == .invalidParameter)
@@ -67,7 +73,9 @@ struct RankingParametersTests {
 
     @Test("k is checked against the caller's maximum")
     func maximumK() {
-        let error = #expect(throws: EngineError.self) { _ = try RankingParameters(text: ["k": "101"]).query(maximumK: 100) }
+        let error = #expect(throws: EngineError.self) {
+            _ = try RankingParameters(text: ["k": "101"]).query(maximumK: 100)
+        }
         #expect(error.map(ParameterSpelling.queryParameter.message) == "k must be between 1 and 100; got 101")
     }
 

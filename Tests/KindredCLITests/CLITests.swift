@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Runs the built `kindred` executable and checks exit codes, output and messages.
 @Suite("kindred CLI", .serialized)
@@ -55,7 +56,8 @@ struct CLITests {
     }
 
     func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-cli-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-cli-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
@@ -67,10 +69,14 @@ struct CLITests {
         let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
         #expect(json?["id"] as? String == "leica-red-dot-leitzphone")
         let results = try #require(json?["results"] as? [[String: Any]])
-        #expect(Set(results.compactMap { $0["id"] as? String })
+        #expect(
+            Set(results.compactMap { $0["id"] as? String })
                 == ["xiaomi-17-ultra-launch", "xiaomi-tag-find-my", "xiaomi-17-global-series"])
         for result in results {
-            #expect(Set(result.keys) == ["id", "title", "url", "section", "published_at", "score", "reason", "already_linked"])
+            #expect(
+                Set(result.keys) == [
+                    "id", "title", "url", "section", "published_at", "score", "reason", "already_linked",
+                ])
         }
         #expect((results.first?["published_at"] as? String)?.hasSuffix("Z") == true)
     }
@@ -80,12 +86,17 @@ struct CLITests {
         let short = try kindred(["related", "leica-red-dot-leitzphone", "-k", "12", "--min-score", "0.3"])
         #expect(short.status == 0, "\(short.stderr)")
         #expect(short.stdout.contains("of 12;") && short.stdout.contains("below the relevance floor"))
-        let filled = try kindred(["related", "leica-red-dot-leitzphone", "-k", "12", "--min-score", "0.3", "--fallback", "section"])
+        let filled = try kindred([
+            "related", "leica-red-dot-leitzphone", "-k", "12", "--min-score", "0.3", "--fallback", "section",
+        ])
         #expect(filled.stdout.split(separator: "\n").filter { $0.contains("[fallback]") }.count > 0)
         let explained = try kindred(["related", "leica-red-dot-leitzphone", "-k", "1", "--explain"])
         #expect(explained.stdout.contains("shared terms: xiaomi"))
         #expect(explained.stdout.contains("dimensions: #"))
-        let off = try kindred(["related", "leica-red-dot-leitzphone", "-k", "84", "--min-score", "-1", "--results-language", "any", "--dedupe", "off", "--json"])
+        let off = try kindred([
+            "related", "leica-red-dot-leitzphone", "-k", "84", "--min-score", "-1", "--results-language", "any",
+            "--dedupe", "off", "--json",
+        ])
         let json = try JSONSerialization.jsonObject(with: Data(off.stdout.utf8)) as? [String: Any]
         #expect((json?["results"] as? [[String: Any]])?.count == 84)
         for (option, value, message) in [
@@ -114,11 +125,14 @@ struct CLITests {
     @Test("similar leaves out or flags what the draft links to")
     func similarLinks() throws {
         let text = "The Leica red dot comes to Xiaomi phones; see xiaomi-17-global-series."
-        let flagged = try kindred(["similar", "--text", text, "--linked", "flag", "--link", "xiaomi-17-ultra-launch", "-k", "3"])
+        let flagged = try kindred([
+            "similar", "--text", text, "--linked", "flag", "--link", "xiaomi-17-ultra-launch", "-k", "3",
+        ])
         #expect(flagged.status == 0, "\(flagged.stderr)")
         #expect(flagged.stdout.split(separator: "\n").filter { $0.contains("already linked") }.count == 2)
         let excluded = try kindred(["similar", "--text", text, "--link", "xiaomi-17-ultra-launch", "-k", "3"])
-        #expect(!excluded.stdout.contains("xiaomi-17-global-series") && !excluded.stdout.contains("xiaomi-17-ultra-launch"))
+        #expect(
+            !excluded.stdout.contains("xiaomi-17-global-series") && !excluded.stdout.contains("xiaomi-17-ultra-launch"))
         #expect(try kindred(["similar", "--text", text, "--linked", "keep"]).status == 64)
     }
 
@@ -145,9 +159,13 @@ struct CLITests {
         #expect(shown.stdout.contains("leica-red-dot-leitzphone") && shown.stdout.contains("football-derby-result"))
         #expect(try kindred(["reindex", "--corpus", "corpus", "--model", directory]).status == 0)
         #expect(try related().first?["id"] as? String == "football-derby-result")
-        let unknown = try kindred(["overrides", "set", "leica-red-dot-leitzphone", "--pin", "no-such", "--model", directory])
+        let unknown = try kindred([
+            "overrides", "set", "leica-red-dot-leitzphone", "--pin", "no-such", "--model", directory,
+        ])
         #expect(unknown.status == 1 && unknown.stderr.contains("can't pin 'no-such'"))
-        let itself = try kindred(["overrides", "set", "leica-red-dot-leitzphone", "--pin", "leica-red-dot-leitzphone", "--model", directory])
+        let itself = try kindred([
+            "overrides", "set", "leica-red-dot-leitzphone", "--pin", "leica-red-dot-leitzphone", "--model", directory,
+        ])
         #expect(itself.status == 64 && itself.stderr.contains("its own list"))
         #expect(try kindred(["overrides", "clear", "leica-red-dot-leitzphone", "--model", directory]).status == 0)
         results = try related()
@@ -199,10 +217,12 @@ struct CLITests {
         let run = try kindred(["neighbors", "-k", "4"])
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n")
-        let corpusLines = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("corpus").path)
-            .filter { $0.hasSuffix(".jsonl") }
-            .map { try String(contentsOf: Self.root.appendingPathComponent("corpus/\($0)"), encoding: .utf8) }
-            .map { $0.split(separator: "\n").count }.reduce(0, +)
+        let corpusLines = try FileManager.default.contentsOfDirectory(
+            atPath: Self.root.appendingPathComponent("corpus").path
+        )
+        .filter { $0.hasSuffix(".jsonl") }
+        .map { try String(contentsOf: Self.root.appendingPathComponent("corpus/\($0)"), encoding: .utf8) }
+        .map { $0.split(separator: "\n").count }.reduce(0, +)
         #expect(lines.count == corpusLines)
         for line in lines {
             let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
@@ -222,9 +242,13 @@ struct CLITests {
         // The CPU class and the int8 engine with its reason; under a cap, the cap and the kernel.
         #expect(run.stdout.contains("CPU now: ") && run.stdout.contains("; class "), "\(run.stdout)")
         #expect(run.stdout.contains("search: int8 "))
-        let capped = try kindred(["inspect", "--show-dimensions", "0"], environment: ["KINDRED_MAX_CPU_ISA": "BASELINE", "ONEDNN_MAX_CPU_ISA": "SSE41"])
+        let capped = try kindred(
+            ["inspect", "--show-dimensions", "0"],
+            environment: ["KINDRED_MAX_CPU_ISA": "BASELINE", "ONEDNN_MAX_CPU_ISA": "SSE41"])
         #expect(capped.status == 0, "\(capped.stderr)")
-        #expect(capped.stdout.contains("capped by KINDRED_MAX_CPU_ISA=BASELINE: Kindred kernels baseline"), "\(capped.stdout)")
+        #expect(
+            capped.stdout.contains("capped by KINDRED_MAX_CPU_ISA=BASELINE: Kindred kernels baseline"),
+            "\(capped.stdout)")
         #expect(capped.stdout.contains("search: int8 kindred baseline ("), "\(capped.stdout)")
         #expect(capped.stdout.contains("scan baseline"), "\(capped.stdout)")
     }
@@ -298,8 +322,9 @@ struct CLITests {
         let run = try kindred(["reindex", "--corpus", "corpus", "--model", directory])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("journal: applied 2 change(s)"))
-        let manifest = try String(contentsOfFile: try FileManager.default.contentsOfDirectory(atPath: directory)
-            .filter { $0.hasPrefix("2") }.map { directory + "/" + $0 + "/manifest.json" }.first!, encoding: .utf8)
+        let manifest = try String(
+            contentsOfFile: try FileManager.default.contentsOfDirectory(atPath: directory)
+                .filter { $0.hasPrefix("2") }.map { directory + "/" + $0 + "/manifest.json" }.first!, encoding: .utf8)
         #expect(manifest.contains("\"journal_sequence\" : 2"))
         let related = try kindred(["related", "xiaomi-tag-2", "--model", directory, "-k", "3"])
         #expect(related.status == 0)
@@ -367,17 +392,19 @@ struct CLITests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
-            {"id": "leica-red-dot-leitzphone", "relevant": ["xiaomi-17-ultra-launch", "xiaomi-tag-find-my", "xiaomi-17-global-series"]}
-            {"id": "not-in-corpus", "relevant": ["xiaomi-tag-find-my"]}
+        {"id": "leica-red-dot-leitzphone", "relevant": ["xiaomi-17-ultra-launch", "xiaomi-tag-find-my", "xiaomi-17-global-series"]}
+        {"id": "not-in-corpus", "relevant": ["xiaomi-tag-find-my"]}
 
-            """.write(toFile: directory + "/qrels.jsonl", atomically: true, encoding: .utf8)
+        """.write(toFile: directory + "/qrels.jsonl", atomically: true, encoding: .utf8)
         let run = try kindred(["eval", "--corpus", "corpus", "--qrels", directory + "/qrels.jsonl", "-k", "3"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("1 queries (1 skipped"))
         #expect(run.stdout.contains("recall@3:    1.0000"))
         #expect(run.stdout.contains("nDCG@3:      1.0000"))
         // The three Xiaomi stories score 0.27–0.48: a floor of 0.3 keeps two of the three hits.
-        let floors = try kindred(["eval", "--corpus", "corpus", "--qrels", directory + "/qrels.jsonl", "-k", "3", "--floors"])
+        let floors = try kindred([
+            "eval", "--corpus", "corpus", "--qrels", directory + "/qrels.jsonl", "-k", "3", "--floors",
+        ])
         let line = floors.stdout.split(separator: "\n").first { $0.hasPrefix(" 0.30") }.map(String.init) ?? ""
         #expect(line.split(separator: " ").prefix(2) == ["0.30", "0.6667"], "\(floors.stdout)")
 
@@ -388,7 +415,8 @@ struct CLITests {
         #expect((metrics?["precision"] ?? 0) > 0.5)
 
         var linked = try String(contentsOf: Self.root.appendingPathComponent("corpus/wearables.jsonl"), encoding: .utf8)
-        linked += "{\"id\": \"tag-review\", \"title\": \"Xiaomi Tag review\", \"body\": \"A tracker for Find My and Find Hub.\", "
+        linked +=
+            "{\"id\": \"tag-review\", \"title\": \"Xiaomi Tag review\", \"body\": \"A tracker for Find My and Find Hub.\", "
             + "\"related\": [\"https://news.example.com/wearables/google-find-hub-network\"]}\n"
         try linked.write(toFile: directory + "/linked.jsonl", atomically: true, encoding: .utf8)
         let links = try kindred(["eval", "--corpus", directory + "/linked.jsonl", "--links", "-k", "2"])
@@ -412,15 +440,15 @@ struct CLITests {
         // Ratings that follow the stories' relatedness: the Leica story and the Xiaomi launch it is
         // about, the Xiaomi tracker, then unrelated stories; one pair names an unknown article.
         try """
-            id1	id2	similarity
-            leica-red-dot-leitzphone	xiaomi-17-ultra-launch	3
-            leica-red-dot-leitzphone	xiaomi-17-global-series	2.5
-            leica-red-dot-leitzphone	xiaomi-tag-find-my	1.5
-            leica-red-dot-leitzphone	ecb-holds-rates	0
-            xiaomi-su7-deliveries	swiss-glacier-collapse	0
-            leica-red-dot-leitzphone	not-in-corpus	0
+        id1	id2	similarity
+        leica-red-dot-leitzphone	xiaomi-17-ultra-launch	3
+        leica-red-dot-leitzphone	xiaomi-17-global-series	2.5
+        leica-red-dot-leitzphone	xiaomi-tag-find-my	1.5
+        leica-red-dot-leitzphone	ecb-holds-rates	0
+        xiaomi-su7-deliveries	swiss-glacier-collapse	0
+        leica-red-dot-leitzphone	not-in-corpus	0
 
-            """.write(toFile: directory + "/pairs.tsv", atomically: true, encoding: .utf8)
+        """.write(toFile: directory + "/pairs.tsv", atomically: true, encoding: .utf8)
         let run = try kindred(["eval", "--corpus", "corpus", "--pairs", directory + "/pairs.tsv"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("6 pairs, 1 without a score (counted 0)"), "\(run.stdout)")
@@ -433,8 +461,9 @@ struct CLITests {
         #expect(((overall?["spearman"] as? Double) ?? 0) > 0.7, "\(json.stdout)")
         #expect(((correlation?["languages"] as? [[String: Any]])?.first?["language"] as? String) == "en")
 
-        try "leica-red-dot-leitzphone\txiaomi-17-ultra-launch\t3\nleica-red-dot-leitzphone\tecb-holds-rates\tvery\n".write(
-            toFile: directory + "/bad.tsv", atomically: true, encoding: .utf8)
+        try "leica-red-dot-leitzphone\txiaomi-17-ultra-launch\t3\nleica-red-dot-leitzphone\tecb-holds-rates\tvery\n"
+            .write(
+                toFile: directory + "/bad.tsv", atomically: true, encoding: .utf8)
         let bad = try kindred(["eval", "--corpus", "corpus", "--pairs", directory + "/bad.tsv"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("bad.tsv:2") && bad.stderr.contains("'very' is not a number"), "\(bad.stderr)")

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Kills real processes with SIGKILL and checks what survives: the model being served, and every
 /// write the server acknowledged.
@@ -15,7 +16,9 @@ extension CLITests {
         for file in files.sorted() where file.hasSuffix(".jsonl") {
             let text = try String(contentsOf: Self.root.appendingPathComponent("corpus/\(file)"), encoding: .utf8)
             for line in text.split(separator: "\n") {
-                guard var object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
+                guard var object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                    continue
+                }
                 let id = object["id"] as? String ?? ""
                 for copy in 0..<copies {
                     object["id"] = copy == 0 ? id : "\(id)-copy-\(copy)"
@@ -124,7 +127,8 @@ extension CLITests {
         for round in 0..<4 {
             let port = Int.random(in: 20_000..<40_000)
             let base = "http://127.0.0.1:\(port)"
-            let server = try start(["serve", "--model", models, "--port", "\(port)", "--log-level", "info"], logs: directory)
+            let server = try start(
+                ["serve", "--model", models, "--port", "\(port)", "--log-level", "info"], logs: directory)
             defer { if server.isRunning { sigkill(server) } }
             #expect(try await waitUntilReady(base, server), "round \(round): the server did not come up")
             if round > 0 {
@@ -149,7 +153,8 @@ extension CLITests {
                 } else {
                     let id = "crash-\(round)-\(write)"
                     let title = "Crash test \(round).\(write): a Leica phone from Xiaomi"
-                    let status = await send("PUT", base + "/v1/articles/\(id)", json: ["title": title, "body": "Xiaomi Leica camera phone"])
+                    let status = await send(
+                        "PUT", base + "/v1/articles/\(id)", json: ["title": title, "body": "Xiaomi Leica camera phone"])
                     if status == 201 || status == 200 {
                         present[id] = title
                         deleted.remove(id)
@@ -173,9 +178,11 @@ extension Duration {
 }
 
 extension CLITests {
-    @Test("every fuzz seed and every past finding replays without a crash", arguments: [
-        "corpus-reader", "analyzer", "query", "draft", "model-file",
-    ])
+    @Test(
+        "every fuzz seed and every past finding replays without a crash",
+        arguments: [
+            "corpus-reader", "analyzer", "query", "draft", "model-file",
+        ])
     func fuzzRegressions(target: String) throws {
         let replayer = Self.executable.deletingLastPathComponent().appendingPathComponent("fuzz-\(target)")
         try #require(

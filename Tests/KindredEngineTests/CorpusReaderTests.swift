@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KindredEngine
 
 @Suite("Corpus reader")
@@ -10,7 +11,8 @@ struct CorpusReaderTests {
 
     @Test("reads every field and ignores unknown ones")
     func fields() throws {
-        let result = read("""
+        let result = read(
+            """
             {"id":"a","title":"T","body":"B","url":"https://x/a","published_at":"2026-03-04T09:30:00+01:00","section":"s","language":"de-CH","tags":["x","y"],"extra":{"n":1}}
             """)
         #expect(result.problems.isEmpty)
@@ -35,21 +37,26 @@ struct CorpusReaderTests {
         #expect(result.problems.isEmpty)
     }
 
-    @Test("each kind of bad line is reported with its line number and reason", arguments: [
-        ("{\"id\": \"a\", \"title\": ", "malformed JSON"),
-        ("[1, 2]", "expected a JSON object"),
-        ("{\"title\": \"no id\"}", "missing 'id'"),
-        ("{\"id\": \"  \", \"title\": \"x\"}", "empty 'id'"),
-        ("{\"id\": 7, \"title\": \"x\"}", "field 'id' must be a string"),
-        ("{\"id\": \"a\"}", "neither a title nor a body"),
-        ("{\"id\": \"a\", \"title\": \" \", \"body\": \"\"}", "neither a title nor a body"),
-        ("{\"id\": \"a\", \"title\": \"x\", \"published_at\": \"yesterday\"}", "not an RFC 3339 timestamp"),
-        ("{\"id\": \"a\", \"title\": \"x\", \"published_at\": \"2026-13-45T00:00:00Z\"}", "not an RFC 3339 timestamp"),
-        ("{\"id\": \"a\", \"title\": \"x\", \"language\": \"english please\"}", "not a BCP 47 tag"),
-        ("{\"id\": \"a\", \"title\": \"x\", \"tags\": \"one\"}", "must be an array of strings"),
-        ("{\"id\": \"a\", \"title\": \"x\", \"tags\": [1]}", "must be an array of strings"),
-        ("{\"id\": \"a\", \"title\": 3}", "field 'title' must be a string"),
-    ])
+    @Test(
+        "each kind of bad line is reported with its line number and reason",
+        arguments: [
+            ("{\"id\": \"a\", \"title\": ", "malformed JSON"),
+            ("[1, 2]", "expected a JSON object"),
+            ("{\"title\": \"no id\"}", "missing 'id'"),
+            ("{\"id\": \"  \", \"title\": \"x\"}", "empty 'id'"),
+            ("{\"id\": 7, \"title\": \"x\"}", "field 'id' must be a string"),
+            ("{\"id\": \"a\"}", "neither a title nor a body"),
+            ("{\"id\": \"a\", \"title\": \" \", \"body\": \"\"}", "neither a title nor a body"),
+            ("{\"id\": \"a\", \"title\": \"x\", \"published_at\": \"yesterday\"}", "not an RFC 3339 timestamp"),
+            (
+                "{\"id\": \"a\", \"title\": \"x\", \"published_at\": \"2026-13-45T00:00:00Z\"}",
+                "not an RFC 3339 timestamp"
+            ),
+            ("{\"id\": \"a\", \"title\": \"x\", \"language\": \"english please\"}", "not a BCP 47 tag"),
+            ("{\"id\": \"a\", \"title\": \"x\", \"tags\": \"one\"}", "must be an array of strings"),
+            ("{\"id\": \"a\", \"title\": \"x\", \"tags\": [1]}", "must be an array of strings"),
+            ("{\"id\": \"a\", \"title\": 3}", "field 'title' must be a string"),
+        ])
     func badLine(line: String, reason: String) throws {
         let result = read("{\"id\":\"ok\",\"title\":\"fine\"}\n" + line + "\n")
         #expect(result.articles.map(\.id) == ["ok"])
@@ -88,14 +95,17 @@ struct CorpusReaderTests {
     func directory() throws {
         let directory = try temporaryDirectory()
         defer { cleanUp(directory) }
-        try "{\"id\":\"b\",\"title\":\"second file\"}\n".write(toFile: directory + "/2.jsonl", atomically: true, encoding: .utf8)
+        try "{\"id\":\"b\",\"title\":\"second file\"}\n".write(
+            toFile: directory + "/2.jsonl", atomically: true, encoding: .utf8)
         try "{\"id\":\"a\",\"title\":\"first\"}\n{\"id\":\"b\",\"title\":\"dup\"}\n"
             .write(toFile: directory + "/1.jsonl", atomically: true, encoding: .utf8)
         try "not a corpus".write(toFile: directory + "/notes.txt", atomically: true, encoding: .utf8)
         let result = try CorpusReader().read(path: directory)
         #expect(result.files.map { ($0 as NSString).lastPathComponent } == ["1.jsonl", "2.jsonl"])
         #expect(result.articles.map(\.title) == ["first", "dup"])
-        #expect(result.problems.first?.description.hasSuffix("2.jsonl:1: duplicate id 'b' (first at \(directory)/1.jsonl:2)") == true)
+        #expect(
+            result.problems.first?.description.hasSuffix(
+                "2.jsonl:1: duplicate id 'b' (first at \(directory)/1.jsonl:2)") == true)
     }
 
     @Test("a missing path or an empty directory is an error, not an empty corpus")
@@ -112,7 +122,9 @@ struct CorpusReaderTests {
         let result = try CorpusReader().read(path: Checkout.corpus)
         #expect(result.problems.isEmpty)
         #expect((80...150).contains(result.articles.count))
-        for id in ["leica-red-dot-leitzphone", "xiaomi-17-ultra-launch", "xiaomi-tag-find-my", "xiaomi-17-global-series"] {
+        for id in [
+            "leica-red-dot-leitzphone", "xiaomi-17-ultra-launch", "xiaomi-tag-find-my", "xiaomi-17-global-series",
+        ] {
             #expect(result.articles.contains { $0.id == id })
         }
         #expect(Set(result.articles.compactMap(\.section)).count >= 7)

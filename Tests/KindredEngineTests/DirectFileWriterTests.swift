@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KindredEngine
 
 @Suite("Direct file writer")
@@ -23,9 +24,13 @@ struct DirectFileWriterTests {
     static let buffer = 4 * DirectFileWriter.blockSize
 
     /// Bytes that differ at every position, so a misplaced block can't go unnoticed.
-    func pattern(_ count: Int, seed: Int) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 / 251 &+ seed) } }
+    func pattern(_ count: Int, seed: Int) -> [UInt8] {
+        (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 / 251 &+ seed) }
+    }
 
-    @Test("files smaller than a block, of whole buffers and of several buffers with a tail come back byte for byte, direct or not", arguments: [true, false])
+    @Test(
+        "files smaller than a block, of whole buffers and of several buffers with a tail come back byte for byte, direct or not",
+        arguments: [true, false])
     func sizes(direct: Bool) throws {
         let buffer = Self.buffer
         let cases: [[[UInt8]]] = [

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import KindredEngine
 @testable import KindredLinearAlgebra
 
@@ -48,15 +49,19 @@ struct EmbeddingIndexTests {
         Int8Product.exactEngines)
     func allNeighborsAgree(path: AllPairsPath, engine: Int8Engine) throws {
         let index = EmbeddingIndex(vectors: Self.index.vectors, engine: engine)
-        #expect(index.candidateStage.hasPrefix("int8 \(engine == .oneDNN ? "oneDNN" : "kindred")"), "\(index.candidateStage)")
+        #expect(
+            index.candidateStage.hasPrefix("int8 \(engine == .oneDNN ? "oneDNN" : "kindred")"),
+            "\(index.candidateStage)")
         var exact: [[ScoredIndex]] = [], twoStage: [[ScoredIndex]] = []
         try index.floatAllNeighbors(k: 10) { _, list in exact.append(list) }
         var fractions: [Double] = []
-        let (method, tile): (AllPairsMethod, Int) = switch path {
-        case .symmetric(let tile): (.eachPairOnce, tile)
-        case .sliced: (.slices, 4_096)
-        }
-        try index.allNeighbors(k: 10, slice: 37, tile: tile, method: method, progress: { fractions.append($0) }) { _, list in
+        let (method, tile): (AllPairsMethod, Int) =
+            switch path {
+            case .symmetric(let tile): (.eachPairOnce, tile)
+            case .sliced: (.slices, 4_096)
+            }
+        try index.allNeighbors(k: 10, slice: 37, tile: tile, method: method, progress: { fractions.append($0) }) {
+            _, list in
             twoStage.append(list)
         }
         #expect(exact.count == 3_000 && twoStage.count == 3_000)
@@ -89,7 +94,9 @@ struct EmbeddingIndexTests {
         var runs: [[[Int]]] = []
         for _ in 0..<4 {
             var lists: [[Int]] = []
-            try index.allNeighbors(k: 10, slice: 16, tile: 64, method: .eachPairOnce) { _, list in lists.append(list.map(\.index)) }
+            try index.allNeighbors(k: 10, slice: 16, tile: 64, method: .eachPairOnce) { _, list in
+                lists.append(list.map(\.index))
+            }
             runs.append(lists)
         }
         #expect(runs.allSatisfy { $0 == runs[0] })
@@ -130,7 +137,8 @@ struct EmbeddingIndexTests {
         }
     }
 
-    @Test("a single query agrees with the Float-only search and honours exclusions", arguments: Int8Product.exactEngines)
+    @Test(
+        "a single query agrees with the Float-only search and honours exclusions", arguments: Int8Product.exactEngines)
     func searchAgrees(engine: Int8Engine) throws {
         let index = EmbeddingIndex(vectors: Self.index.vectors, engine: engine)
         var found = 0
@@ -195,18 +203,24 @@ struct EmbeddingIndexTests {
             for withLimits in [false, true] {
                 func hits(_ scan: ScoreScan, _ kernel: ScoreScan.Kernel) -> ([UInt32], [Float], [UInt32], [Float])? {
                     limits.withUnsafeBufferPointer { l in
-                        guard let found = scan.scan(
-                            dots: dots, scales: scales, queryScale: 0.7, rowLimit: 0.5,
-                            columnLimits: withLimits ? l.baseAddress : nil, count: count, kernel: kernel)
+                        guard
+                            let found = scan.scan(
+                                dots: dots, scales: scales, queryScale: 0.7, rowLimit: 0.5,
+                                columnLimits: withLimits ? l.baseAddress : nil, count: count, kernel: kernel)
                         else { return nil }
-                        return (Array(scan.rowHits.prefix(found.rows)), Array(scan.rowScores.prefix(found.rows)),
-                                Array(scan.columnHits.prefix(found.columns)), Array(scan.columnScores.prefix(found.columns)))
+                        return (
+                            Array(scan.rowHits.prefix(found.rows)), Array(scan.rowScores.prefix(found.rows)),
+                            Array(scan.columnHits.prefix(found.columns)), Array(scan.columnScores.prefix(found.columns))
+                        )
                     }
                 }
                 let expected = try #require(hits(reference, .baseline))
                 let brute = (0..<count).filter { dots[$0] * scales[$0] * 0.7 >= 0.5 }
                 #expect(expected.0.map(Int.init) == brute)
-                if withLimits { #expect(expected.2.map(Int.init) == (0..<count).filter { dots[$0] * scales[$0] * 0.7 >= limits[$0] }) }
+                if withLimits {
+                    #expect(
+                        expected.2.map(Int.init) == (0..<count).filter { dots[$0] * scales[$0] * 0.7 >= limits[$0] })
+                }
                 for kernel in ScoreScan.Kernel.allCases {
                     guard let found = hits(scan, kernel) else { continue }
                     ran += 1
@@ -224,7 +238,9 @@ struct TermKeyTests {
     @Test("ASCII terms are keys by their bytes, others by canonical equivalence, in a dictionary as in ==")
     func keys() {
         var table: [TermKey: Int] = [:]
-        let terms = ["red", "red dot", "a-much-longer-phrase with spaces", "caf\u{E9}", "cafe\u{301}", "17 ultra", "", "x"]
+        let terms = [
+            "red", "red dot", "a-much-longer-phrase with spaces", "caf\u{E9}", "cafe\u{301}", "17 ultra", "", "x",
+        ]
         for (i, term) in terms.enumerated() where table[TermKey(term)] == nil { table[TermKey(term)] = i }
         // The two spellings of café are one key; every other term its own.
         #expect(table.count == terms.count - 1)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KindredEngine
 
 /// Rankings of the sample corpus under default parameters, kept in `Tests/Fixtures/golden-rankings.json`
@@ -35,12 +36,16 @@ struct GoldenRankingTests {
     func current(k: Int) throws -> Golden {
         let model = Sample.model
         var queries = try Self.queryIDs.map { id in
-            Golden.Query(id: id, results: try model.related(to: id, k: k).map { .init(id: $0.article.id, score: $0.score) })
+            Golden.Query(
+                id: id, results: try model.related(to: id, k: k).map { .init(id: $0.article.id, score: $0.score) })
         }
         for (title, body) in Self.drafts {
-            queries.append(Golden.Query(
-                title: title, body: body,
-                results: try model.similar(title: title, body: body, k: k).map { .init(id: $0.article.id, score: $0.score) }))
+            queries.append(
+                Golden.Query(
+                    title: title, body: body,
+                    results: try model.similar(title: title, body: body, k: k).map {
+                        .init(id: $0.article.id, score: $0.score)
+                    }))
         }
         return Golden(k: k, queries: queries)
     }

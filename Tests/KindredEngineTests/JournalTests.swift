@@ -1,11 +1,13 @@
 import Foundation
 import Testing
+
 @testable import KindredEngine
 
 @Suite("Journal")
 struct JournalTests {
     let put = JournalEntry(
-        sequence: 1, operation: .put(Article(id: "new", title: "A new story", body: "Body", section: "science", tags: ["t"])),
+        sequence: 1,
+        operation: .put(Article(id: "new", title: "A new story", body: "Body", section: "science", tags: ["t"])),
         recordedAt: Date(timeIntervalSince1970: 1_795_000_000))
 
     @Test("entries round-trip through their JSON line")
@@ -107,11 +109,16 @@ struct LiveIndexTests {
     @Test("upserts are searchable in both directions, deletes disappear, filters apply to upserts too")
     func overlay() throws {
         var index = LiveIndex(model: Sample.model, version: "v1")
-        index = try index.upserting(Article(
-            id: "tag-2", title: "Xiaomi Tag 2 tracker", body: "Works with Apple Find My and Google Find Hub.",
-            section: "wearables"))
-        #expect(try index.related(to: "tag-2", query: RelatedQuery(k: 3)).results.map(\.article.id).contains("xiaomi-tag-find-my"))
-        #expect(try index.related(to: "xiaomi-tag-find-my", query: RelatedQuery(k: 3)).results.map(\.article.id).contains("tag-2"))
+        index = try index.upserting(
+            Article(
+                id: "tag-2", title: "Xiaomi Tag 2 tracker", body: "Works with Apple Find My and Google Find Hub.",
+                section: "wearables"))
+        #expect(
+            try index.related(to: "tag-2", query: RelatedQuery(k: 3)).results.map(\.article.id).contains(
+                "xiaomi-tag-find-my"))
+        #expect(
+            try index.related(to: "xiaomi-tag-find-my", query: RelatedQuery(k: 3)).results.map(\.article.id).contains(
+                "tag-2"))
         let science = try index.related(to: "xiaomi-tag-find-my", query: RelatedQuery(k: 3, section: "science"))
         #expect(!science.results.contains { $0.article.id == "tag-2" })
         let deleted = try #require(index.deleting("tag-2"))
@@ -142,7 +149,8 @@ struct LiveIndexTests {
         let queries = [
             RelatedQuery(k: 3), RelatedQuery(k: 10), RelatedQuery(k: 2, section: "wearables"),
             RelatedQuery(k: 3, excludedIDs: ["xiaomi-17-ultra-launch"]), RelatedQuery(k: 3, diversity: 0.5),
-            RelatedQuery(k: 3, referenceTime: RFC3339.parse("2026-03-11T00:00:00Z"), freshness: Freshness(halfLifeDays: 7)),
+            RelatedQuery(
+                k: 3, referenceTime: RFC3339.parse("2026-03-11T00:00:00Z"), freshness: Freshness(halfLifeDays: 7)),
         ]
         for model in [Sample.model, Self.narrowLists] {
             let live = LiveIndex(model: model, version: "lists")
@@ -160,12 +168,15 @@ struct LiveIndexTests {
     @Test("precomputed lists skip deleted articles and still see upserted ones")
     func precomputedWithChanges() throws {
         var index = LiveIndex(model: Self.narrowLists, version: "v")
-        let before = try index.related(to: "leica-red-dot-leitzphone", query: RelatedQuery(k: 3)).results.map(\.article.id)
+        let before = try index.related(to: "leica-red-dot-leitzphone", query: RelatedQuery(k: 3)).results.map(
+            \.article.id)
         index = try #require(index.deleting(before[0]))
-        index = try index.upserting(Article(
-            id: "leitzphone-review", title: "Leitzphone review: Leica's red dot on the Xiaomi 17 Ultra",
-            body: "The Leica Leitzphone is a Xiaomi 17 Ultra with a rotating camera ring and the red dot logo."))
-        let after = try index.related(to: "leica-red-dot-leitzphone", query: RelatedQuery(k: 3)).results.map(\.article.id)
+        index = try index.upserting(
+            Article(
+                id: "leitzphone-review", title: "Leitzphone review: Leica's red dot on the Xiaomi 17 Ultra",
+                body: "The Leica Leitzphone is a Xiaomi 17 Ultra with a rotating camera ring and the red dot logo."))
+        let after = try index.related(to: "leica-red-dot-leitzphone", query: RelatedQuery(k: 3)).results.map(
+            \.article.id)
         #expect(!after.contains(before[0]))
         #expect(after.first == "leitzphone-review")
         #expect(after.count == 3)

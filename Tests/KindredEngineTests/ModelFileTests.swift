@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KindredEngine
 
 @Suite("Model file")
@@ -24,7 +25,9 @@ struct ModelFileTests {
         #expect(decoded.tfidfRows == model.tfidfRows)
         #expect(decoded.headlineRows == model.headlineRows)
         try decoded.checkInvariants()
-        #expect(try decoded.related(to: "leica-red-dot-leitzphone", k: 5) == model.related(to: "leica-red-dot-leitzphone", k: 5))
+        #expect(
+            try decoded.related(to: "leica-red-dot-leitzphone", k: 5)
+                == model.related(to: "leica-red-dot-leitzphone", k: 5))
     }
 
     /// The two ways a model file is decoded: from bytes in memory, and from a file on disk one
@@ -36,14 +39,19 @@ struct ModelFileTests {
         func load(_ data: Data, name: String) throws -> (model: Model?, name: String, error: ModelFileError?) {
             switch self {
             case .memory:
-                do { return (try ModelFile.decode(data, file: name), name, nil) } catch let error as ModelFileError { return (nil, name, error) }
+                do { return (try ModelFile.decode(data, file: name), name, nil) } catch let error as ModelFileError {
+                    return (nil, name, error)
+                }
             case .file:
-                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-modelfile-\(UUID().uuidString)")
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "kindred-modelfile-\(UUID().uuidString)")
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 defer { try? FileManager.default.removeItem(at: directory) }
                 let path = directory.appendingPathComponent(name.replacingOccurrences(of: "/", with: "-")).path
                 try data.write(to: URL(fileURLWithPath: path))
-                do { return (try ModelFile.read(file: path), path, nil) } catch let error as ModelFileError { return (nil, path, error) }
+                do { return (try ModelFile.read(file: path), path, nil) } catch let error as ModelFileError {
+                    return (nil, path, error)
+                }
             }
         }
     }
@@ -56,11 +64,14 @@ struct ModelFileTests {
         #expect(loaded.manifest == model.manifest && loaded.termVectors == model.termVectors)
         #expect(loaded.index.vectors == model.index.vectors && loaded.tfidfRows == model.tfidfRows)
         #expect(loaded.neighborLists == model.neighborLists && loaded.articles == model.articles)
-        #expect(try loaded.related(to: "leica-red-dot-leitzphone", k: 5) == model.related(to: "leica-red-dot-leitzphone", k: 5))
+        #expect(
+            try loaded.related(to: "leica-red-dot-leitzphone", k: 5)
+                == model.related(to: "leica-red-dot-leitzphone", k: 5))
     }
 
-    @Test("a flipped byte in any section is refused, naming the file and that section",
-          arguments: Loader.allCases, ModelFile.Section.allCases)
+    @Test(
+        "a flipped byte in any section is refused, naming the file and that section",
+        arguments: Loader.allCases, ModelFile.Section.allCases)
     func flippedByte(loader: Loader, section: ModelFile.Section) throws {
         var data = encoded
         let entry = try #require(try ModelFile.readTable(data, fileSize: data.count, fail: fail)[section])
@@ -89,13 +100,19 @@ struct ModelFileTests {
     func header() throws {
         var data = encoded
         data[0] = UInt8(ascii: "X")
-        #expect((#expect(throws: ModelFileError.self) { try ModelFile.decode(data, file: "x") })?.reason.contains("wrong magic") == true)
+        #expect(
+            (#expect(throws: ModelFileError.self) { try ModelFile.decode(data, file: "x") })?.reason.contains(
+                "wrong magic") == true)
         data = encoded
         data[8] = 99
-        #expect((#expect(throws: ModelFileError.self) { try ModelFile.decode(data, file: "x") })?.reason.contains("format version 99") == true)
+        #expect(
+            (#expect(throws: ModelFileError.self) { try ModelFile.decode(data, file: "x") })?.reason.contains(
+                "format version 99") == true)
         data = encoded
         data[16 + 36 + 20] ^= 0x01  // inside the second entry's checksum field
-        #expect((#expect(throws: ModelFileError.self) { try ModelFile.decode(data, file: "x") })?.reason.contains("section table") == true)
+        #expect(
+            (#expect(throws: ModelFileError.self) { try ModelFile.decode(data, file: "x") })?.reason.contains(
+                "section table") == true)
     }
 
     @Test("random damage never crashes the loader: it is refused with a model-file error, or changed nothing")
@@ -105,13 +122,19 @@ struct ModelFileTests {
         var refused = 0
         for round in 0..<200 {
             var data = original
-            for _ in 0..<3 { data[Int(generator.next() % UInt64(data.count))] = UInt8(truncatingIfNeeded: generator.next()) }
+            for _ in 0..<3 {
+                data[Int(generator.next() % UInt64(data.count))] = UInt8(truncatingIfNeeded: generator.next())
+            }
             do {
                 let decoded = try ModelFile.decode(data, file: "x")
                 // Accepted only when the damage left the model as it was (a byte written back
                 // unchanged, or padding outside every section).
-                #expect(decoded.articles == model.articles && decoded.index.vectors == model.index.vectors, "round \(round)")
-                #expect(decoded.neighborLists == model.neighborLists && decoded.tfidfRows == model.tfidfRows, "round \(round)")
+                #expect(
+                    decoded.articles == model.articles && decoded.index.vectors == model.index.vectors, "round \(round)"
+                )
+                #expect(
+                    decoded.neighborLists == model.neighborLists && decoded.tfidfRows == model.tfidfRows,
+                    "round \(round)")
             } catch is ModelFileError {
                 refused += 1
             } catch {

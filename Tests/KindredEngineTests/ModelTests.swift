@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KindredEngine
 @testable import KindredLinearAlgebra
 
@@ -35,11 +36,13 @@ struct ModelTests {
         #expect(error?.message(naming: { "--" + $0.rawValue }).contains("lower --dimensions or add articles") == true)
     }
 
-    @Test("invalid parameters are refused with the value seen", arguments: [
-        ModelParameters(titleWeight: -1), ModelParameters(minimumDocumentFrequency: 0),
-        ModelParameters(maximumDocumentFrequency: 1.5), ModelParameters(dimensions: 0),
-        ModelParameters(powerIterations: 99),
-    ])
+    @Test(
+        "invalid parameters are refused with the value seen",
+        arguments: [
+            ModelParameters(titleWeight: -1), ModelParameters(minimumDocumentFrequency: 0),
+            ModelParameters(maximumDocumentFrequency: 1.5), ModelParameters(dimensions: 0),
+            ModelParameters(powerIterations: 99),
+        ])
     func invalidParameters(parameters: ModelParameters) {
         #expect(throws: EngineError.self) { try ModelBuilder(parameters: parameters).build(Sample.articles) }
     }
@@ -94,8 +97,9 @@ struct ModelTests {
     @Test("folding an indexed article's own text in lands next to its stored vector")
     func foldInMatchesStoredVector() throws {
         for article in Sample.articles.prefix(20) {
-            let folded = try #require(try model.foldIn(
-                title: article.title, body: article.body, tags: article.tags, language: article.language))
+            let folded = try #require(
+                try model.foldIn(
+                    title: article.title, body: article.body, tags: article.tags, language: article.language))
             let stored = try #require(model.vector(of: article.id))
             #expect(Vector.dot(folded, stored) > 0.99, "\(article.id): \(Vector.dot(folded, stored))")
         }
@@ -156,7 +160,8 @@ struct ModelTests {
             }
         }
         let results = try model.similar(
-            title: "Analysts on a tracker", body: "The Xiaomi Tag tracker works with both Apple's Find My and Google's Find Hub.",
+            title: "Analysts on a tracker",
+            body: "The Xiaomi Tag tracker works with both Apple's Find My and Google's Find Hub.",
             k: 1)
         #expect(results.first?.article.id == "xiaomi-tag-find-my")
     }
@@ -171,7 +176,9 @@ struct ModelTests {
 
 @Suite("Build analysis")
 struct BuildAnalysisTests {
-    @Test("the build's analysis counts every article as TermCounter counts a query, body and headline, at any title weight")
+    @Test(
+        "the build's analysis counts every article as TermCounter counts a query, body and headline, at any title weight"
+    )
     func matchesTermCounter() {
         for titleWeight: Float in [2, 0] {
             var parameters = ModelParameters()
@@ -193,7 +200,9 @@ struct BuildAnalysisTests {
                     }
                     #expect(counts == counter.counts(article), "\(article.id), title weight \(titleWeight)")
                     #expect(
-                        headline == counter.headlineCounts(title: article.title, tags: article.tags, language: article.language),
+                        headline
+                            == counter.headlineCounts(
+                                title: article.title, tags: article.tags, language: article.language),
                         "\(article.id), title weight \(titleWeight)")
                     row += 1
                 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KindredEngine
 @testable import KindredLinearAlgebra
 

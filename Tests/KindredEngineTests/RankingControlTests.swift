@@ -1,6 +1,7 @@
 import Foundation
 import KindredLinearAlgebra
 import Testing
+
 @testable import KindredEngine
 
 /// The ranking controls on the sample corpus, through `LiveIndex` as the server and CLI use it.
@@ -42,20 +43,24 @@ struct RankingControlTests {
         #expect(!ids(list).contains(leica))
         // The newest other phone story is the first fill unless it is already related.
         let related = Set(list.results.filter { $0.reason == .related }.map(\.article.id))
-        let newest = Sample.articles.filter { $0.section == "phones-cameras" && $0.id != leica && !related.contains($0.id) }
-            .max { $0.publishedAt! < $1.publishedAt! }!
+        let newest = Sample.articles.filter {
+            $0.section == "phones-cameras" && $0.id != leica && !related.contains($0.id)
+        }
+        .max { $0.publishedAt! < $1.publishedAt! }!
         #expect(fills.first?.article.id == newest.id)
     }
 
     @Test("freshness multiplies relevance by the recency factor and re-sorts")
     func freshness() throws {
         let freshness = Freshness(halfLifeDays: 30, weight: 0.8)
-        let plain = try index.related(to: leica, query: RelatedQuery(k: 30, referenceTime: now, duplicateThreshold: nil))
+        let plain = try index.related(
+            to: leica, query: RelatedQuery(k: 30, referenceTime: now, duplicateThreshold: nil))
         let fresh = try index.related(
             to: leica, query: RelatedQuery(k: 30, referenceTime: now, freshness: freshness, duplicateThreshold: nil))
         let relevance = Dictionary(uniqueKeysWithValues: plain.results.map { ($0.article.id, $0.score) })
         for result in fresh.results {
-            let expected = relevance[result.article.id]! * freshness.factor(published: result.article.publishedAt, now: now)
+            let expected =
+                relevance[result.article.id]! * freshness.factor(published: result.article.publishedAt, now: now)
             #expect(abs(result.score - expected) < 1e-5)
         }
         #expect(fresh.results.map(\.score) == fresh.results.map(\.score).sorted(by: >))
@@ -78,7 +83,8 @@ struct RankingControlTests {
     func upsertEntersOtherLists() throws {
         let story = Article(
             id: "leica-xiaomi-17-ultra-edition", title: "Xiaomi 17 Ultra Leica edition wears the red dot",
-            body: "Xiaomi will sell a Leica edition of the 17 Ultra with the red dot on its back and a Leica camera grip.",
+            body:
+                "Xiaomi will sell a Leica edition of the 17 Ultra with the red dot on its back and a Leica camera grip.",
             publishedAt: RFC3339.parse("2026-03-09T08:00:00Z"), section: "phones-cameras", tags: ["Xiaomi", "Leica"])
         let next = try index.upserting(story)
         #expect(ids(try next.related(to: leica, query: RelatedQuery(k: 3))).contains(story.id))
@@ -125,7 +131,9 @@ struct RankingControlTests {
         func redundancy(_ list: RelatedList) -> Float {
             let vectors = list.results.map { Sample.model.vector(of: $0.article.id)! }
             var sum: Float = 0
-            for i in vectors.indices { for j in vectors.indices where j > i { sum += Vector.dot(vectors[i], vectors[j]) } }
+            for i in vectors.indices {
+                for j in vectors.indices where j > i { sum += Vector.dot(vectors[i], vectors[j]) }
+            }
             return sum
         }
         #expect(redundancy(diverse) < redundancy(plain))
@@ -152,7 +160,8 @@ struct RankingControlTests {
         let both = try index.related(like: like, query: RelatedQuery(k: 5))
         #expect(!ids(both).contains("xiaomi-17-ultra-launch") && !ids(both).contains("xiaomi-tag-find-my"))
         #expect(ids(both).contains("xiaomi-17-global-series"))
-        let plain = try index.related(like: [.article("xiaomi-17-ultra-launch")], query: RelatedQuery(k: 20, minimumScore: -1))
+        let plain = try index.related(
+            like: [.article("xiaomi-17-ultra-launch")], query: RelatedQuery(k: 20, minimumScore: -1))
         let pushed = try index.related(
             like: [.article("xiaomi-17-ultra-launch")], unlike: [.article("leica-sl3-firmware")],
             query: RelatedQuery(k: 20, minimumScore: -1))
@@ -187,20 +196,24 @@ struct RankingControlTests {
             Xiaomi's new phone, see <a href="https://www.news.example.com/phones-cameras/xiaomi-17-ultra-launch/">the launch</a> \
             and our story xiaomi-17-global-series, puts a Leica red dot on its back.
             """
-        let plain = try index.similar(title: "Leica and Xiaomi", body: body, language: "en", query: RelatedQuery(k: 5, linkedArticles: .flag))
+        let plain = try index.similar(
+            title: "Leica and Xiaomi", body: body, language: "en", query: RelatedQuery(k: 5, linkedArticles: .flag))
         let flagged = plain.results.filter(\.alreadyLinked).map(\.article.id)
         #expect(Set(flagged) == ["xiaomi-17-ultra-launch", "xiaomi-17-global-series"])
-        let excluded = try index.similar(title: "Leica and Xiaomi", body: body, language: "en", query: RelatedQuery(k: 5))
+        let excluded = try index.similar(
+            title: "Leica and Xiaomi", body: body, language: "en", query: RelatedQuery(k: 5))
         #expect(!ids(excluded).contains("xiaomi-17-ultra-launch") && !ids(excluded).contains("xiaomi-17-global-series"))
         #expect(excluded.results.allSatisfy { !$0.alreadyLinked })
         let given = try index.similar(
-            title: "Leica and Xiaomi", body: "A red dot on a phone", language: "en", links: [leica, "https://news.example.com/phones-cameras/xiaomi-tag-find-my"],
+            title: "Leica and Xiaomi", body: "A red dot on a phone", language: "en",
+            links: [leica, "https://news.example.com/phones-cameras/xiaomi-tag-find-my"],
             query: RelatedQuery(k: 10, minimumScore: -1))
         #expect(!ids(given).contains(leica) && !ids(given).contains("xiaomi-tag-find-my"))
         // A link to an article PUT since the build counts too, until it is withdrawn.
         let story = Article(
             id: "leica-edition", title: "Xiaomi 17 Ultra Leica edition wears the red dot",
-            body: "A Leica edition of the Xiaomi phone with the red dot.", url: "https://news.example.com/x/leica-edition")
+            body: "A Leica edition of the Xiaomi phone with the red dot.",
+            url: "https://news.example.com/x/leica-edition")
         let live = try index.upserting(story)
         let draft = "More on the red dot: http://news.example.com/x/leica-edition/"
         #expect(live.linkedIDs(in: draft) == ["leica-edition"])
@@ -239,7 +252,8 @@ struct RankingControlTests {
     @Test("editorial pins lead the list in order, blocks never appear, and both survive filters")
     func overrides() throws {
         let overrides = EditorialOverrides(entries: [
-            leica: .init(pinned: ["football-derby-result", "bundesliga-spitzenspiel"], blocked: ["xiaomi-17-ultra-launch"]),
+            leica: .init(
+                pinned: ["football-derby-result", "bundesliga-spitzenspiel"], blocked: ["xiaomi-17-ultra-launch"])
         ])
         let steered = index.with(overrides: overrides)
         let list = try steered.related(to: leica, query: RelatedQuery(k: 5))
@@ -251,8 +265,10 @@ struct RankingControlTests {
         // A withdrawn pinned article is skipped; other articles' lists are untouched.
         let withdrawn = try #require(steered.deleting("football-derby-result"))
         #expect(ids(try withdrawn.related(to: leica, query: RelatedQuery(k: 5))).first == "bundesliga-spitzenspiel")
-        #expect(try steered.related(to: "xiaomi-tag-find-my", query: RelatedQuery(k: 5)) == index.related(
-            to: "xiaomi-tag-find-my", query: RelatedQuery(k: 5)))
+        #expect(
+            try steered.related(to: "xiaomi-tag-find-my", query: RelatedQuery(k: 5))
+                == index.related(
+                    to: "xiaomi-tag-find-my", query: RelatedQuery(k: 5)))
         // k smaller than the pins: the first pins only.
         #expect(ids(try steered.related(to: leica, query: RelatedQuery(k: 1))) == ["football-derby-result"])
     }
@@ -284,13 +300,18 @@ struct OverridesFileTests {
         #expect(loaded.entry(for: "z") == .init(pinned: ["a"]))
         try OverridesFile.update(directory: directory) { $0.set(nil, for: "a") }
         #expect(try OverridesFile.load(directory: directory).entries.keys.sorted() == ["z"])
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".writing-") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
+            $0.contains(".writing-")
+        }
         #expect(leftovers.isEmpty)
     }
 
-    @Test("a damaged or invalid file is refused naming the file", arguments: [
-        "{not json", #"{"format": 9, "articles": {}}"#, #"{"format": 1, "articles": {"a": {"pinned": ["a"], "blocked": []}}}"#,
-    ])
+    @Test(
+        "a damaged or invalid file is refused naming the file",
+        arguments: [
+            "{not json", #"{"format": 9, "articles": {}}"#,
+            #"{"format": 1, "articles": {"a": {"pinned": ["a"], "blocked": []}}}"#,
+        ])
     func damaged(contents: String) throws {
         let directory = try temporaryDirectory()
         defer { cleanUp(directory) }
@@ -307,7 +328,8 @@ struct OverridesFileTests {
 struct HubnessTests {
     /// Four rows, width 3: row 3 is in every other list's first place.
     let lists = NeighborLists(
-        width: 3, indices: [3, 1, 2, 3, 0, 2, 3, 0, 1, 0, 1, 2], scores: [0.9, 0.5, 0.4, 0.8, 0.5, 0.4, 0.7, 0.5, 0.4, 0.6, 0.5, 0.4])
+        width: 3, indices: [3, 1, 2, 3, 0, 2, 3, 0, 1, 0, 1, 2],
+        scores: [0.9, 0.5, 0.4, 0.8, 0.5, 0.4, 0.7, 0.5, 0.4, 0.6, 0.5, 0.4])
     let ids = ["a", "b", "c", "d"]
 
     @Test("k-occurrence statistics")
@@ -373,7 +395,10 @@ struct HubnessTests {
         let index = LiveIndex(model: model, version: "refill")
         let filter = LiveIndex.RowFilter(
             Admission(excludedIDs: [], section: nil, language: nil, since: nil, until: nil), index: index)
-        #expect((0..<model.articles.count).allSatisfy { index.precomputedCandidates(of: $0, filter: filter, wanted: 10) != nil })
+        #expect(
+            (0..<model.articles.count).allSatisfy {
+                index.precomputedCandidates(of: $0, filter: filter, wanted: 10) != nil
+            })
         // And says so, where a request beyond the list's width says it searched.
         let id = model.articles[0].id
         #expect(try !index.related(to: id, query: RelatedQuery(k: 10)).searched)
@@ -387,7 +412,8 @@ struct InputLimitTests {
     func queryTerms() throws {
         // 24 articles; term t appears in articles t/1000 and t/1000 + 12, so 12,000 terms survive pruning.
         let articles = (0..<24).map { j in
-            Article(id: "a\(j)", body: ((j % 12) * 1000..<(j % 12) * 1000 + 1000).map { "w\($0)" }.joined(separator: " "))
+            Article(
+                id: "a\(j)", body: ((j % 12) * 1000..<(j % 12) * 1000 + 1000).map { "w\($0)" }.joined(separator: " "))
         }
         var parameters = ModelParameters()
         parameters.analyzer.phrases = false
@@ -403,14 +429,17 @@ struct InputLimitTests {
             (error as? EngineError)?.message.contains("12000 distinct indexed terms; the limit is 10000") == true
         }
         let fine = (0..<5_000).map { "w\($0)" }.joined(separator: " ")
-        #expect(throws: Never.self) { _ = try index.similar(title: "", body: fine, language: "en", query: RelatedQuery()) }
+        #expect(throws: Never.self) {
+            _ = try index.similar(title: "", body: fine, language: "en", query: RelatedQuery())
+        }
     }
 
     @Test("an article over the size limit is a reported problem, not a crash or a silent cut")
     func articleSize() {
         let body = String(repeating: "long text ", count: CorpusReader.maximumTextBytes / 10 + 1)
         let line = try! JSONSerialization.data(withJSONObject: ["id": "huge", "body": body])
-        let read = CorpusReader().read(data: line + Data("\n{\"id\": \"ok\", \"body\": \"short\"}\n".utf8), file: "big.jsonl")
+        let read = CorpusReader().read(
+            data: line + Data("\n{\"id\": \"ok\", \"body\": \"short\"}\n".utf8), file: "big.jsonl")
         #expect(read.articles.map(\.id) == ["ok"])
         #expect(read.problems.count == 1)
         #expect(read.problems.first.map { "\($0)" }?.contains("the limit is \(CorpusReader.maximumTextBytes)") == true)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KindredEngine
 
 /// Metrics against hand-worked examples. log₂ values: 1/log₂2 = 1, 1/log₂3 ≈ 0.63093,

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import KindredEngine
 
 /// Paths into the checkout, found from this file's location.

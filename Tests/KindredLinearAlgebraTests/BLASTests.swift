@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KindredLinearAlgebra
 
 @Suite("BLAS wrappers")
@@ -45,11 +46,13 @@ struct BLASTests {
     @Test("a generic OpenBLAS kernel on a CPU with AVX2 or AVX-512 gets the core type that fixes it, a right one none")
     func suggestedCoreType() {
         func backend(_ kernel: String?) -> BLASBackend {
-            BLASBackend(implementation: "OpenBLAS", configuration: nil, kernel: kernel, threads: 2, coreTypeOverride: nil)
+            BLASBackend(
+                implementation: "OpenBLAS", configuration: nil, kernel: kernel, threads: 2, coreTypeOverride: nil)
         }
         let flags = CPUClass.flags
         let expected: String? =
-            ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) ? "SkylakeX"
+            ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains)
+            ? "SkylakeX"
             : flags.contains("avx2") && flags.contains("fma") ? "Haswell" : nil
         #expect(backend("Prescott").suggestedCoreType == expected)
         #expect(backend("Prescott").warning?.contains(expected ?? "-") == (expected != nil))

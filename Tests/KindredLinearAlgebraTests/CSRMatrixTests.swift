@@ -1,6 +1,7 @@
 import CKindredKernels
 import Foundation
 import Testing
+
 @testable import KindredLinearAlgebra
 
 @Suite("CSR matrix")
@@ -25,8 +26,9 @@ struct CSRMatrixTests {
         #expect(m.transposed().transposed() == m)
     }
 
-    @Test("sparse × dense matches BLAS on the dense copy, at widths inside, at and past the kernels' register blocks",
-          arguments: [1, 9, 16, 17, 96, 100, 256, 272, 300])
+    @Test(
+        "sparse × dense matches BLAS on the dense copy, at widths inside, at and past the kernels' register blocks",
+        arguments: [1, 9, 16, 17, 96, 100, 256, 272, 300])
     func multiply(width: Int) throws {
         let a = try randomSparse(rows: 50, columns: 30, density: 0.2, seed: 2)
         var generator = SeededGenerator(seed: 3)
@@ -39,10 +41,10 @@ struct CSRMatrixTests {
     /// Whether the CPU has the vector instructions of at least one kernel (x86-64 with AVX2).
     var canRunVectorKernels: Bool {
         #if arch(x86_64)
-        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        return cpuinfo.contains(" avx2") && cpuinfo.contains(" fma")
+            let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+            return cpuinfo.contains(" avx2") && cpuinfo.contains(" fma")
         #else
-        return false
+            return false
         #endif
     }
 
@@ -56,7 +58,8 @@ struct CSRMatrixTests {
             let ran = a.rowOffsets.withUnsafeBufferPointer { offsets in
                 y.withUnsafeMutableBufferPointer { out in
                     kindred_csr_times_dense_with(
-                        kernel, UnsafeRawPointer(offsets.baseAddress!).assumingMemoryBound(to: Int64.self), a.columnIndices,
+                        kernel, UnsafeRawPointer(offsets.baseAddress!).assumingMemoryBound(to: Int64.self),
+                        a.columnIndices,
                         a.values, 0, 40, x.storage, width, out.baseAddress)
                 }
             }
@@ -131,7 +134,8 @@ struct SeededGeneratorTests {
         #expect(m.storage[0..<6] != m.storage[6..<12])
         #expect(m.storage.allSatisfy { $0.isFinite && $0 != 0 })
 
-        let large = SeededGenerator.gaussianMatrix(rows: 1000, columns: 40, seed: 3, blockRows: 64).storage.map(Double.init)
+        let large = SeededGenerator.gaussianMatrix(rows: 1000, columns: 40, seed: 3, blockRows: 64).storage.map(
+            Double.init)
         let mean = large.reduce(0, +) / Double(large.count)
         let variance = large.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(large.count)
         #expect(abs(mean) < 0.02)
@@ -199,8 +203,11 @@ struct TopSelectionTests {
                     var indices = (0..<count).map { Int32($0) }
                     guard kindred_select_top_with(kernel, &scores, &indices, count, k) == 1 else { continue }
                     ran += 1
-                    #expect(Array(scores.prefix(k)).sorted(by: >) == Array(original.sorted(by: >).prefix(k)), "count \(count), k \(k)")
-                    #expect(zip(scores, indices).allSatisfy { original[Int($1)] == $0 }, "indices moved with their scores")
+                    #expect(
+                        Array(scores.prefix(k)).sorted(by: >) == Array(original.sorted(by: >).prefix(k)),
+                        "count \(count), k \(k)")
+                    #expect(
+                        zip(scores, indices).allSatisfy { original[Int($1)] == $0 }, "indices moved with their scores")
                     #expect(Set(indices) == Set(0..<Int32(count)), "nothing lost or repeated")
                 }
             }
@@ -232,7 +239,8 @@ struct ScatteredPairTests {
             values += row.values
             offsets.append(columns.count)
         }
-        let matrix = try CSRMatrix(rows: rows.count, columns: dimension, rowOffsets: offsets, columnIndices: columns, values: values)
+        let matrix = try CSRMatrix(
+            rows: rows.count, columns: dimension, rowOffsets: offsets, columnIndices: columns, values: values)
         let scattered = ScatteredPair(dimension: dimension)
         for round in 0..<3 {
             let first = randomSparse(dimension, density: 0.1, generator: &generator)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KindredLinearAlgebra
 
 @Suite("LAPACK wrappers")
@@ -113,7 +114,8 @@ struct TallMatrixTests {
         let reference = try LAPACK.svd(m)
         var referenceUS = reference.u.leadingColumns(10)
         for i in 0..<400 { for j in 0..<10 { referenceUS[i, j] *= reference.singularValues[j] } }
-        let expected = try BLAS.multiply(referenceUS, DenseMatrix(rows: 10, columns: 12, storage: Array(reference.vt.storage.prefix(120))))
+        let expected = try BLAS.multiply(
+            referenceUS, DenseMatrix(rows: 10, columns: 12, storage: Array(reference.vt.storage.prefix(120))))
         #expect(maxDifference(try BLAS.multiply(us, top), expected) < 1e-4)
     }
 

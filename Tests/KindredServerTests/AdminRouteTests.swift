@@ -4,6 +4,7 @@ import HummingbirdTesting
 import KindredAPI
 import KindredEngine
 import Testing
+
 @testable import KindredServer
 
 @Suite("Reload, health, metrics, OpenAPI")
@@ -29,7 +30,8 @@ struct AdminRouteTests {
             try await Task.sleep(for: .seconds(1.1))
             var parameters = ModelParameters()
             parameters.dimensions = 40
-            try ModelDirectory(path: directory).publish(try ModelBuilder(parameters: parameters).build(Fixture.articles).model)
+            try ModelDirectory(path: directory).publish(
+                try ModelBuilder(parameters: parameters).build(Fixture.articles).model)
             try await client.execute(uri: "/admin/reload", method: .post) { response in
                 #expect(response.status == .ok)
                 #expect(response.json["previous_version"] as? String == first)
@@ -50,7 +52,8 @@ struct AdminRouteTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try ModelStore(directory: directory, logger: Fixture.logger)
         let old = store.current.version
-        let article = Article(id: "late-story", title: "Xiaomi Tag price cut", body: "The Xiaomi Tag tracker costs less.")
+        let article = Article(
+            id: "late-story", title: "Xiaomi Tag price cut", body: "The Xiaomi Tag tracker costs less.")
         try await store.upsert(article)
         // The nightly reindex absorbs the journal (entry 1) into a new version.
         try await Task.sleep(for: .seconds(1.1))
@@ -83,7 +86,9 @@ struct AdminRouteTests {
                 for _ in 0..<4 {
                     group.addTask {
                         for _ in 0..<25 {
-                            try await client.execute(uri: "/v1/articles/leica-red-dot-leitzphone/related?k=3", method: .get) { response in
+                            try await client.execute(
+                                uri: "/v1/articles/leica-red-dot-leitzphone/related?k=3", method: .get
+                            ) { response in
                                 #expect(response.status == .ok)
                                 #expect(response.resultIDs.count == 3)
                             }
@@ -117,7 +122,8 @@ struct AdminRouteTests {
                 for _ in 0..<4 {
                     group.addTask {
                         for _ in 0..<25 {
-                            try await client.execute(uri: "/v1/articles/xiaomi-tag-find-my/related?k=2", method: .get) { response in
+                            try await client.execute(uri: "/v1/articles/xiaomi-tag-find-my/related?k=2", method: .get) {
+                                response in
                                 #expect(response.status == .ok)
                                 let version = (response.json["model"] as? [String: Any])?["version"] as? String ?? ""
                                 #expect(versions.contains(version))
@@ -147,8 +153,10 @@ struct AdminRouteTests {
                 ("/admin/reload", .post, nil),
             ]
             for (uri, method, payload) in writes {
-                for (header, detail) in [(nil as String?, "send 'Authorization: Bearer"), ("Bearer wrong", "the admin token is wrong"),
-                                         ("Basic \(token)", "the admin token is wrong")] {
+                for (header, detail) in [
+                    (nil as String?, "send 'Authorization: Bearer"), ("Bearer wrong", "the admin token is wrong"),
+                    ("Basic \(token)", "the admin token is wrong"),
+                ] {
                     var headers = jsonHeaders
                     if let header { headers[.authorization] = header }
                     try await client.execute(uri: uri, method: method, headers: headers, body: payload) { response in
@@ -160,10 +168,12 @@ struct AdminRouteTests {
             }
             var authorized = jsonHeaders
             authorized[.authorization] = "Bearer \(token)"
-            try await client.execute(uri: "/v1/articles/new-story", method: .put, headers: authorized, body: body) { response in
+            try await client.execute(uri: "/v1/articles/new-story", method: .put, headers: authorized, body: body) {
+                response in
                 #expect(response.status == .created)
             }
-            try await client.execute(uri: "/v1/articles/football-derby-result", method: .delete, headers: authorized) { response in
+            try await client.execute(uri: "/v1/articles/football-derby-result", method: .delete, headers: authorized) {
+                response in
                 #expect(response.status == .noContent)
             }
             try await client.execute(uri: "/admin/reload", method: .post, headers: authorized) { response in
@@ -244,11 +254,14 @@ struct AdminRouteTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (app, _) = try Fixture.application(directory: directory)
         try await app.test(.live) { client in
-            try await client.execute(uri: "/v1/articles/leica-red-dot-leitzphone/related?k=3", method: .get) { response in
+            try await client.execute(uri: "/v1/articles/leica-red-dot-leitzphone/related?k=3", method: .get) {
+                response in
                 #expect(response.status == .ok)
                 #expect(response.resultIDs.count == 3)
             }
-            try await client.execute(uri: "/v1/related", method: .post, headers: jsonHeaders, body: jsonBody(["body": "heatwave in Spain"])) { response in
+            try await client.execute(
+                uri: "/v1/related", method: .post, headers: jsonHeaders, body: jsonBody(["body": "heatwave in Spain"])
+            ) { response in
                 #expect(response.status == .ok)
             }
         }

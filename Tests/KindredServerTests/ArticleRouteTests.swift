@@ -4,14 +4,17 @@ import HummingbirdTesting
 import KindredAPI
 import KindredEngine
 import Testing
+
 @testable import KindredServer
 
 @Suite("PUT, DELETE and GET /v1/articles/{id}")
 struct ArticleRouteTests {
     nonisolated(unsafe) static let newArticle: [String: Any] = [
         "title": "Xiaomi Tag gets a rechargeable second generation",
-        "body": "Xiaomi's second tracker charges over USB-C and still works with Apple's Find My and Google's Find Hub networks.",
-        "section": "wearables", "published_at": "2026-11-20T10:00:00Z", "url": "https://news.example.com/wearables/xiaomi-tag-2",
+        "body":
+            "Xiaomi's second tracker charges over USB-C and still works with Apple's Find My and Google's Find Hub networks.",
+        "section": "wearables", "published_at": "2026-11-20T10:00:00Z",
+        "url": "https://news.example.com/wearables/xiaomi-tag-2",
         "tags": ["Xiaomi", "trackers"],
     ]
 
@@ -33,7 +36,9 @@ struct ArticleRouteTests {
     @Test("PUT indexes at once: the new article has related articles and appears in others' lists")
     func put() async throws {
         try await Fixture.withServer { client, store, directory in
-            try await client.execute(uri: "/v1/articles/xiaomi-tag-2", method: .put, headers: jsonHeaders, body: jsonBody(Self.newArticle)) { response in
+            try await client.execute(
+                uri: "/v1/articles/xiaomi-tag-2", method: .put, headers: jsonHeaders, body: jsonBody(Self.newArticle)
+            ) { response in
                 #expect(response.status == .created)
                 #expect(response.json["created"] as? Bool == true)
             }
@@ -46,7 +51,9 @@ struct ArticleRouteTests {
             }
             var changed = Self.newArticle
             changed["title"] = "Xiaomi Tag 2 delayed"
-            try await client.execute(uri: "/v1/articles/xiaomi-tag-2", method: .put, headers: jsonHeaders, body: jsonBody(changed)) { response in
+            try await client.execute(
+                uri: "/v1/articles/xiaomi-tag-2", method: .put, headers: jsonHeaders, body: jsonBody(changed)
+            ) { response in
                 #expect(response.status == .ok)
                 #expect(response.json["created"] as? Bool == false)
             }
@@ -61,7 +68,8 @@ struct ArticleRouteTests {
         try await Fixture.withServer { client, store, directory in
             for (path, id) in [("g%2B%2B", "g++"), ("news%2F2026%2Fxiaomi", "news/2026/xiaomi")] {
                 let body = jsonBody(["title": "Xiaomi Tag tracker review", "body": "Find My and Find Hub in one tag."])
-                try await client.execute(uri: "/v1/articles/\(path)", method: .put, headers: jsonHeaders, body: body) { response in
+                try await client.execute(uri: "/v1/articles/\(path)", method: .put, headers: jsonHeaders, body: body) {
+                    response in
                     #expect(response.status == .created)
                     #expect(response.json["id"] as? String == id)
                 }
@@ -81,11 +89,16 @@ struct ArticleRouteTests {
     @Test("PUT replacing an indexed article hides the old version")
     func putExisting() async throws {
         try await Fixture.withServer { client, store, directory in
-            let body = jsonBody(["title": "Derby report corrected", "body": "A late penalty decided the football derby."])
-            try await client.execute(uri: "/v1/articles/football-derby-result", method: .put, headers: jsonHeaders, body: body) { response in
+            let body = jsonBody([
+                "title": "Derby report corrected", "body": "A late penalty decided the football derby.",
+            ])
+            try await client.execute(
+                uri: "/v1/articles/football-derby-result", method: .put, headers: jsonHeaders, body: body
+            ) { response in
                 #expect(response.status == .ok)
             }
-            try await client.execute(uri: "/v1/articles/champions-league-draw/related?k=100", method: .get) { response in
+            try await client.execute(uri: "/v1/articles/champions-league-draw/related?k=100", method: .get) {
+                response in
                 #expect(response.resultIDs.filter { $0 == "football-derby-result" }.count == 1)
             }
             #expect(store.current.articleCount == Fixture.articles.count)
@@ -97,13 +110,17 @@ struct ArticleRouteTests {
         try await Fixture.withServer { client, store, directory in
             let cases: [(HTTPFields, ByteBuffer, HTTPResponse.Status, String)] = [
                 (jsonHeaders, jsonBody(["section": "x"]), .badRequest, "neither a title nor a body"),
-                (jsonHeaders, jsonBody(["title": "t", "published_at": "soon"]), .badRequest, "not an RFC 3339 timestamp"),
+                (
+                    jsonHeaders, jsonBody(["title": "t", "published_at": "soon"]), .badRequest,
+                    "not an RFC 3339 timestamp"
+                ),
                 (jsonHeaders, jsonBody(["id": "other", "title": "t"]), .badRequest, "differs from the id in the path"),
                 (jsonHeaders, ByteBuffer(string: "{"), .badRequest, "malformed JSON"),
                 ([.contentType: "text/html"], ByteBuffer(string: "<p>"), .unsupportedMediaType, "must be JSON"),
             ]
             for (headers, body, status, detail) in cases {
-                try await client.execute(uri: "/v1/articles/new-one", method: .put, headers: headers, body: body) { response in
+                try await client.execute(uri: "/v1/articles/new-one", method: .put, headers: headers, body: body) {
+                    response in
                     #expect(response.status == status)
                     #expect((response.json["detail"] as? String)?.contains(detail) == true, "\(response.text)")
                 }
@@ -120,7 +137,10 @@ struct ArticleRouteTests {
             try await client.execute(uri: "/v1/articles/xiaomi-17-ultra-launch", method: .delete) { response in
                 #expect(response.status == .noContent)
             }
-            try await client.execute(uri: "/v1/articles/leica-red-dot-leitzphone/related?k=100&min_score=-1&language=any&dedupe=off", method: .get) { response in
+            try await client.execute(
+                uri: "/v1/articles/leica-red-dot-leitzphone/related?k=100&min_score=-1&language=any&dedupe=off",
+                method: .get
+            ) { response in
                 #expect(!response.resultIDs.contains("xiaomi-17-ultra-launch"))
                 #expect(response.resultIDs.count == Fixture.articles.count - 2)
             }
@@ -143,7 +163,10 @@ struct ArticleRouteTests {
         do {
             let (app, _) = try Fixture.application(directory: directory)
             try await app.test(.router) { client in
-                try await client.execute(uri: "/v1/articles/xiaomi-tag-2", method: .put, headers: jsonHeaders, body: jsonBody(Self.newArticle)) { response in
+                try await client.execute(
+                    uri: "/v1/articles/xiaomi-tag-2", method: .put, headers: jsonHeaders,
+                    body: jsonBody(Self.newArticle)
+                ) { response in
                     #expect(response.status == .created)
                 }
                 try await client.execute(uri: "/v1/articles/football-derby-result", method: .delete) { response in

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import KindredServer
 
 @Suite("The editor's console and the routes it uses")
@@ -48,8 +49,10 @@ struct ConsoleRouteTests {
                 let ids = (response.json["articles"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
                 #expect(ids == ["bundesliga-spitzenspiel"])
             }
-            for (query, detail) in [("", "give the start of an id or title"), ("prefix=a&limit=0", "limit must be"),
-                                    ("prefix=a&colour=red", "unknown query parameter 'colour'")] {
+            for (query, detail) in [
+                ("", "give the start of an id or title"), ("prefix=a&limit=0", "limit must be"),
+                ("prefix=a&colour=red", "unknown query parameter 'colour'"),
+            ] {
                 try await client.execute(uri: "/v1/articles?\(query)", method: .get) { response in
                     #expect(response.status == .badRequest)
                     #expect((response.json["detail"] as? String)?.contains(detail) == true, "\(response.text)")

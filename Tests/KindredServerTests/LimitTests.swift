@@ -4,6 +4,7 @@ import HummingbirdTesting
 import KindredAPI
 import KindredEngine
 import Testing
+
 @testable import KindredServer
 
 @Suite("Limits: journal size, request time")
@@ -13,7 +14,9 @@ struct LimitTests {
         try await Fixture.withServer(maximumJournalEntries: 2) { client, store, directory in
             func put(_ id: String, _ title: String) async throws -> HTTPResponse.Status {
                 let body = jsonBody(["title": title, "body": "Find My and Find Hub"])
-                return try await client.execute(uri: "/v1/articles/\(id)", method: .put, headers: jsonHeaders, body: body) { $0.status }
+                return try await client.execute(
+                    uri: "/v1/articles/\(id)", method: .put, headers: jsonHeaders, body: body
+                ) { $0.status }
             }
             #expect(try await put("one", "First") == .created)
             #expect(try await put("one", "Second") == .ok)
@@ -21,7 +24,8 @@ struct LimitTests {
             #expect(try await put("two", "Other") == .created)
             #expect(await store.journalLength() == 2)
             let body = jsonBody(["title": "Third", "body": "x"])
-            try await client.execute(uri: "/v1/articles/three", method: .put, headers: jsonHeaders, body: body) { response in
+            try await client.execute(uri: "/v1/articles/three", method: .put, headers: jsonHeaders, body: body) {
+                response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] == "3600")
                 #expect((response.json["detail"] as? String)?.contains("run 'kindred reindex' and reload") == true)
@@ -58,7 +62,9 @@ struct LimitTests {
             let start = ContinuousClock.now
             try await client.execute(uri: "/slow", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
-                #expect((response.json["detail"] as? String)?.contains("took longer than the server's limit of 0.2 s") == true)
+                #expect(
+                    (response.json["detail"] as? String)?.contains("took longer than the server's limit of 0.2 s")
+                        == true)
             }
             // Long before the handler's 300 s, with room for a test run whose other suites keep
             // both cooperative threads busy with synchronous work (the deadline's timer waits for

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import KindredAPI
 import KindredEngine
 import Testing
+
 @testable import KindredServer
 
 @Suite("Ranking controls over HTTP")
@@ -18,7 +19,8 @@ struct RankingRouteTests {
             try await client.execute(uri: leica + "/related?k=2&explain=true", method: .get) { response in
                 #expect(response.status == .ok)
                 let explanation = results(response).first?["explanation"] as? [String: Any] ?? [:]
-                #expect(Set(explanation.keys) == ["lsa", "lexical", "headline", "freshness", "shared_terms", "dimensions"])
+                #expect(
+                    Set(explanation.keys) == ["lsa", "lexical", "headline", "freshness", "shared_terms", "dimensions"])
                 let terms = (explanation["shared_terms"] as? [[String: Any]] ?? []).compactMap { $0["term"] as? String }
                 #expect(terms.contains("xiaomi"))
                 let dimensions = explanation["dimensions"] as? [[String: Any]] ?? []
@@ -38,7 +40,8 @@ struct RankingRouteTests {
                 #expect((response.json["below_floor"] as? Int ?? 0) > 0)
                 #expect(results(response).count < 12)
             }
-            try await client.execute(uri: leica + "/related?k=12&min_score=0.3&fallback=section", method: .get) { response in
+            try await client.execute(uri: leica + "/related?k=12&min_score=0.3&fallback=section", method: .get) {
+                response in
                 #expect(response.json["complete"] as? Bool == true)
                 let reasons = results(response).compactMap { $0["reason"] as? String }
                 #expect(reasons.count == 12 && reasons.contains("fallback") && reasons.first == "related")
@@ -57,7 +60,9 @@ struct RankingRouteTests {
             try await client.execute(
                 uri: leica + "/related?k=5&half_life=7&freshness=1&explain=true&\(now)", method: .get
             ) { response in
-                let factors = results(response).compactMap { ($0["explanation"] as? [String: Any])?["freshness"] as? Double }
+                let factors = results(response).compactMap {
+                    ($0["explanation"] as? [String: Any])?["freshness"] as? Double
+                }
                 #expect(factors.count == 5 && factors.allSatisfy { $0 > 0 && $0 <= 1 })
             }
         }
@@ -75,7 +80,8 @@ struct RankingRouteTests {
             let pushed = jsonBody([
                 "like": ["xiaomi-17-ultra-launch"], "unlike": ["leica-sl3-firmware"], "k": 84, "min_score": -1,
             ])
-            try await client.execute(uri: "/v1/related", method: .post, headers: jsonHeaders, body: pushed) { response in
+            try await client.execute(uri: "/v1/related", method: .post, headers: jsonHeaders, body: pushed) {
+                response in
                 #expect(response.status == .ok)
                 #expect(!response.resultIDs.contains("leica-sl3-firmware"))
             }
@@ -84,15 +90,22 @@ struct RankingRouteTests {
                 "body": "Our launch story https://news.example.com/phones-cameras/xiaomi-17-ultra-launch says more.",
             ])
             try await client.execute(uri: "/v1/related", method: .post, headers: jsonHeaders, body: draft) { response in
-                let linked = results(response).filter { $0["already_linked"] as? Bool == true }.compactMap { $0["id"] as? String }
+                let linked = results(response).filter { $0["already_linked"] as? Bool == true }.compactMap {
+                    $0["id"] as? String
+                }
                 #expect(linked == ["xiaomi-17-ultra-launch"])
             }
-            let german = jsonBody(["title": "Derby", "body": "Der Trainer sprach nach der Pause", "language": "de", "k": 3, "min_score": -1])
-            try await client.execute(uri: "/v1/related", method: .post, headers: jsonHeaders, body: german) { response in
+            let german = jsonBody([
+                "title": "Derby", "body": "Der Trainer sprach nach der Pause", "language": "de", "k": 3,
+                "min_score": -1,
+            ])
+            try await client.execute(uri: "/v1/related", method: .post, headers: jsonHeaders, body: german) {
+                response in
                 #expect(response.resultIDs == ["bundesliga-spitzenspiel"])
             }
             let mixed = jsonBody([
-                "title": "Derby", "body": "Der Trainer sprach nach der Pause", "language": "de", "k": 3, "min_score": -1,
+                "title": "Derby", "body": "Der Trainer sprach nach der Pause", "language": "de", "k": 3,
+                "min_score": -1,
                 "results_language": "any",
             ])
             try await client.execute(uri: "/v1/related", method: .post, headers: jsonHeaders, body: mixed) { response in
@@ -101,22 +114,26 @@ struct RankingRouteTests {
         }
     }
 
-    @Test("POST: bad examples and mistyped controls are 400 problems", arguments: [
-        (#"{"like": "xiaomi-tag-find-my"}"#, "'like' must be an array"),
-        (#"{"like": [{"title": "x", "colour": "red"}]}"#, "unknown field 'colour' in a 'like' text"),
-        (#"{"like": [{"title": " "}]}"#, "needs a non-empty string 'title' or 'body'"),
-        (#"{"like": [3]}"#, "must be a non-empty article id"),
-        (#"{"like": ["no-such-story"]}"#, "no article with id 'no-such-story'"),
-        (#"{"body": "x", "explain": "yes"}"#, "'explain' must be true or false"),
-        (#"{"body": "x", "diversity": "high"}"#, "'diversity' must be a number"),
-        (#"{"body": "x", "k": true}"#, "'k' must be an integer"),
-        (#"{"body": "x", "links": "a"}"#, "'links' must be an array"),
-        (#"{"body": "x", "language": "nope nope"}"#, "is not a BCP 47 tag"),
-        (#"{"body": "x", "results_language": "nope nope"}"#, "results_language must be 'any' or a BCP 47 tag"),
-    ])
+    @Test(
+        "POST: bad examples and mistyped controls are 400 problems",
+        arguments: [
+            (#"{"like": "xiaomi-tag-find-my"}"#, "'like' must be an array"),
+            (#"{"like": [{"title": "x", "colour": "red"}]}"#, "unknown field 'colour' in a 'like' text"),
+            (#"{"like": [{"title": " "}]}"#, "needs a non-empty string 'title' or 'body'"),
+            (#"{"like": [3]}"#, "must be a non-empty article id"),
+            (#"{"like": ["no-such-story"]}"#, "no article with id 'no-such-story'"),
+            (#"{"body": "x", "explain": "yes"}"#, "'explain' must be true or false"),
+            (#"{"body": "x", "diversity": "high"}"#, "'diversity' must be a number"),
+            (#"{"body": "x", "k": true}"#, "'k' must be an integer"),
+            (#"{"body": "x", "links": "a"}"#, "'links' must be an array"),
+            (#"{"body": "x", "language": "nope nope"}"#, "is not a BCP 47 tag"),
+            (#"{"body": "x", "results_language": "nope nope"}"#, "results_language must be 'any' or a BCP 47 tag"),
+        ])
     func badExamples(json: String, detail: String) async throws {
         try await Fixture.withServer { client, _, _ in
-            try await client.execute(uri: "/v1/related", method: .post, headers: jsonHeaders, body: ByteBuffer(string: json)) {
+            try await client.execute(
+                uri: "/v1/related", method: .post, headers: jsonHeaders, body: ByteBuffer(string: json)
+            ) {
                 response in
                 #expect([.badRequest, .notFound].contains(response.status), "\(response.text)")
                 #expect((response.json["detail"] as? String)?.contains(detail) == true, "\(response.text)")
@@ -132,7 +149,8 @@ struct RankingRouteTests {
                 #expect(response.json["pinned"] as? [String] == [])
             }
             let entry = jsonBody(["pinned": ["football-derby-result"], "blocked": ["xiaomi-17-ultra-launch"]])
-            try await client.execute(uri: leica + "/overrides", method: .put, headers: jsonHeaders, body: entry) { response in
+            try await client.execute(uri: leica + "/overrides", method: .put, headers: jsonHeaders, body: entry) {
+                response in
                 #expect(response.status == .ok, "\(response.text)")
                 #expect(response.json["blocked"] as? [String] == ["xiaomi-17-ultra-launch"])
             }
@@ -189,16 +207,20 @@ struct RankingRouteTests {
         #expect(list.results.first?.article.id == "football-derby-result")
     }
 
-    @Test("bad overrides are 400 problems that say what was wrong", arguments: [
-        (#"{"pinned": ["leica-red-dot-leitzphone"]}"#, "can't be pinned in its own list"),
-        (#"{"pinned": ["no-such-story"]}"#, "can't pin 'no-such-story'"),
-        (#"{"pinned": ["a"], "blocked": ["a"]}"#, "both pinned and blocked"),
-        (#"{"pinned": "a"}"#, "'pinned' must be an array"),
-        (#"{"pins": ["a"]}"#, "unknown field 'pins'"),
-    ])
+    @Test(
+        "bad overrides are 400 problems that say what was wrong",
+        arguments: [
+            (#"{"pinned": ["leica-red-dot-leitzphone"]}"#, "can't be pinned in its own list"),
+            (#"{"pinned": ["no-such-story"]}"#, "can't pin 'no-such-story'"),
+            (#"{"pinned": ["a"], "blocked": ["a"]}"#, "both pinned and blocked"),
+            (#"{"pinned": "a"}"#, "'pinned' must be an array"),
+            (#"{"pins": ["a"]}"#, "unknown field 'pins'"),
+        ])
     func badOverrides(json: String, detail: String) async throws {
         try await Fixture.withServer { client, _, _ in
-            try await client.execute(uri: leica + "/overrides", method: .put, headers: jsonHeaders, body: ByteBuffer(string: json)) {
+            try await client.execute(
+                uri: leica + "/overrides", method: .put, headers: jsonHeaders, body: ByteBuffer(string: json)
+            ) {
                 response in
                 #expect(response.status == .badRequest, "\(response.text)")
                 #expect((response.json["detail"] as? String)?.contains(detail) == true, "\(response.text)")
@@ -214,7 +236,8 @@ struct RankingRouteTests {
                 #expect(response.status == .notFound)
             }
             let body = jsonBody(["pinned": ["football-derby-result"]])
-            try await client.execute(uri: leica + "/overrides", method: .put, headers: jsonHeaders, body: body) { response in
+            try await client.execute(uri: leica + "/overrides", method: .put, headers: jsonHeaders, body: body) {
+                response in
                 #expect(response.status == .unauthorized)
             }
             try await client.execute(uri: leica + "/overrides", method: .delete) { response in
@@ -222,10 +245,13 @@ struct RankingRouteTests {
             }
             var headers = jsonHeaders
             headers[.authorization] = "Bearer \(token)"
-            try await client.execute(uri: leica + "/overrides", method: .put, headers: headers, body: body) { response in
+            try await client.execute(uri: leica + "/overrides", method: .put, headers: headers, body: body) {
+                response in
                 #expect(response.status == .ok)
             }
-            try await client.execute(uri: "/v1/articles/no-such-story/overrides", method: .put, headers: headers, body: body) { response in
+            try await client.execute(
+                uri: "/v1/articles/no-such-story/overrides", method: .put, headers: headers, body: body
+            ) { response in
                 #expect(response.status == .notFound)
             }
         }

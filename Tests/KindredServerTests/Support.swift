@@ -4,6 +4,7 @@ import HummingbirdTesting
 import KindredAPI
 import KindredEngine
 import Logging
+
 @testable import KindredServer
 
 enum Fixture {
@@ -22,12 +23,15 @@ enum Fixture {
 
     /// A model directory in a fresh temporary folder, holding the sample model.
     static func modelDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-server-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-server-\(UUID().uuidString)")
+            .path
         try ModelDirectory(path: path).publish(model)
         return path
     }
 
-    static func application(directory: String, configuration: ServerConfiguration? = nil) throws -> (some ApplicationProtocol, ModelStore) {
+    static func application(directory: String, configuration: ServerConfiguration? = nil) throws -> (
+        some ApplicationProtocol, ModelStore
+    ) {
         let configuration = configuration ?? ServerConfiguration(port: 0, modelDirectory: directory)
         let store = try ModelStore(
             directory: directory, logger: logger, maximumJournalEntries: configuration.maximumJournalEntries)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KindredText
 
 @Suite("Analyzer")
@@ -56,15 +57,17 @@ struct AnalyzerTests {
     }
 
     /// Expected stems are libstemmer 2.2's output: they pin which algorithm ran for each language.
-    @Test("stemming follows the article's language", arguments: [
-        ("en", "running phones", ["run", "phone"]),
-        ("de", "Häuser Kameras", ["haus", "kameras"]),
-        ("fr", "les appareils photographiques", ["appareil", "photograph"]),
-        ("es", "las cámaras digitales", ["cam", "digital"]),
-        ("it", "le fotocamere digitali", ["fotocam", "digital"]),
-        ("pt", "as câmeras digitais", ["cam", "digit"]),
-        ("nl", "de camera's werken", ["cameras", "werk"]),
-    ])
+    @Test(
+        "stemming follows the article's language",
+        arguments: [
+            ("en", "running phones", ["run", "phone"]),
+            ("de", "Häuser Kameras", ["haus", "kameras"]),
+            ("fr", "les appareils photographiques", ["appareil", "photograph"]),
+            ("es", "las cámaras digitales", ["cam", "digital"]),
+            ("it", "le fotocamere digitali", ["fotocam", "digital"]),
+            ("pt", "as câmeras digitais", ["cam", "digit"]),
+            ("nl", "de camera's werken", ["cameras", "werk"]),
+        ])
     func stemming(language: String, text: String, expected: [String]) {
         let terms = Analyzer(options: AnalyzerOptions(phrases: false)).analyze(text, language: language)
         #expect(terms == expected)

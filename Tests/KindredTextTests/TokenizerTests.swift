@@ -1,22 +1,25 @@
 import Foundation
 import Testing
+
 @testable import KindredText
 
 @Suite("Tokenizer")
 struct TokenizerTests {
-    @Test("splits text into the expected tokens", arguments: [
-        ("Xiaomi 17 Ultra", ["Xiaomi", "17", "Ultra"]),
-        ("a 200MP telephoto", ["200MP", "telephoto"]),
-        ("6,000 mAh and 3.5 mm", ["6000", "mAh", "and", "3.5", "mm"]),
-        ("Leica's red-dot logo", ["Leica's", "red", "dot", "logo"]),
-        ("Leica’s phone", ["Leica's", "phone"]),
-        ("end.Start", ["end", "Start"]),
-        ("naïve café", ["naïve", "café"]),
-        ("", []),
-        ("!!! ... --- ???", []),
-        ("a b c x", []),
-        ("'quoted' words", ["quoted", "words"]),
-    ])
+    @Test(
+        "splits text into the expected tokens",
+        arguments: [
+            ("Xiaomi 17 Ultra", ["Xiaomi", "17", "Ultra"]),
+            ("a 200MP telephoto", ["200MP", "telephoto"]),
+            ("6,000 mAh and 3.5 mm", ["6000", "mAh", "and", "3.5", "mm"]),
+            ("Leica's red-dot logo", ["Leica's", "red", "dot", "logo"]),
+            ("Leica’s phone", ["Leica's", "phone"]),
+            ("end.Start", ["end", "Start"]),
+            ("naïve café", ["naïve", "café"]),
+            ("", []),
+            ("!!! ... --- ???", []),
+            ("a b c x", []),
+            ("'quoted' words", ["quoted", "words"]),
+        ])
     func tokens(input: String, expected: [String]) {
         #expect(Tokenizer().tokenize(input).map(\.text) == expected)
     }
@@ -75,13 +78,15 @@ struct ASCIITokenizerTests {
 
     @Test("gives the general path's tokens on every ASCII text of the sample corpus")
     func sampleCorpus() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("corpus").path)
             .filter { $0.hasSuffix(".jsonl") }
         #expect(!files.isEmpty)
         var compared = 0
         for file in files {
-            let text = try String(contentsOf: root.appendingPathComponent("corpus").appendingPathComponent(file), encoding: .utf8)
+            let text = try String(
+                contentsOf: root.appendingPathComponent("corpus").appendingPathComponent(file), encoding: .utf8)
             for line in text.split(separator: "\n") where line.utf8.allSatisfy({ $0 < 0x80 }) {
                 // Whole JSON lines: quotes, braces, escapes and URLs besides the prose.
                 let (fast, general) = both(String(line))

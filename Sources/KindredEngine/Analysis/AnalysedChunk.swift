@@ -1,6 +1,5 @@
 import Foundation
 
-
 /// The per-thread result of analysing a contiguous slice of articles.
 ///
 /// Terms get chunk-local ids so that a term string is stored once per chunk, not once per

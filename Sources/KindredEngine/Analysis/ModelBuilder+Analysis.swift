@@ -1,6 +1,6 @@
 import Foundation
-import KindredText
 import KindredLinearAlgebra
+import KindredText
 
 extension ModelBuilder {
     /// Analyses all articles on all cores, each thread with its own `Analyzer`.

@@ -43,7 +43,8 @@ public struct ModelBuilder: Sendable {
     /// - Complexity: linear in the corpus text for analysis and weighting; O(nnz·l·(2q+2)) for
     ///   the SVD, with `l = dimensions + oversampling` and `q` power iterations.
     public func build(
-        _ articles: consuming [Article], journalSequence: Int? = nil, progress: @escaping (BuildProgress) -> Void = { _ in }
+        _ articles: consuming [Article], journalSequence: Int? = nil,
+        progress: @escaping (BuildProgress) -> Void = { _ in }
     ) throws -> Outcome {
         try parameters.validate()
         guard articles.count >= 3 else {
@@ -56,16 +57,20 @@ public struct ModelBuilder: Sendable {
         articles = []  // texts and analysis are no longer needed: their memory goes before the SVD's
 
         let dimensions = try fittedDimensions(for: weighted.matrix, notices: &clock.notices)
-        var factors = try clock.timed(.svd) { try decompose(weighted.matrix, dimensions: dimensions, progress: progress) }
+        var factors = try clock.timed(.svd) {
+            try decompose(weighted.matrix, dimensions: dimensions, progress: progress)
+        }
         let (vectors, empty) = clock.timed(.vectors) { Self.articleVectors(taking: &factors) }
         if empty > 0 {
-            clock.notices.append("\(empty) article(s) kept no term after document-frequency pruning and will get no related list")
+            clock.notices.append(
+                "\(empty) article(s) kept no term after document-frequency pruning and will get no related list")
         }
         var manifest = self.manifest(
             weighted, factors: factors, dimensions: dimensions, corpusDigest: corpusDigest, empty: empty,
             journalSequence: journalSequence, stageSeconds: clock.seconds)
         var model = try Model(
-            manifest: manifest, weighting: weighted.weighting, termVectors: factors.v, singularValues: factors.singularValues,
+            manifest: manifest, weighting: weighted.weighting, termVectors: factors.v,
+            singularValues: factors.singularValues,
             articleVectors: vectors, tfidfRows: weighted.matrix, headlineRows: weighted.headlines, articles: metadata,
             keepingIndexCodes: parameters.neighbors > 0)
         let width = min(parameters.neighbors, metadata.count - 1)
@@ -88,7 +93,9 @@ public struct ModelBuilder: Sendable {
     /// Analysis, vocabulary and weighting, timed as three stages.
     func weigh(analysedWith clock: inout StageClock, _ articles: [Article]) throws -> WeightedCorpus {
         let analysed = clock.timed(.analysis) { analyse(articles) }
-        let (weighting, columns) = try clock.timed(.vocabulary) { try vocabulary(of: analysed, documentCount: articles.count) }
+        let (weighting, columns) = try clock.timed(.vocabulary) {
+            try vocabulary(of: analysed, documentCount: articles.count)
+        }
         return try clock.timed(.weighting) {
             WeightedCorpus(
                 weighting: weighting, matrix: try tfidfMatrix(analysed, columns: columns, weighting: weighting),

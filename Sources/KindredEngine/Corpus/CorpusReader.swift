@@ -49,7 +49,8 @@ public struct CorpusReader: Sendable {
         let files = names.filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".ndjson") }.sorted()
             .map { (path as NSString).appendingPathComponent($0) }
         guard !files.isEmpty else {
-            throw CorpusError(path: path, reason: "the directory holds no .jsonl file; a corpus is JSON Lines, one article per line")
+            throw CorpusError(
+                path: path, reason: "the directory holds no .jsonl file; a corpus is JSON Lines, one article per line")
         }
         return files
     }
@@ -107,8 +108,10 @@ public struct CorpusReader: Sendable {
                 switch outcome {
                 case .success(let article):
                     if let first = seen[article.id] {
-                        result.problems.append(CorpusProblem(
-                            file: file, line: lineNumber, reason: "duplicate id '\(article.id)' (first at \(first))"))
+                        result.problems.append(
+                            CorpusProblem(
+                                file: file, line: lineNumber, reason: "duplicate id '\(article.id)' (first at \(first))"
+                            ))
                     } else {
                         seen[article.id] = "\(file):\(lineNumber)"
                         result.articles.append(article)
@@ -170,7 +173,8 @@ public struct CorpusReader: Sendable {
             default: return offset
             }
             guard offset + length <= bytes.count,
-                  String(validating: UnsafeBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self) != nil
+                String(validating: UnsafeBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
+                    != nil
             else { return offset }
             offset += length
         }
@@ -196,7 +200,10 @@ private struct ArticleFields {
         let title = try string("title") ?? "", body = try string("body") ?? ""
         let size = title.utf8.count + body.utf8.count
         guard size <= CorpusReader.maximumTextBytes else {
-            throw Reason(text: "article '\(id)' has \(size) bytes of title and body; the limit is \(CorpusReader.maximumTextBytes)")
+            throw Reason(
+                text:
+                    "article '\(id)' has \(size) bytes of title and body; the limit is \(CorpusReader.maximumTextBytes)"
+            )
         }
         guard !Self.isBlank(title) || !Self.isBlank(body) else {
             throw Reason(text: "article '\(id)' has neither a title nor a body")
@@ -204,7 +211,8 @@ private struct ArticleFields {
         return Article(
             id: id, title: title, body: body, url: try string("url"), publishedAt: try publishedAt(),
             section: try string("section"), language: try language(), tags: try strings("tags", of: "strings") ?? [],
-            links: (try strings("related", of: "article ids or urls") ?? []) + (try strings("links", of: "article ids or urls") ?? []))
+            links: (try strings("related", of: "article ids or urls") ?? [])
+                + (try strings("links", of: "article ids or urls") ?? []))
     }
 
     /// Whether the text is empty or white space only. Stops at the first other character, where

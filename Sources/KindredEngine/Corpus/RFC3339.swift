@@ -6,7 +6,8 @@ import Foundation
 /// creating an `ISO8601DateFormatter` per call cost more than answering a query.
 public enum RFC3339 {
     private static let plain = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
-    private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!)
+    private static let fractional = Date.ISO8601FormatStyle(
+        includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!)
 
     /// Parses a timestamp, or returns nil when it is not RFC 3339.
     public static func parse(_ text: String) -> Date? {

@@ -38,7 +38,8 @@ public struct Evaluation: Sendable {
     /// Ranks every judged article with `rank` and averages the metrics. Answers missing from the
     /// model and the query itself are removed from its relevant set first.
     public func run(
-        judgements: [String: Set<String>], known: (String) -> Bool, rank: (String) throws -> [(id: String, score: Float)]
+        judgements: [String: Set<String>], known: (String) -> Bool,
+        rank: (String) throws -> [(id: String, score: Float)]
     ) rethrows -> Report {
         var all: [RankingMetrics] = []
         var scored: [(score: Float, relevant: Bool)] = []
@@ -55,7 +56,9 @@ public struct Evaluation: Sendable {
             let ranking = try rank(id)
             let elapsed = clock.now - start
             times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
-            if let metrics = RankingMetrics(ranking: ranking.map(\.id), relevant: relevant, k: k) { all.append(metrics) }
+            if let metrics = RankingMetrics(ranking: ranking.map(\.id), relevant: relevant, k: k) {
+                all.append(metrics)
+            }
             scored += ranking.prefix(k).map { ($0.score, relevant.contains($0.id)) }
         }
         times.sort()
@@ -70,7 +73,8 @@ public struct Evaluation: Sendable {
         let relevantKept = kept.filter(\.relevant).count, relevantAll = scored.filter(\.relevant).count
         return FloorEffect(
             floor: floor, recallKept: relevantAll == 0 ? 1 : Double(relevantKept) / Double(relevantAll),
-            precisionOfDropped: dropped.isEmpty ? nil : Double(dropped.filter(\.relevant).count) / Double(dropped.count),
+            precisionOfDropped: dropped.isEmpty
+                ? nil : Double(dropped.filter(\.relevant).count) / Double(dropped.count),
             precisionOfKept: kept.isEmpty ? 0 : Double(relevantKept) / Double(kept.count),
             meanResults: Double(kept.count) / Double(max(queries, 1)))
     }

@@ -13,16 +13,20 @@ extension ModelBuilder {
         // hubs out of lists, and the entries below move up into the gaps.
         let computed = parameters.hubCap > 0 ? min(width + depth, ids.count - 1) : width
         let progress = clock.progress
-        var lists = try clock.timed(.neighbors) { try Self.neighborLists(of: model, width: computed, progress: progress) }
+        var lists = try clock.timed(.neighbors) {
+            try Self.neighborLists(of: model, width: computed, progress: progress)
+        }
         var report = HubnessReport(
-            measured: HubnessStatistics(lists: lists, depth: depth, ids: ids), cap: nil, cappedArticles: 0, afterCap: nil)
+            measured: HubnessStatistics(lists: lists, depth: depth, ids: ids), cap: nil, cappedArticles: 0,
+            afterCap: nil)
         guard parameters.hubCap > 0 else { return (lists, report) }
         let capped = lists.cappingHubs(at: parameters.hubCap, depth: depth, rows: ids.count)
         let refill = try Self.refillingShortLists(capped.lists, of: model, withoutCapped: capped.capped, width: width)
         lists = refill.lists
         if refill.refilled > 0 {
             clock.notices.append(
-                "hub cap: \(refill.refilled) list(s) left with fewer than \(min(depth, width)) entries were refilled by a search without the capped articles")
+                "hub cap: \(refill.refilled) list(s) left with fewer than \(min(depth, width)) entries were refilled by a search without the capped articles"
+            )
         }
         report.cap = parameters.hubCap
         report.cappedArticles = capped.capped.count
@@ -35,7 +39,8 @@ extension ModelBuilder {
         let n = model.articles.count
         var indices = [Int32](repeating: -1, count: n * width)
         var scores = [Float](repeating: 0, count: n * width)
-        try model.rankAll(k: width, progress: { progress(BuildProgress(stage: .neighbors, fraction: $0)) }) { row, ranked in
+        try model.rankAll(k: width, progress: { progress(BuildProgress(stage: .neighbors, fraction: $0)) }) {
+            row, ranked in
             for (slot, entry) in ranked.enumerated() {
                 indices[row * width + slot] = Int32(entry.index)
                 scores[row * width + slot] = entry.score

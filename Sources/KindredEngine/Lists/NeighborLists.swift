@@ -62,7 +62,8 @@ public struct NeighborLists: Sendable, Equatable {
             for slot in (row * width)..<((row + 1) * width) {
                 let index = Int(indices[slot])
                 guard index >= -1, index < articles, index != row, scores[slot].isFinite else {
-                    throw ModelInvariantError("neighbour list of row \(row) holds row \(index) with score \(scores[slot])")
+                    throw ModelInvariantError(
+                        "neighbour list of row \(row) holds row \(index) with score \(scores[slot])")
                 }
             }
         }

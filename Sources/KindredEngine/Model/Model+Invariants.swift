@@ -18,18 +18,23 @@ extension Model {
         let d = termVectors.columns
         guard index.dimensions == d, singularValues.count == d else {
             throw ModelInvariantError(
-                "dimensions disagree: term vectors \(d), article vectors \(index.dimensions), singular values \(singularValues.count)")
+                "dimensions disagree: term vectors \(d), article vectors \(index.dimensions), singular values \(singularValues.count)"
+            )
         }
         guard termVectors.rows == weighting.vocabulary.count,
-              weighting.globalWeights.count == weighting.vocabulary.count else {
+            weighting.globalWeights.count == weighting.vocabulary.count
+        else {
             throw ModelInvariantError(
-                "term counts disagree: vocabulary \(weighting.vocabulary.count), term vectors \(termVectors.rows), idf \(weighting.globalWeights.count)")
+                "term counts disagree: vocabulary \(weighting.vocabulary.count), term vectors \(termVectors.rows), idf \(weighting.globalWeights.count)"
+            )
         }
         for (name, rows) in [("TF-IDF", tfidfRows), ("headline", headlineRows)] {
-            guard rows.rows == articles.count, rows.columns == weighting.vocabulary.count, rows.values.allSatisfy(\.isFinite)
+            guard rows.rows == articles.count, rows.columns == weighting.vocabulary.count,
+                rows.values.allSatisfy(\.isFinite)
             else {
                 throw ModelInvariantError(
-                    "\(name) rows are \(rows.rows) × \(rows.columns) for \(articles.count) articles and \(weighting.vocabulary.count) terms, or hold a non-finite value")
+                    "\(name) rows are \(rows.rows) × \(rows.columns) for \(articles.count) articles and \(weighting.vocabulary.count) terms, or hold a non-finite value"
+                )
             }
         }
         try neighborLists.check(articles: articles.count)
@@ -37,9 +42,11 @@ extension Model {
             throw ModelInvariantError("\(index.count) article vectors for \(articles.count) articles")
         }
         guard manifest.articles == articles.count, manifest.terms == weighting.vocabulary.count,
-              manifest.dimensions == d else {
+            manifest.dimensions == d
+        else {
             throw ModelInvariantError(
-                "manifest says \(manifest.articles) articles, \(manifest.terms) terms, \(manifest.dimensions) dimensions; the data has \(articles.count), \(weighting.vocabulary.count), \(d)")
+                "manifest says \(manifest.articles) articles, \(manifest.terms) terms, \(manifest.dimensions) dimensions; the data has \(articles.count), \(weighting.vocabulary.count), \(d)"
+            )
         }
         guard includingData else { return }
         if let bad = weighting.globalWeights.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
@@ -64,11 +71,13 @@ extension Model {
             if index.isEmptyRow[row] {
                 empty += 1
             } else if abs(sum.squareRoot() - 1) > Self.unitNormTolerance {
-                throw ModelInvariantError("article '\(articles[row].id)' has a vector of length \(sum.squareRoot()), not 1")
+                throw ModelInvariantError(
+                    "article '\(articles[row].id)' has a vector of length \(sum.squareRoot()), not 1")
             }
         }
         guard empty == manifest.articlesWithoutTerms else {
-            throw ModelInvariantError("\(empty) articles have zero vectors; the manifest says \(manifest.articlesWithoutTerms)")
+            throw ModelInvariantError(
+                "\(empty) articles have zero vectors; the manifest says \(manifest.articlesWithoutTerms)")
         }
     }
 }

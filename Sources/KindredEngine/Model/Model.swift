@@ -59,7 +59,8 @@ public struct Model: Sendable {
         }
         try self.init(
             manifest: manifest, weighting: weighting, termVectors: termVectors, singularValues: singularValues,
-            index: index!, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles, neighborLists: neighborLists,
+            index: index!, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles,
+            neighborLists: neighborLists,
             lookups: try lookups!.get())
     }
 
@@ -68,7 +69,8 @@ public struct Model: Sendable {
     func replacing(manifest: Manifest, neighborLists: NeighborLists) throws -> Model {
         try Model(
             manifest: manifest, weighting: weighting, termVectors: termVectors, singularValues: singularValues,
-            index: index.droppingCodes(), tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles, neighborLists: neighborLists,
+            index: index.droppingCodes(), tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles,
+            neighborLists: neighborLists,
             lookups: lookups, dataChecked: true)
     }
 
@@ -116,7 +118,8 @@ public struct Model: Sendable {
     /// The query vectors of an indexed article; nil when it has no indexable term.
     public func queryVector(row: Int) -> QueryVector? {
         index.isEmptyRow[row]
-            ? nil : QueryVector(dense: index.vectors.row(row), sparse: tfidfRows.row(row), headline: headlineRows.row(row))
+            ? nil
+            : QueryVector(dense: index.vectors.row(row), sparse: tfidfRows.row(row), headline: headlineRows.row(row))
     }
 
     /// The query vectors of any text, or nil when none of its terms is in the vocabulary.
@@ -150,7 +153,9 @@ public struct Model: Sendable {
     /// The re-ranking score of a candidate: `((1 − w)·LSA + w·TF-IDF + c·headline match) / (1 + 2c)`.
     @inline(__always)
     func blend(_ query: QueryVector, lsa: Float, sparse: SparseVector, headline: SparseVector) -> Float {
-        mix(lsa: lsa, lexical: query.sparse.dot(sparse), headlineMatch: query.sparse.dot(headline) + query.headline.dot(sparse))
+        mix(
+            lsa: lsa, lexical: query.sparse.dot(sparse),
+            headlineMatch: query.sparse.dot(headline) + query.headline.dot(sparse))
     }
 
     /// `blend` against an indexed article, its TF-IDF and headline rows read in place.
@@ -267,7 +272,8 @@ extension Model {
         guard let row = row(of: id) else {
             throw EngineError(
                 .unknownArticle,
-                "no article with id '\(id)' in this model (\(articles.count) articles); check the id, or reindex if it was published since")
+                "no article with id '\(id)' in this model (\(articles.count) articles); check the id, or reindex if it was published since"
+            )
         }
         guard let query = queryVector(row: row) else { return [] }
         return results(try rank(query, k: k, excluding: { $0 == row }))

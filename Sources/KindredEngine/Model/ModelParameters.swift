@@ -48,9 +48,11 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     public var hubCap: Int
 
     public init(
-        analyzer: AnalyzerOptions = AnalyzerOptions(), weighting: WeightingScheme = .tfidf, titleWeight: Float = 2, minimumDocumentFrequency: Int = 2,
+        analyzer: AnalyzerOptions = AnalyzerOptions(), weighting: WeightingScheme = .tfidf, titleWeight: Float = 2,
+        minimumDocumentFrequency: Int = 2,
         maximumDocumentFrequency: Double = 0.5, dimensions: Int = 256, oversampling: Int = 16,
-        powerIterations: Int = 2, seed: UInt64 = 20_111_217, lexicalWeight: Float = 0.5, headlineWeight: Float = 0.3, rerankDepth: Int = 100,
+        powerIterations: Int = 2, seed: UInt64 = 20_111_217, lexicalWeight: Float = 0.5, headlineWeight: Float = 0.3,
+        rerankDepth: Int = 100,
         neighbors: Int = 100, hubCap: Int = ModelParameters.defaultHubCap
     ) {
         self.analyzer = analyzer

@@ -49,7 +49,8 @@ struct CandidatePool {
     /// The blended relevance of a slot to the subject (what pinned and fallback results show).
     mutating func relevance(_ slot: Int) -> Float {
         guard let query = subject.vector, let other = vector(slot) else { return 0 }
-        return model.blend(query, lsa: Vector.dot(query.dense, other.dense), sparse: other.sparse, headline: other.headline)
+        return model.blend(
+            query, lsa: Vector.dot(query.dense, other.dense), sparse: other.sparse, headline: other.headline)
     }
 
     /// The words that carry LSA dimension `j` for the subject.

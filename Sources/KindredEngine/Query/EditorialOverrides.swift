@@ -40,7 +40,9 @@ public struct EditorialOverrides: Sendable, Equatable {
     /// - Throws: `EngineError.invalidParameter` for an empty or self-referencing id, a repeat, an id
     ///   both pinned and blocked, or too many of either.
     public static func validate(_ entry: Entry, for id: String) throws {
-        let lists: [(EngineParameter, [String], Int)] = [(.pinned, entry.pinned, maximumPins), (.blocked, entry.blocked, maximumBlocks)]
+        let lists: [(EngineParameter, [String], Int)] = [
+            (.pinned, entry.pinned, maximumPins), (.blocked, entry.blocked, maximumBlocks),
+        ]
         for (name, list, limit) in lists {
             guard list.count <= limit else {
                 throw EngineError.invalid(name, "\(list.count) ids", allowed: "at most \(limit) ids per article")

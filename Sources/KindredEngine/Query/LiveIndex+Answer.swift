@@ -54,7 +54,9 @@ extension LiveIndex {
     func withOverrides(
         _ pool: inout CandidatePool, pinned: [Int], admission: Admission, query: RelatedQuery
     ) -> [RelatedArticle] {
-        var results = pinned.map { RelatedArticle(article: slotMetadata($0), score: pool.relevance($0), reason: .pinned) }
+        var results = pinned.map {
+            RelatedArticle(article: slotMetadata($0), score: pool.relevance($0), reason: .pinned)
+        }
         results += pool.ranked.map { RelatedArticle(article: slotMetadata($0.index), score: $0.score) }
         guard results.count < query.k, query.fallback == .section else { return results }
         var fill = admission

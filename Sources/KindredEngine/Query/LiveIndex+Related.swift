@@ -52,7 +52,9 @@ extension LiveIndex {
         like: [QueryExample], unlike: [QueryExample] = [], links: [String] = [], query: RelatedQuery
     ) throws -> RelatedList {
         try query.validate()
-        guard !like.isEmpty else { throw EngineError.invalidParameter("give at least one example to be like (\(.examples))") }
+        guard !like.isEmpty else {
+            throw EngineError.invalidParameter("give at least one example to be like (\(.examples))")
+        }
         return try answer(subject(like: like, unlike: unlike, links: links), query: query)
     }
 
@@ -71,7 +73,8 @@ extension LiveIndex {
                 guard let row = model.row(of: id), !hiddenRows.contains(row) else {
                     throw EngineError(
                         .unknownArticle,
-                        "no article with id '\(id)' (\(articleCount) articles in model \(version)); check the id, or add the article first")
+                        "no article with id '\(id)' (\(articleCount) articles in model \(version)); check the id, or add the article first"
+                    )
                 }
                 language = language ?? model.articles[row].language
                 section = section ?? model.articles[row].section
@@ -82,7 +85,8 @@ extension LiveIndex {
                 let vector = try model.queryVector(title: title, body: body, language: textLanguage)
                 if let terms = vector?.sparse.indices.count, terms > Self.maximumQueryTerms {
                     throw EngineError.invalidParameter(
-                        "the text has \(terms) distinct indexed terms; the limit is \(Self.maximumQueryTerms): send one article, not a collection")
+                        "the text has \(terms) distinct indexed terms; the limit is \(Self.maximumQueryTerms): send one article, not a collection"
+                    )
                 }
                 return (vector, nil)
             }

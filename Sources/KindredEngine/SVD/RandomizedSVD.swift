@@ -112,8 +112,10 @@ public struct RandomizedSVD: Sendable {
         // from the Gram matrix BBᵀ when the kept spectrum allows it, else by CholeskyQR2.
         var small: SingularValueDecomposition
         let tall = bt.rows >= 2 * bt.columns
-        if tall, let fast = try LAPACK.truncatedSVDByGramMatrix(overwriting: &bt, rank: rank)
-            ?? LAPACK.truncatedSVDOfTallMatrix(overwriting: &bt, rank: rank) {
+        if tall,
+            let fast = try LAPACK.truncatedSVDByGramMatrix(overwriting: &bt, rank: rank)
+                ?? LAPACK.truncatedSVDOfTallMatrix(overwriting: &bt, rank: rank)
+        {
             small = fast
         } else {
             // A failed CholeskyQR2 left Bᵀ overwritten: rebuild it for the full SVD.
@@ -123,7 +125,8 @@ public struct RandomizedSVD: Sendable {
         }
         bt = DenseMatrix(rows: 0, columns: 0)
         // Q·W for the first k columns of W (Wᵀ's first k rows, transposed), in Q's memory.
-        let w = DenseMatrix(rows: rank, columns: width, storage: Array(small.vt.storage.prefix(rank * width))).transposed()
+        let w = DenseMatrix(rows: rank, columns: width, storage: Array(small.vt.storage.prefix(rank * width)))
+            .transposed()
         try BLAS.multiplyInPlace(&q, by: w)
         step()
         return Result(u: q, singularValues: Array(small.singularValues.prefix(rank)), v: small.u)

@@ -50,7 +50,9 @@ struct CandidateBuffer {
     /// Moves the `k` highest of `count > k` scores (and their indices) to the front, in no
     /// particular order (`partition`); returns the lowest of them, the new threshold.
     @inline(__always)
-    static func keepBest(_ k: Int, scores: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>, count: Int) -> Float {
+    static func keepBest(
+        _ k: Int, scores: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>, count: Int
+    ) -> Float {
         partition(k, scores: scores, indices: indices, count: count)
         var lowest = scores[0]
         for i in 1..<k where scores[i] < lowest { lowest = scores[i] }
@@ -62,7 +64,9 @@ struct CandidateBuffer {
     /// branch-free on AVX-512 (`CKindredKernels/TopSelect.c`), since branching on random
     /// comparisons made this the all-pairs search's costliest step after the product.
     @inline(__always)
-    static func partition(_ k: Int, scores: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>, count: Int) {
+    static func partition(
+        _ k: Int, scores: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>, count: Int
+    ) {
         kindred_select_top(scores, indices, count, k)
     }
 }

@@ -69,7 +69,9 @@ final class CandidateTable: @unchecked Sendable {
 
     @inline(__always)
     func offer(row: Int, index: Int, score: Float) {
-        guard Self.beats(score: score, index: index, limit: thresholds[row], limitIndex: thresholdIndices[row]) else { return }
+        guard Self.beats(score: score, index: index, limit: thresholds[row], limitIndex: thresholdIndices[row]) else {
+            return
+        }
         let base = row * capacity
         let count = Int(counts[row])
         scores[base + count] = score
@@ -106,7 +108,9 @@ final class CandidateTable: @unchecked Sendable {
         var total = held
         for h in 0..<count {
             let index = offset + Int(hits[h]), score = hitScores[h]
-            guard Self.beats(score: score, index: index, limit: limit, limitIndex: limitIndex), admits(index) else { continue }
+            guard Self.beats(score: score, index: index, limit: limit, limitIndex: limitIndex), admits(index) else {
+                continue
+            }
             scratch.scores[total] = score
             scratch.indices[total] = Int32(truncatingIfNeeded: index)
             total += 1

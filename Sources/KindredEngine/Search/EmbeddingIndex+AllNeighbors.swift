@@ -2,7 +2,7 @@ import KindredLinearAlgebra
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How `EmbeddingIndex.allNeighbors` runs its candidate stage.
@@ -56,9 +56,11 @@ extension EmbeddingIndex {
         }
         let fits = CandidateTable.bytes(rows: count, k: Self.candidateCount(k)) <= Self.symmetricMemoryBudget
         if method == .eachPairOnce || (method == .automatic && fits) {
-            try symmetricAllNeighbors(k: k, slice: slice, tile: tile, refine: refine, progress: progress, handle: handle)
+            try symmetricAllNeighbors(
+                k: k, slice: slice, tile: tile, refine: refine, progress: progress, handle: handle)
         } else {
-            try slicedAllNeighbors(k: k, slice: slice, product: product, refine: refine, progress: progress, handle: handle)
+            try slicedAllNeighbors(
+                k: k, slice: slice, product: product, refine: refine, progress: progress, handle: handle)
         }
     }
 
@@ -87,7 +89,8 @@ extension EmbeddingIndex {
         let width = Self.candidateCount(k)
         let codes = self.codes ?? QuantizedRows(vectors).codes
         // The index's own product when its blocks are the tiles (the default), else one for them.
-        let tiles = try product.flatMap { $0.blockWidth == min(tile, n) ? $0 : nil }
+        let tiles =
+            try product.flatMap { $0.blockWidth == min(tile, n) ? $0 : nil }
             ?? Int8Product(codes: codes, rows: n, columns: d, blockWidth: max(1, min(tile, n)), engine: product?.engine)
         let slice = max(1, min(slice, n))
         let table = CandidateTable(rows: n, k: width)
@@ -103,7 +106,8 @@ extension EmbeddingIndex {
             try scales.withUnsafeBufferPointer { scales in
                 _ = try Parallel.map(workers) { _ in
                     let scan = TileScan(
-                        tiles: tiles, codes: codes.baseAddress!, scales: scales.baseAddress!, dimensions: d, slice: slice,
+                        tiles: tiles, codes: codes.baseAddress!, scales: scales.baseAddress!, dimensions: d,
+                        slice: slice,
                         table: table, isEmptyRow: isEmptyRow)
                     while let pair = schedule.next() {
                         do {
@@ -119,7 +123,9 @@ extension EmbeddingIndex {
         }
         try finishAll(k: k, refine: refine, handle: handle) { done in
             progress(candidateShare + (1 - candidateShare) * done)
-        } candidates: { table.best(row: $0) }
+        } candidates: {
+            table.best(row: $0)
+        }
     }
 
     /// Every row's list from its candidates (`finished`), a batch of rows at a time on all cores,
@@ -136,7 +142,8 @@ extension EmbeddingIndex {
                 results.withUnsafeMutableBufferPointer { out in
                     Parallel.forEachChunk(of: rows) { range in
                         for r in range {
-                            out[r] = finished(start + r, k: k, vectors: v.baseAddress!, refine: refine, candidates: candidates)
+                            out[r] = finished(
+                                start + r, k: k, vectors: v.baseAddress!, refine: refine, candidates: candidates)
                         }
                     }
                 }
@@ -168,7 +175,9 @@ extension EmbeddingIndex {
         let width = Self.candidateCount(k)
         var results = [[ScoredIndex]](repeating: [], count: round)
         let isEmptyRow = self.isEmptyRow
-        let dots = (0..<workers).map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: slice * product.blockWidth) }
+        let dots = (0..<workers).map { _ in
+            UnsafeMutableBufferPointer<Float>.allocate(capacity: slice * product.blockWidth)
+        }
         defer { dots.forEach { $0.deallocate() } }
         for start in stride(from: 0, to: n, by: round) {
             let rows = min(round, n - start)
@@ -196,7 +205,9 @@ extension EmbeddingIndex {
                                     }
                                 }
                                 for r in 0..<count {
-                                    out[first + r] = finished(start + first + r, k: k, vectors: v.baseAddress!, refine: refine) { _ in
+                                    out[first + r] = finished(
+                                        start + first + r, k: k, vectors: v.baseAddress!, refine: refine
+                                    ) { _ in
                                         candidates[r].best()
                                     }
                                 }

@@ -99,7 +99,8 @@ public struct EmbeddingIndex: Sendable {
         try codes.withUnsafeBufferPointer { q in
             try dots.withUnsafeMutableBufferPointer { out in
                 try self.scales.withUnsafeBufferPointer { scales in
-                    try product.multiplyEachBlock(queries: q.baseAddress!, count: 1, into: out.baseAddress!, threads: 1) { block in
+                    try product.multiplyEachBlock(queries: q.baseAddress!, count: 1, into: out.baseAddress!, threads: 1)
+                    { block in
                         let range = product.blockRange(block)
                         Self.select(
                             dots: out.baseAddress!, scales: scales.baseAddress! + range.lowerBound, count: range.count,
@@ -161,8 +162,10 @@ public struct EmbeddingIndex: Sendable {
                     Parallel.forEachChunk(of: rows) { range in
                         for r in range {
                             let row = start + r
-                            let neighbors = isEmptyRow[row]
-                                ? [] : Self.best(k, of: s.baseAddress! + r * n, count: n) { $0 != row && !isEmptyRow[$0] }
+                            let neighbors =
+                                isEmptyRow[row]
+                                ? []
+                                : Self.best(k, of: s.baseAddress! + r * n, count: n) { $0 != row && !isEmptyRow[$0] }
                             out[r] = refine?(row, neighbors) ?? neighbors
                         }
                     }

@@ -1,7 +1,7 @@
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Hands out pairs of tiles to the workers of `symmetricAllNeighbors` so that no two workers hold
@@ -39,7 +39,8 @@ final class TilePairSchedule: Sendable {
         self.pairs = pairs
         costs = pairs.map { Double(rows($0.first)) * Double(rows($0.second)) }
         total = max(1, costs.reduce(0, +))
-        state = Mutex(State(taken: [Bool](repeating: false, count: pairs.count), busy: [Bool](repeating: false, count: tiles)))
+        state = Mutex(
+            State(taken: [Bool](repeating: false, count: pairs.count), busy: [Bool](repeating: false, count: tiles)))
     }
 
     /// The next pair for a worker, waiting while every remaining pair shares a tile with one

@@ -36,7 +36,8 @@ final class TileScan {
         scan = ScoreScan(capacity: tiles.blockWidth)
         scratch = (
             .allocate(capacity: table.capacity + EmbeddingIndex.scanSegment),
-            .allocate(capacity: table.capacity + EmbeddingIndex.scanSegment))
+            .allocate(capacity: table.capacity + EmbeddingIndex.scanSegment)
+        )
     }
 
     deinit {
@@ -51,9 +52,12 @@ final class TileScan {
         let limits = pair.first == pair.second ? nil : UnsafePointer(table.thresholds + columns.lowerBound)
         for start in stride(from: rows.lowerBound, to: rows.upperBound, by: slice) {
             let count = min(slice, rows.upperBound - start)
-            try tiles.multiply(queries: codes + start * dimensions, count: count, block: pair.second, into: dots, threads: 1)
+            try tiles.multiply(
+                queries: codes + start * dimensions, count: count, block: pair.second, into: dots, threads: 1)
             for r in 0..<count where !isEmptyRow[start + r] {
-                scanRow(start + r, scores: dots + r * columns.count, columns: columns, limits: limits, ownTile: pair.first == pair.second)
+                scanRow(
+                    start + r, scores: dots + r * columns.count, columns: columns, limits: limits,
+                    ownTile: pair.first == pair.second)
             }
         }
     }

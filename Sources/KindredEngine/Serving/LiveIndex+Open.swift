@@ -32,6 +32,7 @@ extension ModelDirectory {
         var index = LiveIndex(model: model, version: version, overrides: try OverridesFile.load(directory: path))
         let pending = entries.filter { $0.sequence > (model.manifest.journalSequence ?? 0) }
         for entry in pending { index = try index.applying(entry) }
-        return OpenedIndex(index: index, entries: entries, replayed: pending.count, skipped: problems, journalPath: journalPath)
+        return OpenedIndex(
+            index: index, entries: entries, replayed: pending.count, skipped: problems, journalPath: journalPath)
     }
 }

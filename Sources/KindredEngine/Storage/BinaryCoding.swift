@@ -57,7 +57,9 @@ struct BinaryReader {
 
     mutating func read<T: FixedWidthInteger>(_: T.Type) throws -> T {
         let size = MemoryLayout<T>.size
-        guard remaining >= size else { throw Truncated(reason: "ends inside a \(size)-byte integer at offset \(offset - data.startIndex)") }
+        guard remaining >= size else {
+            throw Truncated(reason: "ends inside a \(size)-byte integer at offset \(offset - data.startIndex)")
+        }
         var value: T = 0
         withUnsafeMutableBytes(of: &value) { target in
             data.copyBytes(to: target.bindMemory(to: UInt8.self), from: offset..<(offset + size))

@@ -2,7 +2,7 @@ import CKindredKernels
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes a large new file durably, bypassing the page cache where the file system allows it
@@ -52,7 +52,8 @@ final class DirectFileWriter {
             isDirect = false
         }
         guard descriptor >= 0 else {
-            throw ModelFileError(file: file, section: nil, reason: "can't create the file: \(String(cString: strerror(errno)))")
+            throw ModelFileError(
+                file: file, section: nil, reason: "can't create the file: \(String(cString: strerror(errno)))")
         }
         self.descriptor = descriptor
         self.isDirect = isDirect
@@ -99,7 +100,8 @@ final class DirectFileWriter {
     /// - Throws: `ModelFileError` when a write or the fsync fails.
     func finish(header: UnsafeRawBufferPointer) throws {
         let length = bufferOffset + filled
-        precondition(header.count <= Self.blockSize && header.count <= length, "the header must fit the file's first block")
+        precondition(
+            header.count <= Self.blockSize && header.count <= length, "the header must fit the file's first block")
         let padded = pad(filled)
         if bufferOffset == 0 {
             // The whole file fits in the buffer: it is its own first block.
@@ -127,7 +129,8 @@ final class DirectFileWriter {
     private func writeAll(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
         var done = 0
         while done < bytes.count {
-            let written = pwrite(descriptor, bytes.baseAddress! + done, min(bytes.count - done, 1 << 30), off_t(offset + done))
+            let written = pwrite(
+                descriptor, bytes.baseAddress! + done, min(bytes.count - done, 1 << 30), off_t(offset + done))
             if written < 0 {
                 if errno == EINTR { continue }
                 throw failure("write failed")

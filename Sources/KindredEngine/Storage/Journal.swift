@@ -87,17 +87,24 @@ public enum Journal {
         guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {
             throw DecodeError(description: "not a JSON object")
         }
-        guard let sequence = object["seq"] as? Int, sequence > 0 else { throw DecodeError(description: "missing 'seq'") }
+        guard let sequence = object["seq"] as? Int, sequence > 0 else {
+            throw DecodeError(description: "missing 'seq'")
+        }
         let recordedAt = (object["at"] as? String).flatMap(RFC3339.parse) ?? Date(timeIntervalSince1970: 0)
         switch object["op"] as? String {
         case "put":
-            guard let fields = object["article"] as? [String: Any] else { throw DecodeError(description: "put without 'article'") }
+            guard let fields = object["article"] as? [String: Any] else {
+                throw DecodeError(description: "put without 'article'")
+            }
             switch CorpusReader.article(from: fields) {
-            case .success(let article): return JournalEntry(sequence: sequence, operation: .put(article), recordedAt: recordedAt)
+            case .success(let article):
+                return JournalEntry(sequence: sequence, operation: .put(article), recordedAt: recordedAt)
             case .failure(let reason): throw DecodeError(description: reason.text)
             }
         case "delete":
-            guard let id = object["id"] as? String, !id.isEmpty else { throw DecodeError(description: "delete without 'id'") }
+            guard let id = object["id"] as? String, !id.isEmpty else {
+                throw DecodeError(description: "delete without 'id'")
+            }
             return JournalEntry(sequence: sequence, operation: .delete(id), recordedAt: recordedAt)
         default:
             throw DecodeError(description: "unknown 'op'")

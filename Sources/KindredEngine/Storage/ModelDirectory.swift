@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where models live on disk, and how a new one is put there without ever damaging the one in use.
@@ -38,7 +39,8 @@ public struct ModelDirectory: Sendable {
     public func newestModelPath() throws -> String {
         if FileManager.default.fileExists(atPath: join(path, Self.modelFileName)) { return path }
         guard let newest = versions().last else {
-            let reason = FileManager.default.fileExists(atPath: path)
+            let reason =
+                FileManager.default.fileExists(atPath: path)
                 ? "holds no model; build one with 'kindred reindex --corpus PATH --model \(path)'"
                 : "no such directory; build a model with 'kindred reindex --corpus PATH --model \(path)'"
             throw ModelFileError(file: path, section: nil, reason: reason)
@@ -76,7 +78,8 @@ public struct ModelDirectory: Sendable {
     /// The lowest journal sequence absorbed by any kept version (0 when one absorbed none): journal
     /// entries after it are still needed by some version, so a rollback to it loses nothing.
     public func lowestAbsorbedJournalSequence() -> Int {
-        let directories = FileManager.default.fileExists(atPath: join(path, Self.modelFileName))
+        let directories =
+            FileManager.default.fileExists(atPath: join(path, Self.modelFileName))
             ? [path] : versions().map { join(path, $0) }
         return directories.map { directory -> Int in
             let data = try? Data(contentsOf: URL(fileURLWithPath: join(directory, Self.manifestFileName)))
@@ -94,7 +97,8 @@ public struct ModelDirectory: Sendable {
         do {
             try fileManager.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw ModelFileError(file: path, section: nil, reason: "can't create the model directory: \(error.localizedDescription)")
+            throw ModelFileError(
+                file: path, section: nil, reason: "can't create the model directory: \(error.localizedDescription)")
         }
         removeStaleIncoming()
         var version = Self.versionName(for: model.manifest.createdAt)
@@ -111,13 +115,15 @@ public struct ModelDirectory: Sendable {
             try Self.writeDurably(model.manifest.encoded(), to: join(incoming, Self.manifestFileName))
             try Self.syncDirectory(incoming)
             guard rename(incoming, final) == 0 else {
-                throw ModelFileError(file: final, section: nil, reason: "can't rename into place: \(String(cString: strerror(errno)))")
+                throw ModelFileError(
+                    file: final, section: nil, reason: "can't rename into place: \(String(cString: strerror(errno)))")
             }
             try Self.syncDirectory(path)
         } catch {
             try? fileManager.removeItem(atPath: incoming)
             if let error = error as? ModelFileError { throw error }
-            throw ModelFileError(file: incoming, section: nil, reason: "can't write the model: \(error.localizedDescription)")
+            throw ModelFileError(
+                file: incoming, section: nil, reason: "can't write the model: \(error.localizedDescription)")
         }
         prune(keep: max(1, keep))
         return final
@@ -179,7 +185,8 @@ public struct ModelDirectory: Sendable {
         let temporary = file + temporarySuffix
         try writeDurably(data, to: temporary)
         guard rename(temporary, file) == 0 else {
-            throw ModelFileError(file: file, section: nil, reason: "can't replace it: \(String(cString: strerror(errno)))")
+            throw ModelFileError(
+                file: file, section: nil, reason: "can't replace it: \(String(cString: strerror(errno)))")
         }
         try syncDirectory((file as NSString).deletingLastPathComponent)
     }
@@ -187,11 +194,13 @@ public struct ModelDirectory: Sendable {
     static func syncDirectory(_ directory: String) throws {
         let descriptor = open(directory, O_RDONLY)
         guard descriptor >= 0 else {
-            throw ModelFileError(file: directory, section: nil, reason: "can't open to flush: \(String(cString: strerror(errno)))")
+            throw ModelFileError(
+                file: directory, section: nil, reason: "can't open to flush: \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         guard fsync(descriptor) == 0 else {
-            throw ModelFileError(file: directory, section: nil, reason: "fsync failed: \(String(cString: strerror(errno)))")
+            throw ModelFileError(
+                file: directory, section: nil, reason: "fsync failed: \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -34,7 +34,8 @@ public enum OverridesFile {
                 reason: "not a valid overrides file (\(error)); fix it by hand or restore it from a backup")
         }
         guard contents.format == format else {
-            throw ModelFileError(file: path, section: nil, reason: "overrides format \(contents.format); this Kindred reads \(format)")
+            throw ModelFileError(
+                file: path, section: nil, reason: "overrides format \(contents.format); this Kindred reads \(format)")
         }
         for (id, entry) in contents.articles {
             do {
@@ -56,11 +57,13 @@ public enum OverridesFile {
         let lockPath = join(directory, fileName + ".lock")
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw ModelFileError(file: lockPath, section: nil, reason: "can't open the lock file: \(String(cString: strerror(errno)))")
+            throw ModelFileError(
+                file: lockPath, section: nil, reason: "can't open the lock file: \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         guard flock(descriptor, LOCK_EX) == 0 else {
-            throw ModelFileError(file: lockPath, section: nil, reason: "can't lock: \(String(cString: strerror(errno)))")
+            throw ModelFileError(
+                file: lockPath, section: nil, reason: "can't lock: \(String(cString: strerror(errno)))")
         }
         defer { flock(descriptor, LOCK_UN) }
         var overrides = try load(directory: directory)
@@ -68,7 +71,8 @@ public enum OverridesFile {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(Contents(format: format, articles: overrides.entries))
-        try ModelDirectory.replaceDurably(join(directory, fileName), with: data, temporarySuffix: ".writing-\(getpid())")
+        try ModelDirectory.replaceDurably(
+            join(directory, fileName), with: data, temporarySuffix: ".writing-\(getpid())")
         return overrides
     }
 }

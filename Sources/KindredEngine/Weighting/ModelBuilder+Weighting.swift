@@ -1,6 +1,6 @@
 import Foundation
-import KindredText
 import KindredLinearAlgebra
+import KindredText
 
 extension ModelBuilder {
     /// The build's vectorising stages on their own: analysis, vocabulary and the TF-IDF matrix
@@ -16,7 +16,9 @@ extension ModelBuilder {
     /// Merges chunk frequencies, prunes by document frequency, fixes the term order and computes
     /// the global weights of the chosen scheme. Also returns, per chunk, the column of each of its
     /// local terms (−1 when pruned), so the TF-IDF matrix is built without hashing a term again.
-    func vocabulary(of chunks: [AnalysedChunk], documentCount: Int) throws -> (weighting: TermWeighting, columns: [[Int32]]) {
+    func vocabulary(of chunks: [AnalysedChunk], documentCount: Int) throws -> (
+        weighting: TermWeighting, columns: [[Int32]]
+    ) {
         // One hash lookup per (chunk, term): every term gets a slot in first-seen order.
         var slotByTerm: [TermKey: Int32] = [:]
         var terms: [String] = [], df: [Int32] = [], total: [Double] = [], countLog: [Double] = []
@@ -50,7 +52,8 @@ extension ModelBuilder {
         guard !kept.isEmpty else {
             throw EngineError(
                 .emptyVocabulary,
-                "no term occurs in at least \(minimum) and at most \(maximum) of the \(documentCount) articles; lower \(.minimumDocumentFrequency) or raise \(.maximumDocumentFrequency)")
+                "no term occurs in at least \(minimum) and at most \(maximum) of the \(documentCount) articles; lower \(.minimumDocumentFrequency) or raise \(.maximumDocumentFrequency)"
+            )
         }
         var columnOfSlot = [Int32](repeating: -1, count: terms.count)
         for (column, slot) in kept.enumerated() { columnOfSlot[slot] = Int32(column) }
@@ -64,7 +67,8 @@ extension ModelBuilder {
                 TermWeighting(
                     vocabulary: vocabulary, documentCount: documentCount, totalCounts: kept.map { total[$0] },
                     countLogCounts: kept.map { countLog[$0] }),
-                columns)
+                columns
+            )
         }
     }
 

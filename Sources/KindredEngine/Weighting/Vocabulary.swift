@@ -9,7 +9,8 @@ public struct Vocabulary: Sendable, Equatable {
     /// - Throws: `EngineError` when terms repeat or the arrays differ in length.
     public init(terms: [String], documentFrequencies: [Int32]) throws {
         guard terms.count == documentFrequencies.count else {
-            throw EngineError(.numerical, "vocabulary has \(terms.count) terms but \(documentFrequencies.count) frequencies")
+            throw EngineError(
+                .numerical, "vocabulary has \(terms.count) terms but \(documentFrequencies.count) frequencies")
         }
         var index: [String: Int32] = [:]
         index.reserveCapacity(terms.count)

@@ -27,12 +27,12 @@ struct Eval: ParsableCommand {
             effect, and --as-served starts from the server's defaults instead. --floors prints \
             what each relevance floor would keep.
 
-            Examples:
-              kindred eval --corpus manpages/corpus.jsonl --qrels manpages/qrels.jsonl
+            Examples (the sample corpus and its judgements, corpus/judgements):
+              kindred eval --corpus corpus/ --qrels corpus/judgements/qrels.jsonl
               kindred eval --corpus corpus/ --label section --as-served --floors
               kindred eval --corpus corpus/ --label section -k 5 --json
-              kindred eval --corpus archive/ --links --dimensions 300 --title-weight 3
-              kindred eval --corpus news/corpus.jsonl --pairs news/pairs.tsv --json
+              kindred eval --corpus corpus/ --label section --dimensions 40 --title-weight 3
+              kindred eval --corpus corpus/ --pairs corpus/judgements/pairs.tsv --json
             """)
 
     @Option(help: ArgumentHelp("The articles (a .jsonl file or a directory of them).", valueName: "path"))
@@ -76,7 +76,9 @@ struct Eval: ParsableCommand {
 
     func validate() throws {
         let sources = [qrels != nil, label != nil, links, pairs != nil].filter { $0 }.count
-        guard sources == 1 else { throw ValidationError("give exactly one of --qrels, --label section, --links, --pairs") }
+        guard sources == 1 else {
+            throw ValidationError("give exactly one of --qrels, --label section, --links, --pairs")
+        }
         if let label, label != "section" { throw ValidationError("--label takes 'section'; got '\(label)'") }
         guard (1...1000).contains(k) else { throw ValidationError("-k must be between 1 and 1000; got \(k)") }
         if let sample, sample < 1 { throw ValidationError("--sample must be at least 1; got \(sample)") }
@@ -98,9 +100,13 @@ struct Eval: ParsableCommand {
         _ model: Model, judgements: String, buildSeconds: Double?, report: Evaluation.Report? = nil,
         correlation: PairCorrelation? = nil
     ) throws {
-        print(try Output.json(JSONReport(
-            corpus: corpus, judgements: judgements, articles: model.articles.count, dimensions: model.dimensions,
-            buildSeconds: buildSeconds, report: report, correlation: correlation, parameters: model.parameters)))
+        print(
+            try Output.json(
+                JSONReport(
+                    corpus: corpus, judgements: judgements, articles: model.articles.count,
+                    dimensions: model.dimensions,
+                    buildSeconds: buildSeconds, report: report, correlation: correlation, parameters: model.parameters))
+        )
     }
 
     func run() throws {
@@ -111,7 +117,9 @@ struct Eval: ParsableCommand {
             throw CLIError("\(read.problems.count) invalid line(s) in the corpus; fix them first")
         }
         let (built, buildSeconds) = try model(of: read.articles)
-        if let pairs { return try correlate(pairs: pairs, model: built, articles: read.articles, buildSeconds: buildSeconds) }
+        if let pairs {
+            return try correlate(pairs: pairs, model: built, articles: read.articles, buildSeconds: buildSeconds)
+        }
         let (judged, source) = try judgements(of: read.articles)
         let judgements = sample.map { Qrels.sample(judged, count: $0) } ?? judged
         let query = try ranking.query(k: k, base: asServed ? nil : .unshaped(k: k))
@@ -120,7 +128,8 @@ struct Eval: ParsableCommand {
             judgements: judgements, known: { built.row(of: $0) != nil },
             rank: { try index.related(to: $0, query: query).results.map { ($0.article.id, $0.score) } })
         if report.queries == 0 {
-            throw CLIError("no judged article is in the model with an answer in it; check that the judgements use the corpus ids")
+            throw CLIError(
+                "no judged article is in the model with an answer in it; check that the judgements use the corpus ids")
         }
         if json {
             return try printJSON(built, judgements: source, buildSeconds: buildSeconds, report: report)
@@ -135,7 +144,9 @@ struct Eval: ParsableCommand {
         // Evaluation ranks by search; precomputed lists would only cost build time.
         var parameters = build.parameters
         if build.neighbors == nil { parameters.neighbors = 0 }
-        let built = try ModelBuilder(parameters: parameters, lowerDimensionsToFit: build.dimensions == nil).build(articles).model
+        let built = try ModelBuilder(parameters: parameters, lowerDimensionsToFit: build.dimensions == nil).build(
+            articles
+        ).model
         return (built, Date().timeIntervalSince(start))
     }
 
@@ -148,7 +159,8 @@ struct Eval: ParsableCommand {
 
     func printReport(_ report: Evaluation.Report, model: Model, judgements source: String, buildSeconds: Double?) {
         let m = report.metrics
-        print("""
+        print(
+            """
             corpus:       \(corpus) (\(model.articles.count) articles, \(model.dimensions) dimensions)
             judgements:   \(source): \(report.queries) queries (\(report.skipped) skipped: not in the model or no answer in it)
             recall@\(k):    \(String(format: "%.4f", m.recall))
@@ -161,7 +173,9 @@ struct Eval: ParsableCommand {
         guard floors else { return }
         print("\nfloor   recall kept   relevant among dropped   relevant among kept   results/query")
         for effect in report.floors {
-            let dropped = effect.precisionOfDropped.map { String(format: "%22.4f", $0) } ?? String(repeating: " ", count: 21) + "-"
+            let dropped =
+                effect.precisionOfDropped.map { String(format: "%22.4f", $0) } ?? String(repeating: " ", count: 21)
+                + "-"
             print(
                 String(format: "%5.2f   %11.4f   ", effect.floor, effect.recallKept) + dropped
                     + String(format: "   %19.4f   %13.2f", effect.precisionOfKept, effect.meanResults))
@@ -186,7 +200,8 @@ struct Eval: ParsableCommand {
                 model, judgements: "pairs \(path)", buildSeconds: buildSeconds, correlation: correlation)
         }
         func format(_ value: Double?) -> String { value.map { String(format: "%8.4f", $0) } ?? "       -" }
-        print("""
+        print(
+            """
             corpus:    \(corpus) (\(model.articles.count) articles, \(model.dimensions) dimensions)
             pairs:     \(path): \(rated.count) pairs, \(correlation.overall.unscored) without a score (counted 0)
             build:     \(buildSeconds.map { String(format: "%.2f s", $0) } ?? "loaded")
@@ -194,8 +209,9 @@ struct Eval: ParsableCommand {
             language    pairs   Pearson  Spearman
             """)
         for group in [correlation.overall] + correlation.languages {
-            print(group.language.padding(toLength: 10, withPad: " ", startingAt: 0)
-                + String(format: " %7d ", group.pairs) + format(group.pearson) + "  " + format(group.spearman))
+            print(
+                group.language.padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + String(format: " %7d ", group.pairs) + format(group.pearson) + "  " + format(group.spearman))
         }
     }
 }

@@ -27,7 +27,8 @@ struct Inspect: ParsableCommand {
 
     static func describe(_ statistics: HubnessStatistics, title: String) -> String {
         let hubs = statistics.topHubs.map { "\($0.id) \($0.occurrences)" }.joined(separator: ", ")
-        return "\(title): in top-\(statistics.depth) lists, max \(statistics.maximum) appearances (mean \(statistics.depth)), "
+        return
+            "\(title): in top-\(statistics.depth) lists, max \(statistics.maximum) appearances (mean \(statistics.depth)), "
             + "skewness \(String(format: "%.2f", statistics.skewness)), "
             + "\(String(format: "%.1f", statistics.neverListed * 100)) % of articles in none; most listed: \(hubs)"
     }
@@ -44,7 +45,8 @@ struct Inspect: ParsableCommand {
         if let hubness = model.manifest.hubness {
             print(Self.describe(hubness.measured, title: "hubness"))
             if let after = hubness.afterCap, let cap = hubness.cap {
-                print(Self.describe(after, title: "after the cap of \(cap) (\(hubness.cappedArticles) articles capped)"))
+                print(
+                    Self.describe(after, title: "after the cap of \(cap) (\(hubness.cappedArticles) articles capped)"))
             }
         } else {
             print("hubness: not measured (the model has no precomputed lists)")
@@ -54,7 +56,9 @@ struct Inspect: ParsableCommand {
             let column = (0..<model.termVectors.rows).map { model.termVectors[$0, j] }
             let top = column.indices.sorted { abs(column[$0]) > abs(column[$1]) }.prefix(termsPerDimension)
             let terms = top.map { "\(model.weighting.vocabulary.terms[$0]) (\(String(format: "%+.3f", column[$0])))" }
-            print("dimension \(j + 1) (σ \(String(format: "%.3f", model.singularValues[j]))): \(terms.joined(separator: ", "))")
+            print(
+                "dimension \(j + 1) (σ \(String(format: "%.3f", model.singularValues[j]))): \(terms.joined(separator: ", "))"
+            )
         }
     }
 }

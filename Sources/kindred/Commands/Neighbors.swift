@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import KindredEngine
 import KindredAPI
+import KindredEngine
 
 struct Neighbors: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -15,7 +15,8 @@ struct Overrides: ParsableCommand {
 
             Examples:
               kindred overrides show
-              kindred overrides set leica-red-dot-leitzphone --pin xiaomi-17-ultra-launch --block football-derby-result
+              kindred overrides set leica-red-dot-leitzphone --pin xiaomi-17-ultra-launch
+              kindred overrides set xiaomi-tag-find-my --block football-derby-result
               kindred overrides clear leica-red-dot-leitzphone
             """,
         subcommands: [Show.self, Set.self, Clear.self])
@@ -40,7 +41,9 @@ struct Overrides: ParsableCommand {
             if ids.isEmpty { print("(no overrides in \(root))") }
             for id in ids {
                 let entry = overrides.entry(for: id) ?? .init()
-                print("\(id)\n  pinned:  \(entry.pinned.joined(separator: ", "))\n  blocked: \(entry.blocked.joined(separator: ", "))")
+                print(
+                    "\(id)\n  pinned:  \(entry.pinned.joined(separator: ", "))\n  blocked: \(entry.blocked.joined(separator: ", "))"
+                )
             }
         }
     }
@@ -72,7 +75,8 @@ struct Overrides: ParsableCommand {
                 throw CLIError("can't pin '\(unknown)': no such article in \(root)")
             }
             try OverridesFile.update(directory: root) { $0.set(entry, for: id) }
-            StandardError.print("saved in \(root)/\(OverridesFile.fileName); a running server applies it at its next reload")
+            StandardError.print(
+                "saved in \(root)/\(OverridesFile.fileName); a running server applies it at its next reload")
         }
     }
 

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import KindredEngine
-import KindredText
 import KindredLinearAlgebra
+import KindredText
 
 struct Reindex: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,8 +24,9 @@ struct Reindex: ParsableCommand {
             The new model is written under a temporary name and renamed into place, so a killed \
             reindex never damages the model being served. Older versions beyond --keep are removed.
 
-            Example:
+            Examples:
               kindred reindex --corpus corpus/ --model models/default
+              kindred reindex --corpus corpus/ --model models/default --dimensions 64 --keep 2
             """)
 
     @Option(help: ArgumentHelp("A .jsonl file, or a directory of them.", valueName: "path"))
@@ -35,10 +36,14 @@ struct Reindex: ParsableCommand {
 
     @OptionGroup var build: BuildOptions
 
-    @Flag(name: .customLong("skip-invalid"), help: "Index the valid articles even if some lines are invalid (they are listed).")
+    @Flag(
+        name: .customLong("skip-invalid"),
+        help: "Index the valid articles even if some lines are invalid (they are listed).")
     var skipInvalid = false
 
-    @Option(help: ArgumentHelp("Journal of server writes to absorb (default: journal.jsonl in the model directory).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Journal of server writes to absorb (default: journal.jsonl in the model directory).", valueName: "path"))
     var journal: String?
 
     @Flag(name: .customLong("no-journal"), help: "Ignore the journal of server writes.")
@@ -75,7 +80,8 @@ struct Reindex: ParsableCommand {
         StandardError.print("write: done in \(Self.seconds(since: writeStart))\(PeakMemory.caption())")
 
         let manifest = outcome.model.manifest
-        print("""
+        print(
+            """
             model:      \(published)
             articles:   \(manifest.articles) (\(invalid) invalid line(s) skipped)
             terms:      \(manifest.terms)
@@ -120,7 +126,8 @@ struct Reindex: ParsableCommand {
         guard let last = entries.map(\.sequence).max() else { return nil }
         articles = Journal.apply(entries, to: articles)
         StandardError.print(
-            "journal: applied \(entries.count) change(s) from \(path) (up to entry \(last)); \(articles.count) articles")
+            "journal: applied \(entries.count) change(s) from \(path) (up to entry \(last)); \(articles.count) articles"
+        )
         return last
     }
 

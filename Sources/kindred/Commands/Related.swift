@@ -1,6 +1,6 @@
 import ArgumentParser
-import KindredEngine
 import KindredAPI
+import KindredEngine
 
 struct Related: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +39,8 @@ struct Related: ParsableCommand {
     func run() throws {
         let query = try ranking.query(k: count.k)
         let index = try modelOptions.loadLive()
-        let list = try index.related(like: ids.map(QueryExample.article), unlike: unlike.map(QueryExample.article), query: query)
+        let list = try index.related(
+            like: ids.map(QueryExample.article), unlike: unlike.map(QueryExample.article), query: query)
         if json {
             print(try Output.json(RelatedResponse(id: ids.count == 1 ? ids[0] : nil, model: nil, list: list)))
         } else {

@@ -38,10 +38,14 @@ struct Serve: AsyncParsableCommand {
         name: .customLong("admin-token"),
         help: ArgumentHelp(
             "Require 'Authorization: Bearer <token>' on PUT, DELETE and /admin/reload.",
-            discussion: "Default: $KINDRED_ADMIN_TOKEN when set; otherwise those routes are open (the server binds 127.0.0.1)."))
+            discussion:
+                "Default: $KINDRED_ADMIN_TOKEN when set; otherwise those routes are open (the server binds 127.0.0.1).")
+    )
     var adminToken: String?
 
-    @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Longest a request may take before a 503 (seconds).", valueName: "seconds"))
+    @Option(
+        name: .customLong("request-timeout"),
+        help: ArgumentHelp("Longest a request may take before a 503 (seconds).", valueName: "seconds"))
     var requestTimeout: Double = ServerConfiguration.defaultRequestTimeout
 
     @Option(
@@ -56,7 +60,8 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535; got \(port)") }
         guard maximumBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         if let adminToken, adminToken.count < 16 {
-            throw ValidationError("--admin-token must be at least 16 characters; generate one with 'openssl rand -hex 24'")
+            throw ValidationError(
+                "--admin-token must be at least 16 characters; generate one with 'openssl rand -hex 24'")
         }
         guard requestTimeout > 0, requestTimeout.isFinite else {
             throw ValidationError("--request-timeout must be a positive number of seconds; got \(requestTimeout)")
@@ -83,15 +88,20 @@ struct Serve: AsyncParsableCommand {
         logger.info("BLAS", metadata: ["backend": "\(backend.summary)"])
         if let warning = backend.warning { logger.warning("\(warning)") }
 
-        let token = adminToken ?? ProcessInfo.processInfo.environment["KINDRED_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let token =
+            adminToken ?? ProcessInfo.processInfo.environment["KINDRED_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if token == nil && host != "127.0.0.1" && host != "localhost" && host != "::1" {
-            logger.warning("binding \(host) without an admin token: anyone who reaches the port can change the index; set --admin-token")
+            logger.warning(
+                "binding \(host) without an admin token: anyone who reaches the port can change the index; set --admin-token"
+            )
         }
         let configuration = ServerConfiguration(
             host: host, port: port, modelDirectory: modelOptions.directory, maximumBodyBytes: maximumBodyBytes,
-            logLevel: level, adminToken: token, requestTimeout: requestTimeout, maximumJournalEntries: maximumJournalEntries)
+            logLevel: level, adminToken: token, requestTimeout: requestTimeout,
+            maximumJournalEntries: maximumJournalEntries)
         let store = try ModelStore(
-            directory: configuration.modelDirectory, logger: logger, maximumJournalEntries: configuration.maximumJournalEntries)
+            directory: configuration.modelDirectory, logger: logger,
+            maximumJournalEntries: configuration.maximumJournalEntries)
         logger.info(
             "search",
             metadata: [

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import KindredEngine
 import KindredAPI
+import KindredEngine
 
 struct Similar: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,7 +63,9 @@ struct Similar: ParsableCommand {
                 StandardError.print("reading the draft from standard input; end with Ctrl-D")
             }
             let data = FileHandle.standardInput.readDataToEndOfFile()
-            guard let content = String(data: data, encoding: .utf8) else { throw CLIError("standard input is not UTF-8 text") }
+            guard let content = String(data: data, encoding: .utf8) else {
+                throw CLIError("standard input is not UTF-8 text")
+            }
             body = content
         }
         guard !(title + body).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

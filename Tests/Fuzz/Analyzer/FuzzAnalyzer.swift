@@ -12,12 +12,13 @@ func target(_ data: Data) {
     let analyzer = Analyzer(options: options)
     for term in analyzer.analyze(text, language: languages[Int(first) % languages.count]) {
         precondition(!term.isEmpty, "empty term")
-        precondition(!term.unicodeScalars.contains { $0.properties.isWhitespace && $0 != " " }, "term with whitespace: \(term)")
+        precondition(
+            !term.unicodeScalars.contains { $0.properties.isWhitespace && $0 != " " }, "term with whitespace: \(term)")
     }
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func entry(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt { Fuzz.one(start, count, target) }
 #if !FUZZING
-@main enum Replay { static func main() { Fuzz.replay(target) } }
+    @main enum Replay { static func main() { Fuzz.replay(target) } }
 #endif

@@ -44,14 +44,21 @@ public enum Fuzz {
     /// A small live index (four articles, one upserted, one deleted) for targets that run queries.
     public static let index: LiveIndex = {
         let articles = [
-            Article(id: "leica", title: "Leica puts its red dot on a Xiaomi phone", body: "Leica and Xiaomi camera phone red dot",
-                    publishedAt: Date(timeIntervalSince1970: 1_770_000_000), section: "phones", tags: ["Leica"]),
-            Article(id: "ultra", title: "Xiaomi 17 Ultra launches", body: "Xiaomi camera phone with a Leica lens",
-                    url: "https://example.com/ultra", section: "phones"),
-            Article(id: "tag", title: "Xiaomi Tag tracker", body: "Find My and Find Hub tracker from Xiaomi",
-                    publishedAt: Date(timeIntervalSince1970: 1_771_000_000), section: "wearables"),
-            Article(id: "derby", title: "Derby ends in a draw", body: "Football derby draw in the rain", section: "sports"),
-            Article(id: "spiel", title: "Spitzenspiel endet unentschieden", body: "Der Trainer nach der Pause", language: "de"),
+            Article(
+                id: "leica", title: "Leica puts its red dot on a Xiaomi phone",
+                body: "Leica and Xiaomi camera phone red dot",
+                publishedAt: Date(timeIntervalSince1970: 1_770_000_000), section: "phones", tags: ["Leica"]),
+            Article(
+                id: "ultra", title: "Xiaomi 17 Ultra launches", body: "Xiaomi camera phone with a Leica lens",
+                url: "https://example.com/ultra", section: "phones"),
+            Article(
+                id: "tag", title: "Xiaomi Tag tracker", body: "Find My and Find Hub tracker from Xiaomi",
+                publishedAt: Date(timeIntervalSince1970: 1_771_000_000), section: "wearables"),
+            Article(
+                id: "derby", title: "Derby ends in a draw", body: "Football derby draw in the rain", section: "sports"),
+            Article(
+                id: "spiel", title: "Spitzenspiel endet unentschieden", body: "Der Trainer nach der Pause",
+                language: "de"),
         ]
         var parameters = ModelParameters()
         parameters.minimumDocumentFrequency = 1

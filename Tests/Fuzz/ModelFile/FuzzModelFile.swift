@@ -11,5 +11,5 @@ func target(_ data: Data) {
 @_cdecl("LLVMFuzzerTestOneInput")
 public func entry(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt { Fuzz.one(start, count, target) }
 #if !FUZZING
-@main enum Replay { static func main() { Fuzz.replay(target) } }
+    @main enum Replay { static func main() { Fuzz.replay(target) } }
 #endif

@@ -12,12 +12,19 @@ extension ModelFile {
         var reader = BinaryReader(data)
         do {
             guard data.count >= 16, Array(data.prefix(8)) == magic else {
-                throw fail(nil, data.count < 8 ? "too short to be a model file (\(data.count) bytes)" : "not a Kindred model file (wrong magic bytes)")
+                throw fail(
+                    nil,
+                    data.count < 8
+                        ? "too short to be a model file (\(data.count) bytes)"
+                        : "not a Kindred model file (wrong magic bytes)")
             }
             _ = try reader.readBytes(count: magic.count)
             let version = try reader.read(UInt32.self)
             guard version == formatVersion else {
-                throw fail(nil, "format version \(version); this Kindred reads version \(formatVersion): rebuild the model with 'kindred reindex'")
+                throw fail(
+                    nil,
+                    "format version \(version); this Kindred reads version \(formatVersion): rebuild the model with 'kindred reindex'"
+                )
             }
             let count = try reader.read(UInt32.self)
             guard count == Section.allCases.count else {
@@ -28,9 +35,14 @@ extension ModelFile {
                 let tag = String(decoding: try reader.readBytes(count: 4), as: UTF8.self)
                 let offset = try reader.read(UInt64.self), length = try reader.read(UInt64.self)
                 let digest = Array(try reader.readBytes(count: Checksum.byteCount))
-                guard let section = Section(rawValue: tag) else { throw fail(nil, "the section table names an unknown section '\(tag)'") }
+                guard let section = Section(rawValue: tag) else {
+                    throw fail(nil, "the section table names an unknown section '\(tag)'")
+                }
                 guard offset <= UInt64(fileSize), length <= UInt64(fileSize) - offset else {
-                    throw fail(section, "truncated: the section needs bytes \(offset)..<\(offset &+ length) but the file has \(fileSize)")
+                    throw fail(
+                        section,
+                        "truncated: the section needs bytes \(offset)..<\(offset &+ length) but the file has \(fileSize)"
+                    )
                 }
                 table[section] = TableEntry(section: section, offset: Int(offset), length: Int(length), digest: digest)
             }
@@ -44,7 +56,8 @@ extension ModelFile {
             }
             let expected = table.values.map { align($0.offset + $0.length) }.max() ?? 0
             guard expected == fileSize else {
-                throw fail(nil, "truncated or padded: the section table describes \(expected) bytes, the file has \(fileSize)")
+                throw fail(
+                    nil, "truncated or padded: the section table describes \(expected) bytes, the file has \(fileSize)")
             }
             return table
         } catch let error as BinaryReader.Truncated {
@@ -63,7 +76,8 @@ extension ModelFile {
         return try SectionDecoder(fail: fail) { section in
             let entry = table[section]!
             // A slice, not a copy: the decoders copy what they keep out of it.
-            return try checked(data[(data.startIndex + entry.offset)..<(data.startIndex + entry.offset + entry.length)], entry, fail)
+            return try checked(
+                data[(data.startIndex + entry.offset)..<(data.startIndex + entry.offset + entry.length)], entry, fail)
         }.model()
     }
 
@@ -81,17 +95,24 @@ extension ModelFile {
         guard descriptor >= 0 else { throw fail(nil, "can't read it: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw fail(nil, "can't read it: \(String(cString: strerror(errno)))") }
+        guard fstat(descriptor, &status) == 0 else {
+            throw fail(nil, "can't read it: \(String(cString: strerror(errno)))")
+        }
         let size = Int(status.st_size)
         func bytes(at offset: Int, count: Int) throws -> Data {
             var data = Data(count: count)
             try data.withUnsafeMutableBytes { buffer in
                 var done = 0
                 while done < count {
-                    let got = pread(descriptor, buffer.baseAddress! + done, min(count - done, 1 << 30), off_t(offset + done))
+                    let got = pread(
+                        descriptor, buffer.baseAddress! + done, min(count - done, 1 << 30), off_t(offset + done))
                     if got < 0, errno == EINTR { continue }
                     guard got > 0 else {
-                        throw fail(nil, got == 0 ? "ends at byte \(offset + done)" : "can't read it: \(String(cString: strerror(errno)))")
+                        throw fail(
+                            nil,
+                            got == 0
+                                ? "ends at byte \(offset + done)" : "can't read it: \(String(cString: strerror(errno)))"
+                        )
                     }
                     done += got
                 }
@@ -106,9 +127,12 @@ extension ModelFile {
     }
 
     /// `payload` when its checksum is the table's.
-    private static func checked(_ payload: Data, _ entry: TableEntry, _ fail: (Section?, String) -> ModelFileError) throws -> Data {
+    private static func checked(_ payload: Data, _ entry: TableEntry, _ fail: (Section?, String) -> ModelFileError)
+        throws -> Data
+    {
         guard Checksum.of(payload) == entry.digest else {
-            throw fail(entry.section, "bad checksum: the file is damaged; rebuild it with 'kindred reindex' or restore a copy")
+            throw fail(
+                entry.section, "bad checksum: the file is damaged; rebuild it with 'kindred reindex' or restore a copy")
         }
         return payload
     }

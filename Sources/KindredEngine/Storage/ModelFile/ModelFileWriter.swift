@@ -27,8 +27,11 @@ extension ModelFile {
                     try emit(part)
                 }
                 let length = parts.reduce(0) { $0 + $1.count }
-                try zeros.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0.prefix(align(length) - length))) }
-                entries.append(TableEntry(section: section, offset: offset, length: length, digest: checksum.finalize()))
+                try zeros.withUnsafeBytes {
+                    try emit(UnsafeRawBufferPointer(rebasing: $0.prefix(align(length) - length)))
+                }
+                entries.append(
+                    TableEntry(section: section, offset: offset, length: length, digest: checksum.finalize()))
                 offset += align(length)
             }
         }
@@ -116,7 +119,8 @@ extension ModelFile {
                 metadata.write(optional: article.url)
                 metadata.write(optional: article.section)
                 metadata.write(article.language)
-                metadata.write(article.publishedAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? Int64.min)
+                metadata.write(
+                    article.publishedAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? Int64.min)
                 metadata.write(UInt32(article.tags.count))
                 for tag in article.tags { metadata.write(tag) }
             }

@@ -28,8 +28,10 @@ extension ModelFile {
                 let vocabulary = try Vocabulary(terms: termList, documentFrequencies: frequencies)
                 return try Model(
                     manifest: manifest,
-                    weighting: TermWeighting(scheme: manifest.parameters.weighting, vocabulary: vocabulary, globalWeights: idf),
-                    termVectors: DenseMatrix(rows: terms, columns: d, storage: termVectors), singularValues: singularValues,
+                    weighting: TermWeighting(
+                        scheme: manifest.parameters.weighting, vocabulary: vocabulary, globalWeights: idf),
+                    termVectors: DenseMatrix(rows: terms, columns: d, storage: termVectors),
+                    singularValues: singularValues,
                     articleVectors: DenseMatrix(rows: n, columns: d, storage: articleVectors), tfidfRows: tfidfRows,
                     headlineRows: headlineRows, articles: articles, neighborLists: neighborLists)
             } catch {
@@ -42,7 +44,9 @@ extension ModelFile {
             var reader = BinaryReader(try payload(section))
             do {
                 let value = try parse(&reader)
-                guard reader.remaining == 0 else { throw fail(section, "\(reader.remaining) unexpected bytes at the end") }
+                guard reader.remaining == 0 else {
+                    throw fail(section, "\(reader.remaining) unexpected bytes at the end")
+                }
                 return value
             } catch let error as BinaryReader.Truncated {
                 throw fail(section, "truncated: \(error.reason)")
@@ -62,7 +66,9 @@ extension ModelFile {
         private func vocabulary(terms: Int) throws -> [String] {
             try section(.vocabulary) { reader -> [String] in
                 let count = Int(try reader.read(UInt32.self))
-                guard count == terms else { throw fail(.vocabulary, "holds \(count) terms; the manifest says \(terms)") }
+                guard count == terms else {
+                    throw fail(.vocabulary, "holds \(count) terms; the manifest says \(terms)")
+                }
                 return try (0..<count).map { _ in try reader.readString() }
             }
         }
@@ -75,7 +81,8 @@ extension ModelFile {
                 let indices = try reader.readInt32s(count: Int(count))
                 let values = try reader.readFloats(count: Int(count))
                 do {
-                    return try CSRMatrix(rows: rows, columns: columns, rowOffsets: offsets, columnIndices: indices, values: values)
+                    return try CSRMatrix(
+                        rows: rows, columns: columns, rowOffsets: offsets, columnIndices: indices, values: values)
                 } catch {
                     throw fail(which, "\(error)")
                 }
@@ -87,7 +94,8 @@ extension ModelFile {
                 let width = Int(try reader.read(UInt32.self))
                 guard width <= 1000 else { throw fail(.neighborLists, "claims \(width) entries per article") }
                 return NeighborLists(
-                    width: width, indices: try reader.readInt32s(count: n * width), scores: try reader.readFloats(count: n * width))
+                    width: width, indices: try reader.readInt32s(count: n * width),
+                    scores: try reader.readFloats(count: n * width))
             }
         }
 
@@ -99,11 +107,14 @@ extension ModelFile {
                     let language = try reader.readString()
                     let milliseconds = try reader.read(Int64.self)
                     let tagCount = Int(try reader.read(UInt32.self))
-                    guard tagCount <= reader.remaining / 4 else { throw fail(.metadata, "article '\(id)' claims \(tagCount) tags") }
+                    guard tagCount <= reader.remaining / 4 else {
+                        throw fail(.metadata, "article '\(id)' claims \(tagCount) tags")
+                    }
                     let tags = try (0..<tagCount).map { _ in try reader.readString() }
                     return ArticleMetadata(
                         id: id, title: title, url: url,
-                        publishedAt: milliseconds == Int64.min ? nil : Date(timeIntervalSince1970: Double(milliseconds) / 1000),
+                        publishedAt: milliseconds == Int64.min
+                            ? nil : Date(timeIntervalSince1970: Double(milliseconds) / 1000),
                         section: sectionName, language: language, tags: tags)
                 }
             }
