@@ -4,7 +4,7 @@
 #
 # Usage: Benchmarks/reindex.sh [CORPUS] [RUNS]
 #   CORPUS  a .jsonl file or directory; default: Debian's package descriptions (~64k articles),
-#           built once into benchmark-data/debian by ../shared/datasets/debian-packages.sh
+#           built once into benchmark-data/debian by Benchmarks/datasets/debian-packages.sh
 #   RUNS    default 3
 # KINDRED_EMULATE=avx2 runs it as on an AVX2 CPU without VNNI (Benchmarks/lib/cpu.sh).
 set -euo pipefail
@@ -16,7 +16,7 @@ if [ -z "$corpus" ]; then
   corpus=benchmark-data/debian/corpus.jsonl
   if [ ! -f "$corpus" ]; then
     echo "building the Debian package-description corpus (needs root for apt-get update)…" >&2
-    bash ../shared/datasets/debian-packages.sh benchmark-data/debian >&2
+    bash Benchmarks/datasets/debian-packages.sh benchmark-data/debian >&2
   fi
 fi
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time: apt-get install -y time" >&2; exit 1; }

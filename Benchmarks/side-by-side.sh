@@ -13,7 +13,7 @@ peers=${PEERS:-sklearn gensim}
 corpus=${1:-benchmark-data/debian/corpus.jsonl}
 if [ ! -f "$corpus" ]; then
   echo "building the Debian package-description corpus (needs root for apt-get update)…" >&2
-  bash ../shared/datasets/debian-packages.sh benchmark-data/debian >&2
+  bash Benchmarks/datasets/debian-packages.sh benchmark-data/debian >&2
 fi
 python=$(Benchmarks/peers/venv.sh)
 scripts/bootstrap.sh

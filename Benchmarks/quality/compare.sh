@@ -5,7 +5,7 @@
 # and precision@k.
 #
 # Usage: Benchmarks/quality/compare.sh [CORPUS QRELS] [-- extra kindred eval options]
-#   default data: the manpages-dev set built by ../shared/datasets/manpages-dev.sh into
+#   default data: the manpages-dev set built by Benchmarks/datasets/manpages-dev.sh into
 #   benchmark-data/manpages-dev (needs root for apt-get the first time)
 # The peers run in a virtual environment created from PyPI in benchmark-data/venv.
 set -euo pipefail
@@ -19,7 +19,7 @@ if [ -z "$corpus" ]; then
   qrels=benchmark-data/manpages-dev/qrels.jsonl
   if [ ! -f "$corpus" ]; then
     echo "building the manpages-dev relatedness set…" >&2
-    bash ../shared/datasets/manpages-dev.sh benchmark-data >&2
+    bash Benchmarks/datasets/manpages-dev.sh benchmark-data >&2
   fi
 fi
 python=$(Benchmarks/peers/venv.sh)

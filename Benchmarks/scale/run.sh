@@ -13,7 +13,7 @@ sizes=("$@")
 source=benchmark-data/debian/corpus.jsonl
 if [ ! -f "$source" ]; then
   echo "building the Debian package-description corpus (needs root for apt-get update)…" >&2
-  bash ../shared/datasets/debian-packages.sh benchmark-data/debian >&2
+  bash Benchmarks/datasets/debian-packages.sh benchmark-data/debian >&2
 fi
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time: apt-get install -y time" >&2; exit 1; }
 python=$(Benchmarks/peers/venv.sh)  # numpy for the generator

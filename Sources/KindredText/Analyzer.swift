@@ -39,16 +39,26 @@ public final class Analyzer {
     private var lastCode = Language.defaultCode
 
     /// A language's filters: the per-token ones, what they made of each token text (nil: the
-    /// token is dropped), and the rest.
+    /// token is dropped) and how often the text was met, and the rest.
     private final class Chain {
         let mappers: [any TokenMapper]
         let rest: [any TokenFilter]
-        var cache: [String: String?] = [:]
+        /// Token text → its place in `mapped` and `counts`.
+        var cache: [String: Int] = [:]
+        var mapped: [String?] = []
+        var counts: [Int] = []
         init(mappers: [any TokenMapper], rest: [any TokenFilter]) {
             self.mappers = mappers
             self.rest = rest
         }
     }
+
+    /// Per term, the surface forms (lower-cased token texts) it came from and how often, from
+    /// texts whose chains were emptied at the cache limit; `surfaceForms()` adds the rest.
+    private var harvested: [String: [String: Int]] = [:]
+    /// Whether `harvested` is kept: by a model build, not by a long-running server's queries, in
+    /// which it would only grow.
+    public var recordsSurfaceForms = false
 
     /// The most token texts a chain remembers before it starts afresh.
     static let cacheLimit = 500_000
@@ -72,25 +82,48 @@ public final class Analyzer {
         let chain = chain(for: lastCode)
         var tokens: [Token] = []
         for token in tokenizer.tokenize(text) {
-            let mapped: String?
+            let entry: Int
             if let known = chain.cache[token.text] {
-                mapped = known
+                entry = known
             } else {
                 var result: Token? = token
                 for mapper in chain.mappers {
                     guard let current = result else { break }
                     result = mapper.map(current)
                 }
-                mapped = result?.text
-                if chain.cache.count >= Self.cacheLimit { chain.cache.removeAll(keepingCapacity: true) }
-                chain.cache[token.text] = .some(mapped)
+                if chain.cache.count >= Self.cacheLimit { harvest(chain) }
+                entry = chain.mapped.count
+                chain.cache[token.text] = entry
+                chain.mapped.append(result?.text)
+                chain.counts.append(0)
             }
-            if let mapped { tokens.append(Token(mapped, position: token.position, kind: token.kind)) }
+            chain.counts[entry] += 1
+            if let mapped = chain.mapped[entry] {
+                tokens.append(Token(mapped, position: token.position, kind: token.kind))
+            }
         }
         for filter in chain.rest {
             tokens = filter.filter(tokens)
         }
         return tokens
+    }
+
+    /// Per single-word term, the surface forms it was analysed from (token texts, lower-cased)
+    /// and how often each was met: what a reader would recognise for a stem such as "smartphon".
+    public func surfaceForms() -> [String: [String: Int]] {
+        for chain in chains.values { harvest(chain) }
+        return harvested
+    }
+
+    /// Moves a chain's counts into `harvested` and empties its cache.
+    private func harvest(_ chain: Chain) {
+        for (text, entry) in chain.cache where recordsSurfaceForms {
+            guard let term = chain.mapped[entry], chain.counts[entry] > 0 else { continue }
+            harvested[term, default: [:]][text.lowercased(), default: 0] += chain.counts[entry]
+        }
+        chain.cache.removeAll(keepingCapacity: true)
+        chain.mapped.removeAll(keepingCapacity: true)
+        chain.counts.removeAll(keepingCapacity: true)
     }
 
     private func chain(for language: String) -> Chain {

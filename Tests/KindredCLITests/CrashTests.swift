@@ -52,7 +52,8 @@ extension CLITests {
         process.waitUntilExit()
     }
 
-    @Test("SIGKILL at any point of a reindex leaves the served model loading and answering as before")
+    @Test(
+        "SIGKILL at any point of a reindex leaves the served model loading and answering as before", .tags(.slow))
     func killReindex() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -115,7 +116,8 @@ extension CLITests {
         return false
     }
 
-    @Test("SIGKILL right after acknowledged writes loses none; a torn last record is reported and skipped")
+    @Test(
+        "SIGKILL right after acknowledged writes loses none; a torn last record is reported and skipped", .tags(.slow))
     func killServer() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

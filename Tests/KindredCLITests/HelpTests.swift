@@ -56,10 +56,13 @@ struct HelpTests {
     func examplesRun(command: [String]) throws {
         let examples = Self.examples(in: try help(command))
         // Anything else in an example block is a line the help wrapped: too long to copy and run.
-        for line in examples where !(line.hasPrefix("kindred ") || line.contains("| kindred ") || line.hasPrefix("curl ")) {
+        for line in examples
+        where !(line.hasPrefix("kindred ") || line.contains("| kindred ") || line.hasPrefix("curl ")) {
             Issue.record("example line that is not a command (wrapped?): \(line)")
         }
-        let lines = examples.filter { $0.hasPrefix("kindred ") && !$0.hasPrefix("kindred serve") || $0.contains("| kindred ") }
+        let lines = examples.filter {
+            $0.hasPrefix("kindred ") && !$0.hasPrefix("kindred serve") || $0.contains("| kindred ")
+        }
         guard !lines.isEmpty else { return }
         // A scratch copy of the checkout's model and corpus, so examples that write (reindex,
         // overrides) leave the bundled model alone.
@@ -76,7 +79,8 @@ struct HelpTests {
             process.arguments = ["-c", line + " > /dev/null"]
             process.currentDirectoryURL = URL(fileURLWithPath: directory)
             var environment = ProcessInfo.processInfo.environment
-            environment["PATH"] = CLITests.executable.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "")
+            environment["PATH"] =
+                CLITests.executable.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "")
             environment["KINDRED_MODEL"] = nil
             process.environment = environment
             process.standardError = FileHandle.nullDevice

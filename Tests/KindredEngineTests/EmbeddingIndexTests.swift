@@ -5,7 +5,7 @@ import Testing
 @testable import KindredEngine
 @testable import KindredLinearAlgebra
 
-@Suite("Two-stage search: int8 candidates, Float rescoring")
+@Suite("Two-stage search: int8 candidates, Float rescoring", .tags(.slow))
 struct EmbeddingIndexTests {
     /// `n` unit vectors in `d` dimensions around `clusters` random centres, like articles around
     /// topics, plus one all-zero row (an article without terms).

@@ -210,4 +210,32 @@ struct BuildAnalysisTests {
             #expect(row == Sample.articles.count)
         }
     }
+
+    @Test("explanations show the words readers wrote, not stems: each term's most frequent surface form")
+    func surfaceForms() throws {
+        let vocabulary = Sample.model.weighting.vocabulary
+        func form(_ term: String) throws -> String {
+            vocabulary.surfaceForm(Int(try #require(vocabulary.id(of: term))))
+        }
+        #expect(try form("smartphon") == "smartphones")
+        #expect(try form("batteri") == "battery")
+        #expect(try form("xiaomi") == "xiaomi")
+        // A phrase takes each word's form.
+        let phrase = try #require(vocabulary.terms.first { $0.contains(" ") && $0.contains("batteri") })
+        #expect(try form(phrase).contains("battery"))
+        let list = try LiveIndex(model: Sample.model, version: "test").related(
+            to: "leica-red-dot-leitzphone", query: RelatedQuery(k: 10, explain: true))
+        let shown = list.results.flatMap {
+            ($0.explanation?.sharedTerms.map(\.term) ?? []) + ($0.explanation?.dimensions.flatMap(\.terms) ?? [])
+        }
+        #expect(!shown.isEmpty)
+        #expect(
+            shown.allSatisfy { term in
+                term.split(separator: " ").allSatisfy { !["smartphon", "batteri", "googl"].contains(String($0)) }
+            })
+        // The forms survive the model file.
+        #expect(
+            try ModelFile.decode(ModelFile.encode(Sample.model), file: "x").weighting.vocabulary.surfaceForms
+                == vocabulary.surfaceForms)
+    }
 }

@@ -78,7 +78,7 @@ struct LimitTests {
     }
 }
 
-@Suite("Reload cost")
+@Suite("Reload cost", .tags(.slow))
 struct ReloadCostTests {
     @Test("a reload without a new build reuses the loaded model and still replays the journal")
     func reuse() async throws {

@@ -14,6 +14,7 @@ extension ModelBuilder {
         let parameters = self.parameters
         Parallel.forEachChunk(of: articles.count) { range in
             let analyzer = Analyzer(options: parameters.analyzer)
+            analyzer.recordsSurfaceForms = true
             let titleWeight = parameters.titleWeight
             var chunk = AnalysedChunk()
             chunk.firstRow = range.lowerBound
@@ -55,6 +56,7 @@ extension ModelBuilder {
             }
             chunk.counts.finish()
             chunk.headlines.finish()
+            chunk.surfaceForms = analyzer.surfaceForms()
             lock.withLock { chunks.append(chunk) }
         }
         chunks.sort { $0.firstRow < $1.firstRow }

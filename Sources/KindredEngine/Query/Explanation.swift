@@ -43,10 +43,10 @@ extension Model {
         of query: QueryVector, against other: QueryVector, freshness: Float, terms: Int = 5, dimensions shown: Int = 3,
         describe: (Int) -> [String]
     ) -> Explanation {
-        let vocabulary = weighting.vocabulary.terms
+        let vocabulary = weighting.vocabulary
         var shared: [Explanation.TermContribution] = []
         query.sparse.forEachShared(with: other.sparse) { term, product in
-            shared.append(.init(term: vocabulary[Int(term)], weight: product))
+            shared.append(.init(term: vocabulary.surfaceForm(Int(term)), weight: product))
         }
         shared.sort { ($0.weight, $1.term) > ($1.weight, $0.term) }
         let parts = (0..<dimensions).map { query.dense[$0] * other.dense[$0] }
@@ -70,6 +70,6 @@ extension Model {
         termVectors.storage.withUnsafeBufferPointer { v in
             for term in 0..<termVectors.rows { best.offer(index: term, score: sign * v[term * d + j]) }
         }
-        return best.sorted().filter { $0.score > 0 }.map { weighting.vocabulary.terms[$0.index] }
+        return best.sorted().filter { $0.score > 0 }.map { weighting.vocabulary.surfaceForm($0.index) }
     }
 }

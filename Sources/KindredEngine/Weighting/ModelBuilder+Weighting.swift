@@ -58,7 +58,10 @@ extension ModelBuilder {
         var columnOfSlot = [Int32](repeating: -1, count: terms.count)
         for (column, slot) in kept.enumerated() { columnOfSlot[slot] = Int32(column) }
         let columns = slots.map { $0.map { columnOfSlot[Int($0)] } }
-        let vocabulary = try Vocabulary(terms: kept.map { terms[$0] }, documentFrequencies: kept.map { df[$0] })
+        let keptTerms = kept.map { terms[$0] }
+        let vocabulary = try Vocabulary(
+            terms: keptTerms, documentFrequencies: kept.map { df[$0] },
+            surfaceForms: Vocabulary.surfaceForms(of: keptTerms, seen: Self.mergedSurfaceForms(chunks)))
         switch parameters.weighting {
         case .tfidf:
             return (TermWeighting(vocabulary: vocabulary, documentCount: documentCount), columns)
@@ -140,5 +143,14 @@ extension ModelBuilder {
             }
         }
         return try CSRMatrix(sparseRows: rowsPerChunk.flatMap { $0 }, columns: weighting.vocabulary.count)
+    }
+
+    /// The chunks' surface-form counts, summed.
+    static func mergedSurfaceForms(_ chunks: [AnalysedChunk]) -> [String: [String: Int]] {
+        var merged = chunks.first?.surfaceForms ?? [:]
+        for chunk in chunks.dropFirst() {
+            merged.merge(chunk.surfaceForms) { $0.merging($1, uniquingKeysWith: +) }
+        }
+        return merged
     }
 }

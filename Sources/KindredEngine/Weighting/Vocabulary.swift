@@ -4,10 +4,16 @@ public struct Vocabulary: Sendable, Equatable {
     public let terms: [String]
     /// Number of articles containing each term, before any query-time change.
     public let documentFrequencies: [Int32]
+    /// What to show readers for each term: its most frequent surface form ("smartphones" for
+    /// "smartphon", "red dot" for "red dot"), or "" where that is the term itself.
+    public let surfaceForms: [String]
     private let index: [String: Int32]
 
     /// - Throws: `EngineError` when terms repeat or the arrays differ in length.
-    public init(terms: [String], documentFrequencies: [Int32]) throws {
+    public init(terms: [String], documentFrequencies: [Int32], surfaceForms: [String] = []) throws {
+        guard surfaceForms.isEmpty || surfaceForms.count == terms.count else {
+            throw EngineError(.numerical, "vocabulary has \(terms.count) terms but \(surfaceForms.count) surface forms")
+        }
         guard terms.count == documentFrequencies.count else {
             throw EngineError(
                 .numerical, "vocabulary has \(terms.count) terms but \(documentFrequencies.count) frequencies")
@@ -21,7 +27,27 @@ public struct Vocabulary: Sendable, Equatable {
         }
         self.terms = terms
         self.documentFrequencies = documentFrequencies
+        self.surfaceForms = surfaceForms
         self.index = index
+    }
+
+    /// The word a reader recognises for term `i`.
+    public func surfaceForm(_ i: Int) -> String {
+        guard i < surfaceForms.count, !surfaceForms[i].isEmpty else { return terms[i] }
+        return surfaceForms[i]
+    }
+
+    /// For each of `terms`, the most frequent of the forms it was analysed from (ties: the first in
+    /// text order), "" when that is the term itself or none was seen; a phrase takes each word's.
+    static func surfaceForms(of terms: [String], seen: [String: [String: Int]]) -> [String] {
+        func best(_ word: String) -> String? {
+            seen[word]?.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+        }
+        return terms.map { term in
+            let form =
+                best(term) ?? term.split(separator: " ").map { best(String($0)) ?? String($0) }.joined(separator: " ")
+            return form == term ? "" : form
+        }
     }
 
     public var count: Int { terms.count }
@@ -31,5 +57,6 @@ public struct Vocabulary: Sendable, Equatable {
 
     public static func == (lhs: Vocabulary, rhs: Vocabulary) -> Bool {
         lhs.terms == rhs.terms && lhs.documentFrequencies == rhs.documentFrequencies
+            && lhs.surfaceForms == rhs.surfaceForms
     }
 }

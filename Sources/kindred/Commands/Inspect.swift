@@ -55,7 +55,9 @@ struct Inspect: ParsableCommand {
         for j in 0..<min(shownDimensions, d) {
             let column = (0..<model.termVectors.rows).map { model.termVectors[$0, j] }
             let top = column.indices.sorted { abs(column[$0]) > abs(column[$1]) }.prefix(termsPerDimension)
-            let terms = top.map { "\(model.weighting.vocabulary.terms[$0]) (\(String(format: "%+.3f", column[$0])))" }
+            let terms = top.map {
+                "\(model.weighting.vocabulary.surfaceForm($0)) (\(String(format: "%+.3f", column[$0])))"
+            }
             print(
                 "dimension \(j + 1) (σ \(String(format: "%.3f", model.singularValues[j]))): \(terms.joined(separator: ", "))"
             )

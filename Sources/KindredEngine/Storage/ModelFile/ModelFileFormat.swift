@@ -20,6 +20,7 @@ import Foundation
 /// |--------|----------|
 /// | `MANI` | the `Manifest`, JSON |
 /// | `VOCB` | UInt32 term count, then each term as UInt32 length + UTF-8 bytes (vocabulary order) |
+/// | `SURF` | UInt32 count (the term count, or 0 for none), then each term's surface form like a term ("" = the term) |
 /// | `DFRQ` | Int32 document frequency per term |
 /// | `IDFW` | Float global weight per term (idf or log-entropy weight, as the manifest's parameters say) |
 /// | `TVEC` | Float `V`, `(terms × dimensions)` row-major |
@@ -34,15 +35,15 @@ import Foundation
 /// then every size against the manifest, then the model's invariants. Any failure names the file
 /// and the section.
 public enum ModelFile {
-    /// 6: XXH3-128 checksums (16 bytes) replace SHA-256 (32 bytes). Version 5 files are refused
-    /// with a message to rebuild.
+    /// 6: XXH3-128 checksums (16 bytes) replace SHA-256 (32 bytes), and the terms' surface forms
+    /// (`SURF`) are stored. Version 5 files are refused with a message to rebuild.
     public static let formatVersion = 6
     public static let magic: [UInt8] = Array("KINDRED\0".utf8)
     static let alignment = 64
 
     /// The sections in file order, with a readable name each for error messages.
     public enum Section: String, CaseIterable, Sendable {
-        case manifest = "MANI", vocabulary = "VOCB", documentFrequencies = "DFRQ", idf = "IDFW"
+        case manifest = "MANI", vocabulary = "VOCB", surfaceForms = "SURF", documentFrequencies = "DFRQ", idf = "IDFW"
         case termVectors = "TVEC", singularValues = "SVAL", articleVectors = "AVEC", tfidfRows = "TFID"
         case headlineRows = "HEAD", neighborLists = "NBRS", metadata = "META"
 
@@ -50,6 +51,7 @@ public enum ModelFile {
             switch self {
             case .manifest: "manifest"
             case .vocabulary: "vocabulary"
+            case .surfaceForms: "surface forms"
             case .documentFrequencies: "document frequencies"
             case .idf: "global weights"
             case .termVectors: "term vectors"

@@ -91,6 +91,12 @@ extension ModelFile {
             vocabulary.write(UInt32(model.weighting.vocabulary.count))
             for term in terms { vocabulary.write(term) }
             return vocabulary.data
+        case .surfaceForms:
+            let forms = model.weighting.vocabulary.surfaceForms
+            var writer = BinaryWriter(capacity: 4 + forms.reduce(0) { $0 + BinaryWriter.size(of: $1) })
+            writer.write(UInt32(forms.count))
+            for form in forms { writer.write(form) }
+            return writer.data
         case .documentFrequencies:
             return floatsOrInts(ints: model.weighting.vocabulary.documentFrequencies)
         case .idf:

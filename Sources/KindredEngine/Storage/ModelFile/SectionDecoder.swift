@@ -15,6 +15,7 @@ extension ModelFile {
                 throw fail(.manifest, "implausible sizes: \(n) articles, \(terms) terms, \(d) dimensions")
             }
             let termList = try vocabulary(terms: terms)
+            let surfaceForms = try self.surfaceForms(terms: terms)
             let frequencies = try section(.documentFrequencies) { try $0.readInt32s(count: terms) }
             let idf = try section(.idf) { try $0.readFloats(count: terms) }
             let termVectors = try section(.termVectors) { try $0.readFloats(count: terms * d) }
@@ -25,7 +26,8 @@ extension ModelFile {
             let neighborLists = try self.neighborLists(articles: n)
             let articles = try metadata(articles: n)
             do {
-                let vocabulary = try Vocabulary(terms: termList, documentFrequencies: frequencies)
+                let vocabulary = try Vocabulary(
+                    terms: termList, documentFrequencies: frequencies, surfaceForms: surfaceForms)
                 return try Model(
                     manifest: manifest,
                     weighting: TermWeighting(
@@ -68,6 +70,16 @@ extension ModelFile {
                 let count = Int(try reader.read(UInt32.self))
                 guard count == terms else {
                     throw fail(.vocabulary, "holds \(count) terms; the manifest says \(terms)")
+                }
+                return try (0..<count).map { _ in try reader.readString() }
+            }
+        }
+
+        private func surfaceForms(terms: Int) throws -> [String] {
+            try section(.surfaceForms) { reader -> [String] in
+                let count = Int(try reader.read(UInt32.self))
+                guard count == terms || count == 0 else {
+                    throw fail(.surfaceForms, "holds \(count) forms; the manifest says \(terms) terms")
                 }
                 return try (0..<count).map { _ in try reader.readString() }
             }
