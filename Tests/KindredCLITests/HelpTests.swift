@@ -90,3 +90,33 @@ struct HelpTests {
         }
     }
 }
+
+/// README.md's `kindred` examples, run: the README shows real output.
+@Suite("README: the CLI examples print what the README shows")
+struct ReadmeCLITests {
+    @Test("every `$ kindred …` line in a console block prints the lines below it")
+    func kindredExamples() throws {
+        let readme = try String(contentsOf: CLITests.root.appendingPathComponent("README.md"), encoding: .utf8)
+        var examples: [(command: String, output: [String])] = []
+        var inConsole = false
+        for line in readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("```") {
+                inConsole = line == "```console"
+            } else if inConsole, line.hasPrefix("$ ") {
+                examples.append((String(line.dropFirst(2)), []))
+            } else if inConsole, !examples.isEmpty {
+                examples[examples.count - 1].output.append(line)
+            }
+        }
+        let commands = examples.filter { $0.command.hasPrefix("kindred ") }
+        #expect(!commands.isEmpty)
+        for example in commands {
+            let arguments = example.command.split(separator: " ").dropFirst().map(String.init)
+            let run = try CLITests().kindred(arguments, environment: ["KINDRED_MODEL": ""])
+            #expect(run.status == 0, "\(example.command): \(run.stderr)")
+            #expect(
+                run.stdout.split(separator: "\n").map(String.init) == example.output,
+                "README is out of date for \(example.command)")
+        }
+    }
+}
