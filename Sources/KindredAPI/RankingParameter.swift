@@ -33,13 +33,13 @@ public enum RankingParameter: String, CaseIterable, Sendable {
     public var help: String {
         switch self {
         case .k: "how many results (1…the server's maximum)"
-        case .exclude: "ids never returned, comma-separated"
+        case .exclude: "ids never returned"
         case .section: "only this section"
         case .language: "results' language: a BCP 47 tag, or 'any'; default the query's language"
         case .since: "only articles published at or after this RFC 3339 time"
         case .until: "only articles published at or before this RFC 3339 time"
         case .maxAge: "only articles at most this old: 36h, 7d, 2w or a number of days"
-        case .referenceTime: "'now' for max_age and freshness (RFC 3339); default the request's time"
+        case .referenceTime: "'now' for the age limit and freshness (RFC 3339); default the request's time"
         case .minScore: "relevance floor, -1…1; default \(RelatedQuery.defaultMinimumScore)"
         case .fallback: "fill a short list: none (default) or section (newest in the section)"
         case .halfLife: "freshness half-life in days; no freshness when absent"
@@ -51,6 +51,28 @@ public enum RankingParameter: String, CaseIterable, Sendable {
         case .explain: "true to explain each result"
         }
     }
+
+    /// The placeholder for the value in `--help` (`--since <time>`).
+    public var valueName: String {
+        switch self {
+        case .k: "k"
+        case .exclude: "id"
+        case .section: "section"
+        case .language: "tag"
+        case .since, .until, .referenceTime: "time"
+        case .maxAge: "age"
+        case .minScore: "score"
+        case .fallback, .linked: "policy"
+        case .halfLife: "days"
+        case .freshness: "weight"
+        case .diversity: "lambda"
+        case .dedupe: "cosine"
+        case .explain: "bool"
+        }
+    }
+
+    /// `help` as a sentence, for `--help`.
+    public var sentence: String { help.prefix(1).uppercased() + help.dropFirst() + "." }
 
     /// What a draft's JSON field holds.
     public enum JSONType: Sendable {

@@ -15,13 +15,8 @@ public struct ServiceStatus: Codable, Sendable {
     public init(
         model: ModelInfo, articles: Int, dimensions: Int, terms: Int, blas: String, journalEntries: Int, overrides: Int
     ) {
-        self.model = model
-        self.articles = articles
-        self.dimensions = dimensions
-        self.terms = terms
-        self.blas = blas
-        self.journalEntries = journalEntries
-        self.overrides = overrides
+        (self.model, self.articles, self.dimensions, self.terms) = (model, articles, dimensions, terms)
+        (self.blas, self.journalEntries, self.overrides) = (blas, journalEntries, overrides)
     }
 }
 
@@ -32,9 +27,7 @@ public struct UpsertResponse: Codable, Sendable {
     public var model: ModelInfo
 
     public init(id: String, created: Bool, model: ModelInfo) {
-        self.id = id
-        self.created = created
-        self.model = model
+        (self.id, self.created, self.model) = (id, created, model)
     }
 }
 
@@ -46,10 +39,8 @@ public struct ReloadResponse: Codable, Sendable {
     public var journalReplayed: Int
 
     public init(previousVersion: String, version: String, changed: Bool, journalReplayed: Int) {
-        self.previousVersion = previousVersion
-        self.version = version
-        self.changed = changed
-        self.journalReplayed = journalReplayed
+        (self.previousVersion, self.version) = (previousVersion, version)
+        (self.changed, self.journalReplayed) = (changed, journalReplayed)
     }
 }
 
@@ -60,8 +51,6 @@ public struct StatusResponse: Codable, Sendable {
     public var articles: Int?
 
     public init(status: String, model: ModelInfo? = nil, articles: Int? = nil) {
-        self.status = status
-        self.model = model
-        self.articles = articles
+        (self.status, self.model, self.articles) = (status, model, articles)
     }
 }

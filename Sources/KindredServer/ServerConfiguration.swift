@@ -41,15 +41,9 @@ public struct ServerConfiguration: Sendable {
         logLevel: Logger.Level = .info, adminToken: String? = nil, requestTimeout: Double = defaultRequestTimeout,
         maximumJournalEntries: Int = defaultMaximumJournalEntries
     ) {
-        self.host = host
-        self.port = port
-        self.modelDirectory = modelDirectory
-        self.maximumBodyBytes = maximumBodyBytes
-        self.defaultK = defaultK
-        self.maximumK = maximumK
-        self.logLevel = logLevel
-        self.adminToken = adminToken
-        self.requestTimeout = requestTimeout
+        (self.host, self.port, self.modelDirectory) = (host, port, modelDirectory)
+        (self.maximumBodyBytes, self.defaultK, self.maximumK) = (maximumBodyBytes, defaultK, maximumK)
+        (self.logLevel, self.adminToken, self.requestTimeout) = (logLevel, adminToken, requestTimeout)
         self.maximumJournalEntries = maximumJournalEntries
     }
 }

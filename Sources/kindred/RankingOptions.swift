@@ -6,62 +6,20 @@ import KindredEngine
 /// The ranking controls of `related` and `similar`: the API's query parameters as options
 /// (`RankingParameter.flag`), read into the same `RankingParameters` the server fills.
 struct RankingOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Never return this id (repeatable).", valueName: "id"))
-    var exclude: [String] = []
-
-    @Option(help: "Only articles of this section.")
-    var section: String?
-
-    @Option(
-        name: .customLong("results-language"),
-        help: ArgumentHelp("Results' language: a BCP 47 tag or 'any'. Default: the query's language.", valueName: "tag")
-    )
-    var resultsLanguage: String?
-
-    @Option(help: ArgumentHelp("Only articles published at or after this RFC 3339 time.", valueName: "time"))
-    var since: String?
-
-    @Option(help: ArgumentHelp("Only articles published at or before this RFC 3339 time.", valueName: "time"))
-    var until: String?
-
-    @Option(
-        name: .customLong("max-age"),
-        help: ArgumentHelp("Only articles at most this old: 36h, 7d, 2w.", valueName: "age"))
-    var maxAge: String?
-
-    @Option(
-        name: .customLong("reference-time"),
-        help: ArgumentHelp(
-            "'Now' for --max-age and freshness (RFC 3339). Default: the current time.", valueName: "time"))
-    var referenceTime: String?
-
-    @Option(
-        name: .customLong("min-score"), parsing: .unconditional,
-        help: ArgumentHelp(
-            "Relevance floor, -1…1 (default \(RelatedQuery.defaultMinimumScore)); -1 turns it off.", valueName: "score")
-    )
-    var minScore: Double?
-
-    @Option(help: ArgumentHelp("Fill a list the floor left short: none or section.", valueName: "policy"))
-    var fallback: String?
-
-    @Option(name: .customLong("half-life"), help: ArgumentHelp("Freshness half-life in days.", valueName: "days"))
-    var halfLife: Double?
-
-    @Option(help: ArgumentHelp("Share of the score that is freshness, 0…1 (with --half-life).", valueName: "weight"))
-    var freshness: Double?
-
-    @Option(help: ArgumentHelp("MMR λ, 0…1: 1 ranks by relevance only, 0.9 diversifies lightly.", valueName: "lambda"))
-    var diversity: Double?
-
-    @Option(
-        help: ArgumentHelp(
-            "Near-duplicate threshold (TF-IDF cosine, default \(RelatedQuery.defaultDuplicateThreshold)) or 'off'.",
-            valueName: "cosine"))
-    var dedupe: String?
-
-    @Flag(help: "Explain each result: shared terms and LSA dimensions.")
-    var explain = false
+    @Option(help: .ranking(.exclude, "repeatable")) var exclude: [String] = []
+    @Option(help: .ranking(.section)) var section: String?
+    @Option(name: .customLong("results-language"), help: .ranking(.language)) var resultsLanguage: String?
+    @Option(help: .ranking(.since)) var since: String?
+    @Option(help: .ranking(.until)) var until: String?
+    @Option(name: .customLong("max-age"), help: .ranking(.maxAge)) var maxAge: String?
+    @Option(name: .customLong("reference-time"), help: .ranking(.referenceTime)) var referenceTime: String?
+    @Option(name: .customLong("min-score"), parsing: .unconditional, help: .ranking(.minScore)) var minScore: Double?
+    @Option(help: .ranking(.fallback)) var fallback: String?
+    @Option(name: .customLong("half-life"), help: .ranking(.halfLife)) var halfLife: Double?
+    @Option(help: .ranking(.freshness, "with --half-life")) var freshness: Double?
+    @Option(help: .ranking(.diversity)) var diversity: Double?
+    @Option(help: .ranking(.dedupe)) var dedupe: String?
+    @Flag(help: "Explain each result: shared terms and LSA dimensions.") var explain = false
 
     /// The query for `k` results; options not given keep the values of `base` (the served defaults
     /// when nil). Parsed and checked by the API layer, as the server's query parameters are.
@@ -89,5 +47,13 @@ struct RankingOptions: ParsableArguments {
         } catch let error as EngineError {
             throw ValidationError(ParameterSpelling.flag.message(error))
         }
+    }
+}
+
+extension ArgumentHelp {
+    /// A ranking option's help, from the API's one description of the control.
+    static func ranking(_ parameter: RankingParameter, _ note: String? = nil) -> ArgumentHelp {
+        let sentence = note.map { parameter.sentence.dropLast() + " (\($0))." } ?? parameter.sentence
+        return ArgumentHelp(sentence, valueName: parameter.valueName)
     }
 }
