@@ -71,10 +71,10 @@ public struct DraftRequest: Decodable, Sendable {
                 ranking.k = integer
             case .number:
                 guard let number = try fields.field(Double.self, name, expected: "a number") else { continue }
-                try ranking.set(parameter, text: String(number))
+                ranking.set(parameter, number: number)
             case .numberOrString:
                 if let number = try? fields.field(Double.self, name, expected: "") {
-                    try ranking.set(parameter, text: String(number))
+                    ranking.set(parameter, number: number)
                 } else if let text = try fields.field(String.self, name, expected: "a string or a number") {
                     try ranking.set(parameter, text: text)
                 }
@@ -124,11 +124,17 @@ public struct DraftRequest: Decodable, Sendable {
     private static func example(_ text: KeyedDecodingContainer<AnyKey>, _ name: String) throws -> QueryExample {
         try text.rejectUnknownKeys(accepted: ["title", "body", "language"], in: " in a '\(name)' text")
         let needsText = RequestBodyError("a '\(name)' text needs a non-empty string 'title' or 'body'")
-        guard let title = try? text.string("title"), let body = try? text.string("body") else { throw needsText }
+        let title: String?, body: String?
+        do {
+            (title, body) = (try text.string("title"), try text.string("body"))
+        } catch {
+            throw needsText
+        }
         guard !((title ?? "") + (body ?? "")).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw needsText
         }
-        let language = try? text.string("language")
+        // A language that is not a string is ignored, as before; a malformed tag is refused.
+        let language = (try? text.string("language")) ?? nil
         if let language, Language.primarySubtag(of: language) == nil {
             throw RequestBodyError("language '\(language)' in '\(name)' is not a BCP 47 tag")
         }

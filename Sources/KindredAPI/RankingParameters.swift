@@ -90,6 +90,19 @@ public struct RankingParameters: Sendable, Equatable {
         }
     }
 
+    /// Sets a numeric control from a JSON number (`min_score`, `half_life`, `freshness`,
+    /// `diversity`, `dedupe`); other controls are not numbers and are left alone.
+    public mutating func set(_ parameter: RankingParameter, number: Double) {
+        switch parameter {
+        case .minScore: minScore = number
+        case .halfLife: halfLife = number
+        case .freshness: freshness = number
+        case .diversity: diversity = number
+        case .dedupe: dedupe = .threshold(number)
+        default: break
+        }
+    }
+
     /// The query these controls ask for: parameters not given keep the values of `base` (the
     /// served defaults with `defaultK` results when nil).
     ///

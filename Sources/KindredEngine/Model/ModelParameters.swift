@@ -71,9 +71,8 @@ public struct ModelParameters: Codable, Equatable, Sendable {
         self.hubCap = hubCap
     }
 
-    /// Default hub cap: five times the mean appearance count at depth 10. On the Debian package
-    /// descriptions the most listed article was in 1,265 top-10 lists (skewness 24.9); capped at
-    /// 50, skewness falls to 2.1 (docs/quality.md).
+    /// Default hub cap: five times the mean appearance count at depth 10; docs/quality.md (*Hub
+    /// cap*) has what it does to Debian's lists and to quality.
     public static let defaultHubCap = 50
 
     /// Checks each value against its range.
