@@ -147,6 +147,10 @@ final class OneDNNInt8Product: @unchecked Sendable {
     /// Debian's 16 blocks spent a sixth of its time there).
     ///
     /// - Throws: `LinearAlgebraError` when oneDNN fails, or what `body` throws.
+    ///
+    /// Over 60 lines on purpose: every oneDNN handle is created here and released by a `defer` in
+    /// this one scope, so each lifetime is visible at a glance; split up, the pieces would pass
+    /// handles and their clean-up back and forth.
     func multiplyEachBlock(
         queries: UnsafePointer<Int8>, count: Int, blocks: Range<Int>? = nil, into output: UnsafeMutablePointer<Float>,
         threads: Int, _ body: (Int) throws -> Void

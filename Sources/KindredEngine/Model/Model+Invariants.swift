@@ -48,7 +48,13 @@ extension Model {
                 "manifest says \(manifest.articles) articles, \(manifest.terms) terms, \(manifest.dimensions) dimensions; the data has \(articles.count), \(weighting.vocabulary.count), \(d)"
             )
         }
-        guard includingData else { return }
+        if includingData { try checkData() }
+    }
+
+    /// The values: finite weights, term vectors and singular values; unit-length article vectors,
+    /// as many empty ones as the manifest says.
+    private func checkData() throws {
+        let d = termVectors.columns
         if let bad = weighting.globalWeights.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
             throw ModelInvariantError("global weight of term \(bad) is \(weighting.globalWeights[bad])")
         }
