@@ -53,9 +53,9 @@ public final class Analyzer {
         }
     }
 
-    /// Per term, the surface forms (lower-cased token texts) it came from and how often, from
-    /// texts whose chains were emptied at the cache limit; `surfaceForms()` adds the rest.
-    private var harvested: [String: [String: Int]] = [:]
+    /// Per term, the token text it came from most often and how often, from chains emptied at
+    /// the cache limit; `surfaceForms()` adds the rest.
+    private var harvested: [String: SurfaceForm] = [:]
     /// Whether `harvested` is kept: by a model build, not by a long-running server's queries, in
     /// which it would only grow.
     public var recordsSurfaceForms = false
@@ -108,18 +108,21 @@ public final class Analyzer {
         return tokens
     }
 
-    /// Per single-word term, the surface forms it was analysed from (token texts, lower-cased)
-    /// and how often each was met: what a reader would recognise for a stem such as "smartphon".
-    public func surfaceForms() -> [String: [String: Int]] {
+    /// Per term, the token text it was analysed from most often and how often: what a reader
+    /// would recognise for a stem such as "smartphon". Case variants count apart ("Battery" and
+    /// "battery"); the caller lower-cases the winner.
+    public func surfaceForms() -> [String: SurfaceForm] {
         for chain in chains.values { harvest(chain) }
         return harvested
     }
 
-    /// Moves a chain's counts into `harvested` and empties its cache.
+    /// Moves a chain's counts into `harvested` and empties its cache. One dictionary update per
+    /// distinct token text: the per-token cost of counting is the `counts` increment alone.
     private func harvest(_ chain: Chain) {
         for (text, entry) in chain.cache where recordsSurfaceForms {
-            guard let term = chain.mapped[entry], chain.counts[entry] > 0 else { continue }
-            harvested[term, default: [:]][text.lowercased(), default: 0] += chain.counts[entry]
+            guard let term = chain.mapped[entry] else { continue }
+            let form = SurfaceForm(text: text, count: chain.counts[entry])
+            if harvested[term].map(form.beats) ?? true { harvested[term] = form }
         }
         chain.cache.removeAll(keepingCapacity: true)
         chain.mapped.removeAll(keepingCapacity: true)
@@ -140,4 +143,19 @@ public final class Analyzer {
         chains[language] = chain
         return chain
     }
+}
+
+/// A token text a term was analysed from, and how often.
+public struct SurfaceForm: Sendable, Equatable {
+    public var text: String
+    public var count: Int
+
+    public init(text: String, count: Int) {
+        self.text = text
+        self.count = count
+    }
+
+    /// More frequent, or as frequent and first in text order: a choice that doesn't depend on
+    /// the order forms are met in (dictionaries iterate in a per-process order).
+    public func beats(_ other: SurfaceForm) -> Bool { (count, other.text) > (other.count, text) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KindredText
 
 /// The per-thread result of analysing a contiguous slice of articles.
 ///
@@ -17,8 +18,8 @@ struct AnalysedChunk {
     /// The headlines' (title and tags, `TermCounter.headlineCounts`), in the same local ids: a
     /// term found only in headlines (title weight 0) has a local id and a document frequency of 0.
     var headlines = TermRuns()
-    /// Per term, the lower-cased token texts it came from and their counts (`Analyzer.surfaceForms`).
-    var surfaceForms: [String: [String: Int]] = [:]
+    /// Per term, the token text it came from most often (`Analyzer.surfaceForms`).
+    var surfaceForms: [String: SurfaceForm] = [:]
 }
 
 /// One kind of count of a chunk's articles: per article, a run of `(local id, tf)` pairs, each id

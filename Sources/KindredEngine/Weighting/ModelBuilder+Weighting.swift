@@ -145,12 +145,12 @@ extension ModelBuilder {
         return try CSRMatrix(sparseRows: rowsPerChunk.flatMap { $0 }, columns: weighting.vocabulary.count)
     }
 
-    /// The chunks' surface-form counts, summed.
-    static func mergedSurfaceForms(_ chunks: [AnalysedChunk]) -> [String: [String: Int]] {
-        var merged = chunks.first?.surfaceForms ?? [:]
+    /// Per term, the most frequent of the chunks' most frequent forms, lower-cased.
+    static func mergedSurfaceForms(_ chunks: [AnalysedChunk]) -> [String: String] {
+        var best = chunks.first?.surfaceForms ?? [:]
         for chunk in chunks.dropFirst() {
-            merged.merge(chunk.surfaceForms) { $0.merging($1, uniquingKeysWith: +) }
+            best.merge(chunk.surfaceForms) { $1.beats($0) ? $1 : $0 }
         }
-        return merged
+        return best.mapValues { $0.text.lowercased() }
     }
 }

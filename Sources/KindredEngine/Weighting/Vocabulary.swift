@@ -37,15 +37,12 @@ public struct Vocabulary: Sendable, Equatable {
         return surfaceForms[i]
     }
 
-    /// For each of `terms`, the most frequent of the forms it was analysed from (ties: the first in
-    /// text order), "" when that is the term itself or none was seen; a phrase takes each word's.
-    static func surfaceForms(of terms: [String], seen: [String: [String: Int]]) -> [String] {
-        func best(_ word: String) -> String? {
-            seen[word]?.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
-        }
-        return terms.map { term in
+    /// For each of `terms`, its form in `seen` (the most frequent token text it came from), ""
+    /// when that is the term itself or none was seen; a phrase takes each word's.
+    static func surfaceForms(of terms: [String], seen: [String: String]) -> [String] {
+        terms.map { term in
             let form =
-                best(term) ?? term.split(separator: " ").map { best(String($0)) ?? String($0) }.joined(separator: " ")
+                seen[term] ?? term.split(separator: " ").map { seen[String($0)] ?? String($0) }.joined(separator: " ")
             return form == term ? "" : form
         }
     }
