@@ -42,6 +42,12 @@ let package = Package(
         .systemLibrary(
             name: "CXXHash", path: "Sources/CXXHash",
             providers: [.apt(["libxxhash-dev"])]),
+        // libxml2's HTML parser (Debian's libxml2-dev), wrapped in C so that its headers, which
+        // include the system's ICU, never meet Foundation's ICU in a Swift module.
+        .target(
+            name: "CKindredHTML",
+            cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
+            linkerSettings: [.linkedLibrary("xml2")]),
         // The few loops that need wider vector instructions than Swift's x86-64 baseline (picked
         // per CPU at start-up), and Linux flags Swift's Glibc module leaves out.
         .target(name: "CKindredKernels"),
@@ -50,7 +56,7 @@ let package = Package(
             dependencies: ["CBLAS", "CLAPACKE", "CDNNL", "CKindredKernels"]),
         .target(
             name: "KindredText",
-            dependencies: ["CStemmer"]),
+            dependencies: ["CStemmer", "CKindredHTML"]),
         .target(
             name: "KindredEngine",
             dependencies: [

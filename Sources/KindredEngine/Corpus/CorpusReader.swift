@@ -197,14 +197,16 @@ private struct ArticleFields {
         guard id.utf8.count <= CorpusReader.maximumIDLength else {
             throw Reason(text: "'id' is \(id.utf8.count) bytes long; the limit is \(CorpusReader.maximumIDLength)")
         }
-        let title = try string("title") ?? "", body = try string("body") ?? ""
-        let size = title.utf8.count + body.utf8.count
+        let rawTitle = try string("title") ?? "", rawBody = try string("body") ?? ""
+        let size = rawTitle.utf8.count + rawBody.utf8.count
         guard size <= CorpusReader.maximumTextBytes else {
             throw Reason(
                 text:
                     "article '\(id)' has \(size) bytes of title and body; the limit is \(CorpusReader.maximumTextBytes)"
             )
         }
+        let html = try bodyFormat(of: rawBody)
+        let title = html.title(rawTitle), body = html.body(rawBody)
         guard !Self.isBlank(title) || !Self.isBlank(body) else {
             throw Reason(text: "article '\(id)' has neither a title nor a body")
         }
@@ -235,6 +237,16 @@ private struct ArticleFields {
         return strings
     }
 
+    /// `body_format`: `html` or `text`, or absent to tell from the body (`HTMLText.looksLikeHTML`).
+    func bodyFormat(of body: String) throws -> BodyFormat {
+        switch try string("body_format") {
+        case nil: return HTMLText.looksLikeHTML(body) ? .html : .text
+        case "html": return .html
+        case "text": return .text
+        case let other?: throw Reason(text: "'body_format' \"\(other)\" is not html or text")
+        }
+    }
+
     func publishedAt() throws -> Date? {
         guard let text = try string("published_at") else { return nil }
         guard let date = RFC3339.parse(text) else {
@@ -249,5 +261,19 @@ private struct ArticleFields {
             throw Reason(text: "'language' \"\(tag)\" is not a BCP 47 tag (e.g. en, de-CH, pt-BR)")
         }
         return tag
+    }
+}
+
+/// How an article's body is written. An HTML body becomes its text (`HTMLText`) before analysis,
+/// and so does a title holding markup or entities.
+enum BodyFormat {
+    case text, html
+
+    func body(_ body: String) -> String { self == .html ? HTMLText.extract(body).text : body }
+
+    /// A title with markup or entities as one line of text.
+    func title(_ title: String) -> String {
+        guard HTMLText.looksLikeHTML(title) else { return title }
+        return HTMLText.extract(title).text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }

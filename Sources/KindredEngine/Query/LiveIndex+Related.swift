@@ -81,8 +81,13 @@ extension LiveIndex {
                 return (model.queryVector(row: row), row)
             case .text(let title, let body, let textLanguage):
                 language = language ?? textLanguage ?? Language.defaultCode
-                linked.formUnion(linkedIDs(in: title + "\n" + body))
-                let vector = try model.queryVector(title: title, body: body, language: textLanguage)
+                // A draft from a CMS editor is often HTML: its text is analysed, its links' targets
+                // are links the reader already has.
+                let html = HTMLText.looksLikeHTML(body) ? HTMLText.extract(body) : nil
+                let text = html?.text ?? body
+                linked.formUnion(linkedIDs(in: title + "\n" + text))
+                for target in html?.links ?? [] { if let id = linkedID(target) { linked.insert(id) } }
+                let vector = try model.queryVector(title: title, body: text, language: textLanguage)
                 if let terms = vector?.sparse.indices.count, terms > Self.maximumQueryTerms {
                     throw EngineError.invalidParameter(
                         "the text has \(terms) distinct indexed terms; the limit is \(Self.maximumQueryTerms): send one article, not a collection"

@@ -1,0 +1,103 @@
+import CKindredHTML
+import Foundation
+
+/// Text out of HTML, for article bodies a CMS stores as markup (WordPress, Drupal, Ghost).
+///
+/// libxml2's HTML parser (the one browsers' error recovery was modelled on, in its `RECOVER`
+/// mode) reads the markup; a walk over the tree keeps what a reader sees: text nodes, entities
+/// decoded, link texts and image `alt`s; block elements end a line so words on either side don't
+/// run together. Comments (WordPress's `<!-- wp:… -->` block markers included), `script`, `style`
+/// and similar elements are dropped, and WordPress shortcodes (`[caption …]`, `[/caption]`) are
+/// removed with their text kept. The `href`s of links are returned beside the text: a draft's
+/// links are articles the reader already has.
+public enum HTMLText {
+    /// What a body yields: the text to analyse and the targets of its links, in order.
+    public struct Extracted: Sendable, Equatable {
+        public var text: String
+        public var links: [String]
+    }
+
+    /// Whether `text` looks like markup: an element tag (`<p`, `</div>`, `<br/>`) or a comment
+    /// closed within the next 2,000 characters, or a character entity (`&nbsp;`, `&#8217;`: a `#`
+    /// and digits, or two letters or more). Plain text that merely mentions "<" or "&" ("a < b",
+    /// "AT&T", "R&D;") is not markup.
+    public static func looksLikeHTML(_ text: String) -> Bool {
+        let bytes = Array(text.utf8.prefix(1 << 20))
+        var i = 0
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "<") where i + 1 < bytes.count:
+                let next = bytes[i + 1]
+                let opensTag = isLetter(next) || next == UInt8(ascii: "/") || next == UInt8(ascii: "!")
+                if opensTag, bytes[(i + 1)..<min(bytes.count, i + 2_000)].contains(UInt8(ascii: ">")) { return true }
+            case UInt8(ascii: "&"):
+                if let end = bytes[(i + 1)..<min(bytes.count, i + 12)].firstIndex(of: UInt8(ascii: ";")) {
+                    let name = bytes[(i + 1)..<end]
+                    let numeric =
+                        name.first == UInt8(ascii: "#") && name.dropFirst().allSatisfy { isDigit($0) || isLetter($0) }
+                    if numeric && name.count > 1 || name.count >= 2 && name.allSatisfy(isLetter) { return true }
+                }
+            default: break
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// The text and link targets of an HTML fragment or document (`kindred_html_extract`, in C),
+    /// shortcodes removed. Markup libxml2 can't read at all comes back as it was, shortcodes removed.
+    public static func extract(_ html: String) -> Extracted {
+        var source = html
+        return source.withUTF8 { bytes -> Extracted in
+            var text: UnsafeMutablePointer<CChar>?, links: UnsafeMutablePointer<CChar>?
+            var textLength = 0, linksLength = 0
+            let status = bytes.withMemoryRebound(to: CChar.self) {
+                kindred_html_extract($0.baseAddress, $0.count, &text, &textLength, &links, &linksLength)
+            }
+            defer {
+                free(text)
+                free(links)
+            }
+            guard status == 0 else { return Extracted(text: removingShortcodes(html), links: []) }
+            func string(_ pointer: UnsafeMutablePointer<CChar>?, _ count: Int) -> String {
+                guard let pointer else { return "" }
+                return String(decoding: UnsafeRawBufferPointer(start: pointer, count: count), as: UTF8.self)
+            }
+            let targets = string(links, linksLength).split(separator: "\n").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            return Extracted(text: removingShortcodes(string(text, textLength)), links: targets.filter { !$0.isEmpty })
+        }
+    }
+
+    /// The text without WordPress shortcodes: `[name attributes]` and `[/name]`, where `name` is
+    /// lower-case letters, digits, `_` or `-` and the bracket closes on the same line. Other
+    /// brackets ("[1]", "[sic]" followed by a space) stay when they don't look like a shortcode.
+    static func removingShortcodes(_ text: String) -> String {
+        guard text.contains("[") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "[") {
+            result += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            let name = after.drop { $0 == "/" }.prefix {
+                $0.isLetter && $0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-"
+            }
+            if let first = name.first, first.isLetter, let close = after.firstIndex(of: "]"),
+                !after[..<close].contains("\n")
+            {
+                result += " "
+                rest = after[after.index(after: close)...]
+            } else {
+                result += "["
+                rest = after
+            }
+        }
+        return result + rest
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+    }
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+}
