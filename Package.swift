@@ -42,6 +42,9 @@ let package = Package(
         .systemLibrary(
             name: "CXXHash", path: "Sources/CXXHash",
             providers: [.apt(["libxxhash-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]),
         // libxml2's HTML parser (Debian's libxml2-dev), wrapped in C so that its headers, which
         // include the system's ICU, never meet Foundation's ICU in a Swift module.
         .target(
@@ -66,6 +69,8 @@ let package = Package(
         // What the server and the CLI say to callers: request and response types, the ranking
         // controls' names, help and parsing, and how each boundary words the engine's errors.
         .target(name: "KindredAPI", dependencies: ["KindredEngine", "KindredText"]),
+        // Databases as article sources (`kindred reindex --source`), through Debian's client libraries.
+        .target(name: "KindredSources", dependencies: ["KindredEngine", "CSQLite"]),
         .target(
             name: "KindredServer",
             dependencies: [
@@ -81,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "kindred",
             dependencies: [
-                "KindredAPI", "KindredEngine", "KindredText", "KindredLinearAlgebra", "KindredServer",
+                "KindredAPI", "KindredEngine", "KindredText", "KindredLinearAlgebra", "KindredServer", "KindredSources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Fuzz targets: libFuzzer binaries under scripts/fuzz.sh, input replayers otherwise (CI
@@ -103,6 +108,7 @@ let package = Package(
         .testTarget(name: "KindredTextTests", dependencies: ["KindredText"]),
         .testTarget(name: "KindredEngineTests", dependencies: ["KindredEngine"]),
         .testTarget(name: "KindredAPITests", dependencies: ["KindredAPI", "KindredEngine"]),
+        .testTarget(name: "KindredSourcesTests", dependencies: ["KindredSources", "KindredEngine", "CSQLite"]),
         .testTarget(
             name: "KindredServerTests",
             dependencies: [

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Installs what Kindred needs to build and run on Debian: BLAS/LAPACK(E), libstemmer, xxHash, libxml2 and oneDNN
+# Installs what Kindred needs to build and run on Debian: BLAS/LAPACK(E), libstemmer, xxHash, libxml2, SQLite and oneDNN
 # (int8 search) headers, and OpenBLAS as the fast BLAS behind Debian's alternatives. Installs with apt-get when run as root (or
 # with passwordless sudo); otherwise prints the exact command and stops.
 #
 # Usage: scripts/bootstrap.sh [EXTRA_PACKAGE...]   (e.g. the console test adds chromium)
 set -euo pipefail
 
-packages=(libblas-dev liblapacke-dev libstemmer-dev libdnnl-dev libxxhash-dev libxml2-dev libopenblas0-pthread "$@")
+packages=(libblas-dev liblapacke-dev libstemmer-dev libdnnl-dev libxxhash-dev libxml2-dev libsqlite3-dev libopenblas0-pthread "$@")
 
 if ! command -v swift >/dev/null 2>&1; then
   echo "error: swift is not on PATH. Install Swift 6.1 or newer (https://www.swift.org/install/linux/) and retry." >&2

@@ -332,6 +332,18 @@ struct CLITests {
         #expect(try kindred(["related", "football-derby-result", "--model", directory]).status == 1)
     }
 
+    @Test("reindex reads a SQLite source, and says what is wrong with a bad one")
+    func reindexFromSQLite() throws {
+        let both = try kindred(["reindex", "--corpus", "corpus", "--source", "sqlite:///x.db", "--model", "/tmp/x"])
+        #expect(both.status == 64 && both.stderr.contains("give --corpus or --source"))
+        let missing = try kindred(["reindex", "--source", "sqlite:///nonexistent/kindred.db", "--model", "/tmp/x"])
+        #expect(missing.status == 1 && missing.stderr.contains("no such database file"))
+        let secret = try kindred([
+            "reindex", "--source", "postgresql://reader:s3cret@127.0.0.1/news", "--model", "/tmp/x",
+        ])
+        #expect(secret.status == 1 && secret.stderr.contains("***") && !secret.stderr.contains("s3cret"))
+    }
+
     @Test("serve refuses a bad port or a short admin token before starting")
     func serveBadPort() throws {
         let run = try kindred(["serve", "--port", "70000"])

@@ -24,8 +24,30 @@ public struct CorpusReader: Sendable {
         public var articles: [Article] = []
         public var problems: [CorpusProblem] = []
         public var files: [String] = []
-        /// Non-blank lines seen.
+        /// Non-blank lines (or rows) seen.
         public var lines = 0
+
+        public init() {}
+
+        /// Keeps an article, or records why it can't be kept (its own problem, or an id already
+        /// seen); `seen` maps ids to where they were first met.
+        public mutating func take(
+            _ outcome: Swift.Result<Article, Reason>, file: String, line: Int, seen: inout [String: String]
+        ) {
+            switch outcome {
+            case .success(let article):
+                if let first = seen[article.id] {
+                    problems.append(
+                        CorpusProblem(
+                            file: file, line: line, reason: "duplicate id '\(article.id)' (first at \(first))"))
+                } else {
+                    seen[article.id] = "\(file):\(line)"
+                    articles.append(article)
+                }
+            case .failure(let reason):
+                problems.append(CorpusProblem(file: file, line: line, reason: reason.text))
+            }
+        }
     }
 
     public init() {}
@@ -105,20 +127,7 @@ public struct CorpusReader: Sendable {
             }
             for case let (lineNumber, outcome)? in parsed.joined() {
                 result.lines += 1
-                switch outcome {
-                case .success(let article):
-                    if let first = seen[article.id] {
-                        result.problems.append(
-                            CorpusProblem(
-                                file: file, line: lineNumber, reason: "duplicate id '\(article.id)' (first at \(first))"
-                            ))
-                    } else {
-                        seen[article.id] = "\(file):\(lineNumber)"
-                        result.articles.append(article)
-                    }
-                case .failure(let reason):
-                    result.problems.append(CorpusProblem(file: file, line: lineNumber, reason: reason.text))
-                }
+                result.take(outcome, file: file, line: lineNumber, seen: &seen)
             }
         }
     }

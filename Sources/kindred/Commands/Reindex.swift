@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KindredEngine
 import KindredLinearAlgebra
+import KindredSources
 import KindredText
 
 struct Reindex: ParsableCommand {
@@ -30,7 +31,19 @@ struct Reindex: ParsableCommand {
             """)
 
     @Option(help: ArgumentHelp("A .jsonl file, or a directory of them.", valueName: "path"))
-    var corpus: String
+    var corpus: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "A database to read the articles from instead: sqlite:///absolute/path.db.",
+            discussion: "Its rows are checked like corpus lines; see --query.", valueName: "url"))
+    var source: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The SQL that returns one row per article, its columns named like the corpus fields (default: \(ArticleSource.defaultQuery)).",
+            valueName: "sql"))
+    var query: String?
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -53,6 +66,10 @@ struct Reindex: ParsableCommand {
     var keep: Int = 3
 
     func validate() throws {
+        guard (corpus == nil) != (source == nil) else {
+            throw ValidationError("give --corpus or --source (one of them)")
+        }
+        if query != nil && source == nil { throw ValidationError("--query reads from a --source database") }
         guard keep >= 1 else { throw ValidationError("--keep must be at least 1; got \(keep)") }
     }
 
@@ -96,10 +113,16 @@ struct Reindex: ParsableCommand {
     ///
     /// - Throws: `CLIError` for invalid lines without `--skip-invalid` (the model in use is unchanged).
     func readCorpus() throws -> (articles: [Article], invalid: Int) {
-        StandardError.print("reading \(corpus)")
         let readStart = Date()
         PeakMemory.reset()
-        var read = try CorpusReader().read(path: corpus)
+        var read: CorpusReader.Result
+        if let source {
+            read = try ArticleSource.read(url: source, query: query ?? ArticleSource.defaultQuery)
+            StandardError.print("reading \(read.files.first ?? "the source")")
+        } else {
+            StandardError.print("reading \(corpus ?? "")")
+            read = try CorpusReader().read(path: corpus ?? "")
+        }
         StandardError.print("read: done in \(Self.seconds(since: readStart))\(PeakMemory.caption())")
         if !read.problems.isEmpty {
             Self.report(read.problems)
@@ -110,7 +133,9 @@ struct Reindex: ParsableCommand {
             }
             StandardError.print("skipping \(read.problems.count) invalid line(s) (--skip-invalid)")
         }
-        StandardError.print("\(read.articles.count) articles from \(read.files.count) file(s)")
+        StandardError.print(
+            "\(read.articles.count) articles from "
+                + (source == nil ? "\(read.files.count) file(s)" : "\(read.lines) row(s)"))
         let articles = read.articles
         read.articles = []  // the build consumes the only reference and frees the texts once analysed
         return (articles, read.problems.count)
