@@ -22,7 +22,18 @@ public enum HTMLText {
     /// and digits, or two letters or more). Plain text that merely mentions "<" or "&" ("a < b",
     /// "AT&T", "R&D;") is not markup.
     public static func looksLikeHTML(_ text: String) -> Bool {
-        let bytes = Array(text.utf8.prefix(1 << 20))
+        var text = text
+        return text.withUTF8 { bytes in
+            // Most bodies hold neither byte: two `memchr` scans settle them.
+            guard let base = bytes.baseAddress,
+                memchr(base, Int32(UInt8(ascii: "<")), bytes.count) != nil
+                    || memchr(base, Int32(UInt8(ascii: "&")), bytes.count) != nil
+            else { return false }
+            return containsMarkup(UnsafeBufferPointer(rebasing: bytes.prefix(1 << 20)))
+        }
+    }
+
+    private static func containsMarkup(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         while i < bytes.count {
             switch bytes[i] {

@@ -18,8 +18,9 @@ struct AnalysedChunk {
     /// The headlines' (title and tags, `TermCounter.headlineCounts`), in the same local ids: a
     /// term found only in headlines (title weight 0) has a local id and a document frequency of 0.
     var headlines = TermRuns()
-    /// Per term, the token text it came from most often (`Analyzer.surfaceForms`).
-    var surfaceForms: [String: SurfaceForm] = [:]
+    /// Per local term, the token text it came from most often (`Analyzer.surfaceForms`); nil for
+    /// phrases and for terms no token text mapped to.
+    var surfaceForms: [SurfaceForm?] = []
 }
 
 /// One kind of count of a chunk's articles: per article, a run of `(local id, tf)` pairs, each id

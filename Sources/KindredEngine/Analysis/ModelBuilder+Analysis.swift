@@ -56,7 +56,10 @@ extension ModelBuilder {
             }
             chunk.counts.finish()
             chunk.headlines.finish()
-            chunk.surfaceForms = analyzer.surfaceForms()
+            chunk.surfaceForms = [SurfaceForm?](repeating: nil, count: chunk.terms.count)
+            for (term, form) in analyzer.surfaceForms() {
+                if let id = local[TermKey(term)] { chunk.surfaceForms[Int(id)] = form }
+            }
             lock.withLock { chunks.append(chunk) }
         }
         chunks.sort { $0.firstRow < $1.firstRow }

@@ -23,6 +23,7 @@ extension ModelBuilder {
         var slotByTerm: [TermKey: Int32] = [:]
         var terms: [String] = [], df: [Int32] = [], total: [Double] = [], countLog: [Double] = []
         var slots: [[Int32]] = []
+        var forms: [SurfaceForm?] = []
         for chunk in chunks {
             var chunkSlots = [Int32](repeating: 0, count: chunk.terms.count)
             for i in chunk.terms.indices {
@@ -36,6 +37,10 @@ extension ModelBuilder {
                     df.append(0)
                     total.append(0)
                     countLog.append(0)
+                    forms.append(nil)
+                }
+                if let form = chunk.surfaceForms[i], forms[Int(slot)].map(form.beats) ?? true {
+                    forms[Int(slot)] = form
                 }
                 df[Int(slot)] += chunk.documentFrequencies[i]
                 total[Int(slot)] += chunk.totalCounts[i]
@@ -44,7 +49,6 @@ extension ModelBuilder {
             }
             slots.append(chunkSlots)
         }
-        slotByTerm = [:]
         let maximum = Int32((parameters.maximumDocumentFrequency * Double(documentCount)).rounded(.down))
         let minimum = Int32(parameters.minimumDocumentFrequency)
         let kept = Self.sortedByText(
@@ -58,10 +62,10 @@ extension ModelBuilder {
         var columnOfSlot = [Int32](repeating: -1, count: terms.count)
         for (column, slot) in kept.enumerated() { columnOfSlot[slot] = Int32(column) }
         let columns = slots.map { $0.map { columnOfSlot[Int($0)] } }
-        let keptTerms = kept.map { terms[$0] }
+        slotByTerm = [:]
+        let surfaceForms = Self.surfaceForms(of: kept, terms: terms, forms: forms)
         let vocabulary = try Vocabulary(
-            terms: keptTerms, documentFrequencies: kept.map { df[$0] },
-            surfaceForms: Vocabulary.surfaceForms(of: keptTerms, seen: Self.mergedSurfaceForms(chunks)))
+            terms: kept.map { terms[$0] }, documentFrequencies: kept.map { df[$0] }, surfaceForms: surfaceForms)
         switch parameters.weighting {
         case .tfidf:
             return (TermWeighting(vocabulary: vocabulary, documentCount: documentCount), columns)
@@ -145,12 +149,13 @@ extension ModelBuilder {
         return try CSRMatrix(sparseRows: rowsPerChunk.flatMap { $0 }, columns: weighting.vocabulary.count)
     }
 
-    /// Per term, the most frequent of the chunks' most frequent forms, lower-cased.
-    static func mergedSurfaceForms(_ chunks: [AnalysedChunk]) -> [String: String] {
-        var best = chunks.first?.surfaceForms ?? [:]
-        for chunk in chunks.dropFirst() {
-            best.merge(chunk.surfaceForms) { $1.beats($0) ? $1 : $0 }
+    /// Each kept word's surface form (`Vocabulary.surfaceForms`): the token text it came from
+    /// most often over all chunks, lower-cased; "" where that is the word itself, and for phrases,
+    /// which take their words' forms when shown.
+    static func surfaceForms(of kept: [Int], terms: [String], forms: [SurfaceForm?]) -> [String] {
+        kept.map { slot in
+            guard let form = forms[slot]?.text.lowercased(), form != terms[slot] else { return "" }
+            return form
         }
-        return best.mapValues { $0.text.lowercased() }
     }
 }

@@ -4,8 +4,9 @@ public struct Vocabulary: Sendable, Equatable {
     public let terms: [String]
     /// Number of articles containing each term, before any query-time change.
     public let documentFrequencies: [Int32]
-    /// What to show readers for each term: its most frequent surface form ("smartphones" for
-    /// "smartphon", "red dot" for "red dot"), or "" where that is the term itself.
+    /// What to show readers for each word: its most frequent surface form ("smartphones" for
+    /// "smartphon"), or "" where that is the word itself. Phrases have "" and are shown word by
+    /// word (`surfaceForm(_:)`).
     public let surfaceForms: [String]
     private let index: [String: Int32]
 
@@ -31,20 +32,16 @@ public struct Vocabulary: Sendable, Equatable {
         self.index = index
     }
 
-    /// The word a reader recognises for term `i`.
+    /// The words a reader recognises for term `i`: a phrase takes each word's form (a word not
+    /// indexed on its own keeps its stem).
     public func surfaceForm(_ i: Int) -> String {
-        guard i < surfaceForms.count, !surfaceForms[i].isEmpty else { return terms[i] }
-        return surfaceForms[i]
-    }
-
-    /// For each of `terms`, its form in `seen` (the most frequent token text it came from), ""
-    /// when that is the term itself or none was seen; a phrase takes each word's.
-    static func surfaceForms(of terms: [String], seen: [String: String]) -> [String] {
-        terms.map { term in
-            let form =
-                seen[term] ?? term.split(separator: " ").map { seen[String($0)] ?? String($0) }.joined(separator: " ")
-            return form == term ? "" : form
-        }
+        guard i < surfaceForms.count else { return terms[i] }
+        if !surfaceForms[i].isEmpty { return surfaceForms[i] }
+        guard terms[i].contains(" ") else { return terms[i] }
+        return terms[i].split(separator: " ").map { word in
+            guard let id = index[String(word)], !surfaceForms[Int(id)].isEmpty else { return String(word) }
+            return surfaceForms[Int(id)]
+        }.joined(separator: " ")
     }
 
     public var count: Int { terms.count }
