@@ -15,11 +15,14 @@ public enum ArticleSource {
     ///
     /// - Throws: `SourceError` for a URL Kindred can't read, a database it can't open or a query
     ///   that fails.
-    public static func read(url: String, query: String = defaultQuery) throws -> CorpusReader.Result {
+    public static func read(url: String, query: String = defaultQuery, bodyFormat: BodyFormat? = nil) throws
+        -> CorpusReader.Result
+    {
         let location = try SourceURL(url)
         switch location.scheme {
         case .sqlite:
-            return try SQLiteSource(path: location.path).read(query: query, name: location.redacted)
+            return try SQLiteSource(path: location.path).read(
+                query: query, name: location.redacted, bodyFormat: bodyFormat)
         case .postgresql, .mysql:
             throw SourceError(
                 source: location.redacted,

@@ -6,7 +6,7 @@ import KindredEngine
 struct SQLiteSource {
     let path: String
 
-    func read(query: String, name: String) throws -> CorpusReader.Result {
+    func read(query: String, name: String, bodyFormat: BodyFormat?) throws -> CorpusReader.Result {
         guard FileManager.default.fileExists(atPath: path) else {
             throw SourceError(source: name, reason: "no such database file")
         }
@@ -41,7 +41,7 @@ struct SQLiteSource {
             row += 1
             result.lines += 1
             let fields = ArticleSource.fields(Self.values(of: statement, columns: columns))
-            result.take(CorpusReader.article(from: fields), file: name, line: row, seen: &seen)
+            result.take(CorpusReader.article(from: fields, bodyFormat: bodyFormat), file: name, line: row, seen: &seen)
         }
         return result
     }

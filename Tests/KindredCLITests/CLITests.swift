@@ -336,6 +336,8 @@ struct CLITests {
     func reindexFromSQLite() throws {
         let both = try kindred(["reindex", "--corpus", "corpus", "--source", "sqlite:///x.db", "--model", "/tmp/x"])
         #expect(both.status == 64 && both.stderr.contains("give --corpus or --source"))
+        let format = try kindred(["reindex", "--corpus", "corpus", "--body-format", "pdf", "--model", "/tmp/x"])
+        #expect(format.status == 64 && format.stderr.contains("--body-format takes auto, html or text"))
         let missing = try kindred(["reindex", "--source", "sqlite:///nonexistent/kindred.db", "--model", "/tmp/x"])
         #expect(missing.status == 1 && missing.stderr.contains("no such database file"))
         let secret = try kindred([

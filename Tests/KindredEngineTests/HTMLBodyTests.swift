@@ -76,6 +76,19 @@ struct HTMLBodyTests {
         #expect(reason.text.contains("body_format"))
     }
 
+    @Test("a reader-wide body format applies to bodies that don't say, not to those that do")
+    func readerFormat() {
+        let lines = """
+            {"id": "a", "body": "<p>kept as typed</p>"}
+            {"id": "b", "body": "x &lt; y", "body_format": "html"}
+            """
+        let asText = CorpusReader(bodyFormat: .text).read(data: Data(lines.utf8), file: "t.jsonl").articles
+        #expect(asText.map(\.body) == ["<p>kept as typed</p>", "x < y"])
+        let asHTML = CorpusReader(bodyFormat: .html).read(
+            data: Data("{\"id\": \"c\", \"body\": \"AT&amp;T\"}".utf8), file: "t")
+        #expect(asHTML.articles.first?.body == "AT&T")
+    }
+
     @Test("a draft in HTML is read as its text, and its links count as linked")
     func draft() throws {
         let index = LiveIndex(model: Sample.model, version: "test")

@@ -50,7 +50,12 @@ public struct CorpusReader: Sendable {
         }
     }
 
-    public init() {}
+    /// How bodies without a `body_format` field are read: told from their content by default.
+    public var bodyFormat: BodyFormat?
+
+    /// - Parameter bodyFormat: `.html` or `.text` for every body that doesn't say; nil to tell
+    ///   from each body's content.
+    public init(bodyFormat: BodyFormat? = nil) { self.bodyFormat = bodyFormat }
 
     /// The `.jsonl` / `.ndjson` files a path names: the file itself, or a directory's such files
     /// (not recursive), sorted by name.
@@ -149,13 +154,16 @@ public struct CorpusReader: Sendable {
         guard let fields = object as? [String: Any] else {
             return .failure(Reason(text: "expected a JSON object, one article per line"))
         }
-        return Self.article(from: fields)
+        return Self.article(from: fields, bodyFormat: bodyFormat)
     }
 
-    /// Builds an article from decoded JSON fields, checking each.
-    public static func article(from fields: [String: Any]) -> Swift.Result<Article, Reason> {
+    /// Builds an article from decoded JSON fields, checking each; `bodyFormat` reads bodies that
+    /// don't say (nil: tell from the content).
+    public static func article(from fields: [String: Any], bodyFormat: BodyFormat? = nil)
+        -> Swift.Result<Article, Reason>
+    {
         do {
-            return .success(try ArticleFields(fields).article())
+            return .success(try ArticleFields(fields, bodyFormat: bodyFormat).article())
         } catch let reason as Reason {
             return .failure(reason)
         } catch {
@@ -195,8 +203,12 @@ public struct CorpusReader: Sendable {
 /// names the field.
 private struct ArticleFields {
     let fields: [String: Any]
+    let bodyFormat: BodyFormat?
 
-    init(_ fields: [String: Any]) { self.fields = fields }
+    init(_ fields: [String: Any], bodyFormat: BodyFormat?) {
+        self.fields = fields
+        self.bodyFormat = bodyFormat
+    }
 
     typealias Reason = CorpusReader.Reason
 
@@ -249,7 +261,7 @@ private struct ArticleFields {
     /// `body_format`: `html` or `text`, or absent to tell from the body (`HTMLText.looksLikeHTML`).
     func bodyFormat(of body: String) throws -> BodyFormat {
         switch try string("body_format") {
-        case nil: return HTMLText.looksLikeHTML(body) ? .html : .text
+        case nil: return bodyFormat ?? (HTMLText.looksLikeHTML(body) ? .html : .text)
         case "html": return .html
         case "text": return .text
         case let other?: throw Reason(text: "'body_format' \"\(other)\" is not html or text")
@@ -275,10 +287,12 @@ private struct ArticleFields {
 
 /// How an article's body is written. An HTML body becomes its text (`HTMLText`) before analysis,
 /// and so does a title holding markup or entities.
-enum BodyFormat {
+public enum BodyFormat: String, Sendable, CaseIterable {
     case text, html
 
-    func body(_ body: String) -> String { self == .html ? HTMLText.extract(body).text : body }
+    func body(_ body: String) -> String {
+        self == .html ? HTMLText.extract(body).text.trimmingCharacters(in: .whitespacesAndNewlines) : body
+    }
 
     /// A title with markup or entities as one line of text.
     func title(_ title: String) -> String {

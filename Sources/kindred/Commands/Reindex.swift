@@ -45,6 +45,14 @@ struct Reindex: ParsableCommand {
             valueName: "sql"))
     var query: String?
 
+    @Option(
+        name: .customLong("body-format"),
+        help: ArgumentHelp(
+            "How to read bodies that don't say (a body_format field): auto, html or text.",
+            discussion: "auto (the default) reads a body as HTML when it holds a tag, a comment or an entity.",
+            valueName: "format"))
+    var bodyFormat: String = "auto"
+
     @OptionGroup var modelOptions: ModelOptions
 
     @OptionGroup var build: BuildOptions
@@ -70,6 +78,9 @@ struct Reindex: ParsableCommand {
             throw ValidationError("give --corpus or --source (one of them)")
         }
         if query != nil && source == nil { throw ValidationError("--query reads from a --source database") }
+        guard bodyFormat == "auto" || BodyFormat(rawValue: bodyFormat) != nil else {
+            throw ValidationError("--body-format takes auto, html or text; got '\(bodyFormat)'")
+        }
         guard keep >= 1 else { throw ValidationError("--keep must be at least 1; got \(keep)") }
     }
 
@@ -117,11 +128,12 @@ struct Reindex: ParsableCommand {
         PeakMemory.reset()
         var read: CorpusReader.Result
         if let source {
-            read = try ArticleSource.read(url: source, query: query ?? ArticleSource.defaultQuery)
+            read = try ArticleSource.read(
+                url: source, query: query ?? ArticleSource.defaultQuery, bodyFormat: BodyFormat(rawValue: bodyFormat))
             StandardError.print("reading \(read.files.first ?? "the source")")
         } else {
             StandardError.print("reading \(corpus ?? "")")
-            read = try CorpusReader().read(path: corpus ?? "")
+            read = try CorpusReader(bodyFormat: BodyFormat(rawValue: bodyFormat)).read(path: corpus ?? "")
         }
         StandardError.print("read: done in \(Self.seconds(since: readStart))\(PeakMemory.caption())")
         if !read.problems.isEmpty {
