@@ -45,13 +45,17 @@ struct Reindex: ParsableCommand {
             valueName: "sql"))
     var query: String?
 
+    /// `--body-format`: how bodies without a `body_format` field are read.
+    enum BodyFormatChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, html, text
+    }
+
     @Option(
         name: .customLong("body-format"),
-        help: ArgumentHelp(
-            "How to read bodies that don't say (a body_format field): auto, html or text.",
-            discussion: "auto (the default) reads a body as HTML when it holds a tag, a comment or an entity.",
-            valueName: "format"))
-    var bodyFormat: String = "auto"
+        help:
+            "Bodies without a body_format field: auto (HTML when one holds a tag, a comment or an entity), html or text."
+    )
+    var bodyFormat: BodyFormatChoice = .auto
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -78,9 +82,6 @@ struct Reindex: ParsableCommand {
             throw ValidationError("give --corpus or --source (one of them)")
         }
         if query != nil && source == nil { throw ValidationError("--query reads from a --source database") }
-        guard bodyFormat == "auto" || BodyFormat(rawValue: bodyFormat) != nil else {
-            throw ValidationError("--body-format takes auto, html or text; got '\(bodyFormat)'")
-        }
         guard keep >= 1 else { throw ValidationError("--keep must be at least 1; got \(keep)") }
     }
 
@@ -129,11 +130,12 @@ struct Reindex: ParsableCommand {
         var read: CorpusReader.Result
         if let source {
             read = try ArticleSource.read(
-                url: source, query: query ?? ArticleSource.defaultQuery, bodyFormat: BodyFormat(rawValue: bodyFormat))
+                url: source, query: query ?? ArticleSource.defaultQuery,
+                bodyFormat: BodyFormat(rawValue: bodyFormat.rawValue))
             StandardError.print("reading \(read.files.first ?? "the source")")
         } else {
             StandardError.print("reading \(corpus ?? "")")
-            read = try CorpusReader(bodyFormat: BodyFormat(rawValue: bodyFormat)).read(path: corpus ?? "")
+            read = try CorpusReader(bodyFormat: BodyFormat(rawValue: bodyFormat.rawValue)).read(path: corpus ?? "")
         }
         StandardError.print("read: done in \(Self.seconds(since: readStart))\(PeakMemory.caption())")
         if !read.problems.isEmpty {
