@@ -18,13 +18,6 @@ public enum JSONCoding {
         return encoder
     }
 
-    /// Reads request bodies: snake_case keys.
-    public static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
-    }
-
     /// `value` as indented JSON text.
     public static func pretty(_ value: some Encodable) throws -> String {
         String(decoding: try prettyEncoder().encode(value), as: UTF8.self)

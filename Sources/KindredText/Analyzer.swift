@@ -97,7 +97,7 @@ public final class Analyzer {
                 chain.mapped.append(result?.text)
                 chain.counts.append(0)
             }
-            chain.counts[entry] += 1
+            if recordsSurfaceForms { chain.counts[entry] += 1 }
             if let mapped = chain.mapped[entry] {
                 tokens.append(Token(mapped, position: token.position, kind: token.kind))
             }
@@ -119,10 +119,12 @@ public final class Analyzer {
     /// Moves a chain's counts into `harvested` and empties its cache. One dictionary update per
     /// distinct token text: the per-token cost of counting is the `counts` increment alone.
     private func harvest(_ chain: Chain) {
-        for (text, entry) in chain.cache where recordsSurfaceForms {
-            guard let term = chain.mapped[entry] else { continue }
-            let form = SurfaceForm(text: text, count: chain.counts[entry])
-            if harvested[term].map(form.beats) ?? true { harvested[term] = form }
+        if recordsSurfaceForms {
+            for (text, entry) in chain.cache {
+                guard let term = chain.mapped[entry] else { continue }
+                let form = SurfaceForm(text: text, count: chain.counts[entry])
+                if harvested[term].map(form.beats) ?? true { harvested[term] = form }
+            }
         }
         chain.cache.removeAll(keepingCapacity: true)
         chain.mapped.removeAll(keepingCapacity: true)

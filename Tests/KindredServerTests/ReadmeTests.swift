@@ -20,7 +20,7 @@ struct ReadmeTests {
         try FileManager.default.copyItem(at: Fixture.root.appendingPathComponent("models/default"), to: directory)
         defer { try? FileManager.default.removeItem(at: directory) }
         let (app, _) = try Fixture.application(directory: directory.path)
-        let answers = Answers()
+        let answers = Collected<Data>()
         let paths = examples.map { example in
             let url = example.command.split(separator: "'")[1]
             return String(url.dropFirst("http://127.0.0.1:8080".count))
@@ -39,12 +39,5 @@ struct ReadmeTests {
                 differences.isEmpty,
                 "README is out of date; the server answers: \(String(decoding: answer, as: UTF8.self))")
         }
-    }
-
-    final class Answers: @unchecked Sendable {
-        private let lock = NSLock()
-        private var items: [Data] = []
-        func append(_ data: Data) { lock.withLock { items.append(data) } }
-        var all: [Data] { lock.withLock { items } }
     }
 }

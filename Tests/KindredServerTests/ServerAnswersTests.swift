@@ -38,23 +38,15 @@ struct ServerAnswersTests {
         return requests
     }()
 
-    /// The status and body of each request, in order.
-    final class Collected: @unchecked Sendable {
-        private let lock = NSLock()
-        private var items: [(status: Int, body: Data)] = []
-        func append(_ status: Int, _ body: Data) { lock.withLock { items.append((status, body)) } }
-        var all: [(status: Int, body: Data)] { lock.withLock { items } }
-    }
-
     func answers() async throws -> [[String: Any]] {
-        let collected = Collected()
+        let collected = Collected<(status: Int, body: Data)>()
         try await Fixture.withServer { client, _, _ in
             for (path, body) in Self.requests {
                 try await client.execute(
                     uri: path, method: body == nil ? .get : .post, headers: body == nil ? [:] : jsonHeaders,
                     body: body.map { ByteBuffer(string: $0) }
                 ) { response in
-                    collected.append(Int(response.status.code), Data(response.body.readableBytesView))
+                    collected.append((Int(response.status.code), Data(response.body.readableBytesView)))
                 }
             }
         }

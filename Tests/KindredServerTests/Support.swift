@@ -74,3 +74,13 @@ func jsonBody(_ object: Any) -> ByteBuffer {
 }
 
 let jsonHeaders: HTTPFields = [.contentType: "application/json"]
+
+/// What a test's requests answered, appended from the test client's `@Sendable` closures.
+final class Collected<Item>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Item] = []
+
+    func append(_ item: Item) { lock.withLock { items.append(item) } }
+
+    var all: [Item] { lock.withLock { items } }
+}
