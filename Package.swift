@@ -45,6 +45,12 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite",
             providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", path: "Sources/CLibPQ",
+            providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CMariaDB", path: "Sources/CMariaDB",
+            providers: [.apt(["libmariadb-dev"])]),
         // libxml2's HTML parser (Debian's libxml2-dev), wrapped in C so that its headers, which
         // include the system's ICU, never meet Foundation's ICU in a Swift module.
         .target(
@@ -69,8 +75,9 @@ let package = Package(
         // What the server and the CLI say to callers: request and response types, the ranking
         // controls' names, help and parsing, and how each boundary words the engine's errors.
         .target(name: "KindredAPI", dependencies: ["KindredEngine", "KindredText"]),
-        // Databases as article sources (`kindred reindex --source`), through Debian's client libraries.
-        .target(name: "KindredSources", dependencies: ["KindredEngine", "CSQLite"]),
+        // Databases as article sources (`kindred reindex --source`, `serve --sync-query`), through
+        // Debian's client libraries: no Swift package to build, and the libraries the servers ship.
+        .target(name: "KindredSources", dependencies: ["KindredEngine", "CSQLite", "CLibPQ", "CMariaDB"]),
         .target(
             name: "KindredServer",
             dependencies: [

@@ -6,7 +6,7 @@
 # Usage: scripts/bootstrap.sh [EXTRA_PACKAGE...]   (e.g. the console test adds chromium)
 set -euo pipefail
 
-packages=(libblas-dev liblapacke-dev libstemmer-dev libdnnl-dev libxxhash-dev libxml2-dev libsqlite3-dev libopenblas0-pthread "$@")
+packages=(libblas-dev liblapacke-dev libstemmer-dev libdnnl-dev libxxhash-dev libxml2-dev libsqlite3-dev libpq-dev libmariadb-dev libopenblas0-pthread "$@")
 
 if ! command -v swift >/dev/null 2>&1; then
   echo "error: swift is not on PATH. Install Swift 6.1 or newer (https://www.swift.org/install/linux/) and retry." >&2

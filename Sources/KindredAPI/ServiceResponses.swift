@@ -11,12 +11,44 @@ public struct ServiceStatus: Codable, Sendable {
     public var journalEntries: Int
     /// Articles with editorial overrides.
     public var overrides: Int
+    /// The sync from a source database, when the server runs one (`--sync-query`).
+    public var sync: SyncStatus?
 
     public init(
-        model: ModelInfo, articles: Int, dimensions: Int, terms: Int, blas: String, journalEntries: Int, overrides: Int
+        model: ModelInfo, articles: Int, dimensions: Int, terms: Int, blas: String, journalEntries: Int, overrides: Int,
+        sync: SyncStatus? = nil
     ) {
         (self.model, self.articles, self.dimensions, self.terms) = (model, articles, dimensions, terms)
-        (self.blas, self.journalEntries, self.overrides) = (blas, journalEntries, overrides)
+        (self.blas, self.journalEntries, self.overrides, self.sync) = (blas, journalEntries, overrides, sync)
+    }
+}
+
+/// How the sync from a source database is doing (`GET /v1/status`'s `sync`).
+public struct SyncStatus: Codable, Sendable, Equatable {
+    /// The source, password redacted.
+    public var source: String
+    public var intervalSeconds: Double
+    /// The newest `updated_at` applied (RFC 3339), when known.
+    public var watermark: String?
+    /// When the last sync started and when the last one succeeded (RFC 3339).
+    public var lastAttemptAt: String?
+    public var lastSuccessAt: String?
+    /// Seconds since the last successful sync started: what a change may wait before it is served,
+    /// beyond the interval.
+    public var lagSeconds: Double?
+    /// Rows applied since the server started: PUTs and DELETEs.
+    public var upserted: Int
+    public var deleted: Int
+    /// Rows skipped since the server started (invalid, or refused by the index); the log has each.
+    public var skipped: Int
+    /// Failed syncs since the server started, and in a row now (the retry backs off with them).
+    public var errors: Int
+    public var consecutiveErrors: Int
+    public var lastError: String?
+
+    public init(source: String, intervalSeconds: Double) {
+        (self.source, self.intervalSeconds) = (source, intervalSeconds)
+        (upserted, deleted, skipped, errors, consecutiveErrors) = (0, 0, 0, 0, 0)
     }
 }
 

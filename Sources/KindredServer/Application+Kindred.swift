@@ -7,14 +7,16 @@ import UnixSignals
 
 /// Builds the router: middleware (access log, metrics, problem responses), then every route of
 /// `KindredRoutes.all`.
-public func buildRouter(store: ModelStore, configuration: ServerConfiguration) -> Router<BasicRequestContext> {
+public func buildRouter(store: ModelStore, configuration: ServerConfiguration, sync: SourceSync? = nil)
+    -> Router<BasicRequestContext>
+{
     _ = ServerMetrics.registry
     let router = Router()
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: DeadlineMiddleware(seconds: configuration.requestTimeout))
-    let handlers = Handlers(store: store, configuration: configuration)
+    let handlers = Handlers(store: store, configuration: configuration, sync: sync)
     for (method, path) in KindredRoutes.all {
         let routerPath = RouterPath(KindredRoutes.routerPath(path))
         switch (method, path) {
@@ -51,14 +53,17 @@ public func buildRouter(store: ModelStore, configuration: ServerConfiguration) -
     return router
 }
 
-/// The HTTP application: the router on `host:port`, plus a service reloading the model on SIGHUP.
+/// The HTTP application: the router on `host:port`, plus a service reloading the model on SIGHUP
+/// and, when given, the sync from a source database.
 public func buildApplication(
-    store: ModelStore, configuration: ServerConfiguration, logger: Logger
+    store: ModelStore, configuration: ServerConfiguration, logger: Logger, sync: SourceSync? = nil
 ) -> some ApplicationProtocol {
-    Application(
-        router: buildRouter(store: store, configuration: configuration),
+    var services: [any Service] = [ReloadOnHangUp(store: store, logger: logger)]
+    if let sync { services.append(sync) }
+    return Application(
+        router: buildRouter(store: store, configuration: configuration, sync: sync),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kindred"),
-        services: [ReloadOnHangUp(store: store, logger: logger)],
+        services: services,
         logger: logger)
 }
 

@@ -87,6 +87,60 @@ public final class ModelStore: Sendable {
         }
     }
 
+    /// What a batch of source changes did.
+    public struct AppliedChanges: Sendable, Equatable {
+        public var upserted = 0
+        public var deleted = 0
+        /// Withdrawals of articles the index does not hold (nothing written).
+        public var absent = 0
+        /// Changes that could not be indexed, with the reason; the others were applied.
+        public var refused: [(id: String, reason: String)] = []
+
+        public static func == (a: Self, b: Self) -> Bool {
+            (a.upserted, a.deleted, a.absent, a.refused.map(\.id)) == (b.upserted, b.deleted, b.absent, b.refused.map(\.id))
+        }
+    }
+
+    /// Applies a sync's changes as the PUTs and DELETEs the publishing system would have sent, in
+    /// one journal write (one fsync) and one index swap.
+    ///
+    /// - Throws: `JournalFull` when the batch does not fit in the journal (nothing is applied).
+    public func apply(_ changes: [SourceChange]) async throws -> AppliedChanges {
+        try await writer.perform { journal in
+            try self.checkRoom(journal)
+            guard journal.count + changes.count <= maximumJournalEntries else {
+                throw JournalFull(entries: journal.count)
+            }
+            var index = self.state.read()
+            var operations: [JournalEntry.Operation] = []
+            var outcome = AppliedChanges()
+            for change in changes {
+                let sequence = journal.nextSequence + operations.count
+                switch change.operation {
+                case .put(let article):
+                    do {
+                        index = try index.upserting(article, sequence: sequence)
+                        operations.append(.put(article))
+                        outcome.upserted += 1
+                    } catch {
+                        outcome.refused.append((change.id, "\(error)"))
+                    }
+                case .withdraw:
+                    if let next = index.deleting(change.id, sequence: sequence) {
+                        index = next
+                        operations.append(.delete(change.id))
+                        outcome.deleted += 1
+                    } else {
+                        outcome.absent += 1
+                    }
+                }
+            }
+            _ = try journal.append(contentsOf: operations)
+            self.state.write(index)
+            return outcome
+        }
+    }
+
     /// Makes room for one more entry: at the limit, the journal is first shrunk to one entry per
     /// article (`Journal.coalesced`); only when that leaves it full is the write refused.
     private func checkRoom(_ journal: JournalWriter) throws {

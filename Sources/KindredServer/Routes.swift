@@ -38,6 +38,7 @@ public enum KindredRoutes {
 struct Handlers: Sendable {
     let store: ModelStore
     let configuration: ServerConfiguration
+    var sync: SourceSync? = nil
     var admin: AdminAuthorization { AdminAuthorization(token: configuration.adminToken) }
 
     /// The `{id}` path parameter, percent-decoded (`g%2B%2B` → `g++`, `a%2Fb` → `a/b`).
@@ -99,7 +100,8 @@ struct Handlers: Sendable {
             ServiceStatus(
                 model: ModelInfo(index), articles: index.articleCount, dimensions: index.model.dimensions,
                 terms: index.model.weighting.vocabulary.count, blas: BLASBackend.current.summary,
-                journalEntries: await store.journalLength(), overrides: index.overrides.entries.count))
+                journalEntries: await store.journalLength(), overrides: index.overrides.entries.count,
+                sync: sync?.currentStatus))
     }
 
     func article(_ request: Request, _ context: BasicRequestContext) throws -> Response {
@@ -185,6 +187,7 @@ struct Handlers: Sendable {
 
     func metrics(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         ServerMetrics.update(index: store.current, journalLength: await store.journalLength())
+        if let sync { SyncMetrics.update(sync.currentStatus) }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: ServerMetrics.render())))

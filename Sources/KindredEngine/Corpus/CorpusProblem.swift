@@ -5,6 +5,10 @@ public struct CorpusProblem: Sendable, Equatable, CustomStringConvertible {
     public let line: Int
     public let reason: String
 
+    public init(file: String, line: Int, reason: String) {
+        (self.file, self.line, self.reason) = (file, line, reason)
+    }
+
     public var description: String { "\(file):\(line): \(reason)" }
 }
 

@@ -138,7 +138,10 @@ public struct CorpusReader: Sendable {
     }
 
     /// Why one line or article was refused, in words.
-    public struct Reason: Error, Sendable { public let text: String }
+    public struct Reason: Error, Sendable {
+        public let text: String
+        public init(text: String) { self.text = text }
+    }
 
     /// Parses and validates one line.
     func parse(line: UnsafeBufferPointer<UInt8>) -> Swift.Result<Article, Reason> {

@@ -59,6 +59,20 @@ public final class JournalWriter {
         return entry
     }
 
+    /// Writes several entries and fsyncs once (a sync's batch): all are durable when it returns.
+    public func append(contentsOf operations: [JournalEntry.Operation]) throws -> [JournalEntry] {
+        guard !operations.isEmpty else { return [] }
+        var data = Data()
+        let entries = operations.enumerated().map { JournalEntry(sequence: nextSequence + $0.offset, operation: $0.element) }
+        for entry in entries { data.append(try Journal.encode(entry)) }
+        let handle = try openHandle()
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+        nextSequence += entries.count
+        count += entries.count
+        return entries
+    }
+
     /// Rewrites the journal keeping only `entries` (those a new model has not absorbed), atomically.
     public func compact(keeping entries: [JournalEntry]) throws {
         if entries.isEmpty && !FileManager.default.fileExists(atPath: path) { return }

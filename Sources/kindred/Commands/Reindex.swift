@@ -28,16 +28,21 @@ struct Reindex: ParsableCommand {
             Examples:
               kindred reindex --corpus corpus/ --model models/default
               kindred reindex --corpus corpus/ --model models/default --dimensions 64 --keep 2
+              kindred reindex --source postgresql://kindred@db.internal/cms --model /var/lib/kindred/models
+
+            A --source database is read instead of a corpus: the rows of --query (default: the \
+            table articles), their columns named like the corpus fields, are checked like corpus \
+            lines. The database's clock at the start of the read becomes the first watermark of \
+            'kindred serve --sync-query' (sync-state.json in the model directory) unless one is \
+            already there. docs/sources.md has queries for WordPress and a plain table.
             """)
 
     @Option(help: ArgumentHelp("A .jsonl file, or a directory of them.", valueName: "path"))
     var corpus: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "A database to read the articles from instead: sqlite:///absolute/path.db.",
-            discussion: "Its rows are checked like corpus lines; see --query.", valueName: "url"))
-    var source: String?
+    @OptionGroup var sourceOptions: SourceOptions
+
+    var source: String? { sourceOptions.source }
 
     @Option(
         help: ArgumentHelp(
@@ -94,6 +99,8 @@ struct Reindex: ParsableCommand {
         StandardError.print("BLAS: \(backend.summary)")
         if let warning = backend.warning { StandardError.print("warning: \(warning)") }
 
+        // Taken before the read, so that a change made during it is synced again rather than missed.
+        let sourceClock = try sourceOptions.url().map { try ArticleSource.databaseNow(url: $0) }
         var (articles, invalid) = try readCorpus()
         let journalSequence = try applyJournal(to: &articles)
         let (sized, notice) = build.parameters(articles: articles.count)
@@ -106,6 +113,10 @@ struct Reindex: ParsableCommand {
         let writeStart = Date()
         PeakMemory.reset()
         let published = try ModelDirectory(path: modelOptions.directory).publish(outcome.model, keep: keep)
+        if let sourceClock, try SyncState.read(directory: modelOptions.directory) == nil {
+            try SyncState(watermark: sourceClock).write(directory: modelOptions.directory)
+            StandardError.print("sync: a server's --sync-query will read changes from \(RFC3339.format(sourceClock))")
+        }
         StandardError.print("write: done in \(Self.seconds(since: writeStart))\(PeakMemory.caption())")
 
         let manifest = outcome.model.manifest
@@ -128,11 +139,11 @@ struct Reindex: ParsableCommand {
         let readStart = Date()
         PeakMemory.reset()
         var read: CorpusReader.Result
-        if let source {
+        if let url = try sourceOptions.url() {
+            StandardError.print("reading \(url.redacted)")
             read = try ArticleSource.read(
-                url: source, query: query ?? ArticleSource.defaultQuery,
+                url: url, query: query ?? ArticleSource.defaultQuery,
                 bodyFormat: BodyFormat(rawValue: bodyFormat.rawValue))
-            StandardError.print("reading \(read.files.first ?? "the source")")
         } else {
             StandardError.print("reading \(corpus ?? "")")
             read = try CorpusReader(bodyFormat: BodyFormat(rawValue: bodyFormat.rawValue)).read(path: corpus ?? "")

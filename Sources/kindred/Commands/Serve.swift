@@ -4,6 +4,7 @@ import Hummingbird
 import KindredEngine
 import KindredLinearAlgebra
 import KindredServer
+import KindredSources
 import Logging
 
 struct Serve: AsyncParsableCommand {
@@ -21,6 +22,15 @@ struct Serve: AsyncParsableCommand {
               curl 'http://127.0.0.1:8080/v1/articles/leica-red-dot-leitzphone/related?k=3'
 
             The API is described at /openapi.json; metrics are at /metrics.
+
+            With --source and --sync-query the server also reads the publisher's database every \
+            --sync-interval seconds and applies the rows changed since the last read as PUTs \
+            (DELETEs for rows whose withdrawn column is true), through the journal like the API's \
+            writes. The query binds :since to the watermark kept in sync-state.json in the model \
+            directory, so a restart neither misses nor repeats changes; a database that is down \
+            only delays them. docs/sources.md has ready queries.
+              kindred serve --source postgresql://kindred@db.internal/cms \\
+                --sync-query "SELECT *, false AS withdrawn FROM articles WHERE updated_at >= :since"
             """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -53,6 +63,28 @@ struct Serve: AsyncParsableCommand {
         help: "Writes accepted between reindexes; beyond, PUT and DELETE get a 503 asking for a reindex.")
     var maximumJournalEntries: Int = ServerConfiguration.defaultMaximumJournalEntries
 
+    @OptionGroup var sourceOptions: SourceOptions
+
+    @Option(
+        name: .customLong("sync-query"),
+        help: ArgumentHelp(
+            "SQL returning the articles changed since :since, with updated_at and an optional withdrawn column.",
+            discussion: "Needs --source. Rows are read like reindex's, plus updated_at (a timestamp).",
+            valueName: "sql"))
+    var syncQuery: String?
+
+    @Option(
+        name: .customLong("sync-interval"),
+        help: ArgumentHelp("Seconds between syncs; failed ones are retried with backoff.", valueName: "seconds"))
+    var syncInterval: Double = SourceSync.defaultInterval
+
+    @Option(
+        name: .customLong("sync-overlap"),
+        help: ArgumentHelp(
+            "Seconds each sync reads back before its watermark, for rows committed late; rows already applied are skipped.",
+            valueName: "seconds"))
+    var syncOverlap: Double = SourceSync.defaultOverlap
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -68,6 +100,15 @@ struct Serve: AsyncParsableCommand {
         }
         guard maximumJournalEntries >= 1 else {
             throw ValidationError("--max-journal-entries must be at least 1; got \(maximumJournalEntries)")
+        }
+        guard (sourceOptions.source == nil) == (syncQuery == nil) else {
+            throw ValidationError("--source and --sync-query go together: the query says what changed in the source")
+        }
+        guard syncInterval >= 0.1, syncInterval.isFinite else {
+            throw ValidationError("--sync-interval must be at least 0.1 seconds; got \(syncInterval)")
+        }
+        guard syncOverlap >= 0, syncOverlap.isFinite else {
+            throw ValidationError("--sync-overlap must be 0 or more seconds; got \(syncOverlap)")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -108,7 +149,12 @@ struct Serve: AsyncParsableCommand {
                 "cpu": "\(CPUClass.current.summary)", "blas": "\(BLASBackend.current.summary)",
                 "candidates": "\(store.current.model.index.candidateStage)",
             ])
-        let app = buildApplication(store: store, configuration: configuration, logger: logger)
+        var sync: SourceSync?
+        if let url = try sourceOptions.url(), let syncQuery {
+            let feed = try DatabaseChangeFeed(url: url, query: syncQuery)
+            sync = SourceSync(store: store, feed: feed, interval: syncInterval, overlap: syncOverlap, logger: logger)
+        }
+        let app = buildApplication(store: store, configuration: configuration, logger: logger, sync: sync)
         try await app.runService()
     }
 }
