@@ -115,14 +115,20 @@ let package = Package(
         .testTarget(name: "KindredTextTests", dependencies: ["KindredText"]),
         .testTarget(name: "KindredEngineTests", dependencies: ["KindredEngine"]),
         .testTarget(name: "KindredAPITests", dependencies: ["KindredAPI", "KindredEngine"]),
-        .testTarget(name: "KindredSourcesTests", dependencies: ["KindredSources", "KindredEngine", "CSQLite"]),
+        // Loads test databases on the servers scripts/databases.sh starts, with the client libraries.
+        .target(
+            name: "DatabaseTestSupport", dependencies: ["KindredEngine", "CLibPQ", "CMariaDB"],
+            path: "Tests/DatabaseTestSupport"),
+        .testTarget(
+            name: "KindredSourcesTests",
+            dependencies: ["KindredSources", "KindredEngine", "KindredServer", "CSQLite", "DatabaseTestSupport"]),
         .testTarget(
             name: "KindredServerTests",
             dependencies: [
                 "KindredServer", "KindredAPI", "KindredEngine",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
-        .testTarget(name: "KindredCLITests", dependencies: ["KindredEngine", "kindred"]),
+        .testTarget(name: "KindredCLITests", dependencies: ["KindredEngine", "kindred", "DatabaseTestSupport"]),
     ]
 )
 

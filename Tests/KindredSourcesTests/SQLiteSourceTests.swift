@@ -49,6 +49,11 @@ final class TemporaryDatabase {
     }
 }
 
+/// Reads a source the way `kindred reindex --source` does.
+func readSource(_ url: String, query: String = ArticleSource.defaultQuery) throws -> CorpusReader.Result {
+    try ArticleSource.read(url: SourceURL(url), query: query)
+}
+
 @Suite("SQLite as an article source")
 struct SQLiteSourceTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -75,7 +80,7 @@ struct SQLiteSourceTests {
     @Test("a plain articles table gives the corpus's articles, and so the same model and lists")
     func sameModel() throws {
         let database = try Self.plainTable()
-        let read = try ArticleSource.read(url: database.url)
+        let read = try readSource(database.url)
         #expect(read.problems.isEmpty && read.lines == Self.corpus.count)
         #expect(read.articles == Self.corpus)
         let fromSource = try ModelBuilder().build(read.articles).model
@@ -99,8 +104,8 @@ struct SQLiteSourceTests {
             ])
         try database.insert(
             "INSERT INTO wp_posts VALUES (?, ?, ?, ?, ?)", [8, "Draft", "<p>unfinished</p>", "draft", nil])
-        let read = try ArticleSource.read(
-            url: database.url,
+        let read = try readSource(
+            database.url,
             query:
                 "SELECT ID AS id, post_title AS title, post_content AS body, post_date_gmt AS published_at FROM wp_posts WHERE post_status = 'publish'"
         )
@@ -117,7 +122,7 @@ struct SQLiteSourceTests {
         try database.insert("INSERT INTO articles (id, title, body) VALUES (?, ?, ?)", ["empty", nil, nil])
         try database.insert(
             "INSERT INTO articles (id, title, language) VALUES (?, ?, ?)", ["bad-language", "T", "not a tag!"])
-        let read = try ArticleSource.read(url: database.url)
+        let read = try readSource(database.url)
         #expect(read.articles.count == Self.corpus.count)
         #expect(read.problems.count == 2)
         #expect(read.problems.allSatisfy { $0.file == database.url })
@@ -131,11 +136,13 @@ struct SQLiteSourceTests {
             ("sqlite:///nonexistent/kindred.db", "no such database file"),
             ("sqlite://relative.db", "three slashes"),
             ("ftp://host/x", "unknown scheme 'ftp'"),
-            ("postgresql://reader:secret@127.0.0.1:5432/news", "not built yet"),
+            ("postgresql://reader:secret@127.0.0.1:1/news", "can't connect"),
+            ("mysql://reader:secret@127.0.0.1:1/news", "can't connect"),
+            ("mysql://reader:secret@127.0.0.1:1", "name the database"),
             ("not a url", "not a URL"),
         ])
     func unreadable(url: String, reason: String) {
-        let error = #expect(throws: SourceError.self) { try ArticleSource.read(url: url) }
+        let error = #expect(throws: SourceError.self) { try readSource(url) }
         #expect(error?.reason.contains(reason) == true, "\(error?.description ?? "")")
         #expect(error?.description.contains("secret") == false)
     }
@@ -144,11 +151,11 @@ struct SQLiteSourceTests {
     func badQueries() throws {
         let database = try Self.plainTable()
         let noID = #expect(throws: SourceError.self) {
-            try ArticleSource.read(url: database.url, query: "SELECT title FROM articles")
+            try readSource(database.url, query: "SELECT title FROM articles")
         }
         #expect(noID?.reason.contains("no 'id' column") == true)
         let broken = #expect(throws: SourceError.self) {
-            try ArticleSource.read(url: database.url, query: "SELEC nonsense")
+            try readSource(database.url, query: "SELEC nonsense")
         }
         #expect(broken?.reason.contains("the query failed") == true)
     }
