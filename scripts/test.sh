@@ -4,9 +4,18 @@
 # one CPU class also checks the other's int8 and kernel paths, then the editor's console end to
 # end in headless Chromium (scripts/browser-test.sh; skip it with KINDRED_SKIP_BROWSER=1).
 # Arguments go to `swift test` (e.g. --filter RankingControlTests) and skip the extra passes.
+# The source tests get a PostgreSQL and a MariaDB of their own (scripts/databases.sh: Debian's
+# servers, installed when missing, on free loopback ports in a temporary directory), stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+if [ -z "${KINDRED_TEST_POSTGRESQL_URL:-}" ]; then
+  databases=$(mktemp -d /tmp/kindred-databases.XXXXXX)
+  trap 'scripts/databases.sh stop "$databases"' EXIT
+  scripts/databases.sh start "$databases"
+  # shellcheck disable=SC1091
+  source "$databases/env"
+fi
 # Style first: the toolchain's swift-format with .swift-format (scripts/format.sh fixes most of it).
 swift format lint --strict --recursive Sources Tests Benchmarks Package.swift
 swift build --build-tests

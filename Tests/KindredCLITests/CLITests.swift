@@ -341,7 +341,7 @@ struct CLITests {
         let missing = try kindred(["reindex", "--source", "sqlite:///nonexistent/kindred.db", "--model", "/tmp/x"])
         #expect(missing.status == 1 && missing.stderr.contains("no such database file"))
         let secret = try kindred([
-            "reindex", "--source", "postgresql://reader:s3cret@127.0.0.1/news", "--model", "/tmp/x",
+            "reindex", "--source", "postgresql://reader:s3cret@127.0.0.1:1/news", "--model", "/tmp/x",
         ])
         #expect(secret.status == 1 && secret.stderr.contains("***") && !secret.stderr.contains("s3cret"))
     }

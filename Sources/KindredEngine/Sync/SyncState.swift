@@ -28,7 +28,7 @@ public struct SyncState: Codable, Sendable, Equatable {
     public mutating func admit(_ read: SourceChanges, overlap: TimeInterval) -> [SourceChange] {
         let ordered = read.changes.sorted { ($0.updatedAt, $0.id) < ($1.updatedAt, $1.id) }
         var fresh: [SourceChange] = []
-        for change in ordered where recent[change.id] != change.updatedAt {
+        for change in ordered where !Self.sameVersion(recent[change.id], change.updatedAt) {
             fresh.append(change)
             recent[change.id] = change.updatedAt
         }
@@ -38,6 +38,14 @@ public struct SyncState: Codable, Sendable, Equatable {
         let floor = since(overlap: overlap)
         recent = recent.filter { $0.value >= floor }
         return fresh
+    }
+
+    /// Whether two `updated_at` values are the same to the microsecond, the finest any supported
+    /// database keeps. Exact equality would fail after the file's round trip: seconds since 1970 in
+    /// JSON and Foundation's seconds since 2001 differ by an offset that rounds the last bit.
+    static func sameVersion(_ a: Date?, _ b: Date) -> Bool {
+        guard let a else { return false }
+        return (a.timeIntervalSince1970 * 1_000_000).rounded() == (b.timeIntervalSince1970 * 1_000_000).rounded()
     }
 
     /// The state kept in `directory`, or nil when there is none yet.
