@@ -97,7 +97,9 @@ public final class ModelStore: Sendable {
         public var refused: [(id: String, reason: String)] = []
 
         public static func == (a: Self, b: Self) -> Bool {
-            (a.upserted, a.deleted, a.absent, a.refused.map(\.id)) == (b.upserted, b.deleted, b.absent, b.refused.map(\.id))
+            (a.upserted, a.deleted, a.absent, a.refused.map(\.id)) == (
+                b.upserted, b.deleted, b.absent, b.refused.map(\.id)
+            )
         }
     }
 

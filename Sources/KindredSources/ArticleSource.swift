@@ -74,7 +74,8 @@ public enum ArticleSource {
             }
         }
         switch row["published_at"] {
-        case let seconds as Int64: fields["published_at"] = RFC3339.format(Date(timeIntervalSince1970: TimeInterval(seconds)))
+        case let seconds as Int64:
+            fields["published_at"] = RFC3339.format(Date(timeIntervalSince1970: TimeInterval(seconds)))
         case let date as Date: fields["published_at"] = RFC3339.format(date)
         case let text as String:
             if RFC3339.parse(text) == nil, let date = DatabaseTimestamp.parse(text) {

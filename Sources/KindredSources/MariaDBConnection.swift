@@ -32,7 +32,9 @@ final class MariaDBConnection: DatabaseConnection {
         self.handle = handle
         // Values without an offset (DATETIME, TIMESTAMP shown in the session's zone) are read as
         // UTC, so the session must be in UTC.
-        guard mysql_query(handle, "SET time_zone = '+00:00'") == 0 else { throw failure("can't set the session to UTC") }
+        guard mysql_query(handle, "SET time_zone = '+00:00'") == 0 else {
+            throw failure("can't set the session to UTC")
+        }
     }
 
     deinit { mysql_close(handle) }

@@ -102,7 +102,8 @@ final class PostgreSQLConnection: DatabaseConnection {
                 let reason = PostgreSQLConnection.message(PQresultErrorMessage(first))
                 PQclear(first)
                 Self.drain(connection.handle)
-                throw SourceError(source: connection.name, reason: "the query failed: \(connection.url.redacting(reason))")
+                throw SourceError(
+                    source: connection.name, reason: "the query failed: \(connection.url.redacting(reason))")
             }
             columns = (0..<PQnfields(first)).map { String(cString: PQfname(first, $0)) }
             types = (0..<PQnfields(first)).map { PQftype(first, $0) }

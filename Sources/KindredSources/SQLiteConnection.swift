@@ -80,7 +80,8 @@ final class SQLiteConnection: DatabaseConnection {
                 default:
                     let count = Int(sqlite3_column_bytes(statement, index))
                     if let bytes = sqlite3_column_text(statement, index) {
-                        values[column] = String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+                        values[column] = String(
+                            decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
                     } else {
                         values[column] = ""
                     }

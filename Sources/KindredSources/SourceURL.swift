@@ -62,7 +62,8 @@ public struct SourceURL: Sendable {
         switch scheme {
         case .sqlite:
             guard host == nil, fullPath.hasPrefix("/") else {
-                throw SourceError(source: redacted, reason: "a SQLite source is sqlite:///absolute/path.db (three slashes)")
+                throw SourceError(
+                    source: redacted, reason: "a SQLite source is sqlite:///absolute/path.db (three slashes)")
             }
             path = fullPath
         case .postgresql, .mysql:

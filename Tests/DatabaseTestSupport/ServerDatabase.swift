@@ -113,8 +113,10 @@ public final class ServerDatabase: @unchecked Sendable {
     public static func timestamp(_ date: Date) -> String {
         let whole = date.timeIntervalSince1970.rounded(.down)
         let text = Date(timeIntervalSince1970: whole).formatted(
-            Date.ISO8601FormatStyle(dateSeparator: .dash, dateTimeSeparator: .space, timeZone: TimeZone(identifier: "UTC")!)
-                .year().month().day().time(includingFractionalSeconds: false))
+            Date.ISO8601FormatStyle(
+                dateSeparator: .dash, dateTimeSeparator: .space, timeZone: TimeZone(identifier: "UTC")!
+            )
+            .year().month().day().time(includingFractionalSeconds: false))
         return text + String(format: ".%06d", Int((date.timeIntervalSince1970 - whole) * 1_000_000))
     }
 
@@ -124,8 +126,12 @@ public final class ServerDatabase: @unchecked Sendable {
         case let date as Date: return Self.timestamp(date) + "+00"
         case let flag as Bool: return flag ? "t" : "f"
         case let list as [String]:
-            return "{" + list.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
+            return "{"
+                + list.map {
+                    "\""
+                        + $0.replacingOccurrences(of: "\\", with: "\\\\")
+                        .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+                }.joined(separator: ",") + "}"
         case let value?: return "\(value)"
         }
     }
@@ -176,7 +182,8 @@ public final class ServerDatabase: @unchecked Sendable {
                 values)
         case .mysql:
             try run(
-                "REPLACE INTO articles (\(columns), updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))", values)
+                "REPLACE INTO articles (\(columns), updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+                values)
         }
     }
 }

@@ -41,10 +41,12 @@ extension CLITests {
         let passwordFile = fromCorpus + "/password"
         try "not-the-password\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
         let refused = try kindred([
-            "reindex", "--source", try #require(wrong.string), "--source-password-file", passwordFile, "--model", fromSource,
+            "reindex", "--source", try #require(wrong.string), "--source-password-file", passwordFile, "--model",
+            fromSource,
         ])
         #expect(refused.status == 1 && refused.stderr.contains("can't connect"), "\(refused.stderr)")
-        #expect(refused.stderr.contains("password authentication failed") && !refused.stderr.contains("not-the-password"))
+        #expect(
+            refused.stderr.contains("password authentication failed") && !refused.stderr.contains("not-the-password"))
         #expect(try versions(fromSource) == before)
     }
 
@@ -60,7 +62,8 @@ extension CLITests {
         #expect(interval.status == 64 && interval.stderr.contains("--sync-interval"))
     }
 
-    @Test("serve --sync-query: a row inserted in PostgreSQL is served, and /v1/status shows the sync",
+    @Test(
+        "serve --sync-query: a row inserted in PostgreSQL is served, and /v1/status shows the sync",
         .enabled(if: TestServers.available))
     func serveWithSync() async throws {
         let database = try ServerDatabase.plainTable(.postgresql, articles: Self.sampleCorpus)

@@ -28,7 +28,9 @@ enum DocumentedQueries {
         return queries
     }()
 
-    static func named(_ name: String) throws -> String { try #require(all[name], "docs/sources.md has no '-- \(name)'") }
+    static func named(_ name: String) throws -> String {
+        try #require(all[name], "docs/sources.md has no '-- \(name)'")
+    }
 }
 
 /// The sample corpus in WordPress's tables on MariaDB: posts (ID in corpus order, the body as
@@ -106,7 +108,8 @@ struct ServerSourceTests {
         let read = try readSource(database.url, query: DocumentedQueries.named("wordpress: reindex"))
         #expect(read.problems.isEmpty, "\(read.problems)")
         #expect(read.articles.map(\.id) == Self.corpus.indices.map { String($0 + 1) })
-        let slug = Dictionary(uniqueKeysWithValues: Self.corpus.enumerated().map { (String($0.offset + 1), $0.element.id) })
+        let slug = Dictionary(
+            uniqueKeysWithValues: Self.corpus.enumerated().map { (String($0.offset + 1), $0.element.id) })
         for (article, original) in zip(read.articles, Self.corpus) {
             var renamed = article
             renamed.id = original.id
@@ -149,11 +152,14 @@ struct ServerSourceTests {
         #expect(noID?.reason.contains("columns: title, body") == true)
         let broken = #expect(throws: SourceError.self) { try readSource(database.url, query: "SELECT * FROM nowhere") }
         #expect(broken?.reason.contains("the query failed") == true, "\(broken?.description ?? "")")
-        try database.run("INSERT INTO articles (id, title, body, updated_at) VALUES ('blank', NULL, NULL, CURRENT_TIMESTAMP)")
+        try database.run(
+            "INSERT INTO articles (id, title, body, updated_at) VALUES ('blank', NULL, NULL, CURRENT_TIMESTAMP)")
         let read = try readSource(database.url, query: "SELECT * FROM articles ORDER BY id")
         #expect(read.articles.count == 5)
         let problem = try #require(read.problems.first)
-        #expect(read.problems.count == 1 && problem.file == database.url.replacingOccurrences(of: "kindred-test-secret", with: "***"))
+        #expect(
+            read.problems.count == 1
+                && problem.file == database.url.replacingOccurrences(of: "kindred-test-secret", with: "***"))
         #expect(problem.description.contains("'blank' has neither a title nor a body"), "\(problem)")
     }
 
@@ -174,7 +180,9 @@ struct ServerSourceTests {
                     : "SELECT 1")
             if kind == .mysql {
                 // MariaDB: kill every other connection of this database's user that runs the slow query.
-                try database.run("SET @victim = (SELECT id FROM information_schema.processlist WHERE info LIKE '%SLEEP(0.05)%' AND id <> CONNECTION_ID() LIMIT 1)")
+                try database.run(
+                    "SET @victim = (SELECT id FROM information_schema.processlist WHERE info LIKE '%SLEEP(0.05)%' AND id <> CONNECTION_ID() LIMIT 1)"
+                )
                 try database.run("EXECUTE IMMEDIATE CONCAT('KILL CONNECTION ', @victim)")
             }
         }

@@ -22,7 +22,8 @@ struct SourceSyncTests {
         let url: SourceURL
 
         init(_ kind: ServerDatabase.Kind = .postgresql) throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-sync-\(UUID().uuidString)")
+            directory =
+                FileManager.default.temporaryDirectory.appendingPathComponent("kindred-sync-\(UUID().uuidString)")
                 .path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             _ = try ModelDirectory(path: directory).publish(try ModelBuilder().build(SourceSyncTests.corpus).model)
@@ -112,7 +113,9 @@ struct SourceSyncTests {
         edited.title = "Xiaomi Tag: a tracker for both phone worlds"
         try setup.database.put(edited)
         try setup.database.put(try #require(Self.corpus.first { $0.id == "football-derby-result" }), withdrawn: true)
-        try setup.database.run("UPDATE articles SET updated_at = (SELECT updated_at FROM articles WHERE id = ?) WHERE id = ?", [Self.scoop.id, "cop30-belem-outcome"])
+        try setup.database.run(
+            "UPDATE articles SET updated_at = (SELECT updated_at FROM articles WHERE id = ?) WHERE id = ?",
+            [Self.scoop.id, "cop30-belem-outcome"])
 
         let store = try setup.store()
         #expect(store.current.metadata(of: Self.scoop.id) != nil)  // replayed from the journal
@@ -181,7 +184,8 @@ struct SourceSyncTests {
             try DatabaseChangeFeed(url: setup.url, query: "SELECT * FROM articles WHERE title <> ':since'")
         }
         #expect(inString != nil)
-        let feed = try DatabaseChangeFeed(url: setup.url, query: "SELECT id, title FROM articles WHERE updated_at >= :since")
+        let feed = try DatabaseChangeFeed(
+            url: setup.url, query: "SELECT id, title FROM articles WHERE updated_at >= :since")
         let noUpdatedAt = #expect(throws: SourceError.self) { try feed.changes(since: Date(timeIntervalSince1970: 0)) }
         #expect(noUpdatedAt?.reason.contains("no 'updated_at' column") == true)
     }
@@ -205,7 +209,8 @@ struct SourceSyncTests {
             Issue.record("post 3 is not a PUT: \(String(describing: byID["3"]))")
             return
         }
-        #expect(edited.title == "Edited" && edited.tags == Self.corpus[2].tags && edited.section == Self.corpus[2].section)
+        #expect(
+            edited.title == "Edited" && edited.tags == Self.corpus[2].tags && edited.section == Self.corpus[2].section)
         #expect(byID["4"] == .withdraw)
     }
 }
@@ -239,18 +244,24 @@ struct SyncStateTests {
 
     @Test("the state survives a write and a read, and an unreadable file is an error, never a reset")
     func durable() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-state-\(UUID().uuidString)")
-            .path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kindred-state-\(UUID().uuidString)"
+        )
+        .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         #expect(try SyncState.read(directory: directory) == nil)
-        let state = SyncState(watermark: Date(timeIntervalSince1970: 1_795_702_201.467531), recent: ["x": Date(timeIntervalSince1970: 1_795_702_200.25)])
+        let state = SyncState(
+            watermark: Date(timeIntervalSince1970: 1_795_702_201.467531),
+            recent: ["x": Date(timeIntervalSince1970: 1_795_702_200.25)])
         try state.write(directory: directory)
         #expect(try SyncState.read(directory: directory) == state)
         // A version read back from the file is still recognised as applied (to the microsecond).
         var reread = try #require(try SyncState.read(directory: directory))
         var read = SourceChanges()
-        read.changes = [SourceChange(id: "x", updatedAt: Date(timeIntervalSince1970: 1_795_702_200.25), operation: .withdraw)]
+        read.changes = [
+            SourceChange(id: "x", updatedAt: Date(timeIntervalSince1970: 1_795_702_200.25), operation: .withdraw)
+        ]
         for microsecond in [1_795_702_201_467_531.0, 1_795_702_201_467_533.0] {
             let version = Date(timeIntervalSince1970: microsecond / 1_000_000)
             try SyncState(watermark: version, recent: ["y": version]).write(directory: directory)

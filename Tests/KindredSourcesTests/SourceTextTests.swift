@@ -11,7 +11,10 @@ struct SourceTextTests {
             ("SELECT * FROM a WHERE updated_at >= :since", "SELECT * FROM a WHERE updated_at >= $1"),
             ("SELECT * FROM a WHERE t >= :SINCE OR u >= :since", "SELECT * FROM a WHERE t >= $1 OR u >= $1"),
             ("SELECT ':since', \":since\", `:since` FROM a", "SELECT ':since', \":since\", `:since` FROM a"),
-            ("SELECT 'it''s :since' -- :since\nFROM a /* :since */ WHERE x > :since", "SELECT 'it''s :since' -- :since\nFROM a /* :since */ WHERE x > $1"),
+            (
+                "SELECT 'it''s :since' -- :since\nFROM a /* :since */ WHERE x > :since",
+                "SELECT 'it''s :since' -- :since\nFROM a /* :since */ WHERE x > $1"
+            ),
             ("SELECT x::since, :sincere FROM a", "SELECT x::since, :sincere FROM a"),
             ("SELECT 'a\\':since' FROM a WHERE b = :since", "SELECT 'a\\':since' FROM a WHERE b = $1"),
         ])
@@ -35,9 +38,11 @@ struct SourceTextTests {
         #expect(abs(date.timeIntervalSince1970 - seconds) < 1e-5)
     }
 
-    @Test("a zero date, a bad month or trailing text is no timestamp", arguments: [
-        "0000-00-00 00:00:00", "2026-13-01 00:00:00", "2026-11-26 14:03:40 UTC", "yesterday", "",
-    ])
+    @Test(
+        "a zero date, a bad month or trailing text is no timestamp",
+        arguments: [
+            "0000-00-00 00:00:00", "2026-13-01 00:00:00", "2026-11-26 14:03:40 UTC", "yesterday", "",
+        ])
     func notTimestamps(text: String) {
         #expect(DatabaseTimestamp.parse(text) == nil)
     }
@@ -47,11 +52,13 @@ struct SourceTextTests {
         #expect(DatabaseTimestamp.format(Date(timeIntervalSince1970: 1_795_701_820.9)) == "2026-11-26 14:03:40")
     }
 
-    @Test("PostgreSQL arrays: quoting, escapes, NULL elements", arguments: [
-        ("{}", [String]()),
-        ("{Xiaomi,Leica}", ["Xiaomi", "Leica"]),
-        ("{\"red dot\",\"say \\\"hi\\\"\",NULL,\"NULL\"}", ["red dot", "say \"hi\"", "NULL"]),
-    ])
+    @Test(
+        "PostgreSQL arrays: quoting, escapes, NULL elements",
+        arguments: [
+            ("{}", [String]()),
+            ("{Xiaomi,Leica}", ["Xiaomi", "Leica"]),
+            ("{\"red dot\",\"say \\\"hi\\\"\",NULL,\"NULL\"}", ["red dot", "say \"hi\"", "NULL"]),
+        ])
     func arrays(text: String, elements: [String]) {
         #expect(PostgreSQLArray.parse(text) == elements)
     }
@@ -61,7 +68,8 @@ struct SourceTextTests {
         let inURL = try SourceURL("postgresql://reader:s3cret@db:5432/news")
         #expect(inURL.redacted == "postgresql://reader:***@db:5432/news" && inURL.password == "s3cret")
         #expect(inURL.redacting("password s3cret refused") == "password *** refused")
-        let fromEnvironment = try SourceURL("mysql://reader@db/news", environment: ["KINDRED_SOURCE_PASSWORD": "env-pw"])
+        let fromEnvironment = try SourceURL(
+            "mysql://reader@db/news", environment: ["KINDRED_SOURCE_PASSWORD": "env-pw"])
         #expect(fromEnvironment.password == "env-pw" && fromEnvironment.redacted == "mysql://reader@db/news")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-pw-\(UUID().uuidString)").path
         try "file-pw\n".write(toFile: file, atomically: true, encoding: .utf8)

@@ -63,7 +63,9 @@ public final class JournalWriter {
     public func append(contentsOf operations: [JournalEntry.Operation]) throws -> [JournalEntry] {
         guard !operations.isEmpty else { return [] }
         var data = Data()
-        let entries = operations.enumerated().map { JournalEntry(sequence: nextSequence + $0.offset, operation: $0.element) }
+        let entries = operations.enumerated().map {
+            JournalEntry(sequence: nextSequence + $0.offset, operation: $0.element)
+        }
         for entry in entries { data.append(try Journal.encode(entry)) }
         let handle = try openHandle()
         try handle.write(contentsOf: data)

@@ -28,9 +28,9 @@ struct Reindex: ParsableCommand {
             Examples:
               kindred reindex --corpus corpus/ --model models/default
               kindred reindex --corpus corpus/ --model models/default --dimensions 64 --keep 2
-              kindred reindex --source postgresql://kindred@db.internal/cms --model /var/lib/kindred/models
 
-            A --source database is read instead of a corpus: the rows of --query (default: the \
+            A --source database (postgresql://kindred@db.internal/cms, say) is read instead of a \
+            corpus: the rows of --query (default: the \
             table articles), their columns named like the corpus fields, are checked like corpus \
             lines. The database's clock at the start of the read becomes the first watermark of \
             'kindred serve --sync-query' (sync-state.json in the model directory) unless one is \
