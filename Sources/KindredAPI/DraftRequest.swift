@@ -2,7 +2,7 @@ import Foundation
 import KindredEngine
 import KindredText
 
-/// A `POST /v1/related` body: the draft (`title`, `body`, `language`), the articles it links to,
+/// A `POST /v1/related` body: the draft (`title`, `body`, `language`, `body_format`), the articles it links to,
 /// more examples to be like and unlike, and the ranking controls as JSON fields
 /// (`RankingParameter.draftField`: a control's `language` is `results_language` here).
 public struct DraftRequest: Decodable, Sendable {
@@ -15,7 +15,7 @@ public struct DraftRequest: Decodable, Sendable {
     public static let maximumExamples = 100
 
     /// The draft's own fields, beside the controls.
-    static let draftFields: Set<String> = ["title", "body", "language", "links", "like", "unlike"]
+    static let draftFields: Set<String> = ["title", "body", "language", "body_format", "links", "like", "unlike"]
 
     /// Every field the body may hold.
     public static var acceptedFields: Set<String> { draftFields.union(RankingParameter.allCases.map(\.draftField)) }
@@ -48,9 +48,10 @@ public struct DraftRequest: Decodable, Sendable {
         if let language, Language.primarySubtag(of: language) == nil {
             throw RequestBodyError("language '\(language)' is not a BCP 47 tag (e.g. en, de-CH)")
         }
+        let bodyFormat = try Self.bodyFormat(in: fields)
         like = []
         if !(title + body).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            like.append(.text(title: title, body: body, language: language))
+            like.append(.text(title: title, body: body, language: language, bodyFormat: bodyFormat))
         }
         like += try Self.examples(in: fields, "like")
         unlike = try Self.examples(in: fields, "unlike")
@@ -121,8 +122,19 @@ public struct DraftRequest: Decodable, Sendable {
         return examples
     }
 
+    /// `body_format`: `html` or `text`, or absent to tell from the body.
+    private static func bodyFormat(in fields: KeyedDecodingContainer<AnyKey>, _ place: String = "") throws
+        -> BodyFormat?
+    {
+        guard let text = try fields.string("body_format") else { return nil }
+        guard let format = BodyFormat(rawValue: text) else {
+            throw RequestBodyError("body_format\(place) must be html or text; got '\(text)'")
+        }
+        return format
+    }
+
     private static func example(_ text: KeyedDecodingContainer<AnyKey>, _ name: String) throws -> QueryExample {
-        try text.rejectUnknownKeys(accepted: ["title", "body", "language"], in: " in a '\(name)' text")
+        try text.rejectUnknownKeys(accepted: ["title", "body", "language", "body_format"], in: " in a '\(name)' text")
         let needsText = RequestBodyError("a '\(name)' text needs a non-empty string 'title' or 'body'")
         let title: String?, body: String?
         do {
@@ -138,7 +150,8 @@ public struct DraftRequest: Decodable, Sendable {
         if let language, Language.primarySubtag(of: language) == nil {
             throw RequestBodyError("language '\(language)' in '\(name)' is not a BCP 47 tag")
         }
-        return .text(title: title ?? "", body: body ?? "", language: language)
+        let bodyFormat = try Self.bodyFormat(in: text, " in '\(name)'")
+        return .text(title: title ?? "", body: body ?? "", language: language, bodyFormat: bodyFormat)
     }
 }
 

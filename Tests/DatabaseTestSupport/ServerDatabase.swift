@@ -120,6 +120,27 @@ public final class ServerDatabase: @unchecked Sendable {
         return text + String(format: ".%06d", Int((date.timeIntervalSince1970 - whole) * 1_000_000))
     }
 
+    /// The first column of the first row of `sql`, or nil for no row or NULL.
+    public func value(_ sql: String) throws -> String? {
+        switch kind {
+        case .postgresql:
+            let result = PQexec(pg, sql)
+            defer { PQclear(result) }
+            guard PQresultStatus(result) == PGRES_TUPLES_OK else {
+                throw TestDatabaseError(description: String(cString: PQresultErrorMessage(result)))
+            }
+            guard PQntuples(result) > 0, PQgetisnull(result, 0, 0) == 0 else { return nil }
+            return String(cString: PQgetvalue(result, 0, 0))
+        case .mysql:
+            guard mysql_real_query(my, sql, UInt(sql.utf8.count)) == 0, let result = mysql_store_result(my) else {
+                throw TestDatabaseError(description: String(cString: mysql_error(my)))
+            }
+            defer { mysql_free_result(result) }
+            guard let row = mysql_fetch_row(result), let first = row[0] else { return nil }
+            return String(cString: first)
+        }
+    }
+
     private static func postgresText(_ value: Any?) -> String? {
         switch value {
         case nil, is NSNull: return nil

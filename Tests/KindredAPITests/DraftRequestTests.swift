@@ -25,6 +25,19 @@ struct DraftRequestTests {
         #expect(query.explain && query.excludedIDs == ["c"] && query.language == .any)
     }
 
+    @Test("body_format overrides the HTML detection, for the draft and for a text in like")
+    func bodyFormat() throws {
+        let draft = try decode(
+            #"{"body": "a < b and c > d", "body_format": "text", "like": [{"body": "<p>x</p>", "body_format": "html"}]}"#
+        )
+        #expect(
+            draft.like == [
+                .text(title: "", body: "a < b and c > d", language: nil, bodyFormat: .text),
+                .text(title: "", body: "<p>x</p>", language: nil, bodyFormat: .html),
+            ])
+        #expect(try decode(#"{"body": "<p>x</p>"}"#).like == [.text(title: "", body: "<p>x</p>", language: nil)])
+    }
+
     @Test("a number for dedupe is its threshold; null is absent")
     func numbers() throws {
         let query = try decode(#"{"body": "x", "dedupe": 0.7, "k": null}"#).ranking.query(defaultK: 4, maximumK: 100)
@@ -40,6 +53,8 @@ struct DraftRequestTests {
             (#"{"body": "x", "explain": 1}"#, "'explain' must be true or false"),
             (#"{"body": "x", "diversity": "high"}"#, "'diversity' must be a number"),
             (#"{"body": 5}"#, "'body' must be a string"),
+            (#"{"body": "x", "body_format": "pdf"}"#, "body_format must be html or text; got 'pdf'"),
+            (#"{"like": [{"body": "x", "body_format": "md"}]}"#, "body_format in 'like' must be html or text"),
             (#"{"like": [{"title": "t", "colour": 1}]}"#, "unknown field 'colour' in a 'like' text"),
             (#"{}"#, "give a non-empty 'title' or 'body'"),
             (#"[1]"#, "must be a JSON object"),

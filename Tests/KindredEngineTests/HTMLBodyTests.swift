@@ -106,5 +106,9 @@ struct HTMLBodyTests {
         let plain = "Xiaomi's first tracker works with AirTag's network rivals, Apple Find My and Google Find Hub."
         let fromText = try index.similar(title: "Xiaomi Tag", body: plain, language: "en", query: flag)
         #expect(fromHTML.results.map(\.article.id) == fromText.results.map(\.article.id))
+        // Told it is text, the same body keeps its markup and script as words.
+        let typed = try index.related(
+            like: [.text(title: "Xiaomi Tag", body: html, language: "en", bodyFormat: .text)], query: flag)
+        #expect(typed.results.map(\.score) != fromHTML.results.map(\.score))
     }
 }

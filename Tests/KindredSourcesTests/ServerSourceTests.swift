@@ -168,29 +168,31 @@ struct ServerSourceTests {
         arguments: [ServerDatabase.Kind.postgresql, .mysql])
     func killedMidRead(kind: ServerDatabase.Kind) async throws {
         let database = try ServerDatabase.plainTable(kind, articles: Array(Self.corpus.prefix(40)))
-        // Each row takes 50 ms, so the read is still going when its connection is killed.
+        // Each row takes 100 ms, so the read is still going when its connection is killed.
         let slow =
             kind == .postgresql
-            ? "SELECT a.*, pg_sleep(0.05) AS pause FROM articles a" : "SELECT a.*, SLEEP(0.05) AS pause FROM articles a"
+            ? "SELECT a.*, pg_sleep(0.1) AS pause FROM articles a" : "SELECT a.*, SLEEP(0.1) AS pause FROM articles a"
+        // Waits for the read to be running, then kills its connection from another one.
         let killer = Task {
-            try await Task.sleep(for: .milliseconds(500))
-            try database.run(
+            let find =
                 kind == .postgresql
-                    ? "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'kindred' AND datname = current_database()"
-                    : "SELECT 1")
-            if kind == .mysql {
-                // MariaDB: kill every other connection of this database's user that runs the slow query.
-                try database.run(
-                    "SET @victim = (SELECT id FROM information_schema.processlist WHERE info LIKE '%SLEEP(0.05)%' AND id <> CONNECTION_ID() LIMIT 1)"
-                )
-                try database.run("EXECUTE IMMEDIATE CONCAT('KILL CONNECTION ', @victim)")
+                ? "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(0.1)%' AND pid <> pg_backend_pid() AND state = 'active'"
+                : "SELECT id FROM information_schema.processlist WHERE info LIKE '%SLEEP(0.1)%' AND id <> CONNECTION_ID()"
+            for _ in 0..<400 {
+                if let victim = try database.value(find) {
+                    try database.run(
+                        kind == .postgresql ? "SELECT pg_terminate_backend(\(victim))" : "KILL CONNECTION \(victim)")
+                    return true
+                }
+                try await Task.sleep(for: .milliseconds(25))
             }
+            return false
         }
         let url = database.url
         let error = await #expect(throws: SourceError.self) {
             try await Task.detached { _ = try readSource(url, query: slow) }.value
         }
-        try await killer.value
+        #expect(try await killer.value, "the read never showed up on the server")
         #expect(error?.reason.contains("failed") == true, "\(error?.description ?? "")")
     }
 }

@@ -79,11 +79,12 @@ extension LiveIndex {
                 language = language ?? model.articles[row].language
                 section = section ?? model.articles[row].section
                 return (model.queryVector(row: row), row)
-            case .text(let title, let body, let textLanguage):
+            case .text(let title, let body, let textLanguage, let bodyFormat):
                 language = language ?? textLanguage ?? Language.defaultCode
                 // A draft from a CMS editor is often HTML: its text is analysed, its links' targets
                 // are links the reader already has.
-                let html = HTMLText.looksLikeHTML(body) ? HTMLText.extract(body) : nil
+                let isHTML = bodyFormat.map { $0 == .html } ?? HTMLText.looksLikeHTML(body)
+                let html = isHTML ? HTMLText.extract(body) : nil
                 let text = html?.text ?? body
                 linked.formUnion(linkedIDs(in: title + "\n" + text))
                 for target in html?.links ?? [] { if let id = linkedID(target) { linked.insert(id) } }

@@ -1,10 +1,11 @@
 import KindredLinearAlgebra
 
 /// One example of what a list should (or, as a negative, should not) be about: an indexed
-/// article or a text.
+/// article or a text, whose body is HTML or plain text as `bodyFormat` says (nil: told from the
+/// body, `HTMLText.looksLikeHTML`).
 public enum QueryExample: Sendable, Equatable {
     case article(String)
-    case text(title: String, body: String, language: String?)
+    case text(title: String, body: String, language: String?, bodyFormat: BodyFormat? = nil)
 }
 
 extension Model {
