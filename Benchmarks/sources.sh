@@ -25,6 +25,7 @@ command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time: apt-get inst
 scripts/bootstrap.sh
 swift build -c release --product kindred >&2
 out=$(mktemp -d /tmp/kindred-sources.XXXXXX)
+chmod 755 "$out"  # the database servers run as their own users
 server_pid=
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null

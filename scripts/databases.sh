@@ -45,7 +45,13 @@ start() {
   pgport=$(free_port)
   mkdir -p "$dir/postgresql/socket"
   printf '%s\n' "$password" > "$dir/postgresql/password"
-  [ "$(id -u)" -eq 0 ] && chown -R postgres: "$dir/postgresql"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown -R postgres: "$dir/postgresql"
+    runuser -u postgres -- test -r "$dir/postgresql/password" || {
+      echo "error: the postgres user can't reach $dir; give DIR's parent directories o+x (or use a directory under /tmp)" >&2
+      exit 1
+    }
+  fi
   as_user postgres "$pgbin/initdb" -D "$dir/postgresql/data" -U kindred --pwfile="$dir/postgresql/password" \
     --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 > "$dir/postgresql/initdb.log"
   as_user postgres "$pgbin/pg_ctl" -D "$dir/postgresql/data" -l "$dir/postgresql/server.log" -w -t 60 \

@@ -160,3 +160,30 @@ struct SQLiteSourceTests {
         #expect(broken?.reason.contains("the query failed") == true)
     }
 }
+
+@Suite("SQLite as a sync source")
+struct SQLiteSyncTests {
+    @Test("SQLite binds :since itself: only rows updated at or after it come back, withdrawn ones as withdrawals")
+    func changesSince() throws {
+        let database = try TemporaryDatabase()
+        try database.execute(
+            "CREATE TABLE articles (id TEXT PRIMARY KEY, title TEXT, body TEXT, updated_at TEXT, withdrawn INTEGER DEFAULT 0)"
+        )
+        let rows: [[Any?]] = [
+            ["old", "Old", "Old news", "2026-11-26 10:00:00", 0],
+            ["same-second", "Same", "Same second as since", "2026-11-26 12:00:00", 0],
+            ["new", "New", "New news", "2026-11-26 12:30:00", 0],
+            ["gone", "Gone", "Withdrawn", "2026-11-26 13:00:00", 1],
+        ]
+        for row in rows { try database.insert("INSERT INTO articles VALUES (?, ?, ?, ?, ?)", row) }
+        let feed = try DatabaseChangeFeed(
+            url: SourceURL(database.url), query: "SELECT * FROM articles WHERE updated_at >= :since ORDER BY id")
+        let since = try #require(DatabaseTimestamp.parse("2026-11-26 12:00:00.400"))
+        let read = try feed.changes(since: since)
+        #expect(read.changes.map(\.id) == ["gone", "new", "same-second"])
+        #expect(read.changes.first?.operation == .withdraw)
+        #expect(read.newest == DatabaseTimestamp.parse("2026-11-26 13:00:00"))
+        let clock = try feed.now()
+        #expect(abs(clock.timeIntervalSinceNow) < 60)
+    }
+}

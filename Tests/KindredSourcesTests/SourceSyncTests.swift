@@ -273,3 +273,47 @@ struct SyncStateTests {
         #expect(throws: ModelFileError.self) { try SyncState.read(directory: directory) }
     }
 }
+
+/// A feed whose database is always down, counting the attempts.
+final class FailingFeed: ChangeFeed, @unchecked Sendable {
+    let name = "postgresql://reader:***@db.internal/news"
+    private let lock = NSLock()
+    private var times: [ContinuousClock.Instant] = []
+    var attempts: [ContinuousClock.Instant] { lock.withLock { times } }
+
+    func changes(since: Date) throws -> SourceChanges {
+        lock.withLock { times.append(.now) }
+        throw SourceError(source: name, reason: "can't connect: connection refused")
+    }
+
+    func now() throws -> Date {
+        lock.withLock { times.append(.now) }
+        throw SourceError(source: name, reason: "can't connect: connection refused")
+    }
+}
+
+@Test("a source that keeps failing is retried with doubling waits, and the status says so")
+func backoff() async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "kindred-backoff-\(UUID().uuidString)"
+    )
+    .path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    _ = try ModelDirectory(path: directory).publish(try ModelBuilder().build(SQLiteSourceTests.corpus).model)
+    let store = try ModelStore(directory: directory, logger: Logger(label: "test"))
+    let feed = FailingFeed()
+    let sync = SourceSync(store: store, feed: feed, interval: 0.1, overlap: 0, logger: Logger(label: "test"))
+    let running = Task { try await sync.run() }
+    try await Task.sleep(for: .milliseconds(1600))
+    running.cancel()
+    let attempts = feed.attempts
+    // Waits of 0.2, 0.4, 0.8 s after the first three failures: four attempts in 1.6 s, not sixteen.
+    #expect((3...5).contains(attempts.count), "\(attempts.count) attempts")
+    let gaps = zip(attempts.dropFirst(), attempts).map { $0 - $1 }
+    for (earlier, later) in zip(gaps, gaps.dropFirst()) { #expect(later > earlier) }
+    let status = sync.currentStatus
+    #expect(status.consecutiveErrors == attempts.count && status.lastSuccessAt == nil)
+    #expect(status.lastError?.contains("connection refused") == true)
+    #expect(store.current.articleCount == SQLiteSourceTests.corpus.count)
+}
