@@ -13,13 +13,37 @@ public struct ServiceStatus: Codable, Sendable {
     public var overrides: Int
     /// The sync from a source database, when the server runs one (`--sync-query`).
     public var sync: SyncStatus?
+    /// The shared journal, when the server is a replica (`--journal postgresql://…`).
+    public var replica: ReplicaStatus?
 
     public init(
         model: ModelInfo, articles: Int, dimensions: Int, terms: Int, blas: String, journalEntries: Int, overrides: Int,
-        sync: SyncStatus? = nil
+        sync: SyncStatus? = nil, replica: ReplicaStatus? = nil
     ) {
         (self.model, self.articles, self.dimensions, self.terms) = (model, articles, dimensions, terms)
         (self.blas, self.journalEntries, self.overrides, self.sync) = (blas, journalEntries, overrides, sync)
+        self.replica = replica
+    }
+}
+
+/// A replica's place in its shared journal (`GET /v1/status`'s `replica`).
+public struct ReplicaStatus: Codable, Sendable, Equatable {
+    /// The journal's URL, password redacted.
+    public var journal: String
+    /// The last entry applied here, the last committed, and how many entries this replica is behind.
+    public var appliedSequence: Int
+    public var headSequence: Int
+    public var lagEntries: Int
+    /// Whether the last call to the journal succeeded; while false, writes get 503.
+    public var journalReachable: Bool
+    public var lastError: String?
+
+    public init(
+        journal: String, appliedSequence: Int, headSequence: Int, journalReachable: Bool, lastError: String?
+    ) {
+        (self.journal, self.appliedSequence, self.headSequence) = (journal, appliedSequence, headSequence)
+        (self.lagEntries, self.journalReachable, self.lastError) =
+            (max(0, headSequence - appliedSequence), journalReachable, lastError)
     }
 }
 
@@ -81,8 +105,10 @@ public struct StatusResponse: Codable, Sendable {
     public var status: String
     public var model: ModelInfo?
     public var articles: Int?
+    /// For a replica: `reachable`, or `unreachable` while writes get 503 (reads still answer).
+    public var journal: String?
 
-    public init(status: String, model: ModelInfo? = nil, articles: Int? = nil) {
-        (self.status, self.model, self.articles) = (status, model, articles)
+    public init(status: String, model: ModelInfo? = nil, articles: Int? = nil, journal: String? = nil) {
+        (self.status, self.model, self.articles, self.journal) = (status, model, articles, journal)
     }
 }

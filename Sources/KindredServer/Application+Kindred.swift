@@ -42,8 +42,10 @@ public func buildRouter(store: ModelStore, configuration: ServerConfiguration, s
         case (.get, "/readyz"):
             router.on(routerPath, method: method) { _, _ in
                 let index = store.current
+                let journal = store.replicaStatus.map { $0.reachable ? "reachable" : "unreachable" }
                 return try handlers.response(
-                    StatusResponse(status: "ready", model: ModelInfo(index), articles: index.articleCount))
+                    StatusResponse(
+                        status: "ready", model: ModelInfo(index), articles: index.articleCount, journal: journal))
             }
         case (.get, "/metrics"): router.on(routerPath, method: method) { try await handlers.metrics($0, $1) }
         case (.get, "/openapi.json"): router.on(routerPath, method: method) { handlers.openAPI($0, $1) }
@@ -60,6 +62,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     var services: [any Service] = [ReloadOnHangUp(store: store, logger: logger)]
     if let sync { services.append(sync) }
+    if let shared = store.shared { services.append(ReplicaFollower(store: store, journal: shared, logger: logger)) }
     return Application(
         router: buildRouter(store: store, configuration: configuration, sync: sync),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kindred"),

@@ -1,6 +1,7 @@
 import Foundation
 import KindredEngine
 import Logging
+import Synchronization
 
 /// The model being served and every change made to it since it was built.
 ///
@@ -10,9 +11,13 @@ import Logging
 /// flight keeps the index it started with.
 public final class ModelStore: Sendable {
     public let directory: ModelDirectory
-    private let state: ReadWriteLocked<LiveIndex>
-    private let writer: Writer
-    private let logger: Logger
+    let state: ReadWriteLocked<LiveIndex>
+    let writer: Writer
+    let logger: Logger
+    /// The journal replicas share, when this server is one of them (`--journal postgresql://…`);
+    /// nil for the model directory's own `journal.jsonl`.
+    public let shared: SharedJournal?
+    let replica = Mutex(ReplicaState())
     /// Writes are refused (`JournalFull`) once the journal holds this many entries.
     public let maximumJournalEntries: Int
 
@@ -43,27 +48,49 @@ public final class ModelStore: Sendable {
     /// opens the journal for writing.
     ///
     /// - Throws: `ModelFileError` when no valid model can be loaded.
-    public init(directory path: String, logger: Logger, maximumJournalEntries: Int = 100_000) throws {
+    /// With `shared`, the model's unabsorbed writes and the overrides come from that journal
+    /// instead of the directory's files, and writes go there (see `ModelStore+Replica.swift`).
+    public init(
+        directory path: String, logger: Logger, maximumJournalEntries: Int = 100_000, shared: SharedJournal? = nil
+    ) throws {
         self.directory = ModelDirectory(path: path)
         self.maximumJournalEntries = maximumJournalEntries
         self.logger = logger
-        let (index, journal) = try Self.open(directory: directory, logger: logger)
-        self.state = ReadWriteLocked(index)
-        self.writer = Writer(journal: journal)
+        self.shared = shared
+        if let shared {
+            let opened = try directory.openLive(journal: shared)
+            logger.info(
+                "model loaded",
+                metadata: [
+                    "version": "\(opened.index.version)", "articles": "\(opened.index.articleCount)",
+                    "journal": "\(shared.name)", "journal_replayed": "\(opened.replayed)",
+                    "applied_sequence": "\(opened.applied)",
+                ])
+            self.state = ReadWriteLocked(opened.index)
+            self.writer = Writer(journal: nil)
+        } else {
+            let (index, journal) = try Self.open(directory: directory, logger: logger)
+            self.state = ReadWriteLocked(index)
+            self.writer = Writer(journal: journal)
+        }
     }
 
     /// The index to answer a request with.
     public var current: LiveIndex { state.read() }
 
     /// Entries in the journal (changes not yet absorbed by a reindex).
-    public func journalLength() async -> Int { await writer.journalCount }
+    public func journalLength() async -> Int {
+        if shared != nil { return current.journalSequence - (current.model.manifest.journalSequence ?? 0) }
+        return await writer.journalCount
+    }
 
     /// Indexes an article (new or changed) durably.
     ///
     /// - Returns: true when the id was new.
     @discardableResult
     public func upsert(_ article: Article) async throws -> Bool {
-        try await writer.perform { journal in
+        if shared != nil { return try await replicatedUpsert(article) }
+        return try await writer.perform { journal in
             try self.checkRoom(journal)
             let before = self.state.read()
             let created = before.metadata(of: article.id) == nil
@@ -78,7 +105,8 @@ public final class ModelStore: Sendable {
     ///
     /// - Returns: false when there was no such article (nothing is written).
     public func delete(_ id: String) async throws -> Bool {
-        try await writer.perform { journal in
+        if shared != nil { return try await replicatedDelete(id) }
+        return try await writer.perform { journal in
             try self.checkRoom(journal)
             guard let next = self.state.read().deleting(id, sequence: journal.nextSequence) else { return false }
             _ = try journal.append(.delete(id))
@@ -108,7 +136,8 @@ public final class ModelStore: Sendable {
     ///
     /// - Throws: `JournalFull` when the batch does not fit in the journal (nothing is applied).
     public func apply(_ changes: [SourceChange]) async throws -> AppliedChanges {
-        try await writer.perform { journal in
+        if shared != nil { return try await replicatedApply(changes) }
+        return try await writer.perform { journal in
             try self.checkRoom(journal)
             guard journal.count + changes.count <= maximumJournalEntries else {
                 throw JournalFull(entries: journal.count)
@@ -165,6 +194,7 @@ public final class ModelStore: Sendable {
         -> EditorialOverrides.Entry
     {
         if let entry { try EditorialOverrides.validate(entry, for: id) }
+        if shared != nil { return try await replicatedSetOverrides(entry, for: id) }
         return try await writer.perform { _ in
             // Read-modify-write of the file, so edits made with `kindred overrides` are kept.
             let stored = try OverridesFile.update(directory: self.directory.path) { $0.set(entry, for: id) }
@@ -177,7 +207,8 @@ public final class ModelStore: Sendable {
     /// entries the new model has not absorbed. An invalid model is refused and the current one
     /// keeps serving.
     public func reload() async throws -> ReloadOutcome {
-        try await writer.perform { journal in
+        if shared != nil { return try await replicatedReload() }
+        return try await writer.perform { journal in
             let previous = self.state.read()
             let loaded: ModelDirectory.OpenedIndex
             do {
@@ -236,15 +267,19 @@ public final class ModelStore: Sendable {
     }
 }
 
-/// Serialises writes and owns the journal.
+/// Serialises writes and owns the local journal (none for a replica: its journal is shared).
 actor Writer {
-    private let journal: JournalWriter
+    private let journal: JournalWriter?
 
-    init(journal: JournalWriter) { self.journal = journal }
+    init(journal: JournalWriter?) { self.journal = journal }
 
-    var journalCount: Int { journal.count }
+    var journalCount: Int { journal?.count ?? 0 }
 
     func perform<T: Sendable>(_ work: (JournalWriter) throws -> T) throws -> T {
-        try work(journal)
+        guard let journal else { preconditionFailure("a replica writes to its shared journal") }
+        return try work(journal)
     }
+
+    /// Runs `work` alone among the writes: a replica applying what its shared journal holds.
+    func run<T: Sendable>(_ work: () throws -> T) rethrows -> T { try work() }
 }

@@ -59,6 +59,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 .response(from: request, context: context)
             response.headers[.retryAfter] = "3600"
             return response
+        } catch let error as ModelStore.JournalUnavailable {
+            var response = try Problem(.serviceUnavailable, error.description, title: "Journal unavailable")
+                .response(from: request, context: context)
+            response.headers[.retryAfter] = "\(ModelStore.JournalUnavailable.retryAfterSeconds)"
+            return response
         } catch let error as EngineError {
             let status: HTTPResponse.Status = error.code == .unknownArticle ? .notFound : .badRequest
             return try Problem(status, ParameterSpelling.queryParameter.message(error)).response(

@@ -101,7 +101,7 @@ struct Handlers: Sendable {
                 model: ModelInfo(index), articles: index.articleCount, dimensions: index.model.dimensions,
                 terms: index.model.weighting.vocabulary.count, blas: BLASBackend.current.summary,
                 journalEntries: await store.journalLength(), overrides: index.overrides.entries.count,
-                sync: sync?.currentStatus))
+                sync: sync?.currentStatus, replica: store.replicaStatus.map(ReplicaStatus.init)))
     }
 
     func article(_ request: Request, _ context: BasicRequestContext) throws -> Response {
@@ -188,6 +188,7 @@ struct Handlers: Sendable {
     func metrics(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         ServerMetrics.update(index: store.current, journalLength: await store.journalLength())
         if let sync { SyncMetrics.update(sync.currentStatus) }
+        if let replica = store.replicaStatus { ServerMetrics.update(replica: replica) }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: ServerMetrics.render())))

@@ -80,7 +80,7 @@ public final class SourceSync: Service, Sendable {
             var current = try await loadState()
             let since = current.since(overlap: overlap)
             let feed = self.feed
-            let read = try await Self.offThread { try feed.changes(since: since) }
+            let read = try await Blocking.run { try feed.changes(since: since) }
             let fresh = current.admit(read, overlap: overlap)
             let applied = try await store.apply(fresh)
             try current.write(directory: store.directory.path)
@@ -130,7 +130,7 @@ public final class SourceSync: Service, Sendable {
             return stored
         }
         let feed = self.feed
-        let first = SyncState(watermark: try await Self.offThread { try feed.now() })
+        let first = SyncState(watermark: try await Blocking.run { try feed.now() })
         try first.write(directory: store.directory.path)
         logger.notice(
             "no sync watermark in the model directory: syncing changes from now; reindex from the source for earlier ones",
@@ -139,14 +139,6 @@ public final class SourceSync: Service, Sendable {
         return first
     }
 
-    /// Runs blocking database I/O on a thread of its own, off the cooperative pool the requests use.
-    static func offThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try work() }) }
-            thread.name = "kindred-sync"
-            thread.start()
-        }
-    }
 }
 
 /// The sync's Prometheus series.

@@ -12,13 +12,13 @@ final class PostgreSQLConnection: DatabaseConnection {
     /// Seconds a connection attempt may take unless the URL says otherwise (`?connect_timeout=`).
     static let connectTimeout = "10"
 
-    init(_ url: SourceURL) throws {
+    init(_ url: SourceURL, connectTimeout: String = PostgreSQLConnection.connectTimeout) throws {
         self.url = url
         name = url.redacted
         // Later parameters override earlier ones, and the URL (expanded from `dbname`) comes last,
         // so what it says wins over these defaults.
         var keywords = ["connect_timeout", "application_name", "client_encoding"]
-        var values = [Self.connectTimeout, "kindred", "UTF8"]
+        var values = [connectTimeout, "kindred", "UTF8"]
         if !url.passwordInURL, let password = url.password {
             keywords.append("password")
             values.append(password)
@@ -37,6 +37,9 @@ final class PostgreSQLConnection: DatabaseConnection {
         handle = connection
         // Timestamps in the ISO form DatabaseTimestamp reads, whatever the server's default style.
         if let result = PQexec(handle, "SET DateStyle = ISO") { PQclear(result) }
+        // NOTICEs ("relation already exists, skipping") would go to stderr through libpq's default
+        // handler: Kindred reports what matters itself.
+        if let result = PQexec(handle, "SET client_min_messages = warning") { PQclear(result) }
     }
 
     deinit { PQfinish(handle) }
@@ -65,6 +68,64 @@ final class PostgreSQLConnection: DatabaseConnection {
         }
         _ = try cursor.next()
         return date
+    }
+
+    /// Runs one statement and returns its rows as text, NULL as nil: the shared journal's small
+    /// queries, not the streamed reads.
+    @discardableResult
+    func execute(_ sql: String, _ parameters: [String?] = []) throws -> [[String?]] {
+        let copies = parameters.map { $0.map { strdup($0) } ?? nil }
+        defer { copies.forEach { free($0) } }
+        var pointers = copies.map { $0.map { UnsafePointer($0) } }
+        guard let result = PQexecParams(handle, sql, Int32(parameters.count), nil, &pointers, nil, nil, 0) else {
+            throw failure("the statement failed")
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            throw SourceError(
+                source: name, reason: url.redacting(Self.message(PQresultErrorMessage(result))))
+        }
+        return (0..<PQntuples(result)).map { row in
+            (0..<PQnfields(result)).map { column in
+                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+            }
+        }
+    }
+
+    /// The first column of the first row, or nil (no row, or NULL).
+    func value(_ sql: String, _ parameters: [String?] = []) throws -> String? {
+        guard let row = try execute(sql, parameters).first, let first = row.first else { return nil }
+        return first
+    }
+
+    /// Whether the connection is still usable (libpq saw no broken socket).
+    var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// Waits up to `timeout` seconds for a notification on a channel this connection LISTENs to.
+    ///
+    /// - Returns: how many arrived.
+    /// - Throws: `SourceError` when the connection broke.
+    func waitForNotifications(timeout: Double) throws -> Int {
+        var count = drainNotifications()
+        if count > 0 { return count }
+        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        guard descriptor.fd >= 0 else { throw failure("the connection is closed") }
+        let ready = poll(&descriptor, 1, Int32(timeout * 1000))
+        if ready > 0 {
+            guard PQconsumeInput(handle) == 1 else { throw failure("the connection broke") }
+            count = drainNotifications()
+        }
+        return count
+    }
+
+    private func drainNotifications() -> Int {
+        var count = 0
+        while let notification = PQnotifies(handle) {
+            PQfreemem(notification)
+            count += 1
+        }
+        return count
     }
 
     func failure(_ what: String) -> SourceError {

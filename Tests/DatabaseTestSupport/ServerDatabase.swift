@@ -46,6 +46,16 @@ public final class ServerDatabase: @unchecked Sendable {
         if kind == .mysql { try run("SET time_zone = '+00:00'") }
     }
 
+    /// A connection to an existing PostgreSQL database, as its URL's user.
+    public convenience init(connectingTo url: String) throws {
+        guard let components = URLComponents(string: url) else {
+            throw TestDatabaseError(description: "not a URL: \(url)")
+        }
+        let opened = Self.open(.postgresql, components)
+        self.init(kind: .postgresql, url: url, pg: opened.pg, my: nil)
+        opened.pg = nil
+    }
+
     private init(kind: Kind, url: String, pg: OpaquePointer?, my: UnsafeMutablePointer<MYSQL>?) {
         (self.kind, self.url, self.pg, self.my) = (kind, url, pg, my)
     }

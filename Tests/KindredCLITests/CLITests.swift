@@ -24,7 +24,7 @@ struct CLITests {
         return root.appendingPathComponent(".build/debug/kindred")
     }()
 
-    struct Run {
+    struct Run: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String

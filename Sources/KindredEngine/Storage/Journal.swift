@@ -79,11 +79,13 @@ public enum Journal {
         return last.values.sorted { $0.sequence < $1.sequence }
     }
 
-    struct DecodeError: Error, CustomStringConvertible {
-        let description: String
+    /// A journal record that can't be read.
+    public struct DecodeError: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    static func decode(_ line: Data) throws -> JournalEntry {
+    /// Reads one record (a line of `journal.jsonl`, or a shared journal's row).
+    public static func decode(_ line: Data) throws -> JournalEntry {
         guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {
             throw DecodeError(description: "not a JSON object")
         }

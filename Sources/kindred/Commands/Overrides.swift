@@ -7,7 +7,8 @@ struct Overrides: ParsableCommand {
         abstract: "Show or change the links editors pinned to, or blocked from, articles' related lists.",
         discussion: """
             Overrides live in overrides.json in the model directory, beside the versions, so \
-            reindexing keeps them. Pinned articles lead the list in the order given; blocked ones \
+            reindexing keeps them; with --journal postgresql://…, in the journal the replicas \
+            share, and every replica applies a change within a second. Pinned articles lead the list in the order given; blocked ones \
             never appear. A running server applies changes made here at its next reload \
             (POST /admin/reload or SIGHUP); changes made through the API (PUT \
             /v1/articles/{id}/overrides) apply at once. Both lock the file, so neither loses the \
@@ -22,8 +23,8 @@ struct Overrides: ParsableCommand {
         subcommands: [Show.self, Set.self, Clear.self])
 
     /// The directory whose overrides a server on `--model` reads, and the index it serves.
-    static func root(_ options: ModelOptions) throws -> (root: String, index: LiveIndex) {
-        (options.directory, try options.loadLive())
+    static func root(_ options: ModelOptions, _ journal: JournalOptions) throws -> (root: String, index: LiveIndex) {
+        (try journal.shared()?.name ?? options.directory, try journal.loadLive(options))
     }
 
     struct Show: ParsableCommand {
@@ -34,9 +35,11 @@ struct Overrides: ParsableCommand {
 
         @OptionGroup var modelOptions: ModelOptions
 
+        @OptionGroup var journalOptions: JournalOptions
+
         func run() throws {
-            let (root, _) = try Overrides.root(modelOptions)
-            let overrides = try OverridesFile.load(directory: root)
+            let (root, index) = try Overrides.root(modelOptions, journalOptions)
+            let overrides = journalOptions.journal == nil ? try OverridesFile.load(directory: root) : index.overrides
             let ids = id.map { [$0] } ?? overrides.entries.keys.sorted()
             if ids.isEmpty { print("(no overrides in \(root))") }
             for id in ids {
@@ -62,6 +65,8 @@ struct Overrides: ParsableCommand {
 
         @OptionGroup var modelOptions: ModelOptions
 
+        @OptionGroup var journalOptions: JournalOptions
+
         func run() throws {
             let entry = EditorialOverrides.Entry(pinned: pin, blocked: block)
             do {
@@ -69,10 +74,15 @@ struct Overrides: ParsableCommand {
             } catch let error as EngineError {
                 throw ValidationError(error.message)
             }
-            let (root, index) = try Overrides.root(modelOptions)
+            let (root, index) = try Overrides.root(modelOptions, journalOptions)
             guard index.metadata(of: id) != nil else { throw CLIError("no article with id '\(id)' in \(root)") }
             if let unknown = pin.first(where: { index.metadata(of: $0) == nil }) {
                 throw CLIError("can't pin '\(unknown)': no such article in \(root)")
+            }
+            if let shared = try journalOptions.shared() {
+                try shared.setOverrides(entry, for: id)
+                StandardError.print("saved in \(shared.name); every replica on it applies it within a second")
+                return
             }
             try OverridesFile.update(directory: root) { $0.set(entry, for: id) }
             StandardError.print(
@@ -88,8 +98,18 @@ struct Overrides: ParsableCommand {
 
         @OptionGroup var modelOptions: ModelOptions
 
+        @OptionGroup var journalOptions: JournalOptions
+
         func run() throws {
-            let (root, _) = try Overrides.root(modelOptions)
+            let (root, index) = try Overrides.root(modelOptions, journalOptions)
+            if let shared = try journalOptions.shared() {
+                guard index.overrides.entry(for: id) != nil else {
+                    throw CLIError("'\(id)' has no overrides in \(root)")
+                }
+                try shared.setOverrides(nil, for: id)
+                StandardError.print("cleared in \(shared.name); every replica on it applies it within a second")
+                return
+            }
             var found = false
             try OverridesFile.update(directory: root) { overrides in
                 found = overrides.entry(for: id) != nil

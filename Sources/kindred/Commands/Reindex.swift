@@ -73,7 +73,10 @@ struct Reindex: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Journal of server writes to absorb (default: journal.jsonl in the model directory).", valueName: "path"))
+            "Journal of server writes to absorb: a file, or the replicas' postgresql:// journal (default: journal.jsonl in the model directory).",
+            discussion:
+                "With a postgresql:// journal the new version is announced there, and every replica on it switches to it without a signal; one such reindex runs at a time.",
+            valueName: "path-or-url"))
     var journal: String?
 
     @Flag(name: .customLong("no-journal"), help: "Ignore the journal of server writes.")
@@ -101,8 +104,12 @@ struct Reindex: ParsableCommand {
 
         // Taken before the read, so that a change made during it is synced again rather than missed.
         let sourceClock = try sourceOptions.url().map { try ArticleSource.databaseNow(url: $0) }
+        let shared = try sharedJournal()
+        // One reindex publishes at a time on a shared journal; the lock is held until the end.
+        let reindexLock = try shared?.lockForReindex()
         var (articles, invalid) = try readCorpus()
-        let journalSequence = try applyJournal(to: &articles)
+        let journalSequence =
+            try shared.map { try applySharedJournal($0, to: &articles) } ?? applyJournal(to: &articles)
         let (sized, notice) = build.parameters(articles: articles.count)
         if let notice { StandardError.print("note: \(notice)") }
         let printer = ProgressPrinter()
@@ -113,6 +120,15 @@ struct Reindex: ParsableCommand {
         let writeStart = Date()
         PeakMemory.reset()
         let published = try ModelDirectory(path: modelOptions.directory).publish(outcome.model, keep: keep)
+        if let shared {
+            let version = (published as NSString).lastPathComponent
+            try shared.record(published: version, absorbed: journalSequence ?? 0)
+            let floor = ModelDirectory(path: modelOptions.directory).lowestAbsorbedJournalSequence()
+            try shared.prune(through: floor)
+            StandardError.print(
+                "journal: published \(version) in \(shared.name); replicas switch to it within a second")
+        }
+        withExtendedLifetime(reindexLock) {}
         if let sourceClock, try SyncState.read(directory: modelOptions.directory) == nil {
             try SyncState(watermark: sourceClock).write(directory: modelOptions.directory)
             StandardError.print("sync: a server's --sync-query will read changes from \(RFC3339.format(sourceClock))")
@@ -164,6 +180,26 @@ struct Reindex: ParsableCommand {
         let articles = read.articles
         read.articles = []  // the build consumes the only reference and frees the texts once analysed
         return (articles, read.problems.count)
+    }
+
+    /// The replicas' journal when `--journal` is a postgresql:// URL.
+    func sharedJournal() throws -> PostgreSQLJournal? {
+        guard !ignoreJournal, let journal, let url = try? SourceURL(journal), url.scheme == .postgresql else {
+            return nil
+        }
+        return try PostgreSQLJournal(url: url)
+    }
+
+    /// Applies the shared journal's committed writes to the corpus, returning the last sequence
+    /// absorbed; writes committed later are replayed by the replicas on top of the new model.
+    func applySharedJournal(_ shared: PostgreSQLJournal, to articles: inout [Article]) throws -> Int? {
+        let entries = try shared.entries(after: 0)
+        guard let last = entries.last?.sequence else { return nil }
+        articles = Journal.apply(entries, to: articles)
+        StandardError.print(
+            "journal: applied \(entries.count) change(s) from \(shared.name) (up to entry \(last)); \(articles.count) articles"
+        )
+        return last
     }
 
     /// Applies the journal's writes to the corpus (unless `--ignore-journal`), returning the last

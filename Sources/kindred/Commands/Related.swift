@@ -26,6 +26,8 @@ struct Related: ParsableCommand {
     var unlike: [String] = []
 
     @OptionGroup var modelOptions: ModelOptions
+
+    @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var count: CountOptions
     @OptionGroup var ranking: RankingOptions
 
@@ -38,7 +40,7 @@ struct Related: ParsableCommand {
 
     func run() throws {
         let query = try ranking.query(k: count.k)
-        let index = try modelOptions.loadLive()
+        let index = try journalOptions.loadLive(modelOptions)
         let list = try index.related(
             like: ids.map(QueryExample.article), unlike: unlike.map(QueryExample.article), query: query)
         if json {

@@ -63,6 +63,8 @@ struct Serve: AsyncParsableCommand {
         help: "Writes accepted between reindexes; beyond, PUT and DELETE get a 503 asking for a reindex.")
     var maximumJournalEntries: Int = ServerConfiguration.defaultMaximumJournalEntries
 
+    @OptionGroup var journalOptions: JournalOptions
+
     @OptionGroup var sourceOptions: SourceOptions
 
     @Option(
@@ -142,7 +144,7 @@ struct Serve: AsyncParsableCommand {
             maximumJournalEntries: maximumJournalEntries)
         let store = try ModelStore(
             directory: configuration.modelDirectory, logger: logger,
-            maximumJournalEntries: configuration.maximumJournalEntries)
+            maximumJournalEntries: configuration.maximumJournalEntries, shared: try journalOptions.shared())
         logger.info(
             "search",
             metadata: [

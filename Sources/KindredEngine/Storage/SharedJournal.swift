@@ -1,0 +1,59 @@
+import Foundation
+
+/// A journal several servers share: each write gets its place in one order, durably, before it is
+/// acknowledged, and every replica applies every entry in that order. The editorial overrides and
+/// the newest published model live beside it, so all replicas pin, block and serve the same.
+///
+/// Implemented on PostgreSQL (`KindredSources`' `PostgreSQLJournal`); the engine knows only this
+/// protocol. Every method blocks on the database: callers keep them off the request threads.
+public protocol SharedJournal: Sendable {
+    /// The journal's URL, password redacted.
+    var name: String { get }
+
+    /// Appends a write and commits it.
+    ///
+    /// - Returns: the entry with its sequence; no entry with a lower sequence can appear later.
+    func append(_ operation: JournalEntry.Operation) throws -> JournalEntry
+
+    /// The committed entries after `sequence`, in order (gaps are rolled-back writes).
+    func entries(after sequence: Int) throws -> [JournalEntry]
+
+    /// The highest sequence committed (0 for an empty journal).
+    func head() throws -> Int
+
+    /// Every article's editorial overrides, and a stamp that changes whenever one of them does.
+    func overrides() throws -> (overrides: EditorialOverrides, stamp: Int)
+
+    /// Replaces an article's overrides (nil removes them) and commits.
+    func setOverrides(_ entry: EditorialOverrides.Entry?, for id: String) throws
+
+    /// The newest model version published with `record(published:absorbed:)`, if any.
+    func newestModel() throws -> String?
+
+    /// Records that `version` is published in the shared model directory and absorbed the journal
+    /// up to `absorbed`, and tells the replicas.
+    func record(published version: String, absorbed: Int) throws
+
+    /// Waits up to `timeout` seconds for another server's write, overrides change or model; true
+    /// when told of one (LISTEN/NOTIFY), false on timeout. Replicas poll after either.
+    func waitForNews(timeout: Double) -> Bool
+}
+
+extension ModelDirectory {
+    /// Opens the newest model of this directory as a replica serves it: the shared journal's
+    /// entries the model has not absorbed replayed on top, the shared overrides applied.
+    ///
+    /// - Returns: the index and the last sequence applied.
+    public func openLive(journal: SharedJournal, reusing current: LiveIndex? = nil) throws -> (
+        index: LiveIndex, applied: Int, replayed: Int
+    ) {
+        let modelPath = try newestModelPath()
+        let version = (modelPath as NSString).lastPathComponent
+        let model = try current.flatMap { $0.version == version ? $0.model : nil } ?? Self.loadModel(at: modelPath)
+        let absorbed = model.manifest.journalSequence ?? 0
+        var index = LiveIndex(model: model, version: version, overrides: try journal.overrides().overrides)
+        let pending = try journal.entries(after: absorbed)
+        for entry in pending { index = try index.applying(entry) }
+        return (index, pending.last?.sequence ?? absorbed, pending.count)
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import KindredEngine
+
+/// The journal replicas share, in PostgreSQL (`--journal postgresql://…`): three tables Kindred
+/// creates on first use, `kindred_journal` (the writes), `kindred_overrides` (the editorial
+/// overrides) and `kindred_models` (the versions published), and one NOTIFY channel, `kindred`.
+///
+/// **Order.** A sequence's values are handed out in call order, not commit order: a writer that
+/// took 7 and commits after the writer that took 8 would be skipped by a reader that had already
+/// moved past 8. Every write therefore takes one transaction-scoped advisory lock before its
+/// `INSERT`, and holds it until its `COMMIT`: sequences are then committed in order, and a reader
+/// that has seen N has seen everything below it (a gap is a rolled-back write, never a late one).
+/// The lock costs one round trip per write; writes are a few per second in a newsroom.
+///
+/// Each replica keeps two connections: one for statements (behind a lock, reopened after a
+/// failure) and one that LISTENs.
+public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
+    public let url: SourceURL
+    public var name: String { url.redacted }
+    // libpq connections are not thread-safe: each is used under its lock only.
+    private let statementLock = NSLock()
+    private var statementConnection: PostgreSQLConnection?
+    private let listenerLock = NSLock()
+    private var listenerConnection: PostgreSQLConnection?
+    private var schemaReady = false
+
+    /// The advisory lock keys: writers, schema creation, reindexes (`pg_advisory_lock` takes any
+    /// bigint; these spell "KINDRED" in spirit and collide with nothing of Kindred's).
+    static let writerLock = "7212001"
+    static let schemaLock = "7212002"
+    static let reindexLock = "7212003"
+    static let channel = "kindred"
+    /// Seconds to wait for a connection unless the URL says otherwise: a write waits this long
+    /// before its 503 when the database is away.
+    static let connectTimeout = "3"
+
+    public init(url: SourceURL) throws {
+        guard url.scheme == .postgresql else {
+            throw SourceError(source: url.redacted, reason: "a shared journal is a postgresql:// URL")
+        }
+        self.url = url
+    }
+
+    /// Runs `work` on the statement connection, opening it (and the tables) when needed; a failed
+    /// connection is dropped so that the next call opens a new one.
+    private func withConnection<T>(_ work: (PostgreSQLConnection) throws -> T) throws -> T {
+        statementLock.lock()
+        defer { statementLock.unlock() }
+        let connection: PostgreSQLConnection
+        if let current = statementConnection, current.isHealthy {
+            connection = current
+        } else {
+            statementConnection = nil
+            connection = try PostgreSQLConnection(url, connectTimeout: Self.connectTimeout)
+            try createSchema(connection)
+            statementConnection = connection
+        }
+        do {
+            return try work(connection)
+        } catch {
+            if !connection.isHealthy { statementConnection = nil }
+            _ = try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func createSchema(_ connection: PostgreSQLConnection) throws {
+        if schemaReady { return }
+        try connection.execute("BEGIN")
+        try connection.execute("SELECT pg_advisory_xact_lock(\(Self.schemaLock))")
+        try connection.execute(
+            """
+            CREATE TABLE IF NOT EXISTS kindred_journal (
+              seq bigserial PRIMARY KEY, article_id text NOT NULL, entry text NOT NULL,
+              recorded_at timestamptz NOT NULL DEFAULT now())
+            """)
+        try connection.execute("CREATE SEQUENCE IF NOT EXISTS kindred_overrides_stamp")
+        try connection.execute(
+            "CREATE TABLE IF NOT EXISTS kindred_overrides (article_id text PRIMARY KEY, entry text NOT NULL, stamp bigint NOT NULL)"
+        )
+        try connection.execute(
+            """
+            CREATE TABLE IF NOT EXISTS kindred_models (
+              id bigserial PRIMARY KEY, version text NOT NULL, absorbed bigint NOT NULL,
+              published_at timestamptz NOT NULL DEFAULT now())
+            """)
+        try connection.execute("COMMIT")
+        schemaReady = true
+    }
+
+    public func append(_ operation: JournalEntry.Operation) throws -> JournalEntry {
+        let draft = JournalEntry(sequence: 1, operation: operation)
+        let text = String(decoding: try Journal.encode(draft).dropLast(), as: UTF8.self)
+        return try withConnection { connection in
+            try connection.execute("BEGIN")
+            try connection.execute("SELECT pg_advisory_xact_lock(\(Self.writerLock))")
+            let row = try connection.execute(
+                "INSERT INTO kindred_journal (article_id, entry) VALUES ($1, $2) RETURNING seq",
+                [draft.articleID, text])
+            try connection.execute("SELECT pg_notify('\(Self.channel)', 'journal')")
+            try connection.execute("COMMIT")
+            guard let sequence = row.first?.first.flatMap({ $0.flatMap { Int($0) } }) else {
+                throw SourceError(source: name, reason: "the journal returned no sequence")
+            }
+            var entry = draft
+            entry.sequence = sequence
+            return entry
+        }
+    }
+
+    public func entries(after sequence: Int) throws -> [JournalEntry] {
+        let rows = try withConnection { connection in
+            try connection.execute(
+                "SELECT seq, entry FROM kindred_journal WHERE seq > $1 ORDER BY seq", [String(sequence)])
+        }
+        return try rows.map { row in
+            guard let sequence = row[0].flatMap({ Int($0) }), let text = row[1] else {
+                throw SourceError(source: name, reason: "a journal row without seq or entry")
+            }
+            var entry = try Journal.decode(Data(text.utf8))
+            entry.sequence = sequence
+            return entry
+        }
+    }
+
+    public func head() throws -> Int {
+        try withConnection { connection in
+            try connection.value("SELECT coalesce(max(seq), 0) FROM kindred_journal").flatMap { Int($0) } ?? 0
+        }
+    }
+
+    public func overrides() throws -> (overrides: EditorialOverrides, stamp: Int) {
+        let rows = try withConnection { connection in
+            try connection.execute("SELECT article_id, entry, stamp FROM kindred_overrides")
+        }
+        var entries: [String: EditorialOverrides.Entry] = [:]
+        var stamp = 0
+        for row in rows {
+            guard let id = row[0], let text = row[1] else { continue }
+            stamp = max(stamp, row[2].flatMap { Int($0) } ?? 0)
+            let entry = try JSONDecoder().decode(EditorialOverrides.Entry.self, from: Data(text.utf8))
+            if !entry.isEmpty { entries[id] = entry }
+        }
+        return (EditorialOverrides(entries: entries), stamp)
+    }
+
+    public func setOverrides(_ entry: EditorialOverrides.Entry?, for id: String) throws {
+        // A removal is kept as an empty entry, so that the stamp still moves.
+        let text = String(decoding: try JSONEncoder().encode(entry ?? .init()), as: UTF8.self)
+        try withConnection { connection in
+            try connection.execute("BEGIN")
+            try connection.execute(
+                """
+                INSERT INTO kindred_overrides (article_id, entry, stamp) VALUES ($1, $2, nextval('kindred_overrides_stamp'))
+                ON CONFLICT (article_id) DO UPDATE SET entry = EXCLUDED.entry, stamp = EXCLUDED.stamp
+                """, [id, text])
+            try connection.execute("SELECT pg_notify('\(Self.channel)', 'overrides')")
+            try connection.execute("COMMIT")
+        }
+    }
+
+    public func newestModel() throws -> String? {
+        try withConnection { connection in
+            try connection.value("SELECT version FROM kindred_models ORDER BY id DESC LIMIT 1")
+        }
+    }
+
+    public func record(published version: String, absorbed: Int) throws {
+        try withConnection { connection in
+            try connection.execute("BEGIN")
+            try connection.execute(
+                "INSERT INTO kindred_models (version, absorbed) VALUES ($1, $2)", [version, String(absorbed)])
+            try connection.execute("SELECT pg_notify('\(Self.channel)', 'model')")
+            try connection.execute("COMMIT")
+        }
+    }
+
+    /// Drops the entries every kept model version has absorbed (`ModelDirectory`'s lowest).
+    public func prune(through sequence: Int) throws {
+        try withConnection { connection in
+            try connection.execute("DELETE FROM kindred_journal WHERE seq <= $1", [String(sequence)])
+        }
+    }
+
+    public func waitForNews(timeout: Double) -> Bool {
+        listenerLock.lock()
+        defer { listenerLock.unlock() }
+        do {
+            let connection: PostgreSQLConnection
+            if let current = listenerConnection, current.isHealthy {
+                connection = current
+            } else {
+                listenerConnection = nil
+                connection = try PostgreSQLConnection(url, connectTimeout: Self.connectTimeout)
+                try connection.execute("LISTEN \(Self.channel)")
+                listenerConnection = connection
+            }
+            do {
+                return try connection.waitForNotifications(timeout: timeout) > 0
+            } catch {
+                listenerConnection = nil
+                throw error
+            }
+        } catch {
+            // The database is away: wait as long as a notification could have taken, then let the
+            // caller's poll find out (and report) what is wrong.
+            Thread.sleep(forTimeInterval: timeout)
+            return false
+        }
+    }
+
+    /// Holds the reindex lock for as long as the returned object lives: a second `reindex
+    /// --journal` on the same journal fails at once instead of publishing over the first.
+    public final class ReindexLock {
+        let connection: PostgreSQLConnection
+
+        init(_ connection: PostgreSQLConnection) { self.connection = connection }
+
+        deinit { _ = try? connection.execute("SELECT pg_advisory_unlock(\(PostgreSQLJournal.reindexLock))") }
+    }
+
+    /// Takes the reindex lock, or fails saying that another reindex holds it.
+    public func lockForReindex() throws -> ReindexLock {
+        let connection = try PostgreSQLConnection(url)
+        let taken = try connection.value("SELECT pg_try_advisory_lock(\(Self.reindexLock))")
+        guard taken == "t" else {
+            throw SourceError(
+                source: name,
+                reason:
+                    "another 'kindred reindex --journal' is running on this journal; wait for it (one reindex publishes at a time)"
+            )
+        }
+        return ReindexLock(connection)
+    }
+}
