@@ -8,7 +8,8 @@
 #   scripts/databases.sh start DIR   # installs the servers if missing, starts both, writes DIR/env
 #   scripts/databases.sh stop DIR    # stops the servers started in DIR (by their PIDs)
 # DIR/env holds the URLs the tests read: KINDRED_TEST_POSTGRESQL_URL and KINDRED_TEST_MYSQL_URL
-# (user kindred, password in the URL, database kindred), plus the servers' versions.
+# (user kindred, password in the URL, database kindred), the servers' versions, and
+# KINDRED_TEST_POSTGRESQL_CONTROL, a script that stops and starts the PostgreSQL (stop|start).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 action=${1:-}
@@ -59,6 +60,19 @@ start() {
   as_user postgres "$pgbin/createdb" -h "$dir/postgresql/socket" -p "$pgport" -U kindred kindred
   local pgversion
   pgversion=$("$pgbin/postgres" --version)
+  # For tests that take the database away and bring it back: DIR/postgresql/control stop|start.
+  local runas=""
+  [ "$(id -u)" -eq 0 ] && runas="runuser -u postgres --"
+  cat > "$dir/postgresql/control" <<CONTROL
+#!/bin/sh
+case "\$1" in
+  stop) exec $runas "$pgbin/pg_ctl" -D "$dir/postgresql/data" -m fast -w stop ;;
+  start) exec $runas "$pgbin/pg_ctl" -D "$dir/postgresql/data" -l "$dir/postgresql/server.log" -w -t 60 \\
+    -o "-p $pgport -k $dir/postgresql/socket -c listen_addresses=127.0.0.1 -c fsync=off" start ;;
+  *) echo "usage: \$0 stop|start" >&2; exit 2 ;;
+esac
+CONTROL
+  chmod 755 "$dir/postgresql/control"
 
   # MariaDB: a data directory of its own, user kindred with a password over TCP.
   local myport
@@ -88,6 +102,7 @@ start() {
 export KINDRED_TEST_POSTGRESQL_URL='postgresql://kindred:$password@127.0.0.1:$pgport/kindred'
 export KINDRED_TEST_MYSQL_URL='mysql://kindred:$password@127.0.0.1:$myport/kindred'
 export KINDRED_TEST_DATABASE_VERSIONS='$pgversion; $myversion'
+export KINDRED_TEST_POSTGRESQL_CONTROL='$dir/postgresql/control'
 ENV
   echo "databases: $pgversion on 127.0.0.1:$pgport, $myversion on 127.0.0.1:$myport ($dir)" >&2
 }

@@ -54,7 +54,7 @@ public final class SourceSync: Service, Sendable {
                 delay = interval
             } catch {
                 let failures = status.withLock { $0.consecutiveErrors }
-                delay = min(interval * pow(2, Double(min(failures, 16))), max(interval, Self.maximumBackoff))
+                delay = Self.retryDelay(failures: failures, interval: interval)
                 logger.error(
                     "sync failed; serving what it has",
                     metadata: [
@@ -64,6 +64,12 @@ public final class SourceSync: Service, Sendable {
             }
             try? await gracefulShutdown(orSleep: delay)
         }
+    }
+
+    /// The wait after `failures` failed syncs in a row: the interval doubled per failure, at most
+    /// `maximumBackoff` (or the interval, when that is longer).
+    public static func retryDelay(failures: Int, interval: Double) -> Double {
+        min(interval * pow(2, Double(min(failures, 16))), max(interval, maximumBackoff))
     }
 
     private func gracefulShutdown(orSleep seconds: Double) async throws {

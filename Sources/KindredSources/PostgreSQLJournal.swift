@@ -177,7 +177,7 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
 
     /// Drops the entries every kept model version has absorbed (`ModelDirectory`'s lowest).
     public func prune(through sequence: Int) throws {
-        try withConnection { connection in
+        _ = try withConnection { connection in
             try connection.execute("DELETE FROM kindred_journal WHERE seq <= $1", [String(sequence)])
         }
     }

@@ -74,13 +74,26 @@ struct ReplicaTests {
             process.waitUntilExit()
         }
 
-        /// Takes the replicas' login away and cuts their connections: PostgreSQL is gone for them.
-        func outage() throws {
-            try database.run("ALTER ROLE \(role) NOLOGIN")
-            try database.run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '\(role)'")
+        /// Stops or starts the test PostgreSQL itself (scripts/databases.sh's control script).
+        /// The suite runs alone (scripts/test.sh's last pass), so no other test loses its database.
+        /// Spawned and reaped directly: the server `pg_ctl start` leaves running inherits the
+        /// child's descriptors, and Foundation's `Process` then never sees the child end.
+        func postgreSQL(_ action: String) throws {
+            let control = try #require(
+                TestServers.environment["KINDRED_TEST_POSTGRESQL_CONTROL"], "scripts/databases.sh sets it")
+            let command = "exec \(control) \(action) </dev/null >/dev/null 2>&1"
+            var pid: pid_t = 0
+            let words: [String] = ["/bin/sh", "-c", command]
+            let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+            defer { arguments.forEach { free($0) } }
+            guard posix_spawn(&pid, "/bin/sh", nil, nil, arguments, environ) == 0 else {
+                Issue.record("can't run \(control)")
+                return
+            }
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            #expect(status == 0, "PostgreSQL \(action) failed")
         }
-
-        func recover() throws { try database.run("ALTER ROLE \(role) LOGIN") }
 
         func status(_ replica: Int) async throws -> [String: Any] {
             let answer = try #require(await http("GET", base(replica) + "/v1/status"))
@@ -232,12 +245,16 @@ struct ReplicaTests {
         }
     }
 
-    @Test("PostgreSQL gone: writes get 503 with Retry-After, reads go on; back: writes resume without a restart")
+    @Test(
+        "PostgreSQL stopped: writes get 503 with Retry-After, reads go on; started again: writes resume without a restart"
+    )
     func outage() async throws {
         let cluster = try Cluster(count: 2)
         for replica in 0..<2 { try await cluster.start(replica) }
         #expect(await Self.put(cluster.base(0), "before-outage", title: "Before") == 201)
-        try cluster.outage()
+        try cluster.postgreSQL("stop")
+        var stopped = true
+        defer { if stopped { try? cluster.postgreSQL("start") } }  // whatever fails below, the next suites get it back
         let refused = await Self.http(
             "PUT", cluster.base(1) + "/v1/articles/during-outage",
             json: #"{"title": "During", "body": "Refused while the journal is away."}"#)
@@ -251,7 +268,8 @@ struct ReplicaTests {
         let metrics = await Self.http("GET", cluster.base(0) + "/metrics")?.body ?? ""
         #expect(metrics.contains("kindred_journal_reachable 0"))
 
-        try cluster.recover()
+        try cluster.postgreSQL("start")
+        stopped = false
         let resumed = await Self.within(10) { await Self.put(cluster.base(1), "after-outage", title: "After") == 201 }
         #expect(resumed != nil, "writes did not resume")
         for replica in 0..<2 {

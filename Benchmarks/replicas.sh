@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Replicas sharing a PostgreSQL journal, on this machine (loopback only, bounded in time).
+#
+#   1. by-id load (wrk) on one server with its local journal, then on one replica with
+#      --journal postgresql://…, each while Benchmarks/replicas/writes.py writes 100 articles/s to
+#      it: the by-id p99 each way (target: replication adds ≤ 10 %);
+#   2. by-id load spread over three replicas against the single replica (target: not lower);
+#   3. 100 writes/s rotated over the three replicas, each timed until the two others serve it
+#      (target: p99 ≤ 1 s).
+#
+# Usage: Benchmarks/replicas.sh [CORPUS] [SECONDS]
+#   CORPUS   default: Debian's package descriptions (benchmark-data/debian), the model is built here
+#   SECONDS  per measured scenario, default 10 (after 5 s of unmeasured warm-up)
+# Needs wrk (apt-get install -y wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source Benchmarks/lib/cpu.sh
+for setting in "${kindred_env[@]}"; do export "${setting?}"; done
+corpus=${1:-benchmark-data/debian/corpus.jsonl}
+seconds=${2:-10}
+warmup=5
+command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
+scripts/bootstrap.sh
+swift build -c release --product kindred >&2
+out=$(mktemp -d /tmp/kindred-replicas.XXXXXX)
+chmod 755 "$out"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  scripts/databases.sh stop "$out/databases"
+  rm -rf "$out"
+}
+trap cleanup EXIT
+scripts/databases.sh start "$out/databases"
+source "$out/databases/env"
+journal=$KINDRED_TEST_POSTGRESQL_URL
+binary=.build/release/kindred
+
+echo "building the model from $corpus…" >&2
+$binary reindex --corpus "$corpus" --model "$out/local" --keep 1 >/dev/null 2>&1
+$binary reindex --corpus "$corpus" --model "$out/shared" --keep 1 --journal "$journal" >/dev/null 2>&1
+
+PYTHONPATH=Benchmarks/lib python3 - "$corpus" "$out" <<'PY'
+import random, sys
+from urllib.parse import quote
+from corpus import read_articles
+ids = [a["id"] for a in read_articles(sys.argv[1])]
+random.seed(7)
+paths = ",".join('"/v1/articles/' + quote(ids[i], safe="") + '/related?k=10"' for i in random.sample(range(len(ids)), 2000))
+with open(f"{sys.argv[2]}/by-id.lua", "w") as f:
+    f.write("local paths = {" + paths + "}\nlocal n = 0\nrequest = function()\n  n = n % #paths + 1\n  return wrk.format('GET', paths[n])\nend\n")
+PY
+
+start() {  # start PORT MODEL_DIR [SERVE ARGS...]
+  local port=$1 model=$2
+  shift 2
+  $binary serve --model "$model" --port "$port" --log-level warning "$@" 2>>"$out/serve-$port.log" &
+  pids+=($!)
+  for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "server on $port did not start" >&2
+  return 1
+}
+
+stop_all() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  pids=()
+}
+
+by_id() {  # by_id NAME CONNECTIONS PORT [PORT ...]: wrk on each port at once; writes.py on the first
+  local name=$1 connections=$2
+  shift 2
+  local warming=()
+  for port in "$@"; do
+    wrk -t1 -c"$connections" -d"${warmup}s" -s "$out/by-id.lua" "http://127.0.0.1:$port" >/dev/null &
+    warming+=($!)
+  done
+  wait "${warming[@]}"  # only these: a bare wait would wait for the servers too
+  python3 Benchmarks/replicas/writes.py 100 "$seconds" "$1" >"$out/$name.writes" &
+  local writer=$!
+  local runs=()
+  for port in "$@"; do
+    wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$out/by-id.lua" "http://127.0.0.1:$port" >"$out/$name.$port.wrk" &
+    runs+=($!)
+  done
+  wait "${runs[@]}" "$writer"
+}
+
+summary() {  # summary NAME PORT [PORT ...]
+  local name=$1
+  shift
+  python3 - "$out" "$name" "$@" <<'PY'
+import json, re, sys
+out, name, ports = sys.argv[1], sys.argv[2], sys.argv[3:]
+def ms(text):
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+rps, p99 = 0.0, []
+for port in ports:
+    text = open(f"{out}/{name}.{port}.wrk").read()
+    rps += float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    p99.append(ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1)))
+writes = json.load(open(f"{out}/{name}.writes"))
+print(f"{name:<26} by-id {rps:8.0f} req/s   p99 {max(p99):6.2f} ms   writes {writes['rate']}/s ({writes['failed']} failed)")
+open(f"{out}/{name}.result", "w").write(json.dumps({"rps": rps, "p99": max(p99)}))
+PY
+}
+
+# 1. One server, local journal, then one replica on the shared journal.
+start 18301 "$out/local"
+by_id local 12 18301
+stop_all
+start 18311 "$out/shared" --journal "$journal"
+by_id replica 12 18311
+stop_all
+# 2. Three replicas, the same total connections spread over them.
+start 18321 "$out/shared" --journal "$journal"
+start 18322 "$out/shared" --journal "$journal"
+start 18323 "$out/shared" --journal "$journal"
+by_id three 4 18321 18322 18323
+# 3. Visibility of writes on the other replicas.
+python3 Benchmarks/replicas/writes.py --visibility 100 "$seconds" 18321 18322 18323 >"$out/visibility.json"
+stop_all
+
+cpu_class_line
+echo "servers:     ${KINDRED_TEST_DATABASE_VERSIONS%%;*}"
+echo "corpus:      $corpus; wrk -t1 per server, 12 connections in all; writes.py 100 PUT/s on the first server"
+summary local 18301
+summary replica 18311
+summary three 18321 18322 18323
+python3 - "$out" <<'PY'
+import json, sys
+out = sys.argv[1]
+local, replica, three = (json.load(open(f"{out}/{n}.result")) for n in ("local", "replica", "three"))
+v = json.load(open(f"{out}/visibility.json"))
+print(f"replication's cost on by-id p99: {replica['p99'] / local['p99']:.2f}x the local journal's (target <= 1.10)")
+print(f"three replicas' by-id throughput: {three['rps'] / replica['rps']:.2f}x one replica's (target >= 1.0)")
+print(f"write -> served by the two other replicas, 100 writes/s: p50 {v['visible_p50_ms']} ms, p99 {v['visible_p99_ms']} ms, "
+      f"max {v['visible_max_ms']} ms over {v['observations']} observations; {v['written']} written, {v['failed']} failed (target p99 <= 1000 ms)")
+PY
