@@ -4,7 +4,8 @@
 #   1. by-id load (wrk) on one server with its local journal, then on one replica with
 #      --journal postgresql://…, each while Benchmarks/replicas/writes.py writes 100 articles/s to
 #      it: the by-id p99 each way (target: replication adds ≤ 10 %);
-#   2. by-id load spread over three replicas against the single replica (target: not lower);
+#   2. by-id load, reads only, on one replica and then spread over three (target: not lower), and
+#      the same with 100 writes/s, which every replica applies;
 #   3. 100 writes/s rotated over the three replicas, each timed until the two others serve it
 #      (target: p99 ≤ 1 s).
 #
@@ -66,23 +67,28 @@ stop_all() {
   pids=()
 }
 
-by_id() {  # by_id NAME CONNECTIONS PORT [PORT ...]: wrk on each port at once; writes.py on the first
-  local name=$1 connections=$2
+by_id() {  # by_id NAME WRITES_PER_SECOND PORT [PORT ...]: one wrk -t1 -c4 per port given, at once
+  local name=$1 writes=$2
   shift 2
   local warming=()
   for port in "$@"; do
-    wrk -t1 -c"$connections" -d"${warmup}s" -s "$out/by-id.lua" "http://127.0.0.1:$port" >/dev/null &
+    wrk -t1 -c4 -d"${warmup}s" -s "$out/by-id.lua" "http://127.0.0.1:$port" >/dev/null &
     warming+=($!)
   done
   wait "${warming[@]}"  # only these: a bare wait would wait for the servers too
-  python3 Benchmarks/replicas/writes.py 100 "$seconds" "$1" >"$out/$name.writes" &
-  local writer=$!
-  local runs=()
+  local runs=() i=0
+  if [ "$writes" -gt 0 ]; then
+    python3 Benchmarks/replicas/writes.py "$writes" "$seconds" "$1" >"$out/$name.writes" &
+    runs+=($!)
+  else
+    echo '{"rate": 0, "failed": 0}' >"$out/$name.writes"
+  fi
   for port in "$@"; do
-    wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$out/by-id.lua" "http://127.0.0.1:$port" >"$out/$name.$port.wrk" &
+    i=$((i + 1))
+    wrk -t1 -c4 -d"${seconds}s" --latency -s "$out/by-id.lua" "http://127.0.0.1:$port" >"$out/$name.$i.wrk" &
     runs+=($!)
   done
-  wait "${runs[@]}" "$writer"
+  wait "${runs[@]}"
 }
 
 summary() {  # summary NAME PORT [PORT ...]
@@ -90,7 +96,7 @@ summary() {  # summary NAME PORT [PORT ...]
   shift
   python3 - "$out" "$name" "$@" <<'PY'
 import json, re, sys
-out, name, ports = sys.argv[1], sys.argv[2], sys.argv[3:]
+out, name, ports = sys.argv[1], sys.argv[2], range(1, len(sys.argv) - 2)
 def ms(text):
     value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
@@ -105,35 +111,52 @@ open(f"{out}/{name}.result", "w").write(json.dumps({"rps": rps, "p99": max(p99)}
 PY
 }
 
-# 1. One server, local journal, then one replica on the shared journal.
-start 18301 "$out/local"
-by_id local 12 18301
-stop_all
-start 18311 "$out/shared" --journal "$journal"
-by_id replica 12 18311
-stop_all
-# 2. Three replicas, the same total connections spread over them.
-start 18321 "$out/shared" --journal "$journal"
-start 18322 "$out/shared" --journal "$journal"
-start 18323 "$out/shared" --journal "$journal"
-by_id three 4 18321 18322 18323
+# Every scenario starts from the model alone: no writes in the journal (each write applied makes a
+# by-id request consider one more article), servers started afresh.
+fresh() {
+  stop_all
+  rm -f "$out/local/journal.jsonl"
+  psql -q "$journal" -c "TRUNCATE kindred_journal"
+}
+three_replicas() {
+  start 18321 "$out/shared" --journal "$journal"
+  start 18322 "$out/shared" --journal "$journal"
+  start 18323 "$out/shared" --journal "$journal"
+}
+# Three wrk processes of 4 connections each in every scenario, so the load generator costs the same.
+# 1. One server, local journal, then one replica on the shared journal, 100 writes/s each.
+fresh; start 18301 "$out/local"
+by_id local 100 18301 18301 18301
+fresh; start 18311 "$out/shared" --journal "$journal"
+by_id replica 100 18311 18311 18311
+# 2. Reads only on one replica, then on three; then three with writes.
+fresh; start 18311 "$out/shared" --journal "$journal"
+by_id replica-reads 0 18311 18311 18311
+fresh; three_replicas
+by_id three-reads 0 18321 18322 18323
+fresh; three_replicas
+by_id three 100 18321 18322 18323
 # 3. Visibility of writes on the other replicas.
 python3 Benchmarks/replicas/writes.py --visibility 100 "$seconds" 18321 18322 18323 >"$out/visibility.json"
 stop_all
 
 cpu_class_line
 echo "servers:     ${KINDRED_TEST_DATABASE_VERSIONS%%;*}"
-echo "corpus:      $corpus; wrk -t1 per server, 12 connections in all; writes.py 100 PUT/s on the first server"
-summary local 18301
-summary replica 18311
+echo "corpus:      $corpus; 3 x wrk -t1 -c4 (on one server, or one per replica); writes.py PUTs to the first server"
+summary local 18301 18301 18301
+summary replica 18311 18311 18311
+summary replica-reads 18311 18311 18311
+summary three-reads 18321 18322 18323
 summary three 18321 18322 18323
 python3 - "$out" <<'PY'
 import json, sys
 out = sys.argv[1]
-local, replica, three = (json.load(open(f"{out}/{n}.result")) for n in ("local", "replica", "three"))
+local, replica, reads, three_reads, three = (
+    json.load(open(f"{out}/{n}.result")) for n in ("local", "replica", "replica-reads", "three-reads", "three"))
 v = json.load(open(f"{out}/visibility.json"))
 print(f"replication's cost on by-id p99: {replica['p99'] / local['p99']:.2f}x the local journal's (target <= 1.10)")
-print(f"three replicas' by-id throughput: {three['rps'] / replica['rps']:.2f}x one replica's (target >= 1.0)")
+print(f"three replicas' by-id throughput: {three_reads['rps'] / reads['rps']:.2f}x one replica's, reads only (target >= 1.0); "
+      f"{three['rps'] / replica['rps']:.2f}x with 100 writes/s, which each of the three applies")
 print(f"write -> served by the two other replicas, 100 writes/s: p50 {v['visible_p50_ms']} ms, p99 {v['visible_p99_ms']} ms, "
       f"max {v['visible_max_ms']} ms over {v['observations']} observations; {v['written']} written, {v['failed']} failed (target p99 <= 1000 ms)")
 PY

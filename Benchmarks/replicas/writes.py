@@ -63,6 +63,18 @@ def main():
             with lock:
                 latencies.append(time.monotonic() - acknowledged)
 
+    def write(n, port, article_id, body):
+        nonlocal written, failures
+        status = request(port, "PUT", f"/v1/articles/{article_id}", body)
+        with lock:
+            if status in (200, 201):
+                written += 1
+            else:
+                failures += 1
+        if status in (200, 201) and visibility and len(ports) > 1:
+            watch(port, article_id, time.monotonic())
+
+    # Writes are sent at their scheduled times from a pool, so a slow answer does not lower the rate.
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=64) as pool:
         n = 0
@@ -71,16 +83,8 @@ def main():
             delay = due - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            port = ports[n % len(ports)]
-            article_id = f"bench-write-{int(start)}-{n}"
             body = json.dumps({"title": f"Benchmark write {n}", "body": "Xiaomi Leica red dot camera phone tracker."})
-            status = request(port, "PUT", f"/v1/articles/{article_id}", body)
-            if status in (200, 201):
-                written += 1
-                if visibility and len(ports) > 1:
-                    pool.submit(watch, port, article_id, time.monotonic())
-            else:
-                failures += 1
+            pool.submit(write, n, ports[n % len(ports)], f"bench-write-{int(start)}-{n}", body)
             n += 1
     elapsed = time.monotonic() - start
     summary = {"written": written, "failed": failures, "rate": round(written / elapsed, 1)}

@@ -83,6 +83,8 @@ extension ModelStore {
 
     /// Re-reads the shared overrides when they changed since the last read.
     public func refreshOverrides() async throws {
+        let known = replica.withLock { $0.overridesStamp }
+        guard try await journalCall({ try $0.overridesStamp() }) != known else { return }
         let (overrides, stamp) = try await journalCall { try $0.overrides() }
         guard replica.withLock({ $0.overridesStamp }) != stamp else { return }
         await writer.run {

@@ -24,12 +24,15 @@ public struct ReplicaFollower: Service {
     public func run() async throws {
         logger.info("following the shared journal", metadata: ["journal": "\(journal.name)"])
         var failing = false
+        var news: JournalNews = [.journal, .overrides, .model]
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                try await store.catchUp()
-                try await store.refreshOverrides()
-                try await store.followPublishedModel()
-                try await store.refreshHead()
+                // A notification names what changed; a quiet poll (or a failing journal) checks all.
+                let all = news.isEmpty || failing
+                if all || news.contains(.journal) { try await store.catchUp() }
+                if all || news.contains(.overrides) { try await store.refreshOverrides() }
+                if all || news.contains(.model) { try await store.followPublishedModel() }
+                if all { try await store.refreshHead() }
                 if failing {
                     logger.notice(
                         "shared journal reachable again; caught up",
@@ -45,9 +48,10 @@ public struct ReplicaFollower: Service {
                 }
             }
             let journal = self.journal, wait = pollInterval
-            try? await cancelWhenGracefulShutdown {
-                _ = try await Blocking.run { journal.waitForNews(timeout: wait) }
-            }
+            news =
+                (try? await cancelWhenGracefulShutdown {
+                    try await Blocking.run { journal.waitForNews(timeout: wait) }
+                }) ?? []
         }
     }
 }

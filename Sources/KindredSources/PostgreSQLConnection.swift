@@ -102,30 +102,30 @@ final class PostgreSQLConnection: DatabaseConnection {
     /// Whether the connection is still usable (libpq saw no broken socket).
     var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
 
-    /// Waits up to `timeout` seconds for a notification on a channel this connection LISTENs to.
+    /// Waits up to `timeout` seconds for notifications on the channels this connection LISTENs to.
     ///
-    /// - Returns: how many arrived.
+    /// - Returns: their payloads (none on timeout).
     /// - Throws: `SourceError` when the connection broke.
-    func waitForNotifications(timeout: Double) throws -> Int {
-        var count = drainNotifications()
-        if count > 0 { return count }
+    func waitForNotifications(timeout: Double) throws -> [String] {
+        var payloads = drainNotifications()
+        if !payloads.isEmpty { return payloads }
         var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
         guard descriptor.fd >= 0 else { throw failure("the connection is closed") }
         let ready = poll(&descriptor, 1, Int32(timeout * 1000))
         if ready > 0 {
             guard PQconsumeInput(handle) == 1 else { throw failure("the connection broke") }
-            count = drainNotifications()
+            payloads = drainNotifications()
         }
-        return count
+        return payloads
     }
 
-    private func drainNotifications() -> Int {
-        var count = 0
+    private func drainNotifications() -> [String] {
+        var payloads: [String] = []
         while let notification = PQnotifies(handle) {
+            payloads.append(notification.pointee.extra.map { String(cString: $0) } ?? "")
             PQfreemem(notification)
-            count += 1
         }
-        return count
+        return payloads
     }
 
     func failure(_ what: String) -> SourceError {

@@ -144,6 +144,12 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         return (EditorialOverrides(entries: entries), stamp)
     }
 
+    public func overridesStamp() throws -> Int {
+        try withConnection { connection in
+            try connection.value("SELECT coalesce(max(stamp), 0) FROM kindred_overrides").flatMap { Int($0) } ?? 0
+        }
+    }
+
     public func setOverrides(_ entry: EditorialOverrides.Entry?, for id: String) throws {
         // A removal is kept as an empty entry, so that the stamp still moves.
         let text = String(decoding: try JSONEncoder().encode(entry ?? .init()), as: UTF8.self)
@@ -182,7 +188,7 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         }
     }
 
-    public func waitForNews(timeout: Double) -> Bool {
+    public func waitForNews(timeout: Double) -> JournalNews {
         listenerLock.lock()
         defer { listenerLock.unlock() }
         do {
@@ -196,7 +202,16 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
                 listenerConnection = connection
             }
             do {
-                return try connection.waitForNotifications(timeout: timeout) > 0
+                var news: JournalNews = []
+                for payload in try connection.waitForNotifications(timeout: timeout) {
+                    switch payload {
+                    case "journal": news.insert(.journal)
+                    case "overrides": news.insert(.overrides)
+                    case "model": news.insert(.model)
+                    default: news.formUnion([.journal, .overrides, .model])
+                    }
+                }
+                return news
             } catch {
                 listenerConnection = nil
                 throw error
@@ -205,7 +220,7 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
             // The database is away: wait as long as a notification could have taken, then let the
             // caller's poll find out (and report) what is wrong.
             Thread.sleep(forTimeInterval: timeout)
-            return false
+            return []
         }
     }
 

@@ -24,6 +24,9 @@ public protocol SharedJournal: Sendable {
     /// Every article's editorial overrides, and a stamp that changes whenever one of them does.
     func overrides() throws -> (overrides: EditorialOverrides, stamp: Int)
 
+    /// The stamp alone: replicas poll it, and read the overrides only when it moved.
+    func overridesStamp() throws -> Int
+
     /// Replaces an article's overrides (nil removes them) and commits.
     func setOverrides(_ entry: EditorialOverrides.Entry?, for id: String) throws
 
@@ -34,9 +37,19 @@ public protocol SharedJournal: Sendable {
     /// up to `absorbed`, and tells the replicas.
     func record(published version: String, absorbed: Int) throws
 
-    /// Waits up to `timeout` seconds for another server's write, overrides change or model; true
-    /// when told of one (LISTEN/NOTIFY), false on timeout. Replicas poll after either.
-    func waitForNews(timeout: Double) -> Bool
+    /// Waits up to `timeout` seconds to be told (LISTEN/NOTIFY) of a write, an overrides change or
+    /// a published model; empty on timeout, when replicas poll for all three.
+    func waitForNews(timeout: Double) -> JournalNews
+}
+
+/// What a shared journal's notifications said changed.
+public struct JournalNews: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    public static let journal = JournalNews(rawValue: 1)
+    public static let overrides = JournalNews(rawValue: 2)
+    public static let model = JournalNews(rawValue: 4)
 }
 
 extension ModelDirectory {
