@@ -134,6 +134,12 @@ fresh; start 18311 "$out/shared" --journal "$journal"
 by_id replica-reads 0 18311 18311 18311
 fresh; three_replicas
 by_id three-reads 0 18321 18322 18323
+# The same three processes without a shared journal: what three servers cost on these cores.
+fresh
+start 18331 "$out/local"
+start 18332 "$out/local"
+start 18333 "$out/local"
+by_id three-local-reads 0 18331 18332 18333
 fresh; three_replicas
 by_id three 100 18321 18322 18323
 # 3. Visibility of writes on the other replicas.
@@ -147,16 +153,19 @@ summary local 18301 18301 18301
 summary replica 18311 18311 18311
 summary replica-reads 18311 18311 18311
 summary three-reads 18321 18322 18323
+summary three-local-reads 18331 18332 18333
 summary three 18321 18322 18323
 python3 - "$out" <<'PY'
 import json, sys
 out = sys.argv[1]
-local, replica, reads, three_reads, three = (
-    json.load(open(f"{out}/{n}.result")) for n in ("local", "replica", "replica-reads", "three-reads", "three"))
+local, replica, reads, three_reads, three_local, three = (
+    json.load(open(f"{out}/{n}.result"))
+    for n in ("local", "replica", "replica-reads", "three-reads", "three-local-reads", "three"))
 v = json.load(open(f"{out}/visibility.json"))
 print(f"replication's cost on by-id p99: {replica['p99'] / local['p99']:.2f}x the local journal's (target <= 1.10)")
 print(f"three replicas' by-id throughput: {three_reads['rps'] / reads['rps']:.2f}x one replica's, reads only (target >= 1.0); "
-      f"{three['rps'] / replica['rps']:.2f}x with 100 writes/s, which each of the three applies")
+      f"{three['rps'] / replica['rps']:.2f}x with 100 writes/s, which each of the three applies; "
+      f"three servers without a shared journal: {three_local['rps'] / reads['rps']:.2f}x")
 print(f"write -> served by the two other replicas, 100 writes/s: p50 {v['visible_p50_ms']} ms, p99 {v['visible_p99_ms']} ms, "
       f"max {v['visible_max_ms']} ms over {v['observations']} observations; {v['written']} written, {v['failed']} failed (target p99 <= 1000 ms)")
 PY

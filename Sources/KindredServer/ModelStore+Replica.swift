@@ -114,16 +114,27 @@ extension ModelStore {
 
     func replicatedUpsert(_ article: Article) async throws -> Bool {
         let created = current.metadata(of: article.id) == nil
-        _ = try await journalCall { try $0.append(.put(article)) }
-        try await catchUp()
+        try await applyOwn(try await journalCall { try $0.append(.put(article)) })
         return created
     }
 
     func replicatedDelete(_ id: String) async throws -> Bool {
         guard current.metadata(of: id) != nil else { return false }
-        _ = try await journalCall { try $0.append(.delete(id)) }
-        try await catchUp()
+        try await applyOwn(try await journalCall { try $0.append(.delete(id)) })
         return true
+    }
+
+    /// Applies this replica's own committed write: directly when it is the next entry (the usual
+    /// case), else by catching up, so that no entry committed before it is skipped.
+    func applyOwn(_ entry: JournalEntry) async throws {
+        let applied = try await writer.run { () throws -> Bool in
+            let index = self.state.read()
+            if index.journalSequence >= entry.sequence { return true }
+            guard index.journalSequence == entry.sequence - 1 else { return false }
+            self.state.write(try index.applying(entry))
+            return true
+        }
+        if !applied { try await catchUp() }
     }
 
     func replicatedSetOverrides(_ entry: EditorialOverrides.Entry?, for id: String) async throws

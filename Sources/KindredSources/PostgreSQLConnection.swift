@@ -93,6 +93,40 @@ final class PostgreSQLConnection: DatabaseConnection {
         }
     }
 
+    /// Runs several statements in one round trip (the simple query protocol) and returns each
+    /// statement's rows. Values must already be literals (`literal(_:)`). When one statement
+    /// fails, the rest are skipped and the error is thrown.
+    func executeScript(_ sql: String) throws -> [[[String?]]] {
+        guard PQsendQuery(handle, sql) == 1 else { throw failure("the statements failed") }
+        var results: [[[String?]]] = []
+        var firstError: String?
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            let status = PQresultStatus(result)
+            if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK {
+                results.append(
+                    (0..<PQntuples(result)).map { row in
+                        (0..<PQnfields(result)).map { column in
+                            PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                        }
+                    })
+            } else if firstError == nil {
+                firstError = Self.message(PQresultErrorMessage(result))
+            }
+        }
+        if let firstError { throw SourceError(source: name, reason: url.redacting(firstError)) }
+        return results
+    }
+
+    /// `text` as a quoted SQL literal, escaped by libpq for this connection's encoding.
+    func literal(_ text: String) throws -> String {
+        guard let escaped = PQescapeLiteral(handle, text, text.utf8.count) else {
+            throw failure("can't quote a value")
+        }
+        defer { PQfreemem(escaped) }
+        return String(cString: escaped)
+    }
+
     /// The first column of the first row, or nil (no row, or NULL).
     func value(_ sql: String, _ parameters: [String?] = []) throws -> String? {
         guard let row = try execute(sql, parameters).first, let first = row.first else { return nil }

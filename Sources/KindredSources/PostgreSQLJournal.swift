@@ -92,14 +92,17 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         let draft = JournalEntry(sequence: 1, operation: operation)
         let text = String(decoding: try Journal.encode(draft).dropLast(), as: UTF8.self)
         return try withConnection { connection in
-            try connection.execute("BEGIN")
-            try connection.execute("SELECT pg_advisory_xact_lock(\(Self.writerLock))")
-            let row = try connection.execute(
-                "INSERT INTO kindred_journal (article_id, entry) VALUES ($1, $2) RETURNING seq",
-                [draft.articleID, text])
-            try connection.execute("SELECT pg_notify('\(Self.channel)', 'journal')")
-            try connection.execute("COMMIT")
-            guard let sequence = row.first?.first.flatMap({ $0.flatMap { Int($0) } }) else {
+            // One round trip: the lock, the insert, the notification and the commit.
+            let results = try connection.executeScript(
+                """
+                BEGIN;
+                SELECT pg_advisory_xact_lock(\(Self.writerLock));
+                INSERT INTO kindred_journal (article_id, entry)
+                  VALUES (\(try connection.literal(draft.articleID)), \(try connection.literal(text))) RETURNING seq;
+                SELECT pg_notify('\(Self.channel)', 'journal');
+                COMMIT;
+                """)
+            guard results.count == 5, let sequence = results[2].first?.first.flatMap({ $0.flatMap { Int($0) } }) else {
                 throw SourceError(source: name, reason: "the journal returned no sequence")
             }
             var entry = draft
