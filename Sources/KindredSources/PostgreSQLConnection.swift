@@ -107,7 +107,8 @@ final class PostgreSQLConnection: DatabaseConnection {
                 results.append(
                     (0..<PQntuples(result)).map { row in
                         (0..<PQnfields(result)).map { column in
-                            PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                            PQgetisnull(result, row, column) == 1
+                                ? nil : String(cString: PQgetvalue(result, row, column))
                         }
                     })
             } else if firstError == nil {
