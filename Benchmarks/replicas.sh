@@ -9,9 +9,11 @@
 #   3. 100 writes/s rotated over the three replicas, each timed until the two others serve it
 #      (target: p99 ≤ 1 s).
 #
-# Usage: Benchmarks/replicas.sh [CORPUS] [SECONDS]
+# Usage: Benchmarks/replicas.sh [CORPUS] [SECONDS] [RUNS]
 #   CORPUS   default: Debian's package descriptions (benchmark-data/debian), the model is built here
 #   SECONDS  per measured scenario, default 10 (after 5 s of unmeasured warm-up)
+#   RUNS     rounds of all scenarios, default 3: figures are medians, ratios the median of each
+#            round's ratio (peers measured minutes apart, not days)
 # Needs wrk (apt-get install -y wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,7 @@ source Benchmarks/lib/cpu.sh
 for setting in "${kindred_env[@]}"; do export "${setting?}"; done
 corpus=${1:-benchmark-data/debian/corpus.jsonl}
 seconds=${2:-10}
+runs=${3:-3}
 warmup=5
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
 scripts/bootstrap.sh
@@ -91,26 +94,6 @@ by_id() {  # by_id NAME WRITES_PER_SECOND PORT [PORT ...]: one wrk -t1 -c4 per p
   wait "${runs[@]}"
 }
 
-summary() {  # summary NAME PORT [PORT ...]
-  local name=$1
-  shift
-  python3 - "$out" "$name" "$@" <<'PY'
-import json, re, sys
-out, name, ports = sys.argv[1], sys.argv[2], range(1, len(sys.argv) - 2)
-def ms(text):
-    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-rps, p99 = 0.0, []
-for port in ports:
-    text = open(f"{out}/{name}.{port}.wrk").read()
-    rps += float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    p99.append(ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1)))
-writes = json.load(open(f"{out}/{name}.writes"))
-print(f"{name:<26} by-id {rps:8.0f} req/s   p99 {max(p99):6.2f} ms   writes {writes['rate']}/s ({writes['failed']} failed)")
-open(f"{out}/{name}.result", "w").write(json.dumps({"rps": rps, "p99": max(p99)}))
-PY
-}
-
 # Every scenario starts from the model alone: no writes in the journal (each write applied makes a
 # by-id request consider one more article), servers started afresh.
 fresh() {
@@ -124,48 +107,62 @@ three_replicas() {
   start 18323 "$out/shared" --journal "$journal"
 }
 # Three wrk processes of 4 connections each in every scenario, so the load generator costs the same.
-# 1. One server, local journal, then one replica on the shared journal, 100 writes/s each.
-fresh; start 18301 "$out/local"
-by_id local 100 18301 18301 18301
-fresh; start 18311 "$out/shared" --journal "$journal"
-by_id replica 100 18311 18311 18311
-# 2. Reads only on one replica, then on three; then three with writes.
-fresh; start 18311 "$out/shared" --journal "$journal"
-by_id replica-reads 0 18311 18311 18311
-fresh; three_replicas
-by_id three-reads 0 18321 18322 18323
-# The same three processes without a shared journal: what three servers cost on these cores.
-fresh
-start 18331 "$out/local"
-start 18332 "$out/local"
-start 18333 "$out/local"
-by_id three-local-reads 0 18331 18332 18333
-fresh; three_replicas
-by_id three 100 18321 18322 18323
-# 3. Visibility of writes on the other replicas.
-python3 Benchmarks/replicas/writes.py --visibility 100 "$seconds" 18321 18322 18323 >"$out/visibility.json"
+for run in $(seq 1 "$runs"); do
+  echo "round $run of $runs…" >&2
+  # 1. One server, local journal, then one replica on the shared journal, 100 writes/s each.
+  fresh; start 18301 "$out/local"
+  by_id "local-$run" 100 18301 18301 18301
+  fresh; start 18311 "$out/shared" --journal "$journal"
+  by_id "replica-$run" 100 18311 18311 18311
+  # 2. Reads only on one replica, then on three (and on three servers without a shared journal:
+  #    what three processes cost on these cores); then three with writes.
+  fresh; start 18311 "$out/shared" --journal "$journal"
+  by_id "replica-reads-$run" 0 18311 18311 18311
+  fresh; three_replicas
+  by_id "three-reads-$run" 0 18321 18322 18323
+  fresh; start 18331 "$out/local"; start 18332 "$out/local"; start 18333 "$out/local"
+  by_id "three-local-reads-$run" 0 18331 18332 18333
+  fresh; three_replicas
+  by_id "three-$run" 100 18321 18322 18323
+  # 3. Visibility of writes on the other replicas.
+  python3 Benchmarks/replicas/writes.py --visibility 100 "$seconds" 18321 18322 18323 >"$out/visibility-$run.json"
+done
 stop_all
 
 cpu_class_line
 echo "servers:     ${KINDRED_TEST_DATABASE_VERSIONS%%;*}"
 echo "corpus:      $corpus; 3 x wrk -t1 -c4 (on one server, or one per replica); writes.py PUTs to the first server"
-summary local 18301 18301 18301
-summary replica 18311 18311 18311
-summary replica-reads 18311 18311 18311
-summary three-reads 18321 18322 18323
-summary three-local-reads 18331 18332 18333
-summary three 18321 18322 18323
-python3 - "$out" <<'PY'
-import json, sys
-out = sys.argv[1]
-local, replica, reads, three_reads, three_local, three = (
-    json.load(open(f"{out}/{n}.result"))
-    for n in ("local", "replica", "replica-reads", "three-reads", "three-local-reads", "three"))
-v = json.load(open(f"{out}/visibility.json"))
-print(f"replication's cost on by-id p99: {replica['p99'] / local['p99']:.2f}x the local journal's (target <= 1.10)")
-print(f"three replicas' by-id throughput: {three_reads['rps'] / reads['rps']:.2f}x one replica's, reads only (target >= 1.0); "
-      f"{three['rps'] / replica['rps']:.2f}x with 100 writes/s, which each of the three applies; "
-      f"three servers without a shared journal: {three_local['rps'] / reads['rps']:.2f}x")
-print(f"write -> served by the two other replicas, 100 writes/s: p50 {v['visible_p50_ms']} ms, p99 {v['visible_p99_ms']} ms, "
-      f"max {v['visible_max_ms']} ms over {v['observations']} observations; {v['written']} written, {v['failed']} failed (target p99 <= 1000 ms)")
+python3 - "$out" "$runs" <<'PY'
+import json, re, statistics, sys
+out, runs = sys.argv[1], int(sys.argv[2])
+def ms(text):
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+def load(name, run):
+    rps, p99 = 0.0, []
+    for i in (1, 2, 3):
+        text = open(f"{out}/{name}-{run}.{i}.wrk").read()
+        rps += float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+        p99.append(ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1)))
+    return rps, max(p99), json.load(open(f"{out}/{name}-{run}.writes"))
+names = ["local", "replica", "replica-reads", "three-reads", "three-local-reads", "three"]
+r = {name: [load(name, run) for run in range(1, runs + 1)] for name in names}
+med = statistics.median
+for name in names:
+    rps = [x[0] for x in r[name]]; p99 = [x[1] for x in r[name]]
+    writes = med([x[2]["rate"] for x in r[name]]); failed = sum(x[2]["failed"] for x in r[name])
+    print(f"{name:<18} by-id median {med(rps):6.0f} req/s ({', '.join(f'{x:.0f}' for x in rps)}), "
+          f"p99 median {med(p99):6.2f} ms ({', '.join(f'{x:.2f}' for x in p99)}); writes {writes}/s, {failed} failed")
+def ratio(a, b, i):
+    values = [x[i] / y[i] for x, y in zip(r[a], r[b])]
+    return f"{med(values):.2f}x (rounds: {', '.join(f'{v:.2f}' for v in values)})"
+print(f"replication's cost on by-id p99, 100 writes/s: {ratio('replica', 'local', 1)} the local journal's (target <= 1.10)")
+print(f"three replicas' by-id throughput, reads only: {ratio('three-reads', 'replica-reads', 0)} one replica's (target >= 1.0)")
+print(f"  three servers without a shared journal: {ratio('three-local-reads', 'replica-reads', 0)}; "
+      f"three replicas with 100 writes/s (each applies all): {ratio('three', 'replica', 0)}")
+v = [json.load(open(f"{out}/visibility-{run}.json")) for run in range(1, runs + 1)]
+print(f"write -> served by the two other replicas, 100 writes/s: p50 {med([x['visible_p50_ms'] for x in v])} ms, "
+      f"p99 {med([x['visible_p99_ms'] for x in v])} ms (rounds: {', '.join(str(x['visible_p99_ms']) for x in v)}), "
+      f"max {max(x['visible_max_ms'] for x in v)} ms; {sum(x['written'] for x in v)} written, "
+      f"{sum(x['failed'] for x in v)} failed (target p99 <= 1000 ms)")
 PY

@@ -106,10 +106,14 @@ extension ModelStore {
         _ = try await replicatedReload()
     }
 
-    /// Updates the head sequence shown in the status.
-    public func refreshHead() async throws {
-        let head = try await journalCall { try $0.head() }
-        replica.withLock { $0.head = head }
+    /// One poll: compares the journal's positions with this replica's and does only what they
+    /// show is needed (catch up, re-read the overrides, switch models).
+    public func poll() async throws {
+        let positions = try await journalCall { try $0.positions() }
+        replica.withLock { $0.head = max($0.head, positions.head) }
+        if positions.head > current.journalSequence { try await catchUp() }
+        if positions.overridesStamp != replica.withLock({ $0.overridesStamp }) { try await refreshOverrides() }
+        if let newest = positions.newestModel, newest != current.version { try await followPublishedModel() }
     }
 
     func replicatedUpsert(_ article: Article) async throws -> Bool {

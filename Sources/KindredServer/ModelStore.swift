@@ -45,11 +45,12 @@ public final class ModelStore: Sendable {
     }
 
     /// Loads the newest model in `path`, replays the journal entries it has not absorbed, and
-    /// opens the journal for writing.
+    /// opens the journal for writing. With `shared`, the model's unabsorbed writes and the
+    /// overrides come from that journal instead of the directory's files, and writes go there
+    /// (see `ModelStore+Replica.swift`).
     ///
-    /// - Throws: `ModelFileError` when no valid model can be loaded.
-    /// With `shared`, the model's unabsorbed writes and the overrides come from that journal
-    /// instead of the directory's files, and writes go there (see `ModelStore+Replica.swift`).
+    /// - Throws: `ModelFileError` when no valid model can be loaded; with `shared`, the journal's
+    ///   error when it can't be read.
     public init(
         directory path: String, logger: Logger, maximumJournalEntries: Int = 100_000, shared: SharedJournal? = nil
     ) throws {

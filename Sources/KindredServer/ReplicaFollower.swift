@@ -27,12 +27,15 @@ public struct ReplicaFollower: Service {
         var news: JournalNews = [.journal, .overrides, .model]
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                // A notification names what changed; a quiet poll (or a failing journal) checks all.
-                let all = news.isEmpty || failing
-                if all || news.contains(.journal) { try await store.catchUp() }
-                if all || news.contains(.overrides) { try await store.refreshOverrides() }
-                if all || news.contains(.model) { try await store.followPublishedModel() }
-                if all { try await store.refreshHead() }
+                // A notification names what changed; a quiet poll (or a failing journal) compares
+                // all three positions in one query.
+                if news.isEmpty || failing {
+                    try await store.poll()
+                } else {
+                    if news.contains(.journal) { try await store.catchUp() }
+                    if news.contains(.overrides) { try await store.refreshOverrides() }
+                    if news.contains(.model) { try await store.followPublishedModel() }
+                }
                 if failing {
                     logger.notice(
                         "shared journal reachable again; caught up",

@@ -126,12 +126,6 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         }
     }
 
-    public func head() throws -> Int {
-        try withConnection { connection in
-            try connection.value("SELECT coalesce(max(seq), 0) FROM kindred_journal").flatMap { Int($0) } ?? 0
-        }
-    }
-
     public func overrides() throws -> (overrides: EditorialOverrides, stamp: Int) {
         let rows = try withConnection { connection in
             try connection.execute("SELECT article_id, entry, stamp FROM kindred_overrides")
@@ -151,6 +145,21 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         try withConnection { connection in
             try connection.value("SELECT coalesce(max(stamp), 0) FROM kindred_overrides").flatMap { Int($0) } ?? 0
         }
+    }
+
+    public func positions() throws -> JournalPositions {
+        let row = try withConnection { connection in
+            try connection.execute(
+                """
+                SELECT (SELECT coalesce(max(seq), 0) FROM kindred_journal),
+                       (SELECT coalesce(max(stamp), 0) FROM kindred_overrides),
+                       (SELECT version FROM kindred_models ORDER BY id DESC LIMIT 1)
+                """
+            ).first
+        }
+        return JournalPositions(
+            head: row?[0].flatMap { Int($0) } ?? 0, overridesStamp: row?[1].flatMap { Int($0) } ?? 0,
+            newestModel: row?[2] ?? nil)
     }
 
     public func setOverrides(_ entry: EditorialOverrides.Entry?, for id: String) throws {

@@ -18,14 +18,15 @@ public protocol SharedJournal: Sendable {
     /// The committed entries after `sequence`, in order (gaps are rolled-back writes).
     func entries(after sequence: Int) throws -> [JournalEntry]
 
-    /// The highest sequence committed (0 for an empty journal).
-    func head() throws -> Int
-
     /// Every article's editorial overrides, and a stamp that changes whenever one of them does.
     func overrides() throws -> (overrides: EditorialOverrides, stamp: Int)
 
-    /// The stamp alone: replicas poll it, and read the overrides only when it moved.
+    /// The stamp alone: replicas read the overrides only when it moved.
     func overridesStamp() throws -> Int
+
+    /// The journal's head, the overrides' stamp and the newest published model, in one round trip:
+    /// what a replica's poll compares with what it has.
+    func positions() throws -> JournalPositions
 
     /// Replaces an article's overrides (nil removes them) and commits.
     func setOverrides(_ entry: EditorialOverrides.Entry?, for id: String) throws
@@ -40,6 +41,17 @@ public protocol SharedJournal: Sendable {
     /// Waits up to `timeout` seconds to be told (LISTEN/NOTIFY) of a write, an overrides change or
     /// a published model; empty on timeout, when replicas poll for all three.
     func waitForNews(timeout: Double) -> JournalNews
+}
+
+/// Where a shared journal stands.
+public struct JournalPositions: Sendable, Equatable {
+    public var head: Int
+    public var overridesStamp: Int
+    public var newestModel: String?
+
+    public init(head: Int, overridesStamp: Int, newestModel: String?) {
+        (self.head, self.overridesStamp, self.newestModel) = (head, overridesStamp, newestModel)
+    }
 }
 
 /// What a shared journal's notifications said changed.
