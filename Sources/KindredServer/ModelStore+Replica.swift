@@ -175,7 +175,7 @@ extension ModelStore {
         let directory = self.directory
         let opened: (index: LiveIndex, applied: Int, replayed: Int)
         do {
-            opened = try await Blocking.run { try directory.openLive(journal: shared, reusing: previous) }
+            opened = try await Blocking.runLong { try directory.openLive(journal: shared, reusing: previous) }
         } catch {
             logger.error("reload refused", metadata: ["reason": "\(error)", "serving": "\(previous.version)"])
             throw ReloadError(description: "\(error); still serving model \(previous.version)")

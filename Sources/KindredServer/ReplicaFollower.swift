@@ -24,7 +24,7 @@ public struct ReplicaFollower: Service {
     public func run() async throws {
         logger.info("following the shared journal", metadata: ["journal": "\(journal.name)"])
         var failing = false
-        var news: JournalNews = [.journal, .overrides, .model]
+        var news = JournalNews()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 // A notification names what changed; a quiet poll (or a failing journal) compares
@@ -32,9 +32,13 @@ public struct ReplicaFollower: Service {
                 if news.isEmpty || failing {
                     try await store.poll()
                 } else {
-                    if news.contains(.journal) { try await store.catchUp() }
-                    if news.contains(.overrides) { try await store.refreshOverrides() }
-                    if news.contains(.model) { try await store.followPublishedModel() }
+                    // This replica's own writes are applied already: their notices need nothing.
+                    if news.journal && (news.latestSequence == 0 || news.latestSequence > store.current.journalSequence)
+                    {
+                        try await store.catchUp()
+                    }
+                    if news.overrides { try await store.refreshOverrides() }
+                    if news.model { try await store.followPublishedModel() }
                 }
                 if failing {
                     logger.notice(
@@ -53,8 +57,8 @@ public struct ReplicaFollower: Service {
             let journal = self.journal, wait = pollInterval
             news =
                 (try? await cancelWhenGracefulShutdown {
-                    try await Blocking.run { journal.waitForNews(timeout: wait) }
-                }) ?? []
+                    try await Blocking.runLong { journal.waitForNews(timeout: wait) }
+                }) ?? JournalNews()
         }
     }
 }

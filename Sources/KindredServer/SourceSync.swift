@@ -86,7 +86,7 @@ public final class SourceSync: Service, Sendable {
             var current = try await loadState()
             let since = current.since(overlap: overlap)
             let feed = self.feed
-            let read = try await Blocking.run { try feed.changes(since: since) }
+            let read = try await Blocking.runLong { try feed.changes(since: since) }
             let fresh = current.admit(read, overlap: overlap)
             let applied = try await store.apply(fresh)
             try current.write(directory: store.directory.path)
@@ -136,7 +136,7 @@ public final class SourceSync: Service, Sendable {
             return stored
         }
         let feed = self.feed
-        let first = SyncState(watermark: try await Blocking.run { try feed.now() })
+        let first = SyncState(watermark: try await Blocking.runLong { try feed.now() })
         try first.write(directory: store.directory.path)
         logger.notice(
             "no sync watermark in the model directory: syncing changes from now; reindex from the source for earlier ones",

@@ -99,7 +99,7 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
                 SELECT pg_advisory_xact_lock(\(Self.writerLock));
                 INSERT INTO kindred_journal (article_id, entry)
                   VALUES (\(try connection.literal(draft.articleID)), \(try connection.literal(text))) RETURNING seq;
-                SELECT pg_notify('\(Self.channel)', 'journal');
+                SELECT pg_notify('\(Self.channel)', 'journal ' || currval(pg_get_serial_sequence('kindred_journal', 'seq')));
                 COMMIT;
                 """)
             guard results.count == 5, let sequence = results[2].first?.first.flatMap({ $0.flatMap { Int($0) } }) else {
@@ -214,13 +214,17 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
                 listenerConnection = connection
             }
             do {
-                var news: JournalNews = []
+                var news = JournalNews()
                 for payload in try connection.waitForNotifications(timeout: timeout) {
-                    switch payload {
-                    case "journal": news.insert(.journal)
-                    case "overrides": news.insert(.overrides)
-                    case "model": news.insert(.model)
-                    default: news.formUnion([.journal, .overrides, .model])
+                    let words = payload.split(separator: " ")
+                    switch words.first {
+                    case "journal":
+                        news.journal = true
+                        let sequence = words.count > 1 ? Int(words[1]) ?? 0 : 0
+                        news.latestSequence = max(news.latestSequence, sequence)
+                    case "overrides": news.overrides = true
+                    case "model": news.model = true
+                    default: news = JournalNews(journal: true, overrides: true, model: true)
                     }
                 }
                 return news
@@ -232,7 +236,7 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
             // The database is away: wait as long as a notification could have taken, then let the
             // caller's poll find out (and report) what is wrong.
             Thread.sleep(forTimeInterval: timeout)
-            return []
+            return JournalNews()
         }
     }
 

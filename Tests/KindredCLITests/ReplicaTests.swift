@@ -320,6 +320,47 @@ struct ReplicaTests {
     }
 }
 
+extension ReplicaTests {
+    @Test("related, similar and overrides with --journal see and change what the replicas serve")
+    func commandsOnTheJournal() async throws {
+        let cluster = try Cluster(count: 1)
+        try await cluster.start(0)
+        #expect(await Self.put(cluster.base(0), "red-dot-renewal", title: "Red dot renewed") == 201)
+        let cli = CLITests()
+        let similar = try cli.kindred([
+            "similar", "--title", "Red dot renewed", "--model", cluster.directory, "--journal", cluster.journalURL,
+            "-k", "3",
+        ])
+        #expect(similar.status == 0 && similar.stdout.contains("red-dot-renewal"), "\(similar.stderr)")
+        let pinned = try cli.kindred([
+            "overrides", "set", "leica-red-dot-leitzphone", "--pin", "red-dot-renewal", "--model", cluster.directory,
+            "--journal", cluster.journalURL,
+        ])
+        #expect(pinned.status == 0, "\(pinned.stderr)")
+        let related = try cli.kindred([
+            "related", "leica-red-dot-leitzphone", "--model", cluster.directory, "--journal", cluster.journalURL, "-k",
+            "1",
+        ])
+        #expect(related.stdout.contains("red-dot-renewal"), "\(related.stdout)")
+        let applied = await Self.within(2) {
+            await Self.http("GET", cluster.base(0) + "/v1/articles/leica-red-dot-leitzphone/related?k=1")?.body
+                .contains("\"red-dot-renewal\"") == true
+        }
+        #expect(applied != nil, "the replica did not apply the pin set with kindred overrides --journal")
+        let shown = try cli.kindred([
+            "overrides", "show", "--model", cluster.directory, "--journal", cluster.journalURL,
+        ])
+        #expect(shown.stdout.contains("pinned:  red-dot-renewal"))
+        #expect(
+            try cli.kindred([
+                "overrides", "clear", "leica-red-dot-leitzphone", "--model", cluster.directory, "--journal",
+                cluster.journalURL,
+            ]).status == 0)
+        let plain = try cli.kindred(["related", "red-dot-renewal", "--model", cluster.directory])
+        #expect(plain.status == 1, "without --journal the directory's own journal does not have the article")
+    }
+}
+
 /// The writes the servers acknowledged, and each id's last acknowledged title.
 actor AcknowledgedWrites {
     private(set) var count = 0

@@ -55,15 +55,20 @@ public struct JournalPositions: Sendable, Equatable {
 }
 
 /// What a shared journal's notifications said changed.
-public struct JournalNews: OptionSet, Sendable {
-    public let rawValue: Int
-    public init(rawValue: Int) { self.rawValue = rawValue }
+public struct JournalNews: Sendable, Equatable {
+    /// Another write was committed; `latestSequence` is the highest one named (0: not named).
+    public var journal = false
+    public var latestSequence = 0
+    public var overrides = false
+    public var model = false
 
-    public static let journal = JournalNews(rawValue: 1)
-    public static let overrides = JournalNews(rawValue: 2)
-    public static let model = JournalNews(rawValue: 4)
+    public init(journal: Bool = false, latestSequence: Int = 0, overrides: Bool = false, model: Bool = false) {
+        (self.journal, self.latestSequence, self.overrides, self.model) = (journal, latestSequence, overrides, model)
+    }
+
+    /// Nothing was said: the wait timed out.
+    public var isEmpty: Bool { !journal && !overrides && !model }
 }
-
 extension ModelDirectory {
     /// Opens the newest model of this directory as a replica serves it: the shared journal's
     /// entries the model has not absorbed replayed on top, the shared overrides applied.
