@@ -42,7 +42,7 @@ public func buildRouter(store: ModelStore, configuration: ServerConfiguration, s
         case (.get, "/readyz"):
             router.on(routerPath, method: method) { _, _ in
                 let index = store.current
-                let journal = store.replicaStatus.map { $0.reachable ? "reachable" : "unreachable" }
+                let journal = store.replicaStatus.map { $0.journalReachable ? "reachable" : "unreachable" }
                 return try handlers.response(
                     StatusResponse(
                         status: "ready", model: ModelInfo(index), articles: index.articleCount, journal: journal))

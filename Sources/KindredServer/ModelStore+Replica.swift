@@ -24,24 +24,15 @@ extension ModelStore {
         }
     }
 
-    /// The replica's view of the shared journal.
-    public struct ReplicaStatus: Sendable, Equatable {
-        public var journal: String
-        public var appliedSequence: Int
-        public var headSequence: Int
-        public var reachable: Bool
-        public var lastError: String?
-        public var lag: Int { max(0, headSequence - appliedSequence) }
-    }
-
-    /// nil unless this server is a replica.
+    /// The replica's place in its shared journal (`/v1/status`, `/readyz`, `/metrics`); nil
+    /// unless this server is a replica.
     public var replicaStatus: ReplicaStatus? {
         guard let shared else { return nil }
         let state = replica.withLock { $0 }
         let applied = current.journalSequence
         return ReplicaStatus(
             journal: shared.name, appliedSequence: applied, headSequence: max(state.head, applied),
-            reachable: state.reachable, lastError: state.lastError)
+            journalReachable: state.reachable, lastError: state.lastError)
     }
 
     /// Runs a call to the shared journal off the request threads, recording whether it answered.
@@ -81,10 +72,8 @@ extension ModelStore {
         }
     }
 
-    /// Re-reads the shared overrides when they changed since the last read.
+    /// Re-reads the shared overrides, and applies them when they changed since the last read.
     public func refreshOverrides() async throws {
-        let known = replica.withLock { $0.overridesStamp }
-        guard try await journalCall({ try $0.overridesStamp() }) != known else { return }
         let (overrides, stamp) = try await journalCall { try $0.overrides() }
         guard replica.withLock({ $0.overridesStamp }) != stamp else { return }
         await writer.run {
@@ -95,8 +84,12 @@ extension ModelStore {
 
     /// Switches to the newest version the shared journal says was published, when it is not the
     /// one being served (replicas follow `reindex --journal` without a signal).
-    public func followPublishedModel() async throws {
-        guard let newest = try await journalCall({ try $0.newestModel() }), newest != current.version else { return }
+    ///
+    /// - Parameter known: the newest version when the caller has just read it (a poll).
+    public func followPublishedModel(known: String? = nil) async throws {
+        let newest: String?
+        if let known { newest = known } else { newest = try await journalCall { try $0.newestModel() } }
+        guard let newest, newest != current.version else { return }
         guard directory.versions().contains(newest) else {
             logger.warning(
                 "published model not in the model directory yet",
@@ -113,7 +106,9 @@ extension ModelStore {
         replica.withLock { $0.head = max($0.head, positions.head) }
         if positions.head > current.journalSequence { try await catchUp() }
         if positions.overridesStamp != replica.withLock({ $0.overridesStamp }) { try await refreshOverrides() }
-        if let newest = positions.newestModel, newest != current.version { try await followPublishedModel() }
+        if let newest = positions.newestModel, newest != current.version {
+            try await followPublishedModel(known: newest)
+        }
     }
 
     func replicatedUpsert(_ article: Article) async throws -> Bool {
@@ -187,13 +182,5 @@ extension ModelStore {
         if previous.version != opened.index.version { Self.returnFreedMemoryLater() }
         return ReloadOutcome(
             previousVersion: previous.version, version: opened.index.version, replayed: opened.replayed)
-    }
-}
-
-extension ReplicaStatus {
-    init(_ status: ModelStore.ReplicaStatus) {
-        self.init(
-            journal: status.journal, appliedSequence: status.appliedSequence, headSequence: status.headSequence,
-            journalReachable: status.reachable, lastError: status.lastError)
     }
 }

@@ -101,7 +101,7 @@ struct Handlers: Sendable {
                 model: ModelInfo(index), articles: index.articleCount, dimensions: index.model.dimensions,
                 terms: index.model.weighting.vocabulary.count, blas: BLASBackend.current.summary,
                 journalEntries: await store.journalLength(), overrides: index.overrides.entries.count,
-                sync: sync?.currentStatus, replica: store.replicaStatus.map(ReplicaStatus.init)))
+                sync: sync?.currentStatus, replica: store.replicaStatus))
     }
 
     func article(_ request: Request, _ context: BasicRequestContext) throws -> Response {

@@ -1,4 +1,5 @@
 import Foundation
+import KindredAPI
 import KindredEngine
 import Metrics
 import Prometheus
@@ -58,12 +59,12 @@ public enum ServerMetrics {
 
     /// A replica's place in its shared journal: `kindred_replica_applied_sequence`,
     /// `kindred_journal_head_sequence`, `kindred_replica_lag_entries`, `kindred_journal_reachable`.
-    static func update(replica: ModelStore.ReplicaStatus) {
+    static func update(replica: ReplicaStatus) {
         _ = registry
         Gauge(label: "kindred_replica_applied_sequence").record(replica.appliedSequence)
         Gauge(label: "kindred_journal_head_sequence").record(replica.headSequence)
-        Gauge(label: "kindred_replica_lag_entries").record(replica.lag)
-        Gauge(label: "kindred_journal_reachable").record(replica.reachable ? 1 : 0)
+        Gauge(label: "kindred_replica_lag_entries").record(replica.lagEntries)
+        Gauge(label: "kindred_journal_reachable").record(replica.journalReachable ? 1 : 0)
     }
 
     private static let versionsSeen = Mutex<Set<String>>([])

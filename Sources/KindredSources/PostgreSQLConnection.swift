@@ -86,7 +86,12 @@ final class PostgreSQLConnection: DatabaseConnection {
             throw SourceError(
                 source: name, reason: url.redacting(Self.message(PQresultErrorMessage(result))))
         }
-        return (0..<PQntuples(result)).map { row in
+        return Self.rows(of: result)
+    }
+
+    /// A result's rows as text, NULL as nil.
+    private static func rows(of result: OpaquePointer) -> [[String?]] {
+        (0..<PQntuples(result)).map { row in
             (0..<PQnfields(result)).map { column in
                 PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
             }

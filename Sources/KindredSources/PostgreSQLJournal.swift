@@ -17,12 +17,10 @@ import KindredEngine
 public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
     public let url: SourceURL
     public var name: String { url.redacted }
-    // libpq connections are not thread-safe: each is used under its lock only.
-    private let statementLock = NSLock()
-    private var statementConnection: PostgreSQLConnection?
-    private let listenerLock = NSLock()
-    private var listenerConnection: PostgreSQLConnection?
-    private var schemaReady = false
+    /// Statements; opened with the tables created when missing.
+    private let statements: ReusableConnection
+    /// LISTENs on `channel`.
+    private let listener: ReusableConnection
 
     /// The advisory lock keys: writers, schema creation, reindexes (`pg_advisory_lock` takes any
     /// bigint; these spell "KINDRED" in spirit and collide with nothing of Kindred's).
@@ -39,33 +37,33 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
             throw SourceError(source: url.redacted, reason: "a shared journal is a postgresql:// URL")
         }
         self.url = url
+        statements = ReusableConnection {
+            let connection = try PostgreSQLConnection(url, connectTimeout: Self.connectTimeout)
+            try Self.createSchema(connection)
+            return connection
+        }
+        listener = ReusableConnection {
+            let connection = try PostgreSQLConnection(url, connectTimeout: Self.connectTimeout)
+            try connection.execute("LISTEN \(Self.channel)")
+            return connection
+        }
     }
 
     /// Runs `work` on the statement connection, opening it (and the tables) when needed; a failed
     /// connection is dropped so that the next call opens a new one.
     private func withConnection<T>(_ work: (PostgreSQLConnection) throws -> T) throws -> T {
-        statementLock.lock()
-        defer { statementLock.unlock() }
-        let connection: PostgreSQLConnection
-        if let current = statementConnection, current.isHealthy {
-            connection = current
-        } else {
-            statementConnection = nil
-            connection = try PostgreSQLConnection(url, connectTimeout: Self.connectTimeout)
-            try createSchema(connection)
-            statementConnection = connection
-        }
-        do {
-            return try work(connection)
-        } catch {
-            if !connection.isHealthy { statementConnection = nil }
-            _ = try? connection.execute("ROLLBACK")
-            throw error
+        try statements.use { connection in
+            do {
+                return try work(connection)
+            } catch {
+                _ = try? connection.execute("ROLLBACK")
+                throw error
+            }
         }
     }
 
-    private func createSchema(_ connection: PostgreSQLConnection) throws {
-        if schemaReady { return }
+    /// Creates the tables when missing, under a lock so that replicas starting together don't race.
+    private static func createSchema(_ connection: PostgreSQLConnection) throws {
         try connection.execute("BEGIN")
         try connection.execute("SELECT pg_advisory_xact_lock(\(Self.schemaLock))")
         try connection.execute(
@@ -85,7 +83,6 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
               published_at timestamptz NOT NULL DEFAULT now())
             """)
         try connection.execute("COMMIT")
-        schemaReady = true
     }
 
     public func append(_ operation: JournalEntry.Operation) throws -> JournalEntry {
@@ -139,12 +136,6 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
             if !entry.isEmpty { entries[id] = entry }
         }
         return (EditorialOverrides(entries: entries), stamp)
-    }
-
-    public func overridesStamp() throws -> Int {
-        try withConnection { connection in
-            try connection.value("SELECT coalesce(max(stamp), 0) FROM kindred_overrides").flatMap { Int($0) } ?? 0
-        }
     }
 
     public func positions() throws -> JournalPositions {
@@ -201,19 +192,8 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
     }
 
     public func waitForNews(timeout: Double) -> JournalNews {
-        listenerLock.lock()
-        defer { listenerLock.unlock() }
         do {
-            let connection: PostgreSQLConnection
-            if let current = listenerConnection, current.isHealthy {
-                connection = current
-            } else {
-                listenerConnection = nil
-                connection = try PostgreSQLConnection(url, connectTimeout: Self.connectTimeout)
-                try connection.execute("LISTEN \(Self.channel)")
-                listenerConnection = connection
-            }
-            do {
+            return try listener.use { connection in
                 var news = JournalNews()
                 for payload in try connection.waitForNotifications(timeout: timeout) {
                     let words = payload.split(separator: " ")
@@ -228,9 +208,6 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
                     }
                 }
                 return news
-            } catch {
-                listenerConnection = nil
-                throw error
             }
         } catch {
             // The database is away: wait as long as a notification could have taken, then let the
@@ -262,5 +239,34 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
             )
         }
         return ReindexLock(connection)
+    }
+}
+
+/// One libpq connection (they are not thread-safe) used under its lock, opened on first use and
+/// again after it broke.
+final class ReusableConnection: @unchecked Sendable {
+    private let lock = NSLock()
+    private var connection: PostgreSQLConnection?
+    private let open: () throws -> PostgreSQLConnection
+
+    init(open: @escaping () throws -> PostgreSQLConnection) { self.open = open }
+
+    func use<T>(_ work: (PostgreSQLConnection) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let current: PostgreSQLConnection
+        if let connection, connection.isHealthy {
+            current = connection
+        } else {
+            connection = nil
+            current = try open()
+            connection = current
+        }
+        do {
+            return try work(current)
+        } catch {
+            if !current.isHealthy { connection = nil }
+            throw error
+        }
     }
 }

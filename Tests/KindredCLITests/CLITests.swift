@@ -356,6 +356,27 @@ struct CLITests {
         #expect(token.stderr.contains("at least 16 characters"))
     }
 
+    /// Starts `kindred serve --port PORT --log-level warning` with `arguments` and waits up to 10 s
+    /// for `/readyz`.
+    ///
+    /// - Returns: the process (the caller stops it) and the first `/readyz` answer, nil when none came.
+    func startServer(port: Int, _ arguments: [String]) async throws -> (
+        process: Process, ready: (status: Int, body: String)?
+    ) {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--port", "\(port)", "--log-level", "warning"] + arguments
+        process.currentDirectoryURL = Self.root
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        var ready: (status: Int, body: String)?
+        for _ in 0..<100 where ready == nil {
+            ready = await get("http://127.0.0.1:\(port)/readyz")
+            if ready == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        return (process, ready)
+    }
+
     /// GET a local URL; nil when nothing answers.
     func get(_ url: String) async -> (status: Int, body: String)? {
         guard let (data, response) = try? await URLSession.shared.data(from: URL(string: url)!) else { return nil }
@@ -368,19 +389,9 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         #expect(try kindred(["reindex", "--corpus", "corpus", "--model", directory]).status == 0)
         let port = Int.random(in: 20_000..<40_000)
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--model", directory, "--port", "\(port)", "--log-level", "warning"]
-        process.currentDirectoryURL = Self.root
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
+        let (process, ready) = try await startServer(port: port, ["--model", directory])
         defer { if process.isRunning { process.terminate() } }
         let base = "http://127.0.0.1:\(port)"
-        var ready: (status: Int, body: String)?
-        for _ in 0..<100 where ready == nil {
-            ready = await get(base + "/readyz")
-            if ready == nil { try await Task.sleep(for: .milliseconds(100)) }
-        }
         #expect(ready?.status == 200)
         let first = try #require(ready?.body)
         let related = await get(base + "/v1/articles/leica-red-dot-leitzphone/related?k=3")

@@ -51,21 +51,10 @@ struct ReplicaTests {
         func base(_ replica: Int) -> String { "http://127.0.0.1:\(ports[replica])" }
 
         func start(_ replica: Int) async throws {
-            let process = Process()
-            process.executableURL = CLITests.executable
-            process.arguments = [
-                "serve", "--model", directory, "--port", "\(ports[replica])", "--journal", journalURL, "--log-level",
-                "warning",
-            ]
-            process.currentDirectoryURL = CLITests.root
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            try process.run()
+            let (process, ready) = try await CLITests().startServer(
+                port: ports[replica], ["--model", directory, "--journal", journalURL])
             replicas[replica] = process
-            for _ in 0..<200 {
-                if await http("GET", base(replica) + "/readyz")?.status == 200 { return }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            Issue.record("replica \(replica) did not start")
+            #expect(ready?.status == 200, "replica \(replica) did not start")
         }
 
         func kill(_ replica: Int) {

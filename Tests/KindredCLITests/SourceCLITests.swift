@@ -71,22 +71,14 @@ extension CLITests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         #expect(try kindred(["reindex", "--source", database.url, "--model", directory]).status == 0)
         let port = Int.random(in: 20_000..<40_000)
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = [
-            "serve", "--model", directory, "--port", "\(port)", "--log-level", "warning", "--source", database.url,
-            "--sync-query", "SELECT * FROM articles WHERE updated_at >= :since", "--sync-interval", "0.5",
-        ]
-        process.currentDirectoryURL = Self.root
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
+        let (process, ready) = try await startServer(
+            port: port,
+            [
+                "--model", directory, "--source", database.url, "--sync-query",
+                "SELECT * FROM articles WHERE updated_at >= :since", "--sync-interval", "0.5",
+            ])
         defer { if process.isRunning { process.terminate() } }
         let base = "http://127.0.0.1:\(port)"
-        var ready: (status: Int, body: String)?
-        for _ in 0..<100 where ready == nil {
-            ready = await get(base + "/readyz")
-            if ready == nil { try await Task.sleep(for: .milliseconds(100)) }
-        }
         #expect(ready?.status == 200)
         try database.put(
             Article(

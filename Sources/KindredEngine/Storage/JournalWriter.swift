@@ -50,13 +50,7 @@ public final class JournalWriter {
 
     /// Writes and fsyncs one entry; returns it with its sequence number.
     public func append(_ operation: JournalEntry.Operation) throws -> JournalEntry {
-        let entry = JournalEntry(sequence: nextSequence, operation: operation)
-        let handle = try openHandle()
-        try handle.write(contentsOf: Journal.encode(entry))
-        try handle.synchronize()
-        nextSequence += 1
-        count += 1
-        return entry
+        try append(contentsOf: [operation])[0]
     }
 
     /// Writes several entries and fsyncs once (a sync's batch): all are durable when it returns.

@@ -21,9 +21,6 @@ public protocol SharedJournal: Sendable {
     /// Every article's editorial overrides, and a stamp that changes whenever one of them does.
     func overrides() throws -> (overrides: EditorialOverrides, stamp: Int)
 
-    /// The stamp alone: replicas read the overrides only when it moved.
-    func overridesStamp() throws -> Int
-
     /// The journal's head, the overrides' stamp and the newest published model, in one round trip:
     /// what a replica's poll compares with what it has.
     func positions() throws -> JournalPositions

@@ -193,13 +193,7 @@ struct Reindex: ParsableCommand {
     /// Applies the shared journal's committed writes to the corpus, returning the last sequence
     /// absorbed; writes committed later are replayed by the replicas on top of the new model.
     func applySharedJournal(_ shared: PostgreSQLJournal, to articles: inout [Article]) throws -> Int? {
-        let entries = try shared.entries(after: 0)
-        guard let last = entries.last?.sequence else { return nil }
-        articles = Journal.apply(entries, to: articles)
-        StandardError.print(
-            "journal: applied \(entries.count) change(s) from \(shared.name) (up to entry \(last)); \(articles.count) articles"
-        )
-        return last
+        absorb(try shared.entries(after: 0), from: shared.name, into: &articles)
     }
 
     /// Applies the journal's writes to the corpus (unless `--ignore-journal`), returning the last
@@ -209,10 +203,15 @@ struct Reindex: ParsableCommand {
         let path = journal ?? (modelOptions.directory as NSString).appendingPathComponent(Journal.fileName)
         let (entries, problems) = try Journal.read(path: path)
         for problem in problems { StandardError.print("warning: \(path): \(problem); skipped") }
+        return absorb(entries, from: path, into: &articles)
+    }
+
+    /// Applies `entries` to the corpus and says so; returns the last sequence, nil for none.
+    func absorb(_ entries: [JournalEntry], from source: String, into articles: inout [Article]) -> Int? {
         guard let last = entries.map(\.sequence).max() else { return nil }
         articles = Journal.apply(entries, to: articles)
         StandardError.print(
-            "journal: applied \(entries.count) change(s) from \(path) (up to entry \(last)); \(articles.count) articles"
+            "journal: applied \(entries.count) change(s) from \(source) (up to entry \(last)); \(articles.count) articles"
         )
         return last
     }
