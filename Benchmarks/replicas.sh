@@ -12,7 +12,7 @@
 # Usage: Benchmarks/replicas.sh [CORPUS] [SECONDS] [RUNS]
 #   CORPUS   default: Debian's package descriptions (benchmark-data/debian), the model is built here
 #   SECONDS  per measured scenario, default 10 (after 5 s of unmeasured warm-up)
-#   RUNS     rounds of all scenarios, default 3: figures are medians, ratios the median of each
+#   RUNS     rounds of all scenarios, default 5: figures are medians, ratios the median of each
 #            round's ratio (peers measured minutes apart, not days)
 # Needs wrk (apt-get install -y wrk).
 set -euo pipefail
@@ -21,7 +21,7 @@ source Benchmarks/lib/cpu.sh
 for setting in "${kindred_env[@]}"; do export "${setting?}"; done
 corpus=${1:-benchmark-data/debian/corpus.jsonl}
 seconds=${2:-10}
-runs=${3:-3}
+runs=${3:-5}
 warmup=5
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
 scripts/bootstrap.sh
@@ -86,12 +86,26 @@ by_id() {  # by_id NAME WRITES_PER_SECOND PORT [PORT ...]: one wrk -t1 -c4 per p
   else
     echo '{"rate": 0, "failed": 0}' >"$out/$name.writes"
   fi
+  local before
+  before=$(server_cpu_ticks)
   for port in "$@"; do
     i=$((i + 1))
     wrk -t1 -c4 -d"${seconds}s" --latency -s "$out/by-id.lua" "http://127.0.0.1:$port" >"$out/$name.$i.wrk" &
     runs+=($!)
   done
   wait "${runs[@]}"
+  echo $(($(server_cpu_ticks) - before)) >"$out/$name.cpu"
+}
+
+# CPU time (user + system, clock ticks) the running servers have used: divided by the requests
+# answered, it is what a request costs, which the machine's other tenants disturb far less than
+# they disturb throughput.
+server_cpu_ticks() {
+  local total=0 pid
+  for pid in "${pids[@]}"; do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
 }
 
 # Every scenario starts from the model alone: no writes in the journal (each write applied makes a
@@ -132,32 +146,38 @@ stop_all
 cpu_class_line
 echo "servers:     ${KINDRED_TEST_DATABASE_VERSIONS%%;*}"
 echo "corpus:      $corpus; 3 x wrk -t1 -c4 (on one server, or one per replica); writes.py PUTs to the first server"
-python3 - "$out" "$runs" <<'PY'
+python3 - "$out" "$runs" "$(getconf CLK_TCK)" <<'PY'
 import json, re, statistics, sys
 out, runs = sys.argv[1], int(sys.argv[2])
 def ms(text):
     value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+tick_us = 1e6 / int(sys.argv[3])
 def load(name, run):
-    rps, p99 = 0.0, []
+    rps, p99, answered = 0.0, [], 0
     for i in (1, 2, 3):
         text = open(f"{out}/{name}-{run}.{i}.wrk").read()
         rps += float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
         p99.append(ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1)))
-    return rps, max(p99), json.load(open(f"{out}/{name}-{run}.writes"))
+        answered += int(re.search(r"(\d+) requests in", text).group(1))
+    cpu_us = int(open(f"{out}/{name}-{run}.cpu").read()) * tick_us / answered
+    return rps, max(p99), json.load(open(f"{out}/{name}-{run}.writes")), cpu_us
 names = ["local", "replica", "replica-reads", "three-reads", "three-local-reads", "three"]
 r = {name: [load(name, run) for run in range(1, runs + 1)] for name in names}
 med = statistics.median
 for name in names:
-    rps = [x[0] for x in r[name]]; p99 = [x[1] for x in r[name]]
+    rps = [x[0] for x in r[name]]; p99 = [x[1] for x in r[name]]; cpu = [x[3] for x in r[name]]
     writes = med([x[2]["rate"] for x in r[name]]); failed = sum(x[2]["failed"] for x in r[name])
     print(f"{name:<18} by-id median {med(rps):6.0f} req/s ({', '.join(f'{x:.0f}' for x in rps)}), "
-          f"p99 median {med(p99):6.2f} ms ({', '.join(f'{x:.2f}' for x in p99)}); writes {writes}/s, {failed} failed")
+          f"p99 median {med(p99):6.2f} ms ({', '.join(f'{x:.2f}' for x in p99)}), "
+          f"server CPU {med(cpu):4.0f} us/request; writes {writes}/s, {failed} failed")
 def ratio(a, b, i):
     values = [x[i] / y[i] for x, y in zip(r[a], r[b])]
     return f"{med(values):.2f}x (rounds: {', '.join(f'{v:.2f}' for v in values)})"
 print(f"replication's cost on by-id p99, 100 writes/s: {ratio('replica', 'local', 1)} the local journal's (target <= 1.10)")
 print(f"three replicas' by-id throughput, reads only: {ratio('three-reads', 'replica-reads', 0)} one replica's (target >= 1.0)")
+print(f"  server CPU per by-id request, three replicas vs one, reads only: {ratio('three-reads', 'replica-reads', 3)}; "
+      f"three servers without a shared journal: {ratio('three-local-reads', 'replica-reads', 3)}")
 print(f"  three servers without a shared journal: {ratio('three-local-reads', 'replica-reads', 0)}; "
       f"three replicas with 100 writes/s (each applies all): {ratio('three', 'replica', 0)}")
 v = [json.load(open(f"{out}/visibility-{run}.json")) for run in range(1, runs + 1)]

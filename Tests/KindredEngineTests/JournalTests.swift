@@ -165,6 +165,28 @@ struct LiveIndexTests {
         }
     }
 
+    @Test("upserts rank in the model's two stages: the same lists when every article is upserted again")
+    func upsertsRankLikeRows() throws {
+        // A re-rank depth far below the number of upserts: only the nearest by LSA are blended,
+        // as for model rows, so upserting every article again (each hides its row) changes nothing.
+        var parameters = ModelParameters()
+        parameters.neighbors = 0
+        parameters.rerankDepth = 5
+        let model = try ModelBuilder(parameters: parameters).build(Sample.articles).model
+        let rows = LiveIndex(model: model, version: "rows")
+        var upserted = rows
+        for article in Sample.articles { upserted = try upserted.upserting(article) }
+        #expect(upserted.upserts.count == Sample.articles.count)
+        for id in ["leica-red-dot-leitzphone", "xiaomi-tag-find-my", "football-derby-result"] {
+            for query in [RelatedQuery(k: 5), RelatedQuery(k: 3, section: "wearables")] {
+                let expected = try rows.related(to: id, query: query).results
+                let answered = try upserted.related(to: id, query: query).results
+                #expect(answered.map(\.article.id) == expected.map(\.article.id), "\(id) \(query)")
+                #expect(zip(answered, expected).allSatisfy { abs($0.score - $1.score) < 1e-4 })
+            }
+        }
+    }
+
     @Test("precomputed lists skip deleted articles and still see upserted ones")
     func precomputedWithChanges() throws {
         var index = LiveIndex(model: Self.narrowLists, version: "v")

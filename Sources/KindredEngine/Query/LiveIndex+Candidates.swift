@@ -62,19 +62,36 @@ extension LiveIndex {
     }
 
     /// `base` with the upserts `admission` admits merged in by relevance, best first.
+    ///
+    /// Upserts are ranked in the model's two stages: the `rerankDepth` nearest by LSA cosine, then
+    /// the blend for those alone. An upsert beyond them could not be among the `rerankDepth`
+    /// nearest of the model and the upserts together, so a reindex would not re-score it either;
+    /// and the blend's sparse products, not the dense ones, are what a long journal costs.
     private func merged(
         _ base: [ScoredIndex], vector: Model.QueryVector, admission: Admission, poolSize: Int
     ) -> [ScoredIndex] {
         // Both are sorted already; only upserts need merging in.
         guard !upserts.isEmpty else { return base }
+        var nearest = TopK(k: max(poolSize, model.parameters.rerankDepth))
+        // Read in place: copying an upsert out of the array retains each of its strings and arrays.
+        upserts.withUnsafeBufferPointer { all in
+            vector.dense.withUnsafeBufferPointer { query in
+                for slot in all.indices where all[slot].vector != nil {
+                    guard admission.admits(all[slot].metadata, languageCode: all[slot].languageCode) else { continue }
+                    let lsa = all[slot].vector!.dense.withUnsafeBufferPointer {
+                        Vector.dot(query.baseAddress!, $0.baseAddress!, count: query.count)
+                    }
+                    nearest.offer(index: slot, score: lsa)
+                }
+            }
+        }
         var top = TopK(k: poolSize)
         for candidate in base { top.offer(index: candidate.index, score: candidate.score) }
         let offset = model.articles.count
-        for (slot, upsert) in upserts.enumerated() {
-            guard let other = upsert.vector, admission.admits(upsert.metadata) else { continue }
-            let score = model.blend(
-                vector, lsa: Vector.dot(vector.dense, other.dense), sparse: other.sparse, headline: other.headline)
-            top.offer(index: offset + slot, score: score)
+        for candidate in nearest.sorted() {
+            guard let other = upserts[candidate.index].vector else { continue }
+            let score = model.blend(vector, lsa: candidate.score, sparse: other.sparse, headline: other.headline)
+            top.offer(index: offset + candidate.index, score: score)
         }
         return top.sorted()
     }
@@ -101,7 +118,8 @@ extension LiveIndex {
             found.append((row, model.articles[row].publishedAt ?? .distantPast))
             if found.count == count { break }
         }
-        for (i, upsert) in upserts.enumerated() where admission.admits(upsert.metadata) {
+        for (i, upsert) in upserts.enumerated()
+        where admission.admits(upsert.metadata, languageCode: upsert.languageCode) {
             found.append((model.articles.count + i, upsert.metadata.publishedAt ?? .distantPast))
         }
         return found.sorted { ($0.date, $1.slot) > ($1.date, $0.slot) }.prefix(count).map(\.slot)

@@ -133,9 +133,16 @@ public struct Admission: Sendable, Equatable {
 
     /// Whether an article may be a result.
     public func admits(_ article: ArticleMetadata) -> Bool {
+        admits(article, languageCode: language == nil ? nil : Language.primarySubtag(of: article.language))
+    }
+
+    /// `admits(_:)` with the article's primary language subtag already parsed. Inlined, so that a
+    /// loop over stored articles reads their fields in place instead of copying each one.
+    @inline(__always)
+    func admits(_ article: ArticleMetadata, languageCode: String?) -> Bool {
         if excludedIDs.contains(article.id) { return false }
         if let section, article.section != section { return false }
-        if let language, Language.primarySubtag(of: article.language) != language { return false }
+        if let language, languageCode != language { return false }
         return admitsDate(article.publishedAt)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import KindredLinearAlgebra
+import KindredText
 
 /// A model plus the changes made since it was built: articles published or changed (folded into
 /// the model's space) and articles withdrawn. Immutable: every change returns a new value, so a
@@ -29,6 +30,14 @@ public struct LiveIndex: Sendable {
         public var metadata: ArticleMetadata
         /// Nil when none of the article's terms is in the model's vocabulary.
         public var vector: Model.QueryVector?
+        /// The primary subtag of the article's language, parsed once rather than per request.
+        public var languageCode: String?
+
+        init(metadata: ArticleMetadata, vector: Model.QueryVector?) {
+            self.metadata = metadata
+            self.vector = vector
+            self.languageCode = Language.primarySubtag(of: metadata.language)
+        }
     }
 
     public init(model: Model, version: String, overrides: EditorialOverrides = .none) {
