@@ -17,10 +17,12 @@ public enum HTMLText {
         public var links: [String]
     }
 
-    /// Whether `text` looks like markup: an element tag (`<p`, `</div>`, `<br/>`) or a comment
-    /// closed within the next 2,000 characters, or a character entity (`&nbsp;`, `&#8217;`: a `#`
-    /// and digits, or two letters or more). Plain text that merely mentions "<" or "&" ("a < b",
-    /// "AT&T", "R&D;") is not markup.
+    /// Whether `text` looks like markup: a tag of an HTML element (`<p`, `</div>`, `<br/>`: a
+    /// name of `elementNames` ended by a space, `>` or `/`) or a comment closed within the next
+    /// 2,000 characters, or a character entity (`&nbsp;`, `&#8217;`: a `#` and digits, or two
+    /// letters or more). Plain text that merely mentions "<" or "&" ("a < b", "AT&T", "R&D;") is
+    /// not markup, nor is text that names a header file or a key in angle brackets
+    /// (`#include <stdio.h>`, `<Ctrl>`): manual pages and technical stories do.
     public static func looksLikeHTML(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
@@ -38,8 +40,7 @@ public enum HTMLText {
         while i < bytes.count {
             switch bytes[i] {
             case UInt8(ascii: "<") where i + 1 < bytes.count:
-                let next = bytes[i + 1]
-                let opensTag = isLetter(next) || next == UInt8(ascii: "/") || next == UInt8(ascii: "!")
+                let opensTag = bytes[i + 1] == UInt8(ascii: "!") || isElementTag(bytes, at: i + 1)
                 if opensTag, bytes[(i + 1)..<min(bytes.count, i + 2_000)].contains(UInt8(ascii: ">")) { return true }
             case UInt8(ascii: "&"):
                 if let end = bytes[(i + 1)..<min(bytes.count, i + 12)].firstIndex(of: UInt8(ascii: ";")) {
@@ -106,6 +107,33 @@ public enum HTMLText {
         }
         return result + rest
     }
+
+    /// Whether the bytes from `start` are an HTML element's name, after an optional `/`, ended by
+    /// whitespace, `>` or `/`.
+    private static func isElementTag(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        var i = start
+        if bytes[i] == UInt8(ascii: "/") { i += 1 }
+        let nameStart = i
+        while i < bytes.count, i - nameStart <= 10, isLetter(bytes[i]) || isDigit(bytes[i]) { i += 1 }
+        guard i > nameStart, i < bytes.count else { return false }
+        let end = bytes[i]
+        guard
+            end == UInt8(ascii: ">") || end == UInt8(ascii: "/") || end == UInt8(ascii: " ") || end == 0x09
+                || end == 0x0A || end == 0x0D
+        else { return false }
+        return elementNames.contains(String(decoding: bytes[nameStart..<i], as: UTF8.self).lowercased())
+    }
+
+    /// HTML elements article bodies are written with (the HTML Living Standard's, plus the old
+    /// presentational ones CMSs still store), leaving out names that technical text uses as
+    /// placeholders in angle brackets (`<source>`, `<time>`, `<value>`, `<title>`).
+    static let elementNames: Set<String> = [
+        "a", "abbr", "address", "article", "aside", "audio", "b", "big", "blockquote", "br", "caption", "center",
+        "cite", "dd", "del", "div", "dl", "dt", "em", "figcaption", "figure", "font", "footer", "h1", "h2", "h3", "h4",
+        "h5", "h6", "header", "hr", "html", "i", "iframe", "img", "ins", "kbd", "li", "nav", "noscript", "ol", "p",
+        "picture", "pre", "samp", "script", "span", "strike", "strong", "style", "sub", "sup", "svg", "table",
+        "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "u", "ul", "video", "wbr",
+    ]
 
     private static func isLetter(_ byte: UInt8) -> Bool {
         (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")

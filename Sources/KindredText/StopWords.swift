@@ -84,6 +84,32 @@ public enum StopWords {
             por qual quando que quem se sem ser será seu seus só sua suas também te tem têm ter teu tu tua um uma
             umas uns você vocês vos
             """),
+        "tr": words(
+            """
+            acaba ama ancak artık aslında ayrıca az bana bazı belki ben beni benim bile bir biri birkaç
+            birçok birşey biz bize bizi bizim bu buna bunda bundan bunlar bunları bunların bunu bunun burada
+            böyle bütün çok çünkü da daha dahi de defa değil diğer diye dolayı en gibi göre hem henüz hep
+            hepsi her herkes hiç için ile ise işte kadar karşı kendi kendine kez ki kim kimse mi mı mu mü
+            nasıl ne neden nerede nereye niçin niye o olan olarak oldu olduğu olduğunu olmak olması olup olur
+            ona onlar onları onların onu onun orada öyle önce sadece sanki sen siz şey şimdi şu şuna şunu
+            tarafından tüm üzere var ve veya ya yani yine yok zaten
+            """),
+        "pl": words(
+            """
+            a aby ale ani az bardzo bez bo by byc byl byla bylo byly będzie będą był była było były być co
+            czy dla do dlatego gdy gdyż gdzie go i ich im innych jak jakie jako je jednak jego jej jest
+            jeszcze jeśli już ja ją kiedy kto która które którego której który których którym którzy ku
+            lub ma mają miał miała mnie może można mu my na nad nam nas nawet nich nie niej nim no o od oraz
+            on ona one oni ono po pod podczas przed przez przy również się sobie swoje są ta tak także tam
+            te tego tej ten też to tu tych tylko tym u w we wie więc wszystko wszystkich wy z za ze że żeby
+            został została zostało zostały
+            """),
+        "ar": words(
+            """
+            أن أو أي أيضا إذا إلى إن التي الذي الذين اللذين بعد بعض بين تلك ثم حتى حيث خلال ذلك على عليه
+            عليها عن عند غير فقد فهو فهي في فيه فيها قبل قد كان كانت كل كما لا لقد لم لن له لها لهم ما مع
+            منذ من منها منه هذا هذه هم هو هي وأن وإن والتي والذي وفي وقد وكان وكانت ولا وما ومن وهو وهي يكون
+            """),
         "nl": words(
             """
             aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen door dus een eens en

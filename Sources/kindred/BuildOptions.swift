@@ -21,8 +21,10 @@ struct BuildOptions: ParsableArguments {
 
     @Flag(
         name: .customLong("phrases"), inversion: .prefixedNo,
-        help: "Index word bigrams such as \"red dot\" beside single words.")
-    var phrases = AnalyzerOptions().phrases
+        help: ArgumentHelp(
+            "Index word bigrams such as \"red dot\" beside single words.",
+            discussion: "Default: on, off for a multilingual archive (see --weighting)."))
+    var phrases: Bool?
 
     @Flag(
         name: .customLong("stemming"), inversion: .prefixedNo,
@@ -42,8 +44,13 @@ struct BuildOptions: ParsableArguments {
     @Option(help: "Random seed: the same corpus and seed give the same model.")
     var seed: UInt64 = ModelParameters().seed
 
-    @Option(help: ArgumentHelp("Term weighting: tfidf or log-entropy.", valueName: "scheme"))
-    var weighting: WeightingScheme = ModelParameters().weighting
+    @Option(
+        help: ArgumentHelp(
+            "Term weighting: tfidf or log-entropy.",
+            discussion:
+                "Default: tfidf, log-entropy for a multilingual archive (no language with 3 articles in 4: docs/quality.md).",
+            valueName: "scheme"))
+    var weighting: WeightingScheme?
 
     @Option(
         name: .customLong("lexical-weight"),
@@ -87,9 +94,20 @@ struct BuildOptions: ParsableArguments {
         )
     }
 
+    /// The parameters the build chooses from the archive: those not given.
+    var automatic: AutomaticParameters {
+        var result: AutomaticParameters = []
+        if phrases == nil { result.insert(.phrases) }
+        if weighting == nil { result.insert(.weighting) }
+        return result
+    }
+
+    /// The parameters as given, with the library's defaults for the rest (`automatic` says which
+    /// of those the build may change).
     var parameters: ModelParameters {
         ModelParameters(
-            analyzer: AnalyzerOptions(phrases: phrases, stemming: stemming), weighting: weighting,
+            analyzer: AnalyzerOptions(phrases: phrases ?? AnalyzerOptions().phrases, stemming: stemming),
+            weighting: weighting ?? ModelParameters().weighting,
             titleWeight: titleWeight,
             minimumDocumentFrequency: minimumDocumentFrequency, maximumDocumentFrequency: maximumDocumentFrequency,
             dimensions: dimensions ?? ModelParameters().dimensions, oversampling: oversampling,

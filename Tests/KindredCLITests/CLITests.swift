@@ -493,4 +493,47 @@ struct CLITests {
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("bad.tsv:2") && bad.stderr.contains("'very' is not a number"), "\(bad.stderr)")
     }
+
+    @Test(
+        "reindex chooses the analysis for a multilingual archive, says so, and inspect shows it; a given option stands")
+    func multilingualArchive() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // The sample's articles tagged in four languages in turn: no language has 3 in 4.
+        let languages = ["en", "de", "fr", "es"]
+        var lines: [String] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: Self.root.path + "/corpus").sorted()
+        where file.hasSuffix(".jsonl") {
+            for line in try String(contentsOfFile: Self.root.path + "/corpus/" + file, encoding: .utf8)
+                .split(separator: "\n")
+            {
+                var article = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                article["language"] = languages[lines.count % languages.count]
+                lines.append(String(decoding: try JSONSerialization.data(withJSONObject: article), as: UTF8.self))
+            }
+        }
+        try lines.joined(separator: "\n").write(toFile: directory + "/mixed.jsonl", atomically: true, encoding: .utf8)
+
+        let chosen = try kindred(["reindex", "--corpus", directory + "/mixed.jsonl", "--model", directory + "/model"])
+        #expect(chosen.status == 0, "\(chosen.stderr)")
+        #expect(
+            chosen.stderr.contains(
+                "note: analysis for a multilingual archive (en 26 % of 85 articles, 4 languages): no word bigrams, log-entropy weighting"
+            ), "\(chosen.stderr)")
+        let inspected = try kindred(["inspect", "--model", directory + "/model", "--show-dimensions", "0"])
+        #expect(inspected.stdout.contains("analysis for a multilingual archive"), "\(inspected.stdout)")
+        #expect(inspected.stdout.contains("\"weighting\" : \"log-entropy\""), "\(inspected.stdout)")
+
+        let given = try kindred([
+            "reindex", "--corpus", directory + "/mixed.jsonl", "--model", directory + "/given", "--phrases",
+        ])
+        #expect(given.status == 0, "\(given.stderr)")
+        #expect(given.stderr.contains(": log-entropy weighting"), "\(given.stderr)")
+        let shown = try kindred(["inspect", "--model", directory + "/given", "--show-dimensions", "0"])
+        #expect(shown.stdout.contains("\"phrases\" : true"), "\(shown.stdout)")
+
+        // The bundled model predates the choice.
+        let bundled = try kindred(["inspect", "--show-dimensions", "0"])
+        #expect(bundled.stdout.contains("\nanalysis: as the build options gave it\n"), "\(bundled.stdout)")
+    }
 }

@@ -27,7 +27,10 @@ struct HTMLTextTests {
             ("<p>Hello</p>", true), ("Before<br/>after", true), ("<!-- wp:paragraph -->x", true),
             ("Tom &amp; Jerry", true),
             ("caf&#233;", true), ("a < b and c > d", false), ("AT&T and R&D; costs", false), ("plain news text", false),
-            ("1 <2 is true", false),
+            ("1 <2 is true", false), ("#include <stdio.h> and <sys/types.h>", false),
+            ("press <Ctrl> and <Enter>", false),
+            ("a <a.out.h> header", false), ("<B>loud</B>", true), ("<img src=x.jpg>", true), ("</p>", true),
+            ("<table\n><tr><td>1</td></tr></table>", true),
         ])
     func detection(text: String, isHTML: Bool) {
         #expect(HTMLText.looksLikeHTML(text) == isHTML)

@@ -18,10 +18,20 @@ public struct ModelBuilder: Sendable {
     /// When true, a `dimensions` too large for the corpus is lowered with a notice (the default
     /// was not chosen for this corpus); when false it is an error (the user asked for it).
     public var lowerDimensionsToFit: Bool
+    /// Parameters chosen from the archive's language mix (`ArchiveChoice`) instead of taken from
+    /// `parameters`: what `reindex` and `eval` pass for the options the user did not set. Empty
+    /// (the default) builds with `parameters` as they are.
+    public var automatic: AutomaticParameters
+    /// The choice made for this build, once made; recorded in the manifest.
+    var archiveChoice: ArchiveChoice?
 
-    public init(parameters: ModelParameters = ModelParameters(), lowerDimensionsToFit: Bool = true) {
+    public init(
+        parameters: ModelParameters = ModelParameters(), lowerDimensionsToFit: Bool = true,
+        automatic: AutomaticParameters = []
+    ) {
         self.parameters = parameters
         self.lowerDimensionsToFit = lowerDimensionsToFit
+        self.automatic = automatic
     }
 
     /// A built model and what the user should know about the build.
@@ -46,11 +56,22 @@ public struct ModelBuilder: Sendable {
         _ articles: consuming [Article], journalSequence: Int? = nil,
         progress: @escaping (BuildProgress) -> Void = { _ in }
     ) throws -> Outcome {
+        if !automatic.isEmpty {
+            var chosen = self
+            let choice = ArchiveChoice(
+                languageMix: LanguageMix(languageTags: articles.lazy.map(\.language)), choosing: automatic)
+            chosen.parameters = choice.applied(to: parameters)
+            chosen.automatic = []
+            chosen.archiveChoice = choice
+            return try chosen.build(articles, journalSequence: journalSequence, progress: progress)
+        }
         try parameters.validate()
         guard articles.count >= 3 else {
             throw EngineError(.corpusTooSmall, "a model needs at least 3 articles; the corpus has \(articles.count)")
         }
         var clock = StageClock(progress: progress)
+        // Said when the choice departs from the defaults; the manifest records it either way.
+        if let archiveChoice, archiveChoice.languageMix.isMultilingual { clock.notices.append(archiveChoice.summary) }
         let corpusDigest = Self.digest(of: articles)
         let metadata = articles.map(\.metadata)
         let weighted = try weigh(analysedWith: &clock, articles)
@@ -156,7 +177,8 @@ public struct ModelBuilder: Sendable {
             terms: weighted.weighting.vocabulary.count, dimensions: dimensions, parameters: used,
             explainedVariance: total > 0 ? energy / total : 0,
             leadingSingularValues: Array(factors.singularValues.prefix(10)), blas: BLASBackend.current.summary,
-            stageSeconds: stageSeconds, kindredVersion: KindredVersion.current, journalSequence: journalSequence)
+            stageSeconds: stageSeconds, kindredVersion: KindredVersion.current, journalSequence: journalSequence,
+            archiveChoice: archiveChoice)
     }
 
     /// XXH3-128 over the articles' fields in order, each field followed by a 0 byte, as hex.

@@ -34,6 +34,9 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// How unevenly articles appear in the precomputed lists, before and after the hub cap;
     /// nil when no lists were computed.
     public var hubness: HubnessReport?
+    /// The analysis `reindex` chose from the archive's language mix for the options not given;
+    /// nil when every option was given (or the model predates the choice).
+    public var archiveChoice: ArchiveChoice? = nil
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

@@ -144,10 +144,13 @@ struct Eval: ParsableCommand {
         // Evaluation ranks by search; precomputed lists would only cost build time.
         var parameters = build.parameters
         if build.neighbors == nil { parameters.neighbors = 0 }
-        let built = try ModelBuilder(parameters: parameters, lowerDimensionsToFit: build.dimensions == nil).build(
-            articles
-        ).model
-        return (built, Date().timeIntervalSince(start))
+        let outcome = try ModelBuilder(
+            parameters: parameters, lowerDimensionsToFit: build.dimensions == nil, automatic: build.automatic
+        ).build(articles)
+        if let choice = outcome.model.manifest.archiveChoice, choice.languageMix.isMultilingual {
+            StandardError.print("note: \(choice.summary)")
+        }
+        return (outcome.model, Date().timeIntervalSince(start))
     }
 
     /// The judgements `--qrels`, `--label` or `--links` asks for, and how to name them.

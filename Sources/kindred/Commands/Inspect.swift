@@ -42,6 +42,7 @@ struct Inspect: ParsableCommand {
         print("BLAS now: \(backend.summary)")
         if let warning = backend.warning { print("warning: \(warning)") }
         print("search: \(model.index.candidateStage)")
+        print(model.manifest.archiveChoice?.summary ?? "analysis: as the build options gave it")
         if let hubness = model.manifest.hubness {
             print(Self.describe(hubness.measured, title: "hubness"))
             if let after = hubness.afterCap, let cap = hubness.cap {

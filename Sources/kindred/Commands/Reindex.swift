@@ -113,8 +113,10 @@ struct Reindex: ParsableCommand {
         let (sized, notice) = build.parameters(articles: articles.count)
         if let notice { StandardError.print("note: \(notice)") }
         let printer = ProgressPrinter()
-        let outcome = try ModelBuilder(parameters: sized, lowerDimensionsToFit: build.dimensions == nil)
-            .build(consume articles, journalSequence: journalSequence) { printer.report($0) }
+        let outcome = try ModelBuilder(
+            parameters: sized, lowerDimensionsToFit: build.dimensions == nil, automatic: build.automatic
+        )
+        .build(consume articles, journalSequence: journalSequence) { printer.report($0) }
         for notice in outcome.notices { StandardError.print("note: \(notice)") }
         StandardError.print("search: \(outcome.model.index.candidateStage)")
         let writeStart = Date()
