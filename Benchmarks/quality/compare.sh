@@ -6,7 +6,8 @@
 #
 # Usage: Benchmarks/quality/compare.sh [CORPUS QRELS] [-- extra kindred eval options]
 #   default data: the manpages-dev set built by Benchmarks/datasets/manpages-dev.sh into
-#   benchmark-data/manpages-dev (needs root for apt-get the first time)
+#   benchmark-data/manpages-dev (needs root for apt-get the first time), then the news pairs rated
+#   by people (Benchmarks/quality/pairs.sh) when ../shared/datasets/news-pairs-dev is there
 # The peers run in a virtual environment created from PyPI in benchmark-data/venv.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,7 +15,9 @@ corpus=${1:-}
 qrels=${2:-}
 shift $(( $# >= 2 ? 2 : $# ))
 [ "${1:-}" = "--" ] && shift
+default_data=0
 if [ -z "$corpus" ]; then
+  default_data=1
   corpus=benchmark-data/manpages-dev/corpus.jsonl
   qrels=benchmark-data/manpages-dev/qrels.jsonl
   if [ ! -f "$corpus" ]; then
@@ -46,3 +49,13 @@ for r in rows:
     print(f"| {r['method']} | {r['recall']:.4f} | {r['ndcg']:.4f} | {r['mrr']:.4f} | {r['precision']:.4f} "
           f"| {r['build_seconds']:.2f} | {r['median_query_ms']:.3f} |")
 PY
+
+# The news pairs, with the same options: read in place from ../shared, never copied here.
+if [ "$default_data" = 1 ]; then
+  echo
+  if [ -f ../shared/datasets/news-pairs-dev/corpus.jsonl ]; then
+    Benchmarks/quality/pairs.sh ${1:+-- "$@"}
+  else
+    echo "news pairs: ../shared/datasets/news-pairs-dev is not beside this checkout; skipped"
+  fi
+fi
