@@ -72,12 +72,40 @@ extension LiveIndex {
     ) -> [ScoredIndex] {
         // Both are sorted already; only upserts need merging in.
         guard !upserts.isEmpty else { return base }
-        var nearest = TopK(k: max(poolSize, model.parameters.rerankDepth))
-        // Read in place: copying an upsert out of the array retains each of its strings and arrays.
+        let depth = max(poolSize, model.parameters.rerankDepth)
+        let admits = { (slot: Int) in
+            admission.admits(self.upserts[slot].metadata, languageCode: self.upserts[slot].languageCode)
+        }
+        // Most queries admit every upsert but the excluded ids (the query article among them): the
+        // nearest are found without asking, and the filtered pass runs only when a filter left
+        // fewer than `depth` of them.
+        let unfiltered = nearestUpserts(to: vector, depth: depth + admission.excludedIDs.count, where: nil)
+        var nearest = Array(unfiltered.filter { admits($0.index) }.prefix(depth))
+        if nearest.count < depth && unfiltered.count == depth + admission.excludedIDs.count {
+            nearest = nearestUpserts(to: vector, depth: depth, where: admits)
+        }
+        var top = TopK(k: poolSize)
+        for candidate in base { top.offer(index: candidate.index, score: candidate.score) }
+        let offset = model.articles.count
+        for candidate in nearest {
+            guard let other = upserts[candidate.index].vector else { continue }
+            let score = model.blend(vector, lsa: candidate.score, sparse: other.sparse, headline: other.headline)
+            top.offer(index: offset + candidate.index, score: score)
+        }
+        return top.sorted()
+    }
+
+    /// The `depth` upserts nearest `vector` by LSA cosine among those `admitted` (all when nil),
+    /// best first. Read in place: copying an upsert out of the array would retain each of its
+    /// strings and arrays.
+    private func nearestUpserts(
+        to vector: Model.QueryVector, depth: Int, where admitted: ((Int) -> Bool)?
+    ) -> [ScoredIndex] {
+        var nearest = TopK(k: depth)
         upserts.withUnsafeBufferPointer { all in
             vector.dense.withUnsafeBufferPointer { query in
                 for slot in all.indices where all[slot].vector != nil {
-                    guard admission.admits(all[slot].metadata, languageCode: all[slot].languageCode) else { continue }
+                    if let admitted, !admitted(slot) { continue }
                     let lsa = all[slot].vector!.dense.withUnsafeBufferPointer {
                         Vector.dot(query.baseAddress!, $0.baseAddress!, count: query.count)
                     }
@@ -85,15 +113,7 @@ extension LiveIndex {
                 }
             }
         }
-        var top = TopK(k: poolSize)
-        for candidate in base { top.offer(index: candidate.index, score: candidate.score) }
-        let offset = model.articles.count
-        for candidate in nearest.sorted() {
-            guard let other = upserts[candidate.index].vector else { continue }
-            let score = model.blend(vector, lsa: candidate.score, sparse: other.sparse, headline: other.headline)
-            top.offer(index: offset + candidate.index, score: score)
-        }
-        return top.sorted()
+        return nearest.sorted()
     }
 
     /// The admitted entries of a model article's precomputed list, or nil when the list can't
