@@ -11,6 +11,16 @@ public enum JSONCoding {
         return encoder
     }
 
+    /// Compact, for the answers whose types spell their keys in snake_case themselves
+    /// (`RelatedResponse` and what it holds): the same JSON as `encoder()` without converting
+    /// every key of every answer, which was a sixth of a by-id request's CPU. A test compares the
+    /// two on every field.
+    public static func literalKeysEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
     /// Indented, as the CLI prints it.
     public static func prettyEncoder() -> JSONEncoder {
         let encoder = encoder()

@@ -6,6 +6,12 @@ public struct ModelInfo: Codable, Sendable, Equatable {
     public var version: String
     public var builtAt: String
 
+    /// Spelled as sent (`JSONCoding.literalKeysEncoder`).
+    enum CodingKeys: String, CodingKey {
+        case version
+        case builtAt = "built_at"
+    }
+
     public init(_ index: LiveIndex) {
         version = index.version
         builtAt = RFC3339.format(index.model.manifest.createdAt)
@@ -25,6 +31,13 @@ public struct RelatedResult: Codable, Sendable, Equatable {
     /// The draft already links to this article (with `linked=flag`).
     public var alreadyLinked: Bool
     public var explanation: Explanation?
+
+    /// Spelled as sent (`JSONCoding.literalKeysEncoder`).
+    enum CodingKeys: String, CodingKey {
+        case id, title, url, section, score, reason, explanation
+        case publishedAt = "published_at"
+        case alreadyLinked = "already_linked"
+    }
 
     public init(_ related: RelatedArticle) {
         id = related.article.id
@@ -81,6 +94,12 @@ public struct RelatedResponse: Codable, Sendable {
     /// Candidates the relevance floor dropped from the list.
     public var belowFloor: Int
     public var results: [RelatedResult]
+
+    /// Spelled as sent (`JSONCoding.literalKeysEncoder`).
+    enum CodingKeys: String, CodingKey {
+        case id, model, k, complete, results
+        case belowFloor = "below_floor"
+    }
 
     public init(id: String?, model: ModelInfo?, list: RelatedList) {
         self.id = id

@@ -51,10 +51,19 @@ struct Handlers: Sendable {
     }
 
     static let encoder = JSONCoding.encoder()
+    static let literalKeysEncoder = JSONCoding.literalKeysEncoder()
 
     func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try Self.encoder.encode(value)
-        return Response(
+        try response(encoded: Self.encoder.encode(value), status: status)
+    }
+
+    /// A related list, the hot path: its types spell their keys as sent.
+    func response(_ value: RelatedResponse) throws -> Response {
+        try response(encoded: Self.literalKeysEncoder.encode(value), status: .ok)
+    }
+
+    private func response(encoded data: Data, status: HTTPResponse.Status) -> Response {
+        Response(
             status: status, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }

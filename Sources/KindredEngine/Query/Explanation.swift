@@ -18,6 +18,12 @@ public struct Explanation: Sendable, Equatable, Codable {
     /// Dimensions by their share of the LSA cosine, largest first.
     public var dimensions: [DimensionContribution]
 
+    /// Spelled as the API sends them, so that its encoders need no key conversion.
+    enum CodingKeys: String, CodingKey {
+        case lsa, lexical, headline, freshness, dimensions
+        case sharedTerms = "shared_terms"
+    }
+
     public struct TermContribution: Sendable, Equatable, Codable {
         public var term: String
         /// `q_t · d_t`: this term's part of the TF-IDF cosine.
