@@ -34,22 +34,16 @@ make_work_directory
 start_server .build/release/kindred "$model" "$port" "$work/server.log"
 
 PYTHONPATH=Benchmarks/lib python3 - "$corpus" "$work" <<'PY'
-import json, random, sys
+import json, sys
 from corpus import read_articles
+from wrk import lua_string, write_by_id_script
 corpus, work = sys.argv[1], sys.argv[2]
 articles = read_articles(corpus)
-ids = [a["id"] for a in articles]
 titles = [a.get("title") or a.get("body", "")[:80] for a in articles]
-random.seed(7)
-pick = random.sample(range(len(ids)), min(2000, len(ids)))
-lua = lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-from urllib.parse import quote
-with open(f"{work}/by-id.lua", "w") as f:
-    f.write("local paths = {" + ",".join(lua("/v1/articles/" + quote(ids[i], safe="") + "/related?k=10") for i in pick) + "}\n")
-    f.write("local n = 0\nrequest = function()\n  n = n % #paths + 1\n  return wrk.format('GET', paths[n])\nend\n")
+pick = write_by_id_script([a["id"] for a in articles], f"{work}/by-id.lua")
 with open(f"{work}/draft.lua", "w") as f:
     bodies = [json.dumps({"title": titles[i], "body": titles[(i * 7 + 3) % len(titles)], "k": 10}) for i in pick]
-    f.write("local bodies = {" + ",".join(lua(b) for b in bodies) + "}\n")
+    f.write("local bodies = {" + ",".join(lua_string(b) for b in bodies) + "}\n")
     f.write("wrk.method = 'POST'\nwrk.headers['Content-Type'] = 'application/json'\nlocal n = 0\n")
     f.write("request = function()\n  n = n % #bodies + 1\n  return wrk.format('POST', '/v1/related', nil, bodies[n])\nend\n")
 PY

@@ -45,14 +45,10 @@ $binary reindex --corpus "$corpus" --model "$out/local" --keep 1 >/dev/null 2>&1
 $binary reindex --corpus "$corpus" --model "$out/shared" --keep 1 --journal "$journal" >/dev/null 2>&1
 
 PYTHONPATH=Benchmarks/lib python3 - "$corpus" "$out" <<'PY'
-import random, sys
-from urllib.parse import quote
+import sys
 from corpus import read_articles
-ids = [a["id"] for a in read_articles(sys.argv[1])]
-random.seed(7)
-paths = ",".join('"/v1/articles/' + quote(ids[i], safe="") + '/related?k=10"' for i in random.sample(range(len(ids)), 2000))
-with open(f"{sys.argv[2]}/by-id.lua", "w") as f:
-    f.write("local paths = {" + paths + "}\nlocal n = 0\nrequest = function()\n  n = n % #paths + 1\n  return wrk.format('GET', paths[n])\nend\n")
+from wrk import write_by_id_script
+write_by_id_script([a["id"] for a in read_articles(sys.argv[1])], f"{sys.argv[2]}/by-id.lua")
 PY
 
 start() {  # start PORT MODEL_DIR [SERVE ARGS...]
@@ -146,22 +142,16 @@ stop_all
 cpu_class_line
 echo "servers:     ${KINDRED_TEST_DATABASE_VERSIONS%%;*}"
 echo "corpus:      $corpus; 3 x wrk -t1 -c4 (on one server, or one per replica); writes.py PUTs to the first server"
-python3 - "$out" "$runs" "$(getconf CLK_TCK)" <<'PY'
-import json, re, statistics, sys
+PYTHONPATH=Benchmarks/lib python3 - "$out" "$runs" "$(getconf CLK_TCK)" <<'PY'
+import json, statistics, sys
+from wrk import summary
 out, runs = sys.argv[1], int(sys.argv[2])
-def ms(text):
-    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 tick_us = 1e6 / int(sys.argv[3])
 def load(name, run):
-    rps, p99, answered = 0.0, [], 0
-    for i in (1, 2, 3):
-        text = open(f"{out}/{name}-{run}.{i}.wrk").read()
-        rps += float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-        p99.append(ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1)))
-        answered += int(re.search(r"(\d+) requests in", text).group(1))
+    reports = [summary(f"{out}/{name}-{run}.{i}.wrk") for i in (1, 2, 3)]
+    answered = sum(r[2] for r in reports)
     cpu_us = int(open(f"{out}/{name}-{run}.cpu").read()) * tick_us / answered
-    return rps, max(p99), json.load(open(f"{out}/{name}-{run}.writes")), cpu_us
+    return sum(r[0] for r in reports), max(r[1] for r in reports), json.load(open(f"{out}/{name}-{run}.writes")), cpu_us
 names = ["local", "replica", "replica-reads", "three-reads", "three-local-reads", "three"]
 r = {name: [load(name, run) for run in range(1, runs + 1)] for name in names}
 med = statistics.median

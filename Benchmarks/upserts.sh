@@ -28,15 +28,10 @@ echo "building the model from $corpus…" >&2
 $binary reindex --corpus "$corpus" --model "$work/model" --keep 1 >/dev/null 2>&1
 PYTHONPATH=Benchmarks/lib python3 - "$corpus" "$work" "$upserts" <<'PY'
 import json, random, sys
-from urllib.parse import quote
 from corpus import read_articles
+from wrk import write_by_id_script
 articles = read_articles(sys.argv[1])
-random.seed(7)
-paths = ",".join('"/v1/articles/' + quote(articles[i]["id"], safe="") + '/related?k=10"'
-                 for i in random.sample(range(len(articles)), 2000))
-with open(f"{sys.argv[2]}/by-id.lua", "w") as f:
-    f.write("local paths = {" + paths + "}\nlocal n = 0\nrequest = function()\n  n = n % #paths + 1\n"
-            "  return wrk.format('GET', paths[n])\nend\n")
+write_by_id_script([a["id"] for a in articles], f"{sys.argv[2]}/by-id.lua")
 random.seed(11)
 with open(f"{sys.argv[2]}/writes.jsonl", "w") as f:
     for a in random.sample(articles, int(sys.argv[3])):
@@ -80,20 +75,15 @@ PY
 done
 
 cpu_class_line
-python3 - "$work" "$runs" "$upserts" "$(getconf CLK_TCK)" <<'PY'
-import re, statistics, sys
+PYTHONPATH=Benchmarks/lib python3 - "$work" "$runs" "$upserts" "$(getconf CLK_TCK)" <<'PY'
+import statistics, sys
+from wrk import summary
 work, runs, upserts, tick_us = sys.argv[1], int(sys.argv[2]), sys.argv[3], 1e6 / int(sys.argv[4])
-def ms(text):
-    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 def load(name):
-    rps = p99 = answered = 0
-    for i in (1, 2, 3):
-        text = open(f"{work}/{name}.{i}.wrk").read()
-        rps += float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-        p99 = max(p99, ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1)))
-        answered += int(re.search(r"(\d+) requests in", text).group(1))
-    return rps, p99, int(open(f"{work}/{name}.cpu").read()) * tick_us / answered
+    reports = [summary(f"{work}/{name}.{i}.wrk") for i in (1, 2, 3)]
+    answered = sum(r[2] for r in reports)
+    return (sum(r[0] for r in reports), max(r[1] for r in reports),
+            int(open(f"{work}/{name}.cpu").read()) * tick_us / answered)
 med = statistics.median
 r = {kind: [load(f"{kind}-{run}") for run in range(1, runs + 1)] for kind in ("empty", "written")}
 for kind, label in (("empty", "no writes"), ("written", f"{upserts} upserts")):

@@ -88,7 +88,7 @@ extension ModelStore {
     /// - Parameter known: the newest version when the caller has just read it (a poll).
     public func followPublishedModel(known: String? = nil) async throws {
         let newest: String?
-        if let known { newest = known } else { newest = try await journalCall { try $0.newestModel() } }
+        if let known { newest = known } else { newest = try await journalCall { try $0.positions() }.newestModel }
         guard let newest, newest != current.version else { return }
         guard directory.versions().contains(newest) else {
             logger.warning(

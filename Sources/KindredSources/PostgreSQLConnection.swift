@@ -109,13 +109,7 @@ final class PostgreSQLConnection: DatabaseConnection {
             defer { PQclear(result) }
             let status = PQresultStatus(result)
             if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK {
-                results.append(
-                    (0..<PQntuples(result)).map { row in
-                        (0..<PQnfields(result)).map { column in
-                            PQgetisnull(result, row, column) == 1
-                                ? nil : String(cString: PQgetvalue(result, row, column))
-                        }
-                    })
+                results.append(Self.rows(of: result))
             } else if firstError == nil {
                 firstError = Self.message(PQresultErrorMessage(result))
             }

@@ -168,12 +168,6 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         }
     }
 
-    public func newestModel() throws -> String? {
-        try withConnection { connection in
-            try connection.value("SELECT version FROM kindred_models ORDER BY id DESC LIMIT 1")
-        }
-    }
-
     public func record(published version: String, absorbed: Int) throws {
         try withConnection { connection in
             try connection.execute("BEGIN")

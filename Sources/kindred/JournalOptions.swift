@@ -23,8 +23,11 @@ struct JournalOptions: ParsableArguments {
     }
 
     /// The model as a server on this journal serves it.
-    func loadLive(_ model: ModelOptions) throws -> LiveIndex {
-        guard let shared = try shared() else { return try model.loadLive() }
+    func loadLive(_ model: ModelOptions) throws -> LiveIndex { try Self.loadLive(model, shared: shared()) }
+
+    /// The model as a server on `shared` (nil: the directory's own journal) serves it.
+    static func loadLive(_ model: ModelOptions, shared: SharedJournal?) throws -> LiveIndex {
+        guard let shared else { return try model.loadLive() }
         return try ModelDirectory(path: model.directory).openLive(journal: shared).index
     }
 }

@@ -43,6 +43,10 @@ public struct ArchiveChoice: Codable, Equatable, Sendable {
         return result
     }
 
+    /// What `reindex` and `eval` say: the summary when the choice departs from the
+    /// single-language defaults, else nothing (the manifest records it either way).
+    public var notice: String? { languageMix.isMultilingual ? summary : nil }
+
     /// One line for `reindex` and `inspect`.
     public var summary: String {
         var chosen: [String] = []

@@ -70,8 +70,7 @@ public struct ModelBuilder: Sendable {
             throw EngineError(.corpusTooSmall, "a model needs at least 3 articles; the corpus has \(articles.count)")
         }
         var clock = StageClock(progress: progress)
-        // Said when the choice departs from the defaults; the manifest records it either way.
-        if let archiveChoice, archiveChoice.languageMix.isMultilingual { clock.notices.append(archiveChoice.summary) }
+        if let notice = archiveChoice?.notice { clock.notices.append(notice) }
         let corpusDigest = Self.digest(of: articles)
         let metadata = articles.map(\.metadata)
         let weighted = try weigh(analysedWith: &clock, articles)

@@ -28,9 +28,6 @@ public protocol SharedJournal: Sendable {
     /// Replaces an article's overrides (nil removes them) and commits.
     func setOverrides(_ entry: EditorialOverrides.Entry?, for id: String) throws
 
-    /// The newest model version published with `record(published:absorbed:)`, if any.
-    func newestModel() throws -> String?
-
     /// Records that `version` is published in the shared model directory and absorbed the journal
     /// up to `absorbed`, and tells the replicas.
     func record(published version: String, absorbed: Int) throws
@@ -44,6 +41,7 @@ public protocol SharedJournal: Sendable {
 public struct JournalPositions: Sendable, Equatable {
     public var head: Int
     public var overridesStamp: Int
+    /// The newest model version published with `record(published:absorbed:)`, if any.
     public var newestModel: String?
 
     public init(head: Int, overridesStamp: Int, newestModel: String?) {
@@ -66,6 +64,7 @@ public struct JournalNews: Sendable, Equatable {
     /// Nothing was said: the wait timed out.
     public var isEmpty: Bool { !journal && !overrides && !model }
 }
+
 extension ModelDirectory {
     /// Opens the newest model of this directory as a replica serves it: the shared journal's
     /// entries the model has not absorbed replayed on top, the shared overrides applied.

@@ -147,9 +147,7 @@ struct Eval: ParsableCommand {
         let outcome = try ModelBuilder(
             parameters: parameters, lowerDimensionsToFit: build.dimensions == nil, automatic: build.automatic
         ).build(articles)
-        if let choice = outcome.model.manifest.archiveChoice, choice.languageMix.isMultilingual {
-            StandardError.print("note: \(choice.summary)")
-        }
+        if let notice = outcome.model.manifest.archiveChoice?.notice { StandardError.print("note: \(notice)") }
         return (outcome.model, Date().timeIntervalSince(start))
     }
 

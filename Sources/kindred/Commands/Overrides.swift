@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KindredEngine
+import KindredSources
 
 struct Overrides: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,9 +23,13 @@ struct Overrides: ParsableCommand {
             """,
         subcommands: [Show.self, Set.self, Clear.self])
 
-    /// The directory whose overrides a server on `--model` reads, and the index it serves.
-    static func root(_ options: ModelOptions, _ journal: JournalOptions) throws -> (root: String, index: LiveIndex) {
-        (try journal.shared()?.name ?? options.directory, try journal.loadLive(options))
+    /// Where the overrides a server on `--model` and `--journal` reads live (the directory, or
+    /// the shared journal, opened once), and the index it serves.
+    static func root(_ options: ModelOptions, _ journal: JournalOptions) throws -> (
+        root: String, index: LiveIndex, shared: PostgreSQLJournal?
+    ) {
+        let shared = try journal.shared()
+        return (shared?.name ?? options.directory, try JournalOptions.loadLive(options, shared: shared), shared)
     }
 
     struct Show: ParsableCommand {
@@ -38,8 +43,8 @@ struct Overrides: ParsableCommand {
         @OptionGroup var journalOptions: JournalOptions
 
         func run() throws {
-            let (root, index) = try Overrides.root(modelOptions, journalOptions)
-            let overrides = journalOptions.journal == nil ? try OverridesFile.load(directory: root) : index.overrides
+            let (root, index, shared) = try Overrides.root(modelOptions, journalOptions)
+            let overrides = shared == nil ? try OverridesFile.load(directory: root) : index.overrides
             let ids = id.map { [$0] } ?? overrides.entries.keys.sorted()
             if ids.isEmpty { print("(no overrides in \(root))") }
             for id in ids {
@@ -74,12 +79,12 @@ struct Overrides: ParsableCommand {
             } catch let error as EngineError {
                 throw ValidationError(error.message)
             }
-            let (root, index) = try Overrides.root(modelOptions, journalOptions)
+            let (root, index, shared) = try Overrides.root(modelOptions, journalOptions)
             guard index.metadata(of: id) != nil else { throw CLIError("no article with id '\(id)' in \(root)") }
             if let unknown = pin.first(where: { index.metadata(of: $0) == nil }) {
                 throw CLIError("can't pin '\(unknown)': no such article in \(root)")
             }
-            if let shared = try journalOptions.shared() {
+            if let shared {
                 try shared.setOverrides(entry, for: id)
                 StandardError.print("saved in \(shared.name); every replica on it applies it within a second")
                 return
@@ -101,8 +106,8 @@ struct Overrides: ParsableCommand {
         @OptionGroup var journalOptions: JournalOptions
 
         func run() throws {
-            let (root, index) = try Overrides.root(modelOptions, journalOptions)
-            if let shared = try journalOptions.shared() {
+            let (root, index, shared) = try Overrides.root(modelOptions, journalOptions)
+            if let shared {
                 guard index.overrides.entry(for: id) != nil else {
                     throw CLIError("'\(id)' has no overrides in \(root)")
                 }
