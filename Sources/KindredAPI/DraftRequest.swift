@@ -81,7 +81,7 @@ public struct DraftRequest: Decodable, Sendable {
                 }
             case .boolean:
                 guard let flag = try fields.field(Bool.self, name, expected: "true or false") else { continue }
-                ranking.explain = flag
+                if parameter == .exact { ranking.exact = flag } else { ranking.explain = flag }
             case .strings:
                 guard let list = try fields.strings(name) else { continue }
                 ranking.exclude = list

@@ -10,7 +10,7 @@ public enum RankingParameter: String, CaseIterable, Sendable {
     case minScore = "min_score"
     case fallback
     case halfLife = "half_life"
-    case freshness, diversity, dedupe, linked, explain
+    case freshness, diversity, dedupe, linked, explain, exact
 
     /// The query parameter (`min_score`).
     public var queryName: String { rawValue }
@@ -49,6 +49,8 @@ public enum RankingParameter: String, CaseIterable, Sendable {
             "near-duplicate threshold, a TF-IDF cosine in (0, 1], or 'off'; default \(RelatedQuery.defaultDuplicateThreshold)"
         case .linked: "articles a draft already links to: exclude (default) or flag"
         case .explain: "true to explain each result"
+        case .exact:
+            "true to score every article, even where the model searches its approximate index (to check an answer)"
         }
     }
 
@@ -67,7 +69,7 @@ public enum RankingParameter: String, CaseIterable, Sendable {
         case .freshness: "weight"
         case .diversity: "lambda"
         case .dedupe: "cosine"
-        case .explain: "bool"
+        case .explain, .exact: "bool"
         }
     }
 
@@ -84,7 +86,7 @@ public enum RankingParameter: String, CaseIterable, Sendable {
         case .k: .integer
         case .minScore, .halfLife, .freshness, .diversity: .number
         case .dedupe: .numberOrString
-        case .explain: .boolean
+        case .explain, .exact: .boolean
         case .exclude: .strings
         default: .string
         }

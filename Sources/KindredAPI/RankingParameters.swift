@@ -24,6 +24,7 @@ public struct RankingParameters: Sendable, Equatable {
     public var dedupe: Dedupe?
     public var linked: LinkPolicy?
     public var explain: Bool?
+    public var exact: Bool?
 
     /// A near-duplicate setting: off, or a TF-IDF cosine threshold.
     public enum Dedupe: Sendable, Equatable {
@@ -87,6 +88,7 @@ public struct RankingParameters: Sendable, Equatable {
         case .dedupe: dedupe = text == "off" ? .off : .threshold(try number())
         case .linked: linked = try parsed(LinkPolicy(rawValue: text))
         case .explain: explain = try parsed(["true": true, "false": false, "1": true, "0": false][text])
+        case .exact: exact = try parsed(["true": true, "false": false, "1": true, "0": false][text])
         }
     }
 
@@ -141,6 +143,7 @@ public struct RankingParameters: Sendable, Equatable {
         }
         if let linked { query.linkedArticles = linked }
         if let explain { query.explain = explain }
+        if let exact { query.exact = exact }
         try query.validate()
         return query
     }

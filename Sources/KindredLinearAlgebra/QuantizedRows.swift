@@ -51,7 +51,9 @@ public struct QuantizedRows: Sendable {
     /// the row's scale. A zero row, or one with a NaN or an infinity (which a model's invariants
     /// refuse right after), keeps zero codes and scale 0.
     @inline(__always)
-    static func quantize(_ row: UnsafePointer<Float>, count: Int, into codes: UnsafeMutablePointer<Int8>) -> Float {
+    public static func quantize(_ row: UnsafePointer<Float>, count: Int, into codes: UnsafeMutablePointer<Int8>)
+        -> Float
+    {
         var largest: Float = 0, finite = true
         for j in 0..<count {
             largest = max(largest, abs(row[j]))

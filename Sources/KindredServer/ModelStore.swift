@@ -52,9 +52,10 @@ public final class ModelStore: Sendable {
     /// - Throws: `ModelFileError` when no valid model can be loaded; with `shared`, the journal's
     ///   error when it can't be read.
     public init(
-        directory path: String, logger: Logger, maximumJournalEntries: Int = 100_000, shared: SharedJournal? = nil
+        directory path: String, logger: Logger, maximumJournalEntries: Int = 100_000, shared: SharedJournal? = nil,
+        search: SearchSettings = SearchSettings()
     ) throws {
-        self.directory = ModelDirectory(path: path)
+        self.directory = ModelDirectory(path: path, search: search)
         self.maximumJournalEntries = maximumJournalEntries
         self.logger = logger
         self.shared = shared

@@ -23,11 +23,15 @@ struct JournalOptions: ParsableArguments {
     }
 
     /// The model as a server on this journal serves it.
-    func loadLive(_ model: ModelOptions) throws -> LiveIndex { try Self.loadLive(model, shared: shared()) }
+    func loadLive(_ model: ModelOptions, search: SearchSettings = SearchSettings()) throws -> LiveIndex {
+        try Self.loadLive(model, shared: shared(), search: search)
+    }
 
     /// The model as a server on `shared` (nil: the directory's own journal) serves it.
-    static func loadLive(_ model: ModelOptions, shared: SharedJournal?) throws -> LiveIndex {
-        guard let shared else { return try model.loadLive() }
-        return try ModelDirectory(path: model.directory).openLive(journal: shared).index
+    static func loadLive(
+        _ model: ModelOptions, shared: SharedJournal?, search: SearchSettings = SearchSettings()
+    ) throws -> LiveIndex {
+        guard let shared else { return try model.loadLive(search: search) }
+        return try ModelDirectory(path: model.directory, search: search).openLive(journal: shared).index
     }
 }

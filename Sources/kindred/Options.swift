@@ -15,14 +15,14 @@ struct ModelOptions: ParsableArguments {
     /// The directory to use, resolving the default.
     var directory: String { model ?? Self.defaultModelDirectory() }
 
-    func load() throws -> (model: Model, path: String) {
-        try ModelDirectory(path: directory).load()
+    func load(search: SearchSettings = SearchSettings()) throws -> (model: Model, path: String) {
+        try ModelDirectory(path: directory, search: search).load()
     }
 
     /// The model as the server would serve it: the journal's changes replayed and the editorial
     /// overrides applied.
-    func loadLive() throws -> LiveIndex {
-        let opened = try ModelDirectory(path: directory).openLive()
+    func loadLive(search: SearchSettings = SearchSettings()) throws -> LiveIndex {
+        let opened = try ModelDirectory(path: directory, search: search).openLive()
         for problem in opened.skipped { StandardError.print("warning: journal line skipped: \(problem)") }
         return opened.index
     }
@@ -74,4 +74,32 @@ enum StandardError {
     }
 
     static var isTerminal: Bool { isatty(2) == 1 }
+}
+
+/// `--search` and `--probes`: how the loaded model finds its candidates (`SearchSettings`).
+struct SearchOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "auto, exact or approximate.",
+            discussion:
+                "auto searches the approximate index from \(SearchSettings.automaticThreshold) articles up and scores every article below; docs/performance.md has the recall and speed of each.",
+            valueName: "mode"))
+    var search: String = SearchSettings.Mode.automatic.rawValue
+
+    @Option(
+        help: ArgumentHelp(
+            "Lists of the approximate index each query probes (default: the number the build calibrated; 'kindred inspect' shows it).",
+            valueName: "n"))
+    var probes: Int?
+
+    func validate() throws {
+        guard SearchSettings.Mode(rawValue: search) != nil else {
+            throw ValidationError("--search must be auto, exact or approximate; got '\(search)'")
+        }
+        if let probes, probes < 1 { throw ValidationError("--probes must be at least 1; got \(probes)") }
+    }
+
+    var settings: SearchSettings {
+        SearchSettings(mode: SearchSettings.Mode(rawValue: search) ?? .automatic, probes: probes)
+    }
 }

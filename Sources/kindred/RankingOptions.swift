@@ -20,6 +20,9 @@ struct RankingOptions: ParsableArguments {
     @Option(help: .ranking(.diversity)) var diversity: Double?
     @Option(help: .ranking(.dedupe)) var dedupe: String?
     @Flag(help: "Explain each result: shared terms and LSA dimensions.") var explain = false
+    @Flag(
+        help: "Score every article, even where the model searches approximately: check an answer against exact search.")
+    var exact = false
 
     /// The query for `k` results; options not given keep the values of `base` (the served defaults
     /// when nil). Parsed and checked by the API layer, as the server's query parameters are.
@@ -35,6 +38,7 @@ struct RankingOptions: ParsableArguments {
         parameters.diversity = diversity
         parameters.linked = linked
         if explain { parameters.explain = true }
+        if exact { parameters.exact = true }
         let texts: [(RankingParameter, String?)] = [
             (.section, section), (.language, resultsLanguage), (.since, since), (.until, until), (.maxAge, maxAge),
             (.referenceTime, referenceTime), (.fallback, fallback), (.dedupe, dedupe),

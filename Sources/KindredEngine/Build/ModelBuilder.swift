@@ -5,6 +5,8 @@ import KindredLinearAlgebra
 public struct BuildProgress: Sendable {
     public enum Stage: String, Sendable, CaseIterable {
         case analysis, vocabulary, weighting, svd, vectors, neighbors
+        /// The approximate index: trained, every article assigned, probes calibrated.
+        case index
     }
 
     public var stage: Stage
@@ -94,12 +96,23 @@ public struct ModelBuilder: Sendable {
             articleVectors: vectors, tfidfRows: weighted.matrix, headlineRows: weighted.headlines, articles: metadata,
             keepingIndexCodes: parameters.neighbors > 0)
         let width = min(parameters.neighbors, metadata.count - 1)
+        var lists = NeighborLists.none
         if width > 0 {
-            let (lists, hubness) = try relatedLists(of: model, width: width, clock: &clock)
+            let hubness: HubnessReport
+            (lists, hubness) = try relatedLists(of: model, width: width, clock: &clock)
             manifest.hubness = hubness
-            manifest.stageSeconds = clock.seconds
-            model = try model.replacing(manifest: manifest, neighborLists: lists)
         }
+        let approximate = try clock.timed(.index) {
+            try model.index.calibrating(
+                InvertedFileIndex.train(
+                    vectors: model.index.vectors, isEmptyRow: model.index.isEmptyRow, seed: parameters.seed),
+                seed: parameters.seed, depth: max(10, parameters.rerankDepth)
+            ) { row, candidates in
+                model.queryVector(row: row).map { model.rerank(candidates, query: $0, k: 10) } ?? []
+            }
+        }
+        manifest.stageSeconds = clock.seconds
+        model = try model.replacing(manifest: manifest, neighborLists: lists, approximateIndex: approximate)
         return Outcome(model: model, notices: clock.notices)
     }
 

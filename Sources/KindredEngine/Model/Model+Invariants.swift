@@ -38,6 +38,9 @@ extension Model {
             }
         }
         try neighborLists.check(articles: articles.count)
+        if let problem = index.approximateIndex?.problem(articles: articles.count, dimensions: d) {
+            throw ModelInvariantError("approximate index: \(problem)")
+        }
         guard index.count == articles.count else {
             throw ModelInvariantError("\(index.count) article vectors for \(articles.count) articles")
         }

@@ -44,7 +44,8 @@ public struct Model: Sendable {
     public init(
         manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
         articleVectors: DenseMatrix, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: [ArticleMetadata],
-        neighborLists: NeighborLists = .none, keepingIndexCodes: Bool = false
+        neighborLists: NeighborLists = .none, approximateIndex: InvertedFileIndex? = nil,
+        search: SearchSettings = SearchSettings(), keepingIndexCodes: Bool = false
     ) throws {
         // The index (quantising, oneDNN's reorders) and the lookups (hashing ids and URLs) are
         // independent: one core each.
@@ -52,7 +53,9 @@ public struct Model: Sendable {
         var lookups: Result<ArticleLookups, ModelInvariantError>?
         Parallel.forEach(2) { task in
             if task == 0 {
-                index = EmbeddingIndex(vectors: articleVectors, keepingCodes: keepingIndexCodes)
+                index = EmbeddingIndex(
+                    vectors: articleVectors, keepingCodes: keepingIndexCodes, approximateIndex: approximateIndex,
+                    search: search)
             } else {
                 lookups = Result { () throws(ModelInvariantError) in try ArticleLookups(articles) }
             }
@@ -66,10 +69,14 @@ public struct Model: Sendable {
 
     /// This model with other precomputed lists and manifest, sharing the search index (whose
     /// oneDNN weights are not rebuilt; int8 codes kept for the lists' search are let go).
-    func replacing(manifest: Manifest, neighborLists: NeighborLists) throws -> Model {
-        try Model(
+    func replacing(
+        manifest: Manifest, neighborLists: NeighborLists, approximateIndex: InvertedFileIndex? = nil
+    ) throws -> Model {
+        var index = self.index.droppingCodes()
+        if let approximateIndex { index = index.attaching(approximateIndex) }
+        return try Model(
             manifest: manifest, weighting: weighting, termVectors: termVectors, singularValues: singularValues,
-            index: index.droppingCodes(), tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles,
+            index: index, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles,
             neighborLists: neighborLists,
             lookups: lookups, dataChecked: true)
     }
@@ -185,9 +192,15 @@ public struct Model: Sendable {
     }
 
     /// The `k` best rows for a query, best first: LSA top `rerankDepth`, re-scored by the blend.
-    public func rank(_ query: QueryVector, k: Int, excluding: (Int) -> Bool = { _ in false }) throws -> [ScoredIndex] {
+    ///
+    /// - Parameters:
+    ///   - exact: score every article even when the model searches approximately.
+    ///   - probes: the approximate index's lists to probe, instead of the model's setting.
+    public func rank(
+        _ query: QueryVector, k: Int, exact: Bool = false, probes: Int? = nil, excluding: (Int) -> Bool = { _ in false }
+    ) throws -> [ScoredIndex] {
         let depth = max(k, parameters.rerankDepth)
-        let candidates = try index.search(query.dense, k: depth, excluding: excluding)
+        let candidates = try index.search(query.dense, k: depth, exact: exact, probes: probes, excluding: excluding)
         return rerank(candidates, query: query, k: k)
     }
 

@@ -57,7 +57,7 @@ extension LiveIndex {
         // Freshness and diversity choose among the whole pool; a narrower list can't feed them.
         let reorders = query.freshness != nil || query.diversity < 1
         let listed = row.flatMap { precomputedCandidates(of: $0, filter: filter, wanted: reorders ? poolSize : wanted) }
-        let base = try listed ?? model.rank(vector, k: poolSize) { !filter.admits($0) }
+        let base = try listed ?? model.rank(vector, k: poolSize, exact: query.exact) { !filter.admits($0) }
         return (merged(base, vector: vector, admission: admission, poolSize: poolSize), listed == nil)
     }
 

@@ -40,6 +40,9 @@ public struct RelatedQuery: Sendable, Equatable {
     public var linkedArticles: LinkPolicy
     /// Attach an `Explanation` to every result.
     public var explain: Bool
+    /// Score every article even when the model searches approximately (`SearchSettings`), so a
+    /// caller can check an answer against the exact one.
+    public var exact: Bool
 
     /// Default relevance floor. On manpages-dev's judged relatedness (docs/quality.md) the top-10
     /// results below 0.1 were relevant in 0.45 % of cases, and dropping them kept 99.96 % of
@@ -56,7 +59,7 @@ public struct RelatedQuery: Sendable, Equatable {
         minimumScore: Float = RelatedQuery.defaultMinimumScore, fallback: FallbackPolicy = .none,
         freshness: Freshness? = nil, diversity: Float = 1,
         duplicateThreshold: Float? = RelatedQuery.defaultDuplicateThreshold, linkedArticles: LinkPolicy = .exclude,
-        explain: Bool = false
+        explain: Bool = false, exact: Bool = false
     ) {
         self.k = k
         self.excludedIDs = excludedIDs
@@ -73,6 +76,7 @@ public struct RelatedQuery: Sendable, Equatable {
         self.duplicateThreshold = duplicateThreshold
         self.linkedArticles = linkedArticles
         self.explain = explain
+        self.exact = exact
     }
 
     /// A query that returns the plain ranking: every language, no floor, no de-duplication.

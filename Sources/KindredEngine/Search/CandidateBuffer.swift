@@ -14,6 +14,9 @@ struct CandidateBuffer {
     /// Rows must score above this to be kept: −∞ until `k` rows have been selected once.
     private(set) var threshold: Float = -.infinity
 
+    /// Whether `k` rows have been offered that beat the threshold: a scan may stop looking.
+    var isFull: Bool { threshold > -.infinity || scores.count >= k }
+
     init(k: Int) {
         self.k = k
         scores.reserveCapacity(2 * k)

@@ -1,3 +1,4 @@
+import CKindredKernels
 import KindredLinearAlgebra
 
 /// Exact cosine search over unit-length article vectors.
@@ -33,6 +34,17 @@ public struct EmbeddingIndex: Sendable {
     /// The int8 codes, kept only when asked (`keepingCodes`): for a build's all-pairs search.
     private(set) var codes: [Int8]?
 
+    /// The approximate index's partition, when the model has one (every model built since format 7).
+    public private(set) var approximateIndex: InvertedFileIndex?
+    /// The partition's lists with their codes, when this index searches approximately; then
+    /// `product` is nil and an exact search scans every list.
+    let lists: InvertedLists?
+    /// Lists a query probes (`SearchSettings.probes`, else the build's calibrated number).
+    public let probes: Int
+
+    /// Whether searches go through the approximate index unless asked to be exact.
+    public var searchesApproximately: Bool { lists != nil }
+
     /// This index without its int8 codes (the product and everything else shared).
     func droppingCodes() -> EmbeddingIndex {
         var index = self
@@ -45,9 +57,34 @@ public struct EmbeddingIndex: Sendable {
     ///     vectors again (a build keeps them: it runs the search at once; a served model does not).
     ///   - engine: the int8 product's engine; nil for the one chosen for this CPU
     ///     (`Int8Product.automatic`). Tests name each engine the machine runs.
-    public init(vectors: DenseMatrix, keepingCodes: Bool = false, engine: Int8Engine? = nil) {
+    ///   - approximateIndex: the model's partition into lists, if it has one.
+    ///   - search: whether to search through it (then the codes are laid out list by list, and no
+    ///     int8 product is made) and how many lists to probe.
+    public init(
+        vectors: DenseMatrix, keepingCodes: Bool = false, engine: Int8Engine? = nil,
+        approximateIndex: InvertedFileIndex? = nil, search: SearchSettings = SearchSettings()
+    ) {
         self.vectors = vectors
+        self.approximateIndex = approximateIndex
         let d = vectors.columns
+        if let approximateIndex, !keepingCodes,
+            search.usesApproximateIndex(articles: vectors.rows, hasIndex: true)
+        {
+            let lists = InvertedLists(approximateIndex, vectors: vectors)
+            self.lists = lists
+            self.probes = min(approximateIndex.lists, max(1, search.probes ?? approximateIndex.probes))
+            self.codes = nil
+            var scales = [Float](repeating: 0, count: vectors.rows)
+            for (position, row) in approximateIndex.rows.enumerated() { scales[Int(row)] = lists.scales[position] }
+            self.scales = scales
+            self.isEmptyRow = scales.map { $0 == 0 }
+            product = nil
+            candidateStage =
+                "approximate: \(approximateIndex.lists) lists, \(probes) probed, int8 \(String(cString: kindred_int8_dots_kernel()))"
+            return
+        }
+        self.lists = nil
+        self.probes = approximateIndex?.probes ?? 0
         let quantized = QuantizedRows(vectors)
         self.scales = quantized.scales
         self.codes = keepingCodes ? quantized.codes : nil
@@ -85,12 +122,33 @@ public struct EmbeddingIndex: Sendable {
     public static func candidateCount(_ k: Int) -> Int { k + max(k, 32) }
 
     /// Whether a search for `k` rows takes the int8 candidate stage.
-    func usesCandidateStage(k: Int) -> Bool { product != nil && count > Self.candidateCount(k) }
+    func usesCandidateStage(k: Int) -> Bool { (product != nil || lists != nil) && count > Self.candidateCount(k) }
+
+    /// This index with an approximate index's partition attached (searches unchanged).
+    func attaching(_ approximateIndex: InvertedFileIndex) -> EmbeddingIndex {
+        var index = self
+        index.approximateIndex = approximateIndex
+        return index
+    }
 
     /// The `k` rows most similar to a unit-length `query`, best first, skipping excluded rows.
     ///
-    /// - Complexity: O(n·d) for the product plus O(n + k log k) selection.
-    public func search(_ query: [Float], k: Int, excluding: (Int) -> Bool = { _ in false }) throws -> [ScoredIndex] {
+    /// - Parameters:
+    ///   - exact: score every row even when this index searches approximately.
+    ///   - probes: lists to probe instead of `probes` (for measuring recall against them).
+    /// - Complexity: O(n·d) for the product plus O(n + k log k) selection; approximately, the
+    ///   probed lists' rows instead of n.
+    public func search(
+        _ query: [Float], k: Int, exact: Bool = false, probes: Int? = nil, excluding: (Int) -> Bool = { _ in false }
+    ) throws -> [ScoredIndex] {
+        if let lists, usesCandidateStage(k: k) {
+            let isEmptyRow = self.isEmptyRow
+            let candidates = lists.candidates(
+                query: query, queryCodes: QuantizedRows.quantize(query).codes, count: Self.candidateCount(k),
+                probes: exact ? lists.index.lists : probes ?? self.probes
+            ) { !isEmptyRow[$0] && !excluding($0) }
+            return query.withUnsafeBufferPointer { q in rescore(candidates, query: q.baseAddress!, k: k) }
+        }
         guard usesCandidateStage(k: k), let product else { return try floatSearch(query, k: k, excluding: excluding) }
         let codes = QuantizedRows.quantize(query).codes
         var candidates = CandidateBuffer(k: Self.candidateCount(k))

@@ -26,7 +26,9 @@ extension ModelDirectory {
     public func openLive(reusing current: LiveIndex? = nil) throws -> OpenedIndex {
         let modelPath = try newestModelPath()
         let version = (modelPath as NSString).lastPathComponent
-        let model = try current.flatMap { $0.version == version ? $0.model : nil } ?? Self.loadModel(at: modelPath)
+        let model =
+            try current.flatMap { $0.version == version ? $0.model : nil }
+            ?? Self.loadModel(at: modelPath, search: search)
         let journalPath = (path as NSString).appendingPathComponent(Journal.fileName)
         let (entries, problems) = try Journal.read(path: journalPath)
         var index = LiveIndex(model: model, version: version, overrides: try OverridesFile.load(directory: path))

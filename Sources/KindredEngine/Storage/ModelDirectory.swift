@@ -21,8 +21,13 @@ public struct ModelDirectory: Sendable {
     static let incomingPrefix = ".incoming-"
 
     public let path: String
+    /// How models loaded from here search: exactly, approximately or by their size.
+    public var search: SearchSettings
 
-    public init(path: String) { self.path = path }
+    public init(path: String, search: SearchSettings = SearchSettings()) {
+        self.path = path
+        self.search = search
+    }
 
     /// The complete versions, oldest first.
     public func versions() -> [String] {
@@ -54,12 +59,12 @@ public struct ModelDirectory: Sendable {
     /// - Throws: `ModelFileError` naming the file and what is wrong.
     public func load() throws -> (model: Model, path: String) {
         let directory = try newestModelPath()
-        return (try Self.loadModel(at: directory), directory)
+        return (try Self.loadModel(at: directory, search: search), directory)
     }
 
     /// Loads one version directory, checking `manifest.json` against the manifest in the binary.
-    public static func loadModel(at directory: String) throws -> Model {
-        let model = try ModelFile.read(file: join(directory, modelFileName))
+    public static func loadModel(at directory: String, search: SearchSettings = SearchSettings()) throws -> Model {
+        let model = try ModelFile.read(file: join(directory, modelFileName), search: search)
         let manifestFile = join(directory, manifestFileName)
         let manifest: Manifest
         do {

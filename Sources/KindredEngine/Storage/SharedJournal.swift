@@ -75,7 +75,9 @@ extension ModelDirectory {
     ) {
         let modelPath = try newestModelPath()
         let version = (modelPath as NSString).lastPathComponent
-        let model = try current.flatMap { $0.version == version ? $0.model : nil } ?? Self.loadModel(at: modelPath)
+        let model =
+            try current.flatMap { $0.version == version ? $0.model : nil }
+            ?? Self.loadModel(at: modelPath, search: search)
         let absorbed = model.manifest.journalSequence ?? 0
         var index = LiveIndex(model: model, version: version, overrides: try journal.overrides().overrides)
         let pending = try journal.entries(after: absorbed)

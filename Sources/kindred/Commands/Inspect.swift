@@ -42,6 +42,10 @@ struct Inspect: ParsableCommand {
         print("BLAS now: \(backend.summary)")
         if let warning = backend.warning { print("warning: \(warning)") }
         print("search: \(model.index.candidateStage)")
+        print(
+            model.index.approximateIndex.map {
+                "approximate index: \($0.summary); used from \(SearchSettings.automaticThreshold) articles up (--search)"
+            } ?? "approximate index: none (every search is exact)")
         print(model.manifest.archiveChoice?.summary ?? "analysis: as the build options gave it")
         if let hubness = model.manifest.hubness {
             print(Self.describe(hubness.measured, title: "hubness"))

@@ -26,6 +26,7 @@ struct Related: ParsableCommand {
     var unlike: [String] = []
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var searchOptions: SearchOptions
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var count: CountOptions
@@ -40,7 +41,7 @@ struct Related: ParsableCommand {
 
     func run() throws {
         let query = try ranking.query(k: count.k)
-        let index = try journalOptions.loadLive(modelOptions)
+        let index = try journalOptions.loadLive(modelOptions, search: searchOptions.settings)
         let list = try index.related(
             like: ids.map(QueryExample.article), unlike: unlike.map(QueryExample.article), query: query)
         if json {

@@ -34,6 +34,7 @@ struct Serve: AsyncParsableCommand {
             """)
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var searchOptions: SearchOptions
 
     @Option(help: "Address to bind. The default keeps the server private to this machine.")
     var host: String = ServerConfiguration.defaultHost
@@ -144,7 +145,8 @@ struct Serve: AsyncParsableCommand {
             maximumJournalEntries: maximumJournalEntries)
         let store = try ModelStore(
             directory: configuration.modelDirectory, logger: logger,
-            maximumJournalEntries: configuration.maximumJournalEntries, shared: try journalOptions.shared())
+            maximumJournalEntries: configuration.maximumJournalEntries, shared: try journalOptions.shared(),
+            search: searchOptions.settings)
         logger.info(
             "search",
             metadata: [

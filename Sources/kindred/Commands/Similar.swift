@@ -37,6 +37,7 @@ struct Similar: ParsableCommand {
     var linked: String = LinkPolicy.exclude.rawValue
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var searchOptions: SearchOptions
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var count: CountOptions
@@ -74,7 +75,7 @@ struct Similar: ParsableCommand {
             throw CLIError("the draft is empty; pass --title, --text, --file or text on standard input")
         }
         let query = try ranking.query(k: count.k, linked: LinkPolicy(rawValue: linked))
-        let index = try journalOptions.loadLive(modelOptions)
+        let index = try journalOptions.loadLive(modelOptions, search: searchOptions.settings)
         let list = try index.similar(title: title, body: body, language: language, links: link, query: query)
         if json {
             print(try Output.json(RelatedResponse(id: nil, model: nil, list: list)))

@@ -30,14 +30,16 @@ import Foundation
 /// | `HEAD` | the articles' headline (title and tags) rows, in the same form as `TFID` |
 /// | `NBRS` | precomputed related lists: UInt32 width, Int32 article rows (articles × width, −1 pads), Float scores |
 /// | `META` | per article: id, title, url?, section?, language (strings), published-at (Int64 ms since 1970, `Int64.min` = none), tag count UInt32 + tags |
+/// | `IVFL` | the approximate index (`InvertedFileIndex`): UInt32 groups (0 = none, and nothing follows), lists, probes, calibration queries; Float calibrated recall; Float group centroids (groups × dimensions); Int32 group offsets (groups + 1); Float list centroids (lists × dimensions); Int32 list offsets (lists + 1); Int32 rows (articles) |
 ///
 /// A reader checks the magic, the version, the table digest, every section's bounds and checksum,
 /// then every size against the manifest, then the model's invariants. Any failure names the file
 /// and the section.
 public enum ModelFile {
-    /// 6: XXH3-128 checksums (16 bytes) replace SHA-256 (32 bytes), and the terms' surface forms
-    /// (`SURF`) are stored. Version 5 files are refused with a message to rebuild.
-    public static let formatVersion = 6
+    /// 7: the approximate index (`IVFL`). 6: XXH3-128 checksums (16 bytes) replace SHA-256
+    /// (32 bytes), and the terms' surface forms (`SURF`) are stored. Older files are refused with
+    /// a message to rebuild.
+    public static let formatVersion = 7
     public static let magic: [UInt8] = Array("KINDRED\0".utf8)
     static let alignment = 64
 
@@ -45,7 +47,7 @@ public enum ModelFile {
     public enum Section: String, CaseIterable, Sendable {
         case manifest = "MANI", vocabulary = "VOCB", surfaceForms = "SURF", documentFrequencies = "DFRQ", idf = "IDFW"
         case termVectors = "TVEC", singularValues = "SVAL", articleVectors = "AVEC", tfidfRows = "TFID"
-        case headlineRows = "HEAD", neighborLists = "NBRS", metadata = "META"
+        case headlineRows = "HEAD", neighborLists = "NBRS", metadata = "META", approximateIndex = "IVFL"
 
         public var name: String {
             switch self {
@@ -61,6 +63,7 @@ public enum ModelFile {
             case .headlineRows: "headline rows"
             case .neighborLists: "neighbour lists"
             case .metadata: "article metadata"
+            case .approximateIndex: "approximate index"
             }
         }
     }

@@ -68,12 +68,12 @@ extension ModelFile {
     /// Parses and validates a model file's bytes; `file` names it in errors.
     ///
     /// - Throws: `ModelFileError` naming the file, the section and what is wrong.
-    public static func decode(_ data: Data, file: String) throws -> Model {
+    public static func decode(_ data: Data, file: String, search: SearchSettings = SearchSettings()) throws -> Model {
         func fail(_ section: Section?, _ reason: String) -> ModelFileError {
             ModelFileError(file: file, section: section?.name, reason: reason)
         }
         let table = try readTable(data, fileSize: data.count, fail: fail)
-        return try SectionDecoder(fail: fail) { section in
+        return try SectionDecoder(fail: fail, search: search) { section in
             let entry = table[section]!
             // A slice, not a copy: the decoders copy what they keep out of it.
             return try checked(
@@ -87,7 +87,9 @@ extension ModelFile {
     /// server peaked at 8.7 GiB while loading, with the file mapped beside the decoded model).
     ///
     /// - Throws: `ModelFileError` naming the file, the section and what is wrong.
-    public static func read(file: String) throws -> Model {
+    ///
+    /// - Parameter search: how the model will search (`SearchSettings`).
+    public static func read(file: String, search: SearchSettings = SearchSettings()) throws -> Model {
         func fail(_ section: Section?, _ reason: String) -> ModelFileError {
             ModelFileError(file: file, section: section?.name, reason: reason)
         }
@@ -120,7 +122,7 @@ extension ModelFile {
             return data
         }
         let table = try readTable(try bytes(at: 0, count: min(headerSize, size)), fileSize: size, fail: fail)
-        return try SectionDecoder(fail: fail) { section in
+        return try SectionDecoder(fail: fail, search: search) { section in
             let entry = table[section]!
             return try checked(try bytes(at: entry.offset, count: entry.length), entry, fail)
         }.model()

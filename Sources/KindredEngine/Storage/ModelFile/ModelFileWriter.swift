@@ -131,6 +131,22 @@ extension ModelFile {
                 for tag in article.tags { metadata.write(tag) }
             }
             return metadata.data
+        case .approximateIndex:
+            var writer = BinaryWriter()
+            guard let index = model.index.approximateIndex else {
+                writer.write(UInt32(0))
+                return writer.data
+            }
+            for count in [index.groups, index.lists, index.probes, index.calibrationQueries] {
+                writer.write(UInt32(count))
+            }
+            writer.write([index.calibratedRecall])
+            writer.write(index.groupCentroids.storage)
+            writer.write(index.groupOffsets)
+            writer.write(index.listCentroids.storage)
+            writer.write(index.listOffsets)
+            writer.write(index.rows)
+            return writer.data
         }
     }
 

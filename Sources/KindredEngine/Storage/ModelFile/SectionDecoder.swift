@@ -6,6 +6,8 @@ extension ModelFile {
     /// bytes when its turn comes and keeping nothing of them but what they decode to.
     struct SectionDecoder {
         let fail: (Section?, String) -> ModelFileError
+        /// How the decoded model will search (it decides how the index's codes are laid out).
+        var search = SearchSettings()
         let payload: (Section) throws -> Data
 
         func model() throws -> Model {
@@ -25,6 +27,7 @@ extension ModelFile {
             let headlineRows = try sparseRows(.headlineRows, rows: n, columns: terms)
             let neighborLists = try self.neighborLists(articles: n)
             let articles = try metadata(articles: n)
+            let approximateIndex = try self.approximateIndex(articles: n, dimensions: d)
             do {
                 let vocabulary = try Vocabulary(
                     terms: termList, documentFrequencies: frequencies, surfaceForms: surfaceForms)
@@ -35,7 +38,8 @@ extension ModelFile {
                     termVectors: DenseMatrix(rows: terms, columns: d, storage: termVectors),
                     singularValues: singularValues,
                     articleVectors: DenseMatrix(rows: n, columns: d, storage: articleVectors), tfidfRows: tfidfRows,
-                    headlineRows: headlineRows, articles: articles, neighborLists: neighborLists)
+                    headlineRows: headlineRows, articles: articles, neighborLists: neighborLists,
+                    approximateIndex: approximateIndex, search: search)
             } catch {
                 throw fail(nil, "inconsistent model: \(error)")
             }
@@ -108,6 +112,31 @@ extension ModelFile {
                 return NeighborLists(
                     width: width, indices: try reader.readInt32s(count: n * width),
                     scores: try reader.readFloats(count: n * width))
+            }
+        }
+
+        /// The approximate index, checked (`InvertedFileIndex.problem`) before any search could
+        /// follow its rows; nil when the model has none.
+        private func approximateIndex(articles n: Int, dimensions d: Int) throws -> InvertedFileIndex? {
+            try section(.approximateIndex) { reader -> InvertedFileIndex? in
+                let groups = Int(try reader.read(UInt32.self))
+                guard groups > 0 else { return nil }
+                let lists = Int(try reader.read(UInt32.self)), probes = Int(try reader.read(UInt32.self))
+                let queries = Int(try reader.read(UInt32.self))
+                let recall = try reader.readFloats(count: 1)[0]
+                guard groups <= lists, lists <= n else {
+                    throw fail(.approximateIndex, "claims \(groups) groups and \(lists) lists for \(n) articles")
+                }
+                let index = InvertedFileIndex(
+                    groupCentroids: DenseMatrix(
+                        rows: groups, columns: d, storage: try reader.readFloats(count: groups * d)),
+                    groupOffsets: try reader.readInt32s(count: groups + 1),
+                    listCentroids: DenseMatrix(
+                        rows: lists, columns: d, storage: try reader.readFloats(count: lists * d)),
+                    listOffsets: try reader.readInt32s(count: lists + 1), rows: try reader.readInt32s(count: n),
+                    probes: probes, calibratedRecall: recall, calibrationQueries: queries)
+                if let problem = index.problem(articles: n, dimensions: d) { throw fail(.approximateIndex, problem) }
+                return index
             }
         }
 

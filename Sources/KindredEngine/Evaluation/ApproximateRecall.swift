@@ -1,0 +1,60 @@
+import Foundation
+
+/// How closely a model's approximate search agrees with its exact search: recall@k of the ranked
+/// lists (LSA candidates re-ranked by the blend, before any ranking control) and the time each
+/// search took. What `kindred recall` prints and the tests hold the index to.
+public struct ApproximateRecall: Sendable {
+    /// Mean over queries of |approximate top-k ∩ exact top-k| / |exact top-k|.
+    public var recall: Double
+    /// Queries whose approximate list held every exact result.
+    public var complete: Int
+    public var queries: Int
+    /// Seconds per query of each search, in query order.
+    public var approximateSeconds: [Double]
+    public var exactSeconds: [Double]
+}
+
+extension Model {
+    /// A query for `recall`: an article's stored vector (searched without itself) or a text's.
+    public struct RecallQuery: Sendable {
+        public var vector: QueryVector
+        public var excludedRow: Int?
+
+        public init(vector: QueryVector, excludedRow: Int? = nil) {
+            self.vector = vector
+            self.excludedRow = excludedRow
+        }
+    }
+
+    /// Runs every query both ways, `k` results each, one after the other on this thread, and
+    /// compares the lists.
+    ///
+    /// - Parameter probes: the lists to probe (nil: the model's setting). A model loaded to search
+    ///   exactly answers both ways alike: recall 1.
+    public func approximateRecall(of queries: [RecallQuery], k: Int, probes: Int? = nil) throws -> ApproximateRecall {
+        var found = 0, wanted = 0, complete = 0
+        var approximateSeconds: [Double] = [], exactSeconds: [Double] = []
+        let clock = ContinuousClock()
+        for query in queries {
+            let excluded = query.excludedRow
+            var start = clock.now
+            let approximate = try rank(query.vector, k: k, probes: probes) { $0 == excluded }
+            approximateSeconds.append(Self.seconds(clock.now - start))
+            start = clock.now
+            let exact = try rank(query.vector, k: k, exact: true) { $0 == excluded }
+            exactSeconds.append(Self.seconds(clock.now - start))
+            let truth = Set(exact.map(\.index))
+            let hits = approximate.filter { truth.contains($0.index) }.count
+            found += hits
+            wanted += truth.count
+            if hits == truth.count { complete += 1 }
+        }
+        return ApproximateRecall(
+            recall: wanted == 0 ? 1 : Double(found) / Double(wanted), complete: complete, queries: queries.count,
+            approximateSeconds: approximateSeconds, exactSeconds: exactSeconds)
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}

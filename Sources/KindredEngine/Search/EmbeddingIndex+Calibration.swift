@@ -1,0 +1,63 @@
+import KindredLinearAlgebra
+
+extension EmbeddingIndex {
+    /// Articles sampled to calibrate an approximate index's probes.
+    public static let calibrationQueries = 256
+
+    /// `approximate` with its default probes set to the fewest at which its top-`k` agreed with
+    /// this (exact) index's on `calibrationTarget` of `calibrationQueries` sampled articles, each
+    /// searched for its nearest others; tried in steps of a quarter, from 1 up to every list.
+    /// The lists compared are the ones a query returns: `depth` nearest by LSA cosine, then
+    /// `refine(row, candidates)` (the blend's re-ranking), cut to `k`; a result from deep in the
+    /// LSA candidates must be found too.
+    ///
+    /// An article in the index finds itself nearest its own list, so its neighbours are
+    /// somewhat easier to reach than a new text's; the target is set above the 0.98 drafts must
+    /// reach for that, and `kindred recall` measures drafts and by-id searches on any model.
+    ///
+    /// - Complexity: `calibrationQueries` exact searches, then the same number of approximate
+    ///   ones per step tried: a second or two at a million articles.
+    func calibrating(
+        _ approximate: InvertedFileIndex, seed: UInt64, k: Int = 10, depth: Int,
+        refine: (Int, [ScoredIndex]) -> [ScoredIndex]
+    ) throws -> InvertedFileIndex {
+        let isEmptyRow = self.isEmptyRow
+        let candidates = isEmptyRow.indices.filter { !isEmptyRow[$0] }
+        guard count > Self.candidateCount(depth), approximate.lists > 1, !candidates.isEmpty else {
+            // Every search of an index this small is exact (`usesCandidateStage`).
+            return approximate.calibrated(probes: approximate.lists, recall: 1, queries: 0)
+        }
+        var generator = SeededGenerator(seed: seed ^ 0xCA11_B4A7E)
+        let queries = SphericalKMeans.distinctDraws(
+            min(Self.calibrationQueries, candidates.count), from: candidates.count, generator: &generator
+        ).map { candidates[$0] }
+        let truth = try Parallel.map(queries.count) { i in
+            let nearest = try search(vectors.row(queries[i]), k: depth) { $0 == queries[i] }
+            return Set(refine(queries[i], nearest).prefix(k).map(\.index))
+        }
+        let lists = InvertedLists(approximate, vectors: vectors)
+        func recall(probes: Int) -> Float {
+            let found = Parallel.map(queries.count) { i -> Int in
+                let query = vectors.row(queries[i])
+                let rows = lists.candidates(
+                    query: query, queryCodes: QuantizedRows.quantize(query).codes, count: Self.candidateCount(depth),
+                    probes: probes
+                ) { !isEmptyRow[$0] && $0 != queries[i] }
+                let nearest = query.withUnsafeBufferPointer { rescore(rows, query: $0.baseAddress!, k: depth) }
+                let best = refine(queries[i], nearest).prefix(k)
+                return best.filter { truth[i].contains($0.index) }.count
+            }
+            let wanted = truth.reduce(0) { $0 + $1.count }
+            return wanted == 0 ? 1 : Float(found.reduce(0, +)) / Float(wanted)
+        }
+        var probes = 1
+        while probes < approximate.lists {
+            let measured = recall(probes: probes)
+            if measured >= InvertedFileIndex.calibrationTarget {
+                return approximate.calibrated(probes: probes, recall: measured, queries: queries.count)
+            }
+            probes = min(approximate.lists, max(probes + 1, probes * 5 / 4))
+        }
+        return approximate.calibrated(probes: approximate.lists, recall: recall(probes: probes), queries: queries.count)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import KindredLinearAlgebra
+
+/// The approximate index: the articles partitioned into lists of about `listSize` by a two-level
+/// spherical k-means, so that a query scores only the articles of the lists whose centroids are
+/// nearest to it.
+///
+/// An inverted file over cluster centroids (Sivic & Zisserman 2003, "Video Google"; with the
+/// vectors' codes inside the lists, Jégou, Douze & Schmid 2011, "Product quantization for nearest
+/// neighbor search", IVFADC). The centroids form a two-level tree (Nistér & Stewénius 2006,
+/// "Scalable recognition with a vocabulary tree"): `groups` coarse centroids, each with its own
+/// list centroids, so a query compares itself with the coarse centroids and then with the list
+/// centroids of its nearest groups only, a few thousand of them at a million articles instead of
+/// every list. Centroids are unit-length means of their members (spherical k-means, Dhillon &
+/// Modha 2001, "Concept decompositions for large sparse text data using clustering": cosine is
+/// the similarity the lists are searched by).
+///
+/// What is stored (the model file's approximate-index section) is the partition: centroids and
+/// which rows each list holds. The int8 codes a search scans are made from the article vectors
+/// when a model is loaded to search approximately (`InvertedLists`).
+public struct InvertedFileIndex: Sendable, Equatable {
+    /// Coarse centroids, `(groups × dimensions)`.
+    public let groupCentroids: DenseMatrix
+    /// The lists of group `g` are `groupOffsets[g]..<groupOffsets[g + 1]`.
+    public let groupOffsets: [Int32]
+    /// List centroids, `(lists × dimensions)`, ordered by group.
+    public let listCentroids: DenseMatrix
+    /// The rows of list `l` are `rows[listOffsets[l]..<listOffsets[l + 1]]`.
+    public let listOffsets: [Int32]
+    /// Every article row once, list by list.
+    public let rows: [Int32]
+    /// How many lists a query probes unless told otherwise: the fewest that reached
+    /// `calibrationTarget` recall on the build's own articles (`calibrated`).
+    public let probes: Int
+    /// The recall@10 against exact search those probes measured at build time, on
+    /// `calibrationQueries` sampled articles (0 queries: not calibrated).
+    public let calibratedRecall: Float
+    public let calibrationQueries: Int
+
+    public init(
+        groupCentroids: DenseMatrix, groupOffsets: [Int32], listCentroids: DenseMatrix, listOffsets: [Int32],
+        rows: [Int32], probes: Int, calibratedRecall: Float = 0, calibrationQueries: Int = 0
+    ) {
+        self.groupCentroids = groupCentroids
+        self.groupOffsets = groupOffsets
+        self.listCentroids = listCentroids
+        self.listOffsets = listOffsets
+        self.rows = rows
+        self.probes = probes
+        self.calibratedRecall = calibratedRecall
+        self.calibrationQueries = calibrationQueries
+    }
+
+    public var groups: Int { groupCentroids.rows }
+    public var lists: Int { listCentroids.rows }
+    public var dimensions: Int { listCentroids.columns }
+
+    /// The average list length the training aims for: 64 rows of 256 int8 codes are 16 KB, a
+    /// list's scan costs about as much as scoring its centroid costs the tree, and on Debian's
+    /// generated million articles 64 gave the best recall for the rows scanned of 64, 244 and 1,000
+    /// (docs/performance.md, *The approximate index*).
+    public static let listSize = 64
+
+    /// Recall@10 the build's calibration aims at, above the 0.98 held-out drafts must reach:
+    /// drafts are not in the index, the sampled articles are.
+    public static let calibrationTarget: Float = 0.99
+
+    /// This index with other default probes and their measured recall.
+    func calibrated(probes: Int, recall: Float, queries: Int) -> InvertedFileIndex {
+        InvertedFileIndex(
+            groupCentroids: groupCentroids, groupOffsets: groupOffsets, listCentroids: listCentroids,
+            listOffsets: listOffsets, rows: rows, probes: probes, calibratedRecall: recall, calibrationQueries: queries)
+    }
+
+    /// What is wrong with this index for a model of `articles` rows of `dimensions`, or nil: the
+    /// shapes, that offsets rise from 0 to their end, that the rows are each article exactly once.
+    public func problem(articles: Int, dimensions: Int) -> String? {
+        guard groupCentroids.columns == dimensions, listCentroids.columns == dimensions else {
+            return "centroids of \(listCentroids.columns) dimensions for a model of \(dimensions)"
+        }
+        guard groups >= 1, lists >= groups, groupOffsets.count == groups + 1, listOffsets.count == lists + 1 else {
+            return "\(groups) groups and \(lists) lists with \(groupOffsets.count) and \(listOffsets.count) offsets"
+        }
+        func rises(_ offsets: [Int32], to end: Int) -> Bool {
+            offsets.first == 0 && offsets.last == Int32(end)
+                && zip(offsets, offsets.dropFirst()).allSatisfy { $0 <= $1 }
+        }
+        guard rises(groupOffsets, to: lists) else { return "group offsets do not rise from 0 to \(lists)" }
+        guard rises(listOffsets, to: articles), rows.count == articles else {
+            return "list offsets do not rise from 0 to \(articles) articles"
+        }
+        var seen = [Bool](repeating: false, count: articles)
+        for row in rows {
+            guard row >= 0, Int(row) < articles, !seen[Int(row)] else {
+                return "row \(row) is out of range or listed twice"
+            }
+            seen[Int(row)] = true
+        }
+        guard (1...lists).contains(probes) else { return "\(probes) probes for \(lists) lists" }
+        guard calibratedRecall.isFinite, (0...1).contains(calibratedRecall), calibrationQueries >= 0 else {
+            return "calibration recall \(calibratedRecall) on \(calibrationQueries) queries"
+        }
+        let finite = groupCentroids.storage.allSatisfy(\.isFinite) && listCentroids.storage.allSatisfy(\.isFinite)
+        return finite ? nil : "a centroid holds a value that is not finite"
+    }
+
+    /// One line for `inspect` and the server's log.
+    public var summary: String {
+        let recall =
+            calibrationQueries > 0
+            ? ", recall@10 \(String(format: "%.3f", calibratedRecall)) against exact on \(calibrationQueries) sampled articles"
+            : ""
+        func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+        return "\(counted(lists, "list")) in \(counted(groups, "group")), \(probes) probed per query\(recall)"
+    }
+}

@@ -1,0 +1,39 @@
+/// How a model's searches find their candidates: by scoring every article (exact) or through the
+/// approximate index (`InvertedFileIndex`), and how many of its lists a query probes.
+///
+/// Chosen when a model is loaded (`serve --search`, the query commands' `--search`), since the
+/// two need different memory: the exact scan keeps the int8 codes in the product's blocks, the
+/// approximate search keeps them in list order. Either can answer any single query exactly
+/// (`exact: true` on a search), the approximate one by probing every list.
+public struct SearchSettings: Sendable, Equatable {
+    public enum Mode: String, Sendable, CaseIterable, Codable {
+        /// Approximate from `automaticThreshold` articles up, exact below.
+        case automatic = "auto"
+        case exact
+        case approximate
+    }
+
+    public var mode: Mode
+    /// Lists each query probes; nil for the number the build calibrated (`InvertedFileIndex.probes`).
+    public var probes: Int?
+
+    public init(mode: Mode = .automatic, probes: Int? = nil) {
+        self.mode = mode
+        self.probes = probes
+    }
+
+    /// Models of this many articles or more search approximately by default. Below it a query's
+    /// exact int8 scan reads at most 64 MB and takes under 2 ms (docs/performance.md, *Scaling*),
+    /// and exact answers cost nothing in recall.
+    public static let automaticThreshold = 250_000
+
+    /// Whether a model of `articles` articles that has an approximate index searches through it.
+    public func usesApproximateIndex(articles: Int, hasIndex: Bool) -> Bool {
+        guard hasIndex else { return false }
+        switch mode {
+        case .automatic: return articles >= Self.automaticThreshold
+        case .exact: return false
+        case .approximate: return true
+        }
+    }
+}

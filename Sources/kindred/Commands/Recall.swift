@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import KindredEngine
+import KindredLinearAlgebra
+
+struct Recall: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "How often the approximate index finds what exact search finds, and how fast.",
+        discussion: """
+            Runs each query through the approximate index and through exact search (every \
+            article scored) and prints recall@k of the approximate lists against the exact ones, \
+            with the median and 99th-percentile time of each search, in this process on one core. \
+            Queries are articles of the model searched by id (without themselves: what a by-id \
+            request that can't use its precomputed list does) and, with --drafts, texts the \
+            model does not hold (articles kept out of the build, as JSON Lines).
+
+            Example, trying more probes than the build chose:
+              kindred recall --model models/news --drafts held-out.jsonl --probes 400,800,1600
+            """)
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: ArgumentHelp("JSON Lines of texts not in the model, searched as drafts.", valueName: "path"))
+    var drafts: String?
+
+    @Option(help: "How many articles to search by id, and the most drafts read.")
+    var queries: Int = 1_000
+
+    @Option(help: ArgumentHelp("Comma-separated probe counts to measure (default: the model's).", valueName: "n,…"))
+    var probes: String?
+
+    @Option(name: .short, help: "List length compared.")
+    var k: Int = 10
+
+    @Option(help: "Seed of the articles sampled.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard queries >= 1 else { throw ValidationError("--queries must be at least 1; got \(queries)") }
+        guard (1...1000).contains(k) else { throw ValidationError("-k must be between 1 and 1000; got \(k)") }
+        _ = try probeCounts()
+    }
+
+    func probeCounts() throws -> [Int?] {
+        guard let probes else { return [nil] }
+        let counts = probes.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+            throw ValidationError("--probes takes positive whole numbers separated by commas; got '\(probes)'")
+        }
+        return counts
+    }
+
+    func run() throws {
+        let (model, path) = try modelOptions.load(search: SearchSettings(mode: .approximate))
+        guard let index = model.index.approximateIndex else {
+            throw CLIError("\(path) has no approximate index; rebuild it with 'kindred reindex'")
+        }
+        print("model: \(path) (\(model.articles.count) articles)")
+        print("approximate index: \(index.summary)")
+        print("CPU: \(CPUClass.current.summary)")
+        var sets: [(name: String, queries: [Model.RecallQuery])] = []
+        if let drafts {
+            let read = try CorpusReader().read(path: drafts)
+            let counter = TermCounter(parameters: model.parameters)
+            let vectors = try read.articles.prefix(queries).compactMap {
+                try model.queryVector(
+                    title: $0.title, body: $0.body, tags: $0.tags, language: $0.language, counter: counter)
+            }
+            guard !vectors.isEmpty else { throw CLIError("\(drafts) holds no text with a term of the model") }
+            sets.append(("drafts", vectors.map { Model.RecallQuery(vector: $0) }))
+        }
+        var generator = SeededGenerator(seed: seed)
+        var rows = Array(model.articles.indices)
+        for i in 0..<min(queries, rows.count) {
+            rows.swapAt(i, i + Int(generator.next() % UInt64(rows.count - i)))
+        }
+        let byID = rows.prefix(queries).compactMap { row in
+            model.queryVector(row: row).map { Model.RecallQuery(vector: $0, excludedRow: row) }
+        }
+        sets.append(("by id", byID))
+        print("probes  queries          recall@\(k)  complete  approximate p50 / p99   exact p50 / p99")
+        for probes in try probeCounts() {
+            for set in sets {
+                let measured = try model.approximateRecall(of: set.queries, k: k, probes: probes)
+                func milliseconds(_ seconds: [Double]) -> String {
+                    let sorted = seconds.sorted()
+                    let p50 = sorted[sorted.count / 2], p99 = sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
+                    return String(format: "%6.3f / %6.3f ms", p50 * 1000, p99 * 1000)
+                }
+                print(
+                    String(
+                        format: "%6d  %-6@ %6d  %10.4f  %8.1f%%  %@  %@", probes ?? model.index.probes,
+                        set.name as NSString, set.queries.count, measured.recall,
+                        Double(measured.complete) * 100 / Double(max(1, measured.queries)),
+                        milliseconds(measured.approximateSeconds) as NSString,
+                        milliseconds(measured.exactSeconds) as NSString))
+            }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+
+@testable import KindredEngine
+@testable import KindredLinearAlgebra
+
+/// The approximate index on a corpus large enough to have many lists: its build, its file
+/// section, its agreement with exact search, and live writes and deletes through it.
+@Suite("Approximate index", .tags(.slow))
+struct ApproximateIndexTests {
+    /// A made-up archive: `topics` subjects, each with its own 40 words, and a background of 1,500
+    /// words every article draws from. Each article takes two fifths of its words from its subject,
+    /// one fifth from a second one, the rest from the background: neighbourhoods overlap, as
+    /// real archives' do, so a list does not hold an article's every neighbour.
+    static func topicalArticles(count: Int, topics: Int, seed: UInt64, idPrefix: String = "a") -> [Article] {
+        var generator = SeededGenerator(seed: 20_261_126)
+        let syllables = [
+            "ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "de", "gu", "va", "zo", "be", "fi", "ho", "ju",
+        ]
+        func word() -> String {
+            (0..<3).map { _ in syllables[Int(generator.next() % UInt64(syllables.count))] }.joined()
+        }
+        let background = (0..<1_500).map { _ in word() }
+        let subjects = (0..<topics).map { _ in (0..<40).map { _ in word() } }
+        generator = SeededGenerator(seed: seed)
+        return (0..<count).map { i in
+            let topic = subjects[Int(generator.next() % UInt64(topics))]
+            let aside = subjects[Int(generator.next() % UInt64(topics))]
+            let words = (0..<60).map { _ in
+                let draw = generator.next() % 5
+                return draw < 2
+                    ? topic[Int(generator.next() % UInt64(topic.count))]
+                    : draw == 2
+                        ? aside[Int(generator.next() % UInt64(aside.count))]
+                        // Squared uniform: frequent words at the front of the background, like Zipf's.
+                        : background[Int(pow(Double(generator.next() % 10_000) / 10_000, 2) * Double(background.count))]
+            }
+            return Article(
+                id: "\(idPrefix)\(i)", title: words.prefix(6).joined(separator: " "),
+                body: words.dropFirst(6).joined(separator: " "), section: i % 2 == 0 ? "even" : "odd")
+        }
+    }
+
+    static let articles = topicalArticles(count: 4_000, topics: 120, seed: 1)
+    static let built: Model = try! ModelBuilder(parameters: ModelParameters(dimensions: 48, neighbors: 0))
+        .build(articles).model
+    /// The built model as a server loads it to search approximately.
+    static let approximate: Model = try! ModelFile.decode(
+        ModelFile.encode(built), file: "approximate.kdm", search: SearchSettings(mode: .approximate))
+
+    @Test("the build partitions every article into lists and calibrates its probes")
+    func build() throws {
+        let index = try #require(Self.built.index.approximateIndex)
+        // Groups get lists in proportion to their share of the sample, rounded.
+        #expect(abs(index.lists - 4_000 / InvertedFileIndex.listSize) <= 4)
+        #expect(index.groups == Int(Double(index.lists).squareRoot().rounded()))
+        #expect(index.problem(articles: 4_000, dimensions: 48) == nil)
+        #expect(Set(index.rows).count == 4_000)
+        #expect(index.calibrationQueries == EmbeddingIndex.calibrationQueries)
+        #expect(index.calibratedRecall >= InvertedFileIndex.calibrationTarget)
+        // Fewer lists than all: otherwise the index would be an exact scan with extra steps.
+        #expect(index.probes < index.lists)
+        // Each list's rows are nearer its centroid than the average list centroid is.
+        let d = 48
+        var inside = 0.0, overall = 0.0
+        for list in 0..<index.lists {
+            let centroid = index.listCentroids.row(list)
+            for position in Int(index.listOffsets[list])..<Int(index.listOffsets[list + 1]) {
+                inside += Double(Vector.dot(centroid, Self.built.index.vectors.row(Int(index.rows[position]))))
+            }
+            overall +=
+                Double(Vector.dot(centroid, Self.built.index.vectors.row(list % 4_000))) * 4_000 / Double(index.lists)
+        }
+        #expect(inside / 4_000 > 2 * overall / 4_000)
+        #expect(Self.built.manifest.stageSeconds["index"] != nil)
+        _ = d
+    }
+
+    @Test("a build is the same every time: the partition follows the seed")
+    func deterministic() throws {
+        let again = try ModelBuilder(parameters: ModelParameters(dimensions: 48, neighbors: 0)).build(Self.articles)
+            .model
+        #expect(again.index.approximateIndex == Self.built.index.approximateIndex)
+    }
+
+    @Test("the section round-trips through the model file, and a model loads to search either way")
+    func roundTrip() throws {
+        #expect(Self.approximate.index.approximateIndex == Self.built.index.approximateIndex)
+        #expect(Self.approximate.index.searchesApproximately)
+        #expect(Self.approximate.index.candidateStage.hasPrefix("approximate"))
+        let exact = try ModelFile.decode(ModelFile.encode(Self.built), file: "exact.kdm")
+        // 4,000 articles are below the automatic threshold: searched exactly by default.
+        #expect(!exact.index.searchesApproximately)
+        #expect(exact.index.approximateIndex == Self.built.index.approximateIndex)
+        let probed = try ModelFile.decode(
+            ModelFile.encode(Self.built), file: "probes.kdm", search: SearchSettings(mode: .approximate, probes: 3))
+        #expect(probed.index.probes == 3)
+    }
+
+    @Test("held-out drafts find what exact search finds; probing every list is exact")
+    func agreement() throws {
+        let drafts = Self.topicalArticles(count: 300, topics: 120, seed: 2, idPrefix: "draft").compactMap {
+            try? Self.approximate.queryVector(title: $0.title, body: $0.body)
+        }
+        #expect(drafts.count == 300)
+        let queries = drafts.map { Model.RecallQuery(vector: $0) }
+        let calibrated = try Self.approximate.approximateRecall(of: queries, k: 10)
+        #expect(calibrated.recall >= 0.98)
+        let everyList = try Self.approximate.approximateRecall(
+            of: queries, k: 10, probes: Self.approximate.index.approximateIndex!.lists)
+        #expect(everyList.recall == 1)
+        #expect(everyList.complete == 300)
+        // One probe (widened until it holds the re-ranking's 200 candidates) misses some: the
+        // measurement tells the settings apart.
+        let one = try Self.approximate.approximateRecall(of: queries, k: 10, probes: 1)
+        #expect(one.recall < calibrated.recall)
+        // The exact search of an approximate model is the exact-mode model's search, score for score.
+        let exactModel = try ModelFile.decode(ModelFile.encode(Self.built), file: "exact.kdm")
+        for query in drafts.prefix(50) {
+            let viaLists = try Self.approximate.rank(query, k: 10, exact: true)
+            let viaProduct = try exactModel.rank(query, k: 10)
+            #expect(viaLists.map(\.index) == viaProduct.map(\.index))
+        }
+    }
+
+    @Test("a filter too narrow for the probed lists still gets every admitted article")
+    func narrowFilter() throws {
+        let query = try #require(Self.approximate.queryVector(row: 0))
+        let allowed: Set<Int> = [17, 1_234, 2_345, 3_456, 3_999]
+        let found = try Self.approximate.rank(query, k: 10, probes: 1) { !allowed.contains($0) }
+        #expect(Set(found.map(\.index)) == allowed)
+    }
+
+    @Test("writes between reindexes: a PUT is found, a DELETE is never returned, an update hides the old text")
+    func liveWrites() throws {
+        var index = LiveIndex(model: Self.approximate, version: "test")
+        let query = RelatedQuery.unshaped(k: 10)
+        let source = Self.articles[42]
+        // A new article with the same text as article 42: the nearest to a draft of that text.
+        index = try index.upserting(Article(id: "fresh", title: source.title, body: source.body))
+        let draft = try index.similar(title: source.title, body: source.body, language: nil, query: query)
+        #expect(Set(draft.results.prefix(2).map(\.article.id)) == ["fresh", source.id])
+        // Deleted: gone from every list, drafts and by id alike.
+        let neighbours = try index.related(to: "a43", query: query).results.map(\.article.id)
+        index = try #require(index.deleting(source.id))
+        for id in neighbours.prefix(5) where id != source.id && id != "fresh" {
+            #expect(
+                !(try index.related(to: id, query: RelatedQuery.unshaped(k: 50)).results.contains {
+                    $0.article.id == source.id
+                }))
+        }
+        #expect(
+            !(try index.similar(title: source.title, body: source.body, language: nil, query: query)).results.contains {
+                $0.article.id == source.id
+            })
+        // Rewritten: article 7 now tells article 42's story; its old neighbours no longer rank it first.
+        let rewritten = Self.articles[7]
+        index = try index.upserting(Article(id: rewritten.id, title: source.title, body: source.body))
+        let nowNear = try index.similar(title: source.title, body: source.body, language: nil, query: query)
+        #expect(nowNear.results.prefix(2).map(\.article.id).contains(rewritten.id))
+        let oldStory = try index.similar(title: rewritten.title, body: rewritten.body, language: nil, query: query)
+        #expect(oldStory.results.first?.article.id != rewritten.id)
+    }
+
+    @Test("a damaged approximate index is refused, naming the section, whether its checksum matches or not")
+    func corruption() throws {
+        var bytes = [UInt8](try ModelFile.encode(Self.built))
+        let table = try ModelFile.readTable(Data(bytes), fileSize: bytes.count) {
+            ModelFileError(file: "m", section: $0?.name, reason: $1)
+        }
+        let entry = try #require(table[.approximateIndex])
+        // A flipped bit in the rows: the checksum catches it.
+        var flipped = bytes
+        flipped[entry.offset + entry.length - 5] ^= 0x10
+        #expect {
+            try ModelFile.decode(Data(flipped), file: "flipped.kdm")
+        } throws: { error in
+            let error = error as? ModelFileError
+            return error?.section == "approximate index" && error!.reason.contains("checksum")
+        }
+        // A row listed twice, written with a valid checksum (a bug, not damage): the check catches it.
+        let lastRow = entry.offset + entry.length - 4
+        bytes.replaceSubrange(lastRow..<(lastRow + 4), with: bytes[(lastRow - 4)..<lastRow])
+        let rewritten = try Self.rechecksummed(bytes, entry: entry)
+        #expect {
+            try ModelFile.decode(Data(rewritten), file: "twice.kdm")
+        } throws: { error in
+            let error = error as? ModelFileError
+            return error?.section == "approximate index" && error!.reason.contains("listed twice")
+        }
+    }
+
+    /// `bytes` with `entry`'s checksum, and the table's, made to match its changed payload.
+    static func rechecksummed(_ bytes: [UInt8], entry: ModelFile.TableEntry) throws -> [UInt8] {
+        var bytes = bytes
+        let digest = Checksum.of(Data(bytes[entry.offset..<(entry.offset + entry.length)]))
+        let sections = ModelFile.Section.allCases
+        let position = try #require(sections.firstIndex(of: .approximateIndex))
+        let entryStart = 16 + position * (4 + 8 + 8 + Checksum.byteCount)
+        bytes.replaceSubrange((entryStart + 20)..<(entryStart + 20 + Checksum.byteCount), with: digest)
+        let tableEnd = 16 + sections.count * (4 + 8 + 8 + Checksum.byteCount)
+        bytes.replaceSubrange(
+            tableEnd..<(tableEnd + Checksum.byteCount), with: Checksum.of(Data(bytes[0..<tableEnd])))
+        return bytes
+    }
+}
