@@ -538,4 +538,61 @@ struct CLITests {
             bundled.stdout.contains("\nanalysis for a single-language archive (en 96 % of 85 articles"),
             "\(bundled.stdout)")
     }
+
+    @Test(
+        "the approximate index: inspect describes it, --search and --exact choose, recall measures, bad values are usage errors"
+    )
+    func approximateSearch() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // 1,500 articles on 60 subjects of made-up words: enough for 23 lists.
+        var state: UInt64 = 42
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let letters = Array("bdfgklmnprstvz"), vowels = Array("aeiou")
+        func word(_ seed: Int) -> String {
+            (0..<3).map { i in String([letters[(seed / (i + 1) + i * 7) % letters.count], vowels[(seed >> i) % 5]]) }
+                .joined() + String(letters[seed % letters.count])
+        }
+        let lines = (0..<1_500).map { i -> String in
+            let subject = next(60)
+            let text = (0..<50).map { _ in next(2) == 0 ? word(subject * 40 + next(40) + 9_000) : word(next(3_000)) }
+            return
+                #"{"id": "g\#(i)", "title": "\#(text.prefix(5).joined(separator: " "))", "body": "\#(text.joined(separator: " "))"}"#
+        }
+        try lines.joined(separator: "\n").write(toFile: directory + "/corpus.jsonl", atomically: true, encoding: .utf8)
+        let model = directory + "/model"
+        let built = try kindred([
+            "reindex", "--corpus", directory + "/corpus.jsonl", "--model", model, "--dimensions", "32", "--neighbors",
+            "0",
+        ])
+        #expect(built.status == 0, "\(built.stderr)")
+        let inspected = try kindred(["inspect", "--model", model, "--show-dimensions", "0"])
+        #expect(inspected.stdout.contains("approximate index: 23 lists in 5 groups"), "\(inspected.stdout)")
+        #expect(inspected.stdout.contains("not used unless --search approximate"), "\(inspected.stdout)")
+
+        func similar(_ options: [String]) throws -> String {
+            let run = try kindred(["similar", "--model", model, "--text", lines[7], "-k", "5"] + options)
+            #expect(run.status == 0, "\(run.stderr)")
+            return run.stdout
+        }
+        let exact = try similar(["--search", "exact"])
+        #expect(try similar(["--search", "approximate", "--exact"]) == exact)
+        #expect(try similar(["--search", "approximate", "--probes", "23"]) == exact)
+        #expect(exact.contains("g7"))
+
+        let recall = try kindred(["recall", "--model", model, "--queries", "40", "--probes", "1,23"])
+        #expect(recall.status == 0, "\(recall.stderr)")
+        let everyList = recall.stdout.split(separator: "\n").filter { $0.hasPrefix("    23  by id") }
+        #expect(
+            everyList.count == 1 && everyList[0].contains(" 1.0000 ") && everyList[0].contains(" 100.0% "),
+            "\(recall.stdout)")
+
+        let bogus = try kindred(["similar", "--model", model, "--text", "x", "--search", "fast"])
+        #expect(bogus.status == 64 && bogus.stderr.contains("--search must be auto, exact or approximate"))
+        let zero = try kindred(["recall", "--model", model, "--probes", "0"])
+        #expect(zero.status == 64 && zero.stderr.contains("--probes takes positive whole numbers"))
+    }
 }

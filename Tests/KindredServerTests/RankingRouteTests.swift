@@ -32,6 +32,29 @@ struct RankingRouteTests {
         }
     }
 
+    @Test("exact=true is taken on both routes (the bundled model is searched exactly anyway); a bad value is a 400")
+    func exact() async throws {
+        try await Fixture.withServer { client, _, _ in
+            var plain: [String] = []
+            try await client.execute(uri: leica + "/related?k=4&dedupe=off", method: .get) { response in
+                plain = results(response).compactMap { $0["id"] as? String }
+            }
+            try await client.execute(uri: leica + "/related?k=4&dedupe=off&exact=true", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(results(response).compactMap { $0["id"] as? String } == plain)
+                #expect(plain.count == 4)
+            }
+            try await client.execute(uri: leica + "/related?exact=maybe", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+            let draft = jsonBody(["title": "Leica red dot phone", "exact": true])
+            try await client.execute(uri: "/v1/related", method: .post, headers: jsonHeaders, body: draft) { response in
+                #expect(response.status == .ok)
+                #expect(!results(response).isEmpty)
+            }
+        }
+    }
+
     @Test("a short list says so; the section fallback fills it, marked")
     func floorAndFallback() async throws {
         try await Fixture.withServer { client, _, _ in

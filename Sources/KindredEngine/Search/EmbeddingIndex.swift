@@ -68,7 +68,7 @@ public struct EmbeddingIndex: Sendable {
         self.approximateIndex = approximateIndex
         let d = vectors.columns
         if let approximateIndex, !keepingCodes,
-            search.usesApproximateIndex(articles: vectors.rows, hasIndex: true)
+            search.usesApproximateIndex(articles: vectors.rows, index: approximateIndex)
         {
             let lists = InvertedLists(approximateIndex, vectors: vectors)
             self.lists = lists
