@@ -40,7 +40,7 @@ extension EmbeddingIndex {
             let found = Parallel.map(queries.count) { i -> Int in
                 let query = vectors.row(queries[i])
                 let rows = lists.candidates(
-                    query: query, queryCodes: QuantizedRows.quantize(query).codes, count: Self.candidateCount(depth),
+                    queryCodes: QuantizedRows.quantize(query).codes, count: Self.candidateCount(depth),
                     probes: probes
                 ) { !isEmptyRow[$0] && $0 != queries[i] }
                 let nearest = query.withUnsafeBufferPointer { rescore(rows, query: $0.baseAddress!, k: depth) }

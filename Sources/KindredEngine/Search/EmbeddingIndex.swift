@@ -144,7 +144,7 @@ public struct EmbeddingIndex: Sendable {
         if let lists, usesCandidateStage(k: k) {
             let isEmptyRow = self.isEmptyRow
             let candidates = lists.candidates(
-                query: query, queryCodes: QuantizedRows.quantize(query).codes, count: Self.candidateCount(k),
+                queryCodes: QuantizedRows.quantize(query).codes, count: Self.candidateCount(k),
                 probes: exact ? lists.index.lists : probes ?? self.probes
             ) { !isEmptyRow[$0] && !excluding($0) }
             return query.withUnsafeBufferPointer { q in rescore(candidates, query: q.baseAddress!, k: k) }

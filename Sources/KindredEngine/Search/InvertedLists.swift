@@ -14,6 +14,9 @@ struct InvertedLists: Sendable {
     let codes: [Int8]
     /// Each position's scale; 0 for an all-zero row.
     let scales: [Float]
+    /// The list centroids' int8 codes and scales, for ranking the lists.
+    let centroidCodes: [Int8]
+    let centroidScales: [Float]
 
     init(_ index: InvertedFileIndex, vectors: DenseMatrix) {
         self.index = index
@@ -37,18 +40,18 @@ struct InvertedLists: Sendable {
         }
         self.codes = codes
         self.scales = scales
+        let centroids = QuantizedRows(index.listCentroids)
+        (centroidCodes, centroidScales) = (centroids.codes, centroids.scales)
     }
 
     /// Positions scored per `kindred_int8_dots` call when a whole range is scanned.
     static let chunk = 4_096
 
-    /// The rows of the best `count` int8 scores among the lists nearest `query` (its codes in
-    /// `queryCodes`), for rows `admits` takes; `probes` lists, or more when they held fewer than
+    /// The rows of the best `count` int8 scores among the lists nearest a query (its codes), for
+    /// rows `admits` takes; `probes` lists, or more when they held fewer than
     /// `count` admitted rows (a narrow filter), up to every list. With `probes ≥ lists` every row
     /// is scored: the exact candidate stage.
-    func candidates(
-        query: [Float], queryCodes: [Int8], count: Int, probes: Int, admits: (Int) -> Bool
-    ) -> [Int] {
+    func candidates(queryCodes: [Int8], count: Int, probes: Int, admits: (Int) -> Bool) -> [Int] {
         var buffer = CandidateBuffer(k: count)
         let rows = index.rows
         var dots = [Float](repeating: 0, count: Self.chunk)
@@ -72,14 +75,9 @@ struct InvertedLists: Sendable {
                             scan(0..<rows.count)
                             return
                         }
-                        var scanned = [Bool](repeating: false, count: index.lists)
-                        for (n, list) in probeOrder(query, probes: probes).enumerated() {
+                        for (n, list) in probeOrder(queryCodes: queryCodes, probes: probes).enumerated() {
                             // Past the probes, only while the buffer is short of admitted rows.
                             if n >= probes && buffer.isFull { return }
-                            scanned[list] = true
-                            scan(Int(index.listOffsets[list])..<Int(index.listOffsets[list + 1]))
-                        }
-                        for list in 0..<index.lists where !scanned[list] && !buffer.isFull {
                             scan(Int(index.listOffsets[list])..<Int(index.listOffsets[list + 1]))
                         }
                     }
@@ -89,34 +87,27 @@ struct InvertedLists: Sendable {
         return buffer.best().map { Int(rows[$0]) }
     }
 
-    /// The lists of the groups nearest `query`, nearest first: enough groups that their lists
-    /// number about three times `probes` (at least `assignmentGroups`, which is how far a row's
-    /// list was looked for), so the probed lists are the nearest of a wide choice.
-    func probeOrder(_ query: [Float], probes: Int) -> [Int] {
-        let d = dimensions, g = index.groups
-        var groupScores = [Float](repeating: 0, count: g)
-        query.withUnsafeBufferPointer { q in
-            index.groupCentroids.storage.withUnsafeBufferPointer { c in
-                for group in 0..<g {
-                    groupScores[group] = Vector.dot(q.baseAddress!, c.baseAddress! + group * d, count: d)
-                }
-            }
-        }
-        let widened = (3 * probes * g + index.lists - 1) / max(index.lists, 1)
-        let expanded = min(g, max(InvertedFileIndex.assignmentGroups, widened))
-        let groups = groupScores.withUnsafeBufferPointer {
-            InvertedFileIndex.nearest(expanded, of: $0.baseAddress!, count: g)
-        }
-        var top = TopK(k: probes * 3)
-        query.withUnsafeBufferPointer { q in
-            index.listCentroids.storage.withUnsafeBufferPointer { c in
-                for group in groups {
-                    for list in Int(index.groupOffsets[group])..<Int(index.groupOffsets[group + 1]) {
-                        top.offer(index: list, score: Vector.dot(q.baseAddress!, c.baseAddress! + list * d, count: d))
+    /// The `probes` lists whose centroids are nearest `query` (its codes), nearest first, then
+    /// the rest of the lists in no order. Every list centroid is scored, in int8 like the rows:
+    /// descending the tree instead (the nearest groups' lists only) lost a third of the misses
+    /// back on Debian's generated million articles, for want of the groups whose centroids are
+    /// not near the query but one of whose lists is (docs/performance.md).
+    func probeOrder(queryCodes: [Int8], probes: Int) -> [Int] {
+        let lists = index.lists
+        var scores = [Float](repeating: 0, count: lists)
+        var order = (0..<lists).map(Int32.init)
+        queryCodes.withUnsafeBufferPointer { q in
+            centroidCodes.withUnsafeBufferPointer { c in
+                scores.withUnsafeMutableBufferPointer { out in
+                    kindred_int8_dots(q.baseAddress, 1, c.baseAddress, lists, dimensions, out.baseAddress)
+                    for l in 0..<lists { out[l] *= centroidScales[l] }
+                    order.withUnsafeMutableBufferPointer {
+                        kindred_select_top(out.baseAddress, $0.baseAddress, lists, min(probes, lists))
                     }
                 }
             }
         }
-        return top.sorted().map(\.index)
+        let nearest = (0..<min(probes, lists)).sorted { scores[$0] > scores[$1] }.map { Int(order[$0]) }
+        return nearest + order[nearest.count...].map(Int.init)
     }
 }
