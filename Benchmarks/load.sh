@@ -11,7 +11,8 @@
 # large model loads, the first seconds measure page faults and the allocator returning the
 # loader's memory, not the steady state.
 # Needs wrk (apt-get install -y wrk). KINDRED_EMULATE=avx2 runs the server as on an AVX2 CPU
-# without VNNI (Benchmarks/lib/cpu.sh).
+# without VNNI (Benchmarks/lib/cpu.sh). KINDRED_SERVE_ARGS adds serve options, e.g.
+# "--search approximate" or "--search exact".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source Benchmarks/lib/cpu.sh
@@ -31,7 +32,8 @@ swift build -c release --product kindred >&2
 make_work_directory
 
 # The server writes to the model directory only on PUT/DELETE, which this test doesn't send.
-start_server .build/release/kindred "$model" "$port" "$work/server.log"
+# shellcheck disable=SC2086
+start_server .build/release/kindred "$model" "$port" "$work/server.log" ${KINDRED_SERVE_ARGS:-}
 
 PYTHONPATH=Benchmarks/lib python3 - "$corpus" "$work" <<'PY'
 import json, sys
@@ -53,7 +55,8 @@ grep -m1 -o 'backend=[^[]*' "$work/server.log" || true
 cpu_class_line
 inspected=$(.build/release/kindred inspect --model "$model" --show-dimensions 0)
 echo "BLAS:       $(grep '^BLAS now:' <<<"$inspected" | cut -d: -f2-)"
-echo "search:     $(grep '^search:' <<<"$inspected" | cut -d: -f2-)"
+echo "search:     $(grep '^search:' <<<"$inspected" | cut -d: -f2-) (inspect's default)"
+echo "serve with: ${KINDRED_SERVE_ARGS:-the defaults}; $(grep '^approximate index:' <<<"$inspected")"
 echo "load:        wrk -t2 -c$connections -d${seconds}s on 127.0.0.1 (server and wrk share the machine's cores)"
 echo "warm-up:     ${warmup}s unmeasured per scenario"
 for scenario in by-id draft; do

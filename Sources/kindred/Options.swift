@@ -82,7 +82,7 @@ struct SearchOptions: ParsableArguments {
         help: ArgumentHelp(
             "auto, exact or approximate.",
             discussion:
-                "auto searches the approximate index from \(SearchSettings.automaticThreshold) articles up when its calibrated probes read at most a tenth of its lists, and scores every article otherwise ('kindred inspect' says which); docs/performance.md has the recall and speed of each.",
+                "auto searches the approximate index from \(SearchSettings.automaticThreshold) articles up when its calibrated probes read at most a quarter of its lists, and scores every article otherwise ('kindred inspect' says which); docs/performance.md has the recall and speed of each.",
             valueName: "mode"))
     var search: String = SearchSettings.Mode.automatic.rawValue
 

@@ -61,7 +61,6 @@ struct ApproximateIndexTests {
         // Fewer lists than all: otherwise the index would be an exact scan with extra steps.
         #expect(index.probes < index.lists)
         // Each list's rows are nearer its centroid than the average list centroid is.
-        let d = 48
         var inside = 0.0, overall = 0.0
         for list in 0..<index.lists {
             let centroid = index.listCentroids.row(list)
@@ -73,7 +72,6 @@ struct ApproximateIndexTests {
         }
         #expect(inside / 4_000 > 2 * overall / 4_000)
         #expect(Self.built.manifest.stageSeconds["index"] != nil)
-        _ = d
     }
 
     @Test("a build is the same every time: the partition follows the seed")
@@ -95,6 +93,20 @@ struct ApproximateIndexTests {
         let probed = try ModelFile.decode(
             ModelFile.encode(Self.built), file: "probes.kdm", search: SearchSettings(mode: .approximate, probes: 3))
         #expect(probed.index.probes == 3)
+    }
+
+    @Test("auto searches approximately only in a large archive whose probes are at most a quarter of the lists")
+    func automaticMode() throws {
+        let index = try #require(Self.built.index.approximateIndex)
+        let cheap = index.calibrated(probes: index.lists / 4, recall: 0.99, queries: 256)
+        let costly = index.calibrated(probes: index.lists / 4 + 1, recall: 0.99, queries: 256)
+        let auto = SearchSettings()
+        #expect(auto.usesApproximateIndex(articles: SearchSettings.automaticThreshold, index: cheap))
+        #expect(!auto.usesApproximateIndex(articles: SearchSettings.automaticThreshold - 1, index: cheap))
+        #expect(!auto.usesApproximateIndex(articles: 1_000_000, index: costly))
+        #expect(!auto.usesApproximateIndex(articles: 1_000_000, index: nil))
+        #expect(SearchSettings(mode: .approximate).usesApproximateIndex(articles: 10, index: costly))
+        #expect(!SearchSettings(mode: .exact).usesApproximateIndex(articles: 1_000_000, index: cheap))
     }
 
     @Test("held-out drafts find what exact search finds; probing every list is exact")

@@ -61,9 +61,11 @@ public struct InvertedFileIndex: Sendable, Equatable {
     /// (docs/performance.md, *The approximate index*).
     public static let listSize = 64
 
-    /// Recall@10 the build's calibration aims at, above the 0.98 held-out drafts must reach:
-    /// drafts are not in the index, the sampled articles are.
-    public static let calibrationTarget: Float = 0.99
+    /// Recall@10 the build's calibration aims at, a margin above the 0.98 drafts should reach.
+    /// Sampled articles are the harder queries: on the generated million articles held-out
+    /// drafts measured 0.987 where articles by id measured 0.983, at the same probes. Aiming at
+    /// 0.99 instead doubled the probes there (2,715 against about 1,400).
+    public static let calibrationTarget: Float = 0.985
 
     /// This index with other default probes and their measured recall.
     func calibrated(probes: Int, recall: Float, queries: Int) -> InvertedFileIndex {
