@@ -35,7 +35,9 @@ struct Neighbors: ParsableCommand {
     }
 
     func run() throws {
-        let (model, _) = try modelOptions.load()
+        // Every article's list is the all-pairs search, which needs the exact scan's int8 product
+        // (it reads the precomputed lists when they are deep enough).
+        let (model, _) = try modelOptions.load(search: SearchSettings(mode: .exact))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         var buffer = Data()
