@@ -55,10 +55,10 @@ public struct InvertedFileIndex: Sendable, Equatable {
     public var lists: Int { listCentroids.rows }
     public var dimensions: Int { listCentroids.columns }
 
-    /// The average list length the training aims for: 64 rows of 256 int8 codes are 16 KB, a
-    /// list's scan costs about as much as scoring its centroid costs the tree, and on Debian's
-    /// generated million articles 64 gave the best recall for the rows scanned of 64, 244 and 1,000
-    /// (docs/performance.md, *The approximate index*).
+    /// The average list length the training aims for. On Debian's generated million articles 64
+    /// gave the best recall for the rows scanned of 64, 244 and 1,000 (docs/performance.md, *The
+    /// approximate index*); ranking the lists then reads one centroid per 64 rows, a sixty-fourth
+    /// of the codes.
     public static let listSize = 64
 
     /// Recall@10 the build's calibration aims at, a margin above the 0.98 drafts should reach.
