@@ -33,6 +33,19 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
+    /// `k` distinct integers of `0..<n` (at most `n` of them), drawn uniformly in k steps
+    /// whatever `n` (Floyd's algorithm), for samples of a large collection.
+    public mutating func distinct(_ k: Int, below n: Int) -> [Int] {
+        var chosen = Set<Int>(), drawn: [Int] = []
+        for j in (n - min(k, n))..<n {
+            let t = Int(next() % UInt64(j + 1))
+            let pick = chosen.contains(t) ? j : t
+            chosen.insert(pick)
+            drawn.append(pick)
+        }
+        return drawn
+    }
+
     /// A standard normal sample (Box–Muller transform).
     public mutating func nextGaussian() -> Float {
         // 53 random bits → a uniform double in (0, 1]; never 0 so the logarithm is finite.

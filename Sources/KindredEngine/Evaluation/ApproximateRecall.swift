@@ -39,10 +39,10 @@ extension Model {
             let excluded = query.excludedRow
             var start = clock.now
             let approximate = try rank(query.vector, k: k, probes: probes) { $0 == excluded }
-            approximateSeconds.append(Self.seconds(clock.now - start))
+            approximateSeconds.append((clock.now - start) / .seconds(1))
             start = clock.now
             let exact = try rank(query.vector, k: k, exact: true) { $0 == excluded }
-            exactSeconds.append(Self.seconds(clock.now - start))
+            exactSeconds.append((clock.now - start) / .seconds(1))
             let truth = Set(exact.map(\.index))
             let hits = approximate.filter { truth.contains($0.index) }.count
             found += hits
@@ -52,9 +52,5 @@ extension Model {
         return ApproximateRecall(
             recall: wanted == 0 ? 1 : Double(found) / Double(wanted), complete: complete, queries: queries.count,
             approximateSeconds: approximateSeconds, exactSeconds: exactSeconds)
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }

@@ -142,12 +142,9 @@ public struct EmbeddingIndex: Sendable {
         _ query: [Float], k: Int, exact: Bool = false, probes: Int? = nil, excluding: (Int) -> Bool = { _ in false }
     ) throws -> [ScoredIndex] {
         if let lists, usesCandidateStage(k: k) {
-            let isEmptyRow = self.isEmptyRow
-            let candidates = lists.candidates(
-                queryCodes: QuantizedRows.quantize(query).codes, count: Self.candidateCount(k),
-                probes: exact ? lists.index.lists : probes ?? self.probes
-            ) { !isEmptyRow[$0] && !excluding($0) }
-            return query.withUnsafeBufferPointer { q in rescore(candidates, query: q.baseAddress!, k: k) }
+            return search(
+                query, k: k, through: lists, probes: exact ? lists.index.lists : probes ?? self.probes,
+                excluding: excluding)
         }
         guard usesCandidateStage(k: k), let product else { return try floatSearch(query, k: k, excluding: excluding) }
         let codes = QuantizedRows.quantize(query).codes
@@ -169,6 +166,18 @@ public struct EmbeddingIndex: Sendable {
             }
         }
         return query.withUnsafeBufferPointer { q in rescore(candidates.best(), query: q.baseAddress!, k: k) }
+    }
+
+    /// The two stages through `lists`: int8 candidates from the `probes` nearest lists, then the
+    /// best `k` of them by exact cosine.
+    func search(
+        _ query: [Float], k: Int, through lists: InvertedLists, probes: Int, excluding: (Int) -> Bool
+    ) -> [ScoredIndex] {
+        let isEmptyRow = self.isEmptyRow
+        let candidates = lists.candidates(
+            queryCodes: QuantizedRows.quantize(query).codes, count: Self.candidateCount(k), probes: probes
+        ) { !isEmptyRow[$0] && !excluding($0) }
+        return query.withUnsafeBufferPointer { q in rescore(candidates, query: q.baseAddress!, k: k) }
     }
 
     /// The search without the candidate stage: one BLAS `sgemv` and a bounded heap. The reference

@@ -23,9 +23,7 @@ extension InvertedFileIndex {
         let listCount = max(1, trainable.count / listSize)
         let groupCount = max(1, Int(Double(listCount).squareRoot().rounded()))
         var generator = SeededGenerator(seed: seed ^ 0x1F_F1DE)
-        let sampleRows = SphericalKMeans.distinctDraws(
-            min(trainable.count, 16 * listCount), from: trainable.count, generator: &generator
-        ).map { trainable[$0] }
+        let sampleRows = generator.distinct(16 * listCount, below: trainable.count).map { trainable[$0] }
         var sample = [Float](repeating: 0, count: sampleRows.count * d)
         vectors.storage.withUnsafeBufferPointer { v in
             for (i, row) in sampleRows.enumerated() {

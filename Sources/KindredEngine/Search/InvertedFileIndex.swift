@@ -31,11 +31,11 @@ public struct InvertedFileIndex: Sendable, Equatable {
     public let rows: [Int32]
     /// How many lists a query probes unless told otherwise: the fewest that reached
     /// `calibrationTarget` recall on the build's own articles (`calibrated`).
-    public let probes: Int
+    public private(set) var probes: Int
     /// The recall@10 against exact search those probes measured at build time, on
     /// `calibrationQueries` sampled articles (0 queries: not calibrated).
-    public let calibratedRecall: Float
-    public let calibrationQueries: Int
+    public private(set) var calibratedRecall: Float
+    public private(set) var calibrationQueries: Int
 
     public init(
         groupCentroids: DenseMatrix, groupOffsets: [Int32], listCentroids: DenseMatrix, listOffsets: [Int32],
@@ -69,9 +69,9 @@ public struct InvertedFileIndex: Sendable, Equatable {
 
     /// This index with other default probes and their measured recall.
     func calibrated(probes: Int, recall: Float, queries: Int) -> InvertedFileIndex {
-        InvertedFileIndex(
-            groupCentroids: groupCentroids, groupOffsets: groupOffsets, listCentroids: listCentroids,
-            listOffsets: listOffsets, rows: rows, probes: probes, calibratedRecall: recall, calibrationQueries: queries)
+        var index = self
+        (index.probes, index.calibratedRecall, index.calibrationQueries) = (probes, recall, queries)
+        return index
     }
 
     /// What is wrong with this index for a model of `articles` rows of `dimensions`, or nil: the

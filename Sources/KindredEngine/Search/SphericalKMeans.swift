@@ -20,7 +20,7 @@ struct SphericalKMeans {
         let k = min(clusters, count)
         guard k > 0 else { return DenseMatrix(rows: 0, columns: d) }
         var centroids = DenseMatrix(rows: k, columns: d)
-        for (c, point) in Self.distinctDraws(k, from: count, generator: &generator).enumerated() {
+        for (c, point) in generator.distinct(k, below: count).enumerated() {
             for j in 0..<d { centroids.storage[c * d + j] = points[point * d + j] }
         }
         guard k > 1 else { return Self.meansOf(points, count: count, columns: d, into: centroids, assignment: nil) }
@@ -88,17 +88,5 @@ struct SphericalKMeans {
             let point = Int(generator.next() % UInt64(count))
             for j in 0..<d { centroids.storage[c * d + j] = points[point * d + j] }
         }
-    }
-
-    /// `k` distinct integers of `0..<n`, drawn uniformly (Floyd's algorithm: k draws, whatever n).
-    static func distinctDraws(_ k: Int, from n: Int, generator: inout SeededGenerator) -> [Int] {
-        var chosen = Set<Int>(), order: [Int] = []
-        for j in (n - k)..<n {
-            let t = Int(generator.next() % UInt64(j + 1))
-            let pick = chosen.contains(t) ? j : t
-            chosen.insert(pick)
-            order.append(pick)
-        }
-        return order
     }
 }

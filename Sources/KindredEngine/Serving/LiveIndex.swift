@@ -27,11 +27,11 @@ public struct LiveIndex: Sendable {
     public private(set) var overrides: EditorialOverrides = .none
 
     public struct UpsertedArticle: Sendable {
-        public var metadata: ArticleMetadata
+        public let metadata: ArticleMetadata
         /// Nil when none of the article's terms is in the model's vocabulary.
-        public var vector: Model.QueryVector?
+        public let vector: Model.QueryVector?
         /// The primary subtag of the article's language, parsed once rather than per request.
-        public var languageCode: String?
+        public let languageCode: String?
 
         init(metadata: ArticleMetadata, vector: Model.QueryVector?) {
             self.metadata = metadata

@@ -70,11 +70,7 @@ struct Recall: ParsableCommand {
             sets.append(("drafts", vectors.map { Model.RecallQuery(vector: $0) }))
         }
         var generator = SeededGenerator(seed: seed)
-        var rows = Array(model.articles.indices)
-        for i in 0..<min(queries, rows.count) {
-            rows.swapAt(i, i + Int(generator.next() % UInt64(rows.count - i)))
-        }
-        let byID = rows.prefix(queries).compactMap { row in
+        let byID = generator.distinct(queries, below: model.articles.count).compactMap { row in
             model.queryVector(row: row).map { Model.RecallQuery(vector: $0, excludedRow: row) }
         }
         sets.append(("by id", byID))
