@@ -66,6 +66,20 @@ int kindred_int8_dots_with(
 /// The instruction set kindred_int8_dots runs on: "avx2" or "baseline".
 const char *kindred_int8_dots_kernel(void);
 
+/// Dot products of one int8 query (codes in −127…127) with rows of 4-bit codes (see Int4Dots.c for
+/// the packing: codes −7…7 stored as 1…15, `columns / 2` bytes a row): out[j] = Σ_c query[c] ·
+/// code(j, c) for j < width, as floats (exact). `columns` must be a multiple of 64; pad the query
+/// with zeros and the rows with the code for 0.
+void kindred_int4_dots(const int8_t *query, const uint8_t *rows, size_t width, size_t columns, float *out);
+
+/// kindred_int4_dots on a given kernel (0 baseline, 1 AVX2), for tests; returns 0 (and writes
+/// nothing) when this CPU can't run it, 1 otherwise.
+int kindred_int4_dots_with(
+    int kernel, const int8_t *query, const uint8_t *rows, size_t width, size_t columns, float *out);
+
+/// The instruction set kindred_int4_dots runs on: "avx2" or "baseline".
+const char *kindred_int4_dots_kernel(void);
+
 /// The CPU's int8 dot-product instructions, as the bits below (what the hardware and the OS
 /// offer, whatever a cap in the environment says).
 enum {

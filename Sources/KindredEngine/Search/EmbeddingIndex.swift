@@ -74,13 +74,16 @@ public struct EmbeddingIndex: Sendable {
             self.lists = lists
             self.probes = min(approximateIndex.lists, max(1, search.probes ?? approximateIndex.probes))
             self.codes = nil
+            // The int8 scale is max|x| / 127, the int4 one max|x| / 7.
             var scales = [Float](repeating: 0, count: vectors.rows)
-            for (position, row) in approximateIndex.rows.enumerated() { scales[Int(row)] = lists.scales[position] }
+            for (position, row) in approximateIndex.rows.enumerated() {
+                scales[Int(row)] = lists.codes.scales[position] * 7 / 127
+            }
             self.scales = scales
             self.isEmptyRow = scales.map { $0 == 0 }
             product = nil
             candidateStage =
-                "approximate: \(approximateIndex.lists) lists, \(probes) probed, int8 \(String(cString: kindred_int8_dots_kernel()))"
+                "approximate: \(approximateIndex.lists) lists, \(probes) probed, int4 \(Int4Rows.kernel)"
             return
         }
         self.lists = nil
@@ -121,8 +124,12 @@ public struct EmbeddingIndex: Sendable {
     /// 32 takes 17 % less time than 64 over every article.
     public static func candidateCount(_ k: Int) -> Int { k + max(k, 32) }
 
-    /// Whether a search for `k` rows takes the int8 candidate stage.
-    func usesCandidateStage(k: Int) -> Bool { (product != nil || lists != nil) && count > Self.candidateCount(k) }
+    /// Whether a search for `k` rows takes a candidate stage: the int8 product's, or the
+    /// approximate index's int4 scan, which keeps more candidates.
+    func usesCandidateStage(k: Int) -> Bool {
+        if lists != nil { return count > InvertedLists.candidateCount(k) }
+        return product != nil && count > Self.candidateCount(k)
+    }
 
     /// This index with an approximate index's partition attached (searches unchanged).
     func attaching(_ approximateIndex: InvertedFileIndex) -> EmbeddingIndex {
@@ -168,14 +175,14 @@ public struct EmbeddingIndex: Sendable {
         return query.withUnsafeBufferPointer { q in rescore(candidates.best(), query: q.baseAddress!, k: k) }
     }
 
-    /// The two stages through `lists`: int8 candidates from the `probes` nearest lists, then the
+    /// The two stages through `lists`: int4 candidates from the `probes` nearest lists, then the
     /// best `k` of them by exact cosine.
     func search(
         _ query: [Float], k: Int, through lists: InvertedLists, probes: Int, excluding: (Int) -> Bool
     ) -> [ScoredIndex] {
         let isEmptyRow = self.isEmptyRow
         let candidates = lists.candidates(
-            queryCodes: QuantizedRows.quantize(query).codes, count: Self.candidateCount(k), probes: probes
+            queryCodes: QuantizedRows.quantize(query).codes, count: InvertedLists.candidateCount(k), probes: probes
         ) { !isEmptyRow[$0] && !excluding($0) }
         return query.withUnsafeBufferPointer { q in rescore(candidates, query: q.baseAddress!, k: k) }
     }

@@ -1,53 +1,47 @@
 import CKindredKernels
 import KindredLinearAlgebra
 
-/// `InvertedFileIndex` made ready to search: the articles' int8 codes and scales (`QuantizedRows`)
+/// `InvertedFileIndex` made ready to search: the articles' vectors in 4-bit codes (`Int4Rows`)
 /// laid out list by list, so a probed list is one contiguous run of codes for
-/// `kindred_int8_dots` (AVX2 or baseline, `CKindredKernels/Int8Dots.c`).
+/// `kindred_int4_dots` (AVX2 or baseline, `CKindredKernels/Int4Dots.c`).
 ///
-/// Made when a model is loaded to search approximately, in place of the exact scan's product
-/// blocks: the same codes in another order, so the memory is the same either way.
+/// Made when a model is loaded to search approximately, in place of the exact scan's int8
+/// product: a scan reads every byte of the probed lists once per query, at memory speed, so the
+/// codes are half the size of the int8 ones (128 MB instead of 256 MB at a million articles of
+/// 256 dimensions) and so is the scan's time. Their coarser scores are made up for by rescoring
+/// more candidates in `Float` (`candidateCount`).
 struct InvertedLists: Sendable {
     let index: InvertedFileIndex
     let dimensions: Int
-    /// `rows × dimensions` codes, in `index.rows` order.
-    let codes: [Int8]
-    /// Each position's scale; 0 for an all-zero row.
-    let scales: [Float]
-    /// The list centroids' int8 codes and scales, for ranking the lists.
+    /// The rows' codes and scales, in `index.rows` order.
+    let codes: Int4Rows
+    /// The list centroids' int8 codes and scales, for ranking the lists (a twelfth of the rows'
+    /// bytes at lists of 64, read whole by every query: int8 ranks them more finely).
     let centroidCodes: [Int8]
     let centroidScales: [Float]
 
     init(_ index: InvertedFileIndex, vectors: DenseMatrix) {
         self.index = index
-        let d = vectors.columns, n = vectors.rows
+        let d = vectors.columns
         dimensions = d
-        var codes = [Int8](repeating: 0, count: n * d)
-        var scales = [Float](repeating: 0, count: n)
-        vectors.storage.withUnsafeBufferPointer { v in
-            codes.withUnsafeMutableBufferPointer { q in
-                scales.withUnsafeMutableBufferPointer { s in
-                    index.rows.withUnsafeBufferPointer { rows in
-                        Parallel.forEachChunk(of: n) { positions in
-                            for p in positions {
-                                s[p] = QuantizedRows.quantize(
-                                    v.baseAddress! + Int(rows[p]) * d, count: d, into: q.baseAddress! + p * d)
-                            }
-                        }
-                    }
-                }
+        codes = vectors.storage.withUnsafeBufferPointer { v in
+            index.rows.withUnsafeBufferPointer { rows in
+                Int4Rows(rows: vectors.rows, columns: d) { v.baseAddress! + Int(rows[$0]) * d }
             }
         }
-        self.codes = codes
-        self.scales = scales
         let centroids = QuantizedRows(index.listCentroids)
         (centroidCodes, centroidScales) = (centroids.codes, centroids.scales)
     }
 
-    /// Positions scored per `kindred_int8_dots` call when a whole range is scanned.
+    /// How many int4 candidates are rescored in `Float` for a top `k`: 8·k, at least 256. On a
+    /// million generated articles, scanning every row, the best 8·k by int4 score held 100 % of
+    /// the exact top 10, 99.97 % of the top 30 and of the top 100 (4·k: 99.2 %, 99.6 %).
+    static func candidateCount(_ k: Int) -> Int { max(8 * k, 256) }
+
+    /// Positions scored per `kindred_int4_dots` call when a whole range is scanned.
     static let chunk = 4_096
 
-    /// The rows of the best `count` int8 scores among the lists nearest a query (its codes), for
+    /// The rows of the best `count` int4 scores among the lists nearest a query (its codes), for
     /// rows `admits` takes: `probes` lists, or more when they held fewer than `count` admitted
     /// rows (a narrow filter), up to every list. With `probes ≥ lists` every row is scored: the
     /// exact candidate stage.
@@ -55,16 +49,17 @@ struct InvertedLists: Sendable {
         var buffer = CandidateBuffer(k: count)
         let rows = index.rows
         var dots = [Float](repeating: 0, count: Self.chunk)
-        let d = dimensions
-        codes.withUnsafeBufferPointer { codes in
-            scales.withUnsafeBufferPointer { scales in
-                queryCodes.withUnsafeBufferPointer { q in
+        let query = codes.paddedQuery(queryCodes)
+        let (columns, bytes) = (codes.paddedColumns, codes.bytesPerRow)
+        codes.codes.withUnsafeBufferPointer { packed in
+            codes.scales.withUnsafeBufferPointer { scales in
+                query.withUnsafeBufferPointer { q in
                     dots.withUnsafeMutableBufferPointer { out in
                         func scan(_ range: Range<Int>) {
                             for start in stride(from: range.lowerBound, to: range.upperBound, by: Self.chunk) {
                                 let width = min(Self.chunk, range.upperBound - start)
-                                kindred_int8_dots(
-                                    q.baseAddress, 1, codes.baseAddress! + start * d, width, d, out.baseAddress)
+                                kindred_int4_dots(
+                                    q.baseAddress, packed.baseAddress! + start * bytes, width, columns, out.baseAddress)
                                 EmbeddingIndex.select(
                                     dots: out.baseAddress!, scales: scales.baseAddress! + start, count: width,
                                     offset: start, into: &buffer
