@@ -6,7 +6,8 @@ extension EmbeddingIndex {
 
     /// `approximate` with its default probes set to the fewest at which its top-`k` agreed with
     /// this (exact) index's on `calibrationTarget` of `calibrationQueries` sampled articles, each
-    /// searched for its nearest others; tried in steps of a quarter, from 1 up to every list.
+    /// searched for its nearest others; tried in steps of a quarter, from 1 up to every list, the
+    /// last step then halved until it is a 32nd of the probes.
     /// The lists compared are the ones a query returns: `depth` nearest by LSA cosine, then
     /// `refine(row, candidates)` (the blend's re-ranking), cut to `k`; a result from deep in the
     /// LSA candidates must be found too.
@@ -20,7 +21,7 @@ extension EmbeddingIndex {
     ) throws -> InvertedFileIndex {
         let isEmptyRow = self.isEmptyRow
         let candidates = isEmptyRow.indices.filter { !isEmptyRow[$0] }
-        guard count > Self.candidateCount(depth), approximate.lists > 1, !candidates.isEmpty else {
+        guard count > InvertedLists.candidateCount(depth), approximate.lists > 1, !candidates.isEmpty else {
             // Every search of an index this small is exact (`usesCandidateStage`).
             return approximate.calibrated(probes: approximate.lists, recall: 1, queries: 0)
         }
@@ -42,14 +43,23 @@ extension EmbeddingIndex {
             let wanted = truth.reduce(0) { $0 + $1.count }
             return wanted == 0 ? 1 : Float(found.reduce(0, +)) / Float(wanted)
         }
-        var probes = 1
-        while probes < approximate.lists {
-            let measured = recall(probes: probes)
-            if measured >= InvertedFileIndex.calibrationTarget {
-                return approximate.calibrated(probes: probes, recall: measured, queries: queries.count)
-            }
-            probes = min(approximate.lists, max(probes + 1, probes * 5 / 4))
+        // Steps of a quarter up to the first number that reaches the target, then halving the
+        // last step (down to a 32nd of the probes) for the fewest that still do.
+        var (failing, probes) = (0, 1)
+        var measured = recall(probes: probes)
+        while measured < InvertedFileIndex.calibrationTarget && probes < approximate.lists {
+            (failing, probes) = (probes, min(approximate.lists, max(probes + 1, probes * 5 / 4)))
+            measured = recall(probes: probes)
         }
-        return approximate.calibrated(probes: approximate.lists, recall: recall(probes: probes), queries: queries.count)
+        while probes - failing > max(1, probes / 32) {
+            let middle = (failing + probes) / 2
+            let atMiddle = recall(probes: middle)
+            if atMiddle >= InvertedFileIndex.calibrationTarget {
+                (probes, measured) = (middle, atMiddle)
+            } else {
+                failing = middle
+            }
+        }
+        return approximate.calibrated(probes: probes, recall: measured, queries: queries.count)
     }
 }
