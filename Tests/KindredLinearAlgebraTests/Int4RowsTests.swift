@@ -49,7 +49,7 @@ struct Int4RowsTests {
         #expect(oddRows.code(row: 1, column: 0) == 7 && oddRows.code(row: 1, column: 1) == -4)
     }
 
-    @Test("every kernel gives the exact integer products", arguments: [64, 256, 300])
+    @Test("every kernel gives the exact integer products", arguments: [64, 256, 300, 512])
     func kernelsAreExact(columns: Int) {
         let width = 23  // five groups of four rows and a tail of three
         let rows = quantized(matrix(rows: width, columns: columns, seed: UInt64(columns)))

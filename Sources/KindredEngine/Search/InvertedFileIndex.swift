@@ -9,14 +9,14 @@ import KindredLinearAlgebra
 /// vectors' codes inside the lists, Jégou, Douze & Schmid 2011, "Product quantization for nearest
 /// neighbor search", IVFADC). The centroids form a two-level tree (Nistér & Stewénius 2006,
 /// "Scalable recognition with a vocabulary tree"): `groups` coarse centroids, each with its own
-/// list centroids, so a query compares itself with the coarse centroids and then with the list
-/// centroids of its nearest groups only, a few thousand of them at a million articles instead of
-/// every list. Centroids are unit-length means of their members (spherical k-means, Dhillon &
-/// Modha 2001, "Concept decompositions for large sparse text data using clustering": cosine is
-/// the similarity the lists are searched by).
+/// list centroids, so that training compares each sample row with a few hundred centroids rather
+/// than every list's. A query still ranks every list centroid (`InvertedLists.probeOrder`: the
+/// tree's descent missed too many near lists). Centroids are unit-length means of their members
+/// (spherical k-means, Dhillon & Modha 2001, "Concept decompositions for large sparse text data
+/// using clustering": cosine is the similarity the lists are searched by).
 ///
 /// What is stored (the model file's approximate-index section) is the partition: centroids and
-/// which rows each list holds. The int8 codes a search scans are made from the article vectors
+/// which rows each list holds. The 4-bit codes a search scans are made from the article vectors
 /// when a model is loaded to search approximately (`InvertedLists`).
 public struct InvertedFileIndex: Sendable, Equatable {
     /// Coarse centroids, `(groups × dimensions)`.
