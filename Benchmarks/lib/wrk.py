@@ -9,12 +9,16 @@ def lua_string(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def write_by_id_script(ids, path, count=2000, seed=7):
+def write_by_id_script(ids, path, count=2000, seed=7, extra=None):
     """Writes a wrk script that cycles through GET /v1/articles/{id}/related?k=10 for `count` of
-    `ids` drawn with `seed`, and returns the indices drawn (for scripts that build more from them)."""
+    `ids` drawn with `seed`, and returns the indices drawn (for scripts that build more from them).
+    `extra(n, i)`, when given, returns more query parameters ("&section=…" or "") for the n-th
+    request, article i."""
     random.seed(seed)
     pick = random.sample(range(len(ids)), min(count, len(ids)))
-    paths = ",".join(lua_string("/v1/articles/" + quote(ids[i], safe="") + "/related?k=10") for i in pick)
+    paths = ",".join(
+        lua_string("/v1/articles/" + quote(ids[i], safe="") + "/related?k=10" + (extra(n, i) if extra else ""))
+        for n, i in enumerate(pick))
     with open(path, "w") as f:
         f.write("local paths = {" + paths + "}\n")
         f.write("local n = 0\nrequest = function()\n  n = n % #paths + 1\n  return wrk.format('GET', paths[n])\nend\n")
