@@ -122,7 +122,7 @@ struct ApproximateIndexTests {
             of: queries, k: 10, probes: Self.approximate.index.approximateIndex!.lists)
         #expect(everyList.recall == 1)
         #expect(everyList.complete == 300)
-        // One probe (widened until it holds the re-ranking's 200 candidates) misses some: the
+        // One probe (widened until it holds the int4 stage's 800 candidates) misses some: the
         // measurement tells the settings apart.
         let one = try Self.approximate.approximateRecall(of: queries, k: 10, probes: 1)
         #expect(one.recall < calibrated.recall)
