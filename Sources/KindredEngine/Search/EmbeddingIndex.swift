@@ -23,7 +23,8 @@ public struct EmbeddingIndex: Sendable {
     /// The int8 scale of each row of `vectors` (`QuantizedRows`). The codes themselves live in
     /// the product's reordered blocks; the all-pairs search, which also needs them as queries,
     /// quantises the vectors again (the same codes) rather than every model holding a second copy:
-    /// 16 MB for Debian, 256 MB at a million articles.
+    /// 16 MB for Debian, 256 MB at a million articles. An index that searches approximately holds
+    /// no int8 codes (its lists hold int4 ones) and derives these scales from theirs.
     public let scales: [Float]
     /// The candidate stage's product, or nil when it could not be set up (then every search is
     /// the `Float` one; `candidateStage` says so).
