@@ -49,12 +49,7 @@ public struct Int4Rows: Sendable {
     public static func quantize(_ row: UnsafePointer<Float>, count: Int, into packed: UnsafeMutablePointer<UInt8>)
         -> Float
     {
-        var largest: Float = 0, finite = true
-        for j in 0..<count {
-            largest = max(largest, abs(row[j]))
-            finite = finite && row[j].isFinite
-        }
-        guard largest > 0, finite else { return 0 }
+        guard let largest = QuantizedRows.largestMagnitude(row, count: count) else { return 0 }
         let inverse = 7 / largest
         for j in 0..<count {
             let stored = UInt8(Int((row[j] * inverse).rounded()) + 8)

@@ -54,14 +54,21 @@ public struct QuantizedRows: Sendable {
     public static func quantize(_ row: UnsafePointer<Float>, count: Int, into codes: UnsafeMutablePointer<Int8>)
         -> Float
     {
+        guard let largest = largestMagnitude(row, count: count) else { return 0 }
+        let inverse = 127 / largest
+        for j in 0..<count { codes[j] = Int8((row[j] * inverse).rounded()) }
+        return largest / 127
+    }
+
+    /// The largest |x| of `count` floats at `row`, or nil when the row is all zeros or holds a NaN
+    /// or an infinity: what every symmetric quantiser scales by, and the rows it codes as zeros.
+    @inline(__always)
+    public static func largestMagnitude(_ row: UnsafePointer<Float>, count: Int) -> Float? {
         var largest: Float = 0, finite = true
         for j in 0..<count {
             largest = max(largest, abs(row[j]))
             finite = finite && row[j].isFinite
         }
-        guard largest > 0, finite else { return 0 }
-        let inverse = 127 / largest
-        for j in 0..<count { codes[j] = Int8((row[j] * inverse).rounded()) }
-        return largest / 127
+        return largest > 0 && finite ? largest : nil
     }
 }
