@@ -76,13 +76,13 @@ enum StandardError {
     static var isTerminal: Bool { isatty(2) == 1 }
 }
 
-/// `--search` and `--probes`: how the loaded model finds its candidates (`SearchSettings`).
+/// `--search`, `--probes` and `--beam`: how the loaded model finds its candidates (`SearchSettings`).
 struct SearchOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "auto, exact or approximate.",
             discussion:
-                "auto searches the approximate index from \(SearchSettings.automaticThreshold) articles up when its calibrated probes read at most a quarter of its lists, and scores every article otherwise ('kindred inspect' says which); docs/performance.md has the recall and speed of each.",
+                "auto searches the approximate index from \(SearchSettings.automaticThreshold) articles up when its graph reached the calibration's recall target (or its calibrated probes read at most a quarter of its lists), and scores every article otherwise ('kindred inspect' says which); docs/performance.md has the recall and speed of each.",
             valueName: "mode"))
     var search: String = SearchSettings.Mode.automatic.rawValue
 
@@ -92,14 +92,23 @@ struct SearchOptions: ParsableArguments {
             valueName: "n"))
     var probes: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Articles the approximate index's graph search keeps in its beam (default: the number the build calibrated; 'kindred inspect' shows it).",
+            valueName: "n"))
+    var beam: Int?
+
     func validate() throws {
         guard SearchSettings.Mode(rawValue: search) != nil else {
             throw ValidationError("--search must be auto, exact or approximate; got '\(search)'")
         }
         if let probes, probes < 1 { throw ValidationError("--probes must be at least 1; got \(probes)") }
+        if let beam, !(1...NeighborGraph.widestBeam).contains(beam) {
+            throw ValidationError("--beam must be between 1 and \(NeighborGraph.widestBeam); got \(beam)")
+        }
     }
 
     var settings: SearchSettings {
-        SearchSettings(mode: SearchSettings.Mode(rawValue: search) ?? .automatic, probes: probes)
+        SearchSettings(mode: SearchSettings.Mode(rawValue: search) ?? .automatic, probes: probes, beam: beam)
     }
 }

@@ -74,6 +74,41 @@ struct ApproximateIndexTests {
         #expect(Self.built.manifest.stageSeconds["index"] != nil)
     }
 
+    @Test("the build links every article into a graph that reaches all of them, and calibrates its beam")
+    func graph() throws {
+        let index = try #require(Self.built.index.approximateIndex)
+        let graph = try #require(index.graph)
+        #expect(graph.problem(articles: 4_000) == nil)
+        #expect(graph.degree == NeighborGraph.defaultDegree)
+        #expect(graph.entries.count == NeighborGraph.entryCount)
+        #expect(graph.calibrationQueries == EmbeddingIndex.calibrationQueries)
+        #expect(graph.calibratedRecall >= InvertedFileIndex.calibrationTarget)
+        #expect(index.searchesGraph)
+        // A beam narrower than the articles: otherwise the graph would be an exact scan.
+        #expect(graph.beam < 4_000)
+        var reached = Set(graph.entries)
+        var frontier = graph.entries
+        var links = 0
+        while let article = frontier.popLast() {
+            for neighbour in graph.adjacency[Int(article) * graph.degree..<Int(article + 1) * graph.degree]
+            where neighbour >= 0 {
+                links += 1
+                if reached.insert(neighbour).inserted { frontier.append(neighbour) }
+            }
+        }
+        #expect(reached.count == 4_000)
+        // Pruning keeps several links an article, not a chain.
+        #expect(links > 8 * 4_000)
+        // Neighbours are near: closer on average than a random pair by far.
+        var near = 0.0
+        for article in 0..<100 {
+            let first = graph.adjacency[article * graph.degree]
+            near += Double(
+                Vector.dot(Self.built.index.vectors.row(article), Self.built.index.vectors.row(Int(first))))
+        }
+        #expect(near / 100 > 0.5)
+    }
+
     @Test("a build is the same every time: the partition follows the seed")
     func deterministic() throws {
         let again = try ModelBuilder(parameters: ModelParameters(dimensions: 48, neighbors: 0)).build(Self.articles)
@@ -86,6 +121,8 @@ struct ApproximateIndexTests {
         #expect(Self.approximate.index.approximateIndex == Self.built.index.approximateIndex)
         #expect(Self.approximate.index.searchesApproximately)
         #expect(Self.approximate.index.candidateStage.hasPrefix("approximate"))
+        #expect(Self.approximate.index.searchesGraph)
+        #expect(Self.approximate.index.candidateStage.contains("graph of degree 32"))
         let exact = try ModelFile.decode(ModelFile.encode(Self.built), file: "exact.kdm")
         // 4,000 articles are below the automatic threshold: searched exactly by default.
         #expect(!exact.index.searchesApproximately)
@@ -93,23 +130,34 @@ struct ApproximateIndexTests {
         let probed = try ModelFile.decode(
             ModelFile.encode(Self.built), file: "probes.kdm", search: SearchSettings(mode: .approximate, probes: 3))
         #expect(probed.index.probes == 3)
+        let beamed = try ModelFile.decode(
+            ModelFile.encode(Self.built), file: "beam.kdm", search: SearchSettings(mode: .approximate, beam: 40))
+        #expect(beamed.index.beam == 40)
     }
 
     @Test("auto searches approximately only in a large archive whose probes are at most a quarter of the lists")
     func automaticMode() throws {
-        let index = try #require(Self.built.index.approximateIndex)
+        // Without a graph that reached the target, the lists decide.
+        let index = try #require(Self.built.index.approximateIndex).with(graph: nil)
         let cheap = index.calibrated(probes: index.lists / 4, recall: 0.99, queries: 256)
         let costly = index.calibrated(probes: index.lists / 4 + 1, recall: 0.99, queries: 256)
+        let graph = try #require(Self.built.index.approximateIndex?.graph)
+        let graphed = costly.with(graph: graph)
+        let short = costly.with(graph: graph.calibrated(beam: 4_096, recall: 0.9, queries: 256))
         let auto = SearchSettings()
         #expect(auto.usesApproximateIndex(articles: SearchSettings.automaticThreshold, index: cheap))
         #expect(!auto.usesApproximateIndex(articles: SearchSettings.automaticThreshold - 1, index: cheap))
         #expect(!auto.usesApproximateIndex(articles: 1_000_000, index: costly))
         #expect(!auto.usesApproximateIndex(articles: 1_000_000, index: nil))
+        // A graph that reached the target pays whatever the lists probe; one that did not, does not.
+        #expect(auto.usesApproximateIndex(articles: 1_000_000, index: graphed))
+        #expect(!auto.usesApproximateIndex(articles: SearchSettings.automaticThreshold - 1, index: graphed))
+        #expect(!auto.usesApproximateIndex(articles: 1_000_000, index: short))
         #expect(SearchSettings(mode: .approximate).usesApproximateIndex(articles: 10, index: costly))
         #expect(!SearchSettings(mode: .exact).usesApproximateIndex(articles: 1_000_000, index: cheap))
     }
 
-    @Test("held-out drafts find what exact search finds; probing every list is exact")
+    @Test("held-out drafts find what exact search finds, through the graph and the lists; probing every list is exact")
     func agreement() throws {
         let drafts = Self.topicalArticles(count: 300, topics: 120, seed: 2, idPrefix: "draft").compactMap {
             try? Self.approximate.queryVector(title: $0.title, body: $0.body)
@@ -118,6 +166,20 @@ struct ApproximateIndexTests {
         let queries = drafts.map { Model.RecallQuery(vector: $0) }
         let calibrated = try Self.approximate.approximateRecall(of: queries, k: 10)
         #expect(calibrated.recall >= 0.98)
+        let lists = try Self.approximate.approximateRecall(
+            of: queries, k: 10, probes: Self.approximate.index.approximateIndex!.probes)
+        #expect(lists.recall >= 0.98)
+        // The walk navigates at its calibrated beam: from the entry points to each article itself.
+        let graph = try #require(Self.built.index.approximateIndex?.graph)
+        let quantized = QuantizedRows(Self.built.index.vectors)
+        for row in stride(from: 0, to: 4_000, by: 80) {
+            let found = graph.search(
+                queryCodes: Array(quantized.codes[row * 48..<(row + 1) * 48]), codes: quantized.codes,
+                scales: quantized.scales, columns: 48, beam: graph.beam)
+            #expect(found.count == graph.beam)
+            // Itself, or a near twin that int8 rounding puts level with it.
+            #expect(found.prefix(3).contains { $0.index == row })
+        }
         let everyList = try Self.approximate.approximateRecall(
             of: queries, k: 10, probes: Self.approximate.index.approximateIndex!.lists)
         #expect(everyList.recall == 1)
@@ -141,6 +203,9 @@ struct ApproximateIndexTests {
         let allowed: Set<Int> = [17, 1_234, 2_345, 3_456, 3_999]
         let found = try Self.approximate.rank(query, k: 10, probes: 1) { !allowed.contains($0) }
         #expect(Set(found.map(\.index)) == allowed)
+        // The graph's beam holds too few of them: the lists answer instead.
+        let viaDefault = try Self.approximate.rank(query, k: 10) { !allowed.contains($0) }
+        #expect(Set(viaDefault.map(\.index)) == allowed)
     }
 
     @Test("writes between reindexes: a PUT is found, a DELETE is never returned, an update hides the old text")
@@ -191,14 +256,27 @@ struct ApproximateIndexTests {
             return error?.section == "approximate index" && error!.reason.contains("checksum")
         }
         // A row listed twice, written with a valid checksum (a bug, not damage): the check catches it.
-        let lastRow = entry.offset + entry.length - 4
-        bytes.replaceSubrange(lastRow..<(lastRow + 4), with: bytes[(lastRow - 4)..<lastRow])
-        let rewritten = try Self.rechecksummed(bytes, entry: entry)
+        let index = try #require(Self.built.index.approximateIndex)
+        let d = index.dimensions
+        let rowsEnd =
+            entry.offset + 20 + 4 * (index.groups * d + index.groups + 1 + index.lists * d + index.lists + 1 + 4_000)
+        var twice = bytes
+        twice.replaceSubrange((rowsEnd - 4)..<rowsEnd, with: bytes[(rowsEnd - 8)..<(rowsEnd - 4)])
         #expect {
-            try ModelFile.decode(Data(rewritten), file: "twice.kdm")
+            try ModelFile.decode(Data(try Self.rechecksummed(twice, entry: entry)), file: "twice.kdm")
         } throws: { error in
             let error = error as? ModelFileError
             return error?.section == "approximate index" && error!.reason.contains("listed twice")
+        }
+        // The graph's last link pointing past the last article, with a valid checksum.
+        let lastLink = entry.offset + entry.length - 4
+        bytes.replaceSubrange(
+            lastLink..<(lastLink + 4), with: withUnsafeBytes(of: Int32(4_000).littleEndian, Array.init))
+        #expect {
+            try ModelFile.decode(Data(try Self.rechecksummed(bytes, entry: entry)), file: "link.kdm")
+        } throws: { error in
+            let error = error as? ModelFileError
+            return error?.section == "approximate index" && error!.reason.contains("graph: article 3999's neighbour")
         }
     }
 

@@ -29,16 +29,20 @@ extension Model {
     /// Runs every query both ways, `k` results each, one after the other on this thread, and
     /// compares the lists.
     ///
-    /// - Parameter probes: the lists to probe (nil: the model's setting). A model loaded to search
-    ///   exactly answers both ways alike: recall 1.
-    public func approximateRecall(of queries: [RecallQuery], k: Int, probes: Int? = nil) throws -> ApproximateRecall {
+    /// - Parameters:
+    ///   - probes: search through the lists, probing this many (nil: the model's way and setting).
+    ///     A model loaded to search exactly answers both ways alike: recall 1.
+    ///   - beam: the graph search's beam (nil: the model's setting).
+    public func approximateRecall(
+        of queries: [RecallQuery], k: Int, probes: Int? = nil, beam: Int? = nil
+    ) throws -> ApproximateRecall {
         var found = 0, wanted = 0, complete = 0
         var approximateSeconds: [Double] = [], exactSeconds: [Double] = []
         let clock = ContinuousClock()
         for query in queries {
             let excluded = query.excludedRow
             var start = clock.now
-            let approximate = try rank(query.vector, k: k, probes: probes) { $0 == excluded }
+            let approximate = try rank(query.vector, k: k, probes: probes, beam: beam) { $0 == excluded }
             approximateSeconds.append((clock.now - start) / .seconds(1))
             start = clock.now
             let exact = try rank(query.vector, k: k, exact: true) { $0 == excluded }

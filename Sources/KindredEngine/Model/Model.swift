@@ -196,11 +196,14 @@ public struct Model: Sendable {
     /// - Parameters:
     ///   - exact: score every article even when the model searches approximately.
     ///   - probes: the approximate index's lists to probe, instead of the model's setting.
+    ///   - beam: the approximate index's graph beam, instead of the model's setting.
     public func rank(
-        _ query: QueryVector, k: Int, exact: Bool = false, probes: Int? = nil, excluding: (Int) -> Bool = { _ in false }
+        _ query: QueryVector, k: Int, exact: Bool = false, probes: Int? = nil, beam: Int? = nil,
+        excluding: (Int) -> Bool = { _ in false }
     ) throws -> [ScoredIndex] {
         let depth = max(k, parameters.rerankDepth)
-        let candidates = try index.search(query.dense, k: depth, exact: exact, probes: probes, excluding: excluding)
+        let candidates = try index.search(
+            query.dense, k: depth, exact: exact, probes: probes, beam: beam, excluding: excluding)
         return rerank(candidates, query: query, k: k)
     }
 

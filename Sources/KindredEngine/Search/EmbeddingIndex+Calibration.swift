@@ -11,6 +11,8 @@ extension EmbeddingIndex {
     /// The lists compared are the ones a query returns: `depth` nearest by LSA cosine, then
     /// `refine(row, candidates)` (the blend's re-ranking), cut to `k`; a result from deep in the
     /// LSA candidates must be found too.
+    /// Then builds the graph (`NeighborGraph.built`) and calibrates its beam the same way, from the
+    /// depth up to `NeighborGraph.widestBeam`.
     /// `kindred recall` measures drafts and by-id searches the same way on any model.
     ///
     /// - Complexity: `calibrationQueries` exact searches, then the same number of approximate
@@ -32,34 +34,57 @@ extension EmbeddingIndex {
             return Set(refine(queries[i], nearest).prefix(k).map(\.index))
         }
         let lists = InvertedLists(approximate, vectors: vectors)
-        func recall(probes: Int) -> Float {
+        // How much of the truth the top k of `nearest(query)`, re-ranked, hold.
+        func agreement(_ nearest: (Int) -> [ScoredIndex]) -> Float {
             let found = Parallel.map(queries.count) { i -> Int in
-                let nearest = search(vectors.row(queries[i]), k: depth, through: lists, probes: probes) {
-                    $0 == queries[i]
-                }
-                let best = refine(queries[i], nearest).prefix(k)
-                return best.filter { truth[i].contains($0.index) }.count
+                refine(queries[i], nearest(i)).prefix(k).filter { truth[i].contains($0.index) }.count
             }
             let wanted = truth.reduce(0) { $0 + $1.count }
             return wanted == 0 ? 1 : Float(found.reduce(0, +)) / Float(wanted)
         }
-        // Steps of a quarter up to the first number that reaches the target, then halving the
-        // last step (down to a 32nd of the probes) for the fewest that still do.
-        var (failing, probes) = (0, 1)
-        var measured = recall(probes: probes)
-        while measured < InvertedFileIndex.calibrationTarget && probes < approximate.lists {
-            (failing, probes) = (probes, min(approximate.lists, max(probes + 1, probes * 5 / 4)))
-            measured = recall(probes: probes)
+        func recall(probes: Int) -> Float {
+            agreement { i in
+                search(vectors.row(queries[i]), k: depth, through: lists, probes: probes) { $0 == queries[i] }
+            }
         }
-        while probes - failing > max(1, probes / 32) {
-            let middle = (failing + probes) / 2
-            let atMiddle = recall(probes: middle)
-            if atMiddle >= InvertedFileIndex.calibrationTarget {
-                (probes, measured) = (middle, atMiddle)
+        let (probes, measured) = Self.fewest(from: 1, upTo: approximate.lists, reaching: recall(probes:))
+        let partition = approximate.calibrated(probes: probes, recall: measured, queries: queries.count)
+        // The graph, over the same lists' codes, and the narrowest beam that reaches the target.
+        let quantized = QuantizedRows(vectors)
+        let graph = NeighborGraph.built(
+            lists: lists, codes: quantized.codes, scales: quantized.scales, isEmptyRow: isEmptyRow, seed: seed)
+        func recall(beam: Int) -> Float {
+            agreement { i in
+                searchGraph(
+                    vectors.row(queries[i]), k: depth, graph: graph, codes: quantized.codes, scales: quantized.scales,
+                    beam: beam
+                ) { $0 == queries[i] } ?? []
+            }
+        }
+        let (beam, beamRecall) = Self.fewest(from: depth + 2, upTo: NeighborGraph.widestBeam, reaching: recall(beam:))
+        return partition.with(graph: graph.calibrated(beam: beam, recall: beamRecall, queries: queries.count))
+    }
+
+    /// The fewest of `start...limit` at which `recall` reaches `InvertedFileIndex.calibrationTarget`
+    /// (or `limit`), with its recall: steps of a quarter up from `start` to the first that reaches
+    /// it, then the last step halved down to a 32nd of the number.
+    static func fewest(from start: Int, upTo limit: Int, reaching recall: (Int) -> Float) -> (Int, Float) {
+        let target = InvertedFileIndex.calibrationTarget
+        var (failing, count) = (start - 1, min(start, limit))
+        var measured = recall(count)
+        while measured < target && count < limit {
+            (failing, count) = (count, min(limit, max(count + 1, count * 5 / 4)))
+            measured = recall(count)
+        }
+        while measured >= target && count - failing > max(1, count / 32) {
+            let middle = (failing + count) / 2
+            let atMiddle = recall(middle)
+            if atMiddle >= target {
+                (count, measured) = (middle, atMiddle)
             } else {
                 failing = middle
             }
         }
-        return approximate.calibrated(probes: probes, recall: measured, queries: queries.count)
+        return (count, measured)
     }
 }

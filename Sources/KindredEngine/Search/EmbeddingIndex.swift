@@ -42,9 +42,17 @@ public struct EmbeddingIndex: Sendable {
     let lists: InvertedLists?
     /// Lists a query probes (`SearchSettings.probes`, else the build's calibrated number).
     public let probes: Int
+    /// The int8 codes in article order that the approximate index's graph is searched with, when
+    /// this index searches through it (`InvertedFileIndex.searchesGraph`): 256 MB at a million
+    /// articles of 256 dimensions, beside the lists' 128 MB of int4 codes.
+    let graphCodes: [Int8]?
+    /// The beam a graph search keeps (`SearchSettings.beam`, else the build's calibrated one).
+    public let beam: Int
 
     /// Whether searches go through the approximate index unless asked to be exact.
     public var searchesApproximately: Bool { lists != nil }
+    /// Whether they go through its graph first (the lists then answer narrow filters).
+    public var searchesGraph: Bool { graphCodes != nil }
 
     /// This index without its int8 codes (the product and everything else shared).
     func droppingCodes() -> EmbeddingIndex {
@@ -75,19 +83,28 @@ public struct EmbeddingIndex: Sendable {
             self.lists = lists
             self.probes = min(approximateIndex.lists, max(1, search.probes ?? approximateIndex.probes))
             self.codes = nil
-            // The int8 scale is max|x| / 127, the int4 one max|x| / 7.
-            var scales = [Float](repeating: 0, count: vectors.rows)
-            for (position, row) in approximateIndex.rows.enumerated() {
-                scales[Int(row)] = lists.codes.scales[position] * 7 / 127
+            var stage = "approximate: \(approximateIndex.lists) lists, \(probes) probed, int4 \(Int4Rows.kernel)"
+            if let graph = approximateIndex.graph, approximateIndex.searchesGraph {
+                let quantized = QuantizedRows(vectors)
+                (graphCodes, scales) = (quantized.codes, quantized.scales)
+                beam = min(NeighborGraph.widestBeam, max(1, search.beam ?? graph.beam))
+                stage += "; graph of degree \(graph.degree), beam \(beam), int8 \(NeighborGraph.kernel)"
+            } else {
+                // The int8 scale is max|x| / 127, the int4 one max|x| / 7.
+                var scales = [Float](repeating: 0, count: vectors.rows)
+                for (position, row) in approximateIndex.rows.enumerated() {
+                    scales[Int(row)] = lists.codes.scales[position] * 7 / 127
+                }
+                (graphCodes, self.scales, beam) = (nil, scales, approximateIndex.graph?.beam ?? 0)
             }
-            self.scales = scales
             self.isEmptyRow = scales.map { $0 == 0 }
             product = nil
-            candidateStage =
-                "approximate: \(approximateIndex.lists) lists, \(probes) probed, int4 \(Int4Rows.kernel)"
+            candidateStage = stage
             return
         }
         self.lists = nil
+        self.graphCodes = nil
+        self.beam = approximateIndex?.graph?.beam ?? 0
         self.probes = approximateIndex?.probes ?? 0
         let quantized = QuantizedRows(vectors)
         self.scales = quantized.scales
@@ -143,13 +160,24 @@ public struct EmbeddingIndex: Sendable {
     ///
     /// - Parameters:
     ///   - exact: score every row even when this index searches approximately.
-    ///   - probes: lists to probe instead of `probes` (for measuring recall against them).
+    ///   - probes: lists to probe instead of `probes` (for measuring recall against them): the
+    ///     search goes through the lists, not the graph.
+    ///   - beam: the graph search's beam instead of `beam`.
     /// - Complexity: O(n·d) for the product plus O(n + k log k) selection; approximately, the
-    ///   probed lists' rows instead of n.
+    ///   rows the graph search scores (a few thousand), or the probed lists' rows when the graph
+    ///   can't answer.
     public func search(
-        _ query: [Float], k: Int, exact: Bool = false, probes: Int? = nil, excluding: (Int) -> Bool = { _ in false }
+        _ query: [Float], k: Int, exact: Bool = false, probes: Int? = nil, beam: Int? = nil,
+        excluding: (Int) -> Bool = { _ in false }
     ) throws -> [ScoredIndex] {
         if let lists, usesCandidateStage(k: k) {
+            if !exact, probes == nil, let graph = approximateIndex?.graph, let graphCodes,
+                let found = searchGraph(
+                    query, k: k, graph: graph, codes: graphCodes, scales: scales, beam: beam ?? self.beam,
+                    excluding: excluding)
+            {
+                return found
+            }
             return search(
                 query, k: k, through: lists, probes: exact ? lists.index.lists : probes ?? self.probes,
                 excluding: excluding)
@@ -186,6 +214,25 @@ public struct EmbeddingIndex: Sendable {
             queryCodes: QuantizedRows.quantize(query).codes, count: InvertedLists.candidateCount(k), probes: probes
         ) { !isEmptyRow[$0] && !excluding($0) }
         return query.withUnsafeBufferPointer { q in rescore(candidates, query: q.baseAddress!, k: k) }
+    }
+
+    /// The best `k` by exact cosine of the best rows by int8 score a graph search keeps in its
+    /// beam, or nil when fewer than `k` of them are admitted: a filter that leaves few articles, which
+    /// the lists answer instead by probing until they hold enough.
+    func searchGraph(
+        _ query: [Float], k: Int, graph: NeighborGraph, codes: [Int8], scales: [Float], beam: Int,
+        excluding: (Int) -> Bool
+    ) -> [ScoredIndex]? {
+        let found = graph.search(
+            queryCodes: QuantizedRows.quantize(query).codes, codes: codes, scales: scales, columns: dimensions,
+            beam: max(beam, k))
+        let isEmptyRow = self.isEmptyRow
+        let admitted = found.map(\.index).filter { !isEmptyRow[$0] && !excluding($0) }
+        guard admitted.count >= k else { return nil }
+        // The beam is best first by int8 score, as precise as the exact scan's candidate stage:
+        // the same margin of candidates is rescored (a tenth of a calibrated beam at a million).
+        let candidates = admitted.prefix(Self.candidateCount(k))
+        return query.withUnsafeBufferPointer { rescore(Array(candidates), query: $0.baseAddress!, k: k) }
     }
 
     /// The search without the candidate stage: one BLAS `sgemv` and a bounded heap. The reference

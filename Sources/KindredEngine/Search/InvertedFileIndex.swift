@@ -16,8 +16,12 @@ import KindredLinearAlgebra
 /// using clustering": cosine is the similarity the lists are searched by).
 ///
 /// What is stored (the model file's approximate-index section) is the partition: centroids and
-/// which rows each list holds. The 4-bit codes a search scans are made from the article vectors
-/// when a model is loaded to search approximately (`InvertedLists`).
+/// which rows each list holds; and the graph built from it (`NeighborGraph`), which answers the
+/// searches the lists would answer slowly: at a million articles the lists must scan 14 % of the
+/// archive for the recall target, the graph scores a few thousand articles. The lists remain the
+/// path for filters that leave too few of the articles the graph reaches. The 4-bit codes a
+/// list scan reads and the int8 codes the graph search reads are made from the article vectors
+/// when a model is loaded to search approximately (`InvertedLists`, `EmbeddingIndex`).
 public struct InvertedFileIndex: Sendable, Equatable {
     /// Coarse centroids, `(groups × dimensions)`.
     public let groupCentroids: DenseMatrix
@@ -36,11 +40,16 @@ public struct InvertedFileIndex: Sendable, Equatable {
     /// `calibrationQueries` sampled articles (0 queries: not calibrated).
     public private(set) var calibratedRecall: Float
     public private(set) var calibrationQueries: Int
+    /// The graph over the same articles (`NeighborGraph`), which answers the searches that admit
+    /// most articles; nil in an index too small to need one (every search of it is exact).
+    public private(set) var graph: NeighborGraph?
 
     public init(
         groupCentroids: DenseMatrix, groupOffsets: [Int32], listCentroids: DenseMatrix, listOffsets: [Int32],
-        rows: [Int32], probes: Int, calibratedRecall: Float = 0, calibrationQueries: Int = 0
+        rows: [Int32], probes: Int, calibratedRecall: Float = 0, calibrationQueries: Int = 0,
+        graph: NeighborGraph? = nil
     ) {
+        self.graph = graph
         self.groupCentroids = groupCentroids
         self.groupOffsets = groupOffsets
         self.listCentroids = listCentroids
@@ -74,6 +83,20 @@ public struct InvertedFileIndex: Sendable, Equatable {
         return index
     }
 
+    /// This index with `graph`.
+    func with(graph: NeighborGraph?) -> InvertedFileIndex {
+        var index = self
+        index.graph = graph
+        return index
+    }
+
+    /// Whether searches that admit most articles go through the graph: it exists and its
+    /// calibration reached `calibrationTarget` within `NeighborGraph.widestBeam`.
+    public var searchesGraph: Bool {
+        guard let graph else { return false }
+        return graph.calibrationQueries > 0 && graph.calibratedRecall >= Self.calibrationTarget
+    }
+
     /// What is wrong with this index for a model of `articles` rows of `dimensions`, or nil: the
     /// shapes, that offsets rise from 0 to their end, that the rows are each article exactly once.
     public func problem(articles: Int, dimensions: Int) -> String? {
@@ -103,7 +126,8 @@ public struct InvertedFileIndex: Sendable, Equatable {
             return "calibration recall \(calibratedRecall) on \(calibrationQueries) queries"
         }
         let finite = groupCentroids.storage.allSatisfy(\.isFinite) && listCentroids.storage.allSatisfy(\.isFinite)
-        return finite ? nil : "a centroid holds a value that is not finite"
+        guard finite else { return "a centroid holds a value that is not finite" }
+        return graph?.problem(articles: articles).map { "graph: \($0)" }
     }
 
     /// One line for `inspect` and the server's log.
@@ -113,6 +137,8 @@ public struct InvertedFileIndex: Sendable, Equatable {
             ? ", recall@10 \(String(format: "%.3f", calibratedRecall)) against exact on \(calibrationQueries) sampled articles"
             : ""
         func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
-        return "\(counted(lists, "list")) in \(counted(groups, "group")), \(probes) probed per query\(recall)"
+        let graph =
+            self.graph.map { "; \($0.summary)\(searchesGraph ? "" : " (not searched: below the target)")" } ?? ""
+        return "\(counted(lists, "list")) in \(counted(groups, "group")), \(probes) probed per query\(recall)\(graph)"
     }
 }

@@ -17,10 +17,14 @@ public struct SearchSettings: Sendable, Equatable {
     public var mode: Mode
     /// Lists each query probes; nil for the number the build calibrated (`InvertedFileIndex.probes`).
     public var probes: Int?
+    /// The beam of the approximate index's graph search; nil for the build's calibrated one
+    /// (`NeighborGraph.beam`).
+    public var beam: Int?
 
-    public init(mode: Mode = .automatic, probes: Int? = nil) {
+    public init(mode: Mode = .automatic, probes: Int? = nil, beam: Int? = nil) {
         self.mode = mode
         self.probes = probes
+        self.beam = beam
     }
 
     /// Models of this many articles or more search approximately by default. Below it a query's
@@ -46,8 +50,9 @@ public struct SearchSettings: Sendable, Equatable {
         }
     }
 
-    /// Whether the index's calibrated probes read at most `automaticProbeFraction` of its lists.
+    /// Whether the index has a graph that reached the calibration target, or calibrated probes
+    /// that read at most `automaticProbeFraction` of its lists.
     public static func pays(_ index: InvertedFileIndex) -> Bool {
-        Double(index.probes) <= automaticProbeFraction * Double(index.lists)
+        index.searchesGraph || Double(index.probes) <= automaticProbeFraction * Double(index.lists)
     }
 }

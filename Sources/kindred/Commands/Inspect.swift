@@ -47,7 +47,7 @@ struct Inspect: ParsableCommand {
                 "approximate index: \($0.summary); "
                     + (SearchSettings(mode: .automatic).usesApproximateIndex(articles: model.articles.count, index: $0)
                         ? "searched by default (--search exact to score every article)"
-                        : "not used unless --search approximate (it is from \(SearchSettings.automaticThreshold) articles up when it probes at most a quarter of its lists)")
+                        : "not used unless --search approximate (it is from \(SearchSettings.automaticThreshold) articles up when its graph reached the recall target or it probes at most a quarter of its lists)")
             } ?? "approximate index: none (every search is exact)")
         print(model.manifest.archiveChoice?.summary ?? "analysis: as the build options gave it")
         if let hubness = model.manifest.hubness {

@@ -14,7 +14,11 @@ struct Recall: ParsableCommand {
             request that can't use its precomputed list does) and, with --drafts, texts the \
             model does not hold (articles kept out of the build, as JSON Lines).
 
-            Example, trying more probes than the build chose:
+            Searches go through the index's graph when the build calibrated one, else through \
+            its lists; --probes measures the lists, --beam the graph, at other settings.
+
+            Example, trying wider beams and more probes than the build chose:
+              kindred recall --model models/news --drafts held-out.jsonl --beam 128,256,512
               kindred recall --model models/news --drafts held-out.jsonl --probes 400,800,1600
             """)
 
@@ -26,8 +30,11 @@ struct Recall: ParsableCommand {
     @Option(help: "How many articles to search by id, and the most drafts read.")
     var queries: Int = 1_000
 
-    @Option(help: ArgumentHelp("Comma-separated probe counts to measure (default: the model's).", valueName: "n,…"))
+    @Option(help: ArgumentHelp("Comma-separated probe counts to measure, through the lists.", valueName: "n,…"))
     var probes: String?
+
+    @Option(help: ArgumentHelp("Comma-separated beams to measure, through the graph.", valueName: "n,…"))
+    var beam: String?
 
     @Option(name: .short, help: "List length compared.")
     var k: Int = 10
@@ -38,16 +45,24 @@ struct Recall: ParsableCommand {
     func validate() throws {
         guard queries >= 1 else { throw ValidationError("--queries must be at least 1; got \(queries)") }
         guard (1...1000).contains(k) else { throw ValidationError("-k must be between 1 and 1000; got \(k)") }
-        _ = try probeCounts()
+        _ = try settings()
     }
 
-    func probeCounts() throws -> [Int?] {
-        guard let probes else { return [nil] }
-        let counts = probes.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-            throw ValidationError("--probes takes positive whole numbers separated by commas; got '\(probes)'")
+    /// The settings asked for, one row each: (probes, beam).
+    func settings() throws -> [(probes: Int?, beam: Int?)] {
+        func counts(_ text: String?, _ flag: String, limit: Int = Int.max) throws -> [Int] {
+            guard let text else { return [] }
+            let counts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !counts.isEmpty, counts.allSatisfy({ (1...limit).contains($0 ?? 0) }) else {
+                throw ValidationError(
+                    "\(flag) takes whole numbers from 1 to \(limit) separated by commas; got '\(text)'")
+            }
+            return counts.map { $0! }
         }
-        return counts
+        let rows =
+            try counts(probes, "--probes").map { (probes: Optional($0), beam: Int?.none) }
+            + counts(beam, "--beam", limit: NeighborGraph.widestBeam).map { (probes: Int?.none, beam: Optional($0)) }
+        return rows
     }
 
     func run() throws {
@@ -74,10 +89,19 @@ struct Recall: ParsableCommand {
             model.queryVector(row: row).map { Model.RecallQuery(vector: $0, excludedRow: row) }
         }
         sets.append(("by id", byID))
-        print("probes  queries          recall@\(k)  complete  approximate p50 / p99   exact p50 / p99")
-        for probes in try probeCounts() {
+        print("search             queries          recall@\(k)  complete  approximate p50 / p99   exact p50 / p99")
+        // By default the model's own way, and its lists too when it walks the graph first.
+        var rows = try settings()
+        if rows.isEmpty {
+            rows = [(nil, nil)] + (model.index.searchesGraph ? [(probes: Optional(model.index.probes), beam: nil)] : [])
+        }
+        for (probes, beam) in rows {
+            // The lists when asked for probes or when the model searches no graph.
+            let label =
+                probes == nil && model.index.searchesGraph
+                ? "graph, beam \(beam ?? model.index.beam)" : "lists, \(probes ?? model.index.probes) probes"
             for set in sets {
-                let measured = try model.approximateRecall(of: set.queries, k: k, probes: probes)
+                let measured = try model.approximateRecall(of: set.queries, k: k, probes: probes, beam: beam)
                 func milliseconds(_ seconds: [Double]) -> String {
                     let sorted = seconds.sorted()
                     let p50 = sorted[sorted.count / 2], p99 = sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
@@ -85,8 +109,8 @@ struct Recall: ParsableCommand {
                 }
                 print(
                     String(
-                        format: "%6d  %-6@ %6d  %10.4f  %8.1f%%  %@  %@", probes ?? model.index.probes,
-                        set.name as NSString, set.queries.count, measured.recall,
+                        format: "%-17@  %-6@ %6d  %10.4f  %8.1f%%  %@  %@", label as NSString, set.name as NSString,
+                        set.queries.count, measured.recall,
                         Double(measured.complete) * 100 / Double(max(1, measured.queries)),
                         milliseconds(measured.approximateSeconds) as NSString,
                         milliseconds(measured.exactSeconds) as NSString))

@@ -30,16 +30,16 @@ import Foundation
 /// | `HEAD` | the articles' headline (title and tags) rows, in the same form as `TFID` |
 /// | `NBRS` | precomputed related lists: UInt32 width, Int32 article rows (articles × width, −1 pads), Float scores |
 /// | `META` | per article: id, title, url?, section?, language (strings), published-at (Int64 ms since 1970, `Int64.min` = none), tag count UInt32 + tags |
-/// | `IVFL` | the approximate index (`InvertedFileIndex`): UInt32 groups (0 = none, and nothing follows), lists, probes, calibration queries; Float calibrated recall; Float group centroids (groups × dimensions); Int32 group offsets (groups + 1); Float list centroids (lists × dimensions); Int32 list offsets (lists + 1); Int32 rows (articles) |
+/// | `IVFL` | the approximate index (`InvertedFileIndex`): UInt32 groups (0 = none, and nothing follows), lists, probes, calibration queries; Float calibrated recall; Float group centroids (groups × dimensions); Int32 group offsets (groups + 1); Float list centroids (lists × dimensions); Int32 list offsets (lists + 1); Int32 rows (articles); then its graph (`NeighborGraph`): UInt32 degree (0 = none, and nothing follows), beam, calibration queries, entry points; Float calibrated recall; Int32 entry points; Int32 neighbours (articles × degree, −1 pads) |
 ///
 /// A reader checks the magic, the version, the table digest, every section's bounds and checksum,
 /// then every size against the manifest, then the model's invariants. Any failure names the file
 /// and the section.
 public enum ModelFile {
-    /// 7: the approximate index (`IVFL`). 6: XXH3-128 checksums (16 bytes) replace SHA-256
+    /// 8: the approximate index's graph (in `IVFL`). 7: the approximate index (`IVFL`). 6: XXH3-128 checksums (16 bytes) replace SHA-256
     /// (32 bytes), and the terms' surface forms (`SURF`) are stored. Older files are refused with
     /// a message to rebuild.
-    public static let formatVersion = 7
+    public static let formatVersion = 8
     public static let magic: [UInt8] = Array("KINDRED\0".utf8)
     static let alignment = 64
 

@@ -146,6 +146,16 @@ extension ModelFile {
             writer.write(index.listCentroids.storage)
             writer.write(index.listOffsets)
             writer.write(index.rows)
+            guard let graph = index.graph else {
+                writer.write(UInt32(0))
+                return writer.data
+            }
+            for count in [graph.degree, graph.beam, graph.calibrationQueries, graph.entries.count] {
+                writer.write(UInt32(count))
+            }
+            writer.write([graph.calibratedRecall])
+            writer.write(graph.entries)
+            writer.write(graph.adjacency)
             return writer.data
         }
     }

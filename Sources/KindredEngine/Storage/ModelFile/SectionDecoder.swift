@@ -134,10 +134,28 @@ extension ModelFile {
                     listCentroids: DenseMatrix(
                         rows: lists, columns: d, storage: try reader.readFloats(count: lists * d)),
                     listOffsets: try reader.readInt32s(count: lists + 1), rows: try reader.readInt32s(count: n),
-                    probes: probes, calibratedRecall: recall, calibrationQueries: queries)
+                    probes: probes, calibratedRecall: recall, calibrationQueries: queries,
+                    graph: try graph(articles: n, reader: &reader))
                 if let problem = index.problem(articles: n, dimensions: d) { throw fail(.approximateIndex, problem) }
                 return index
             }
+        }
+
+        /// The approximate index's graph, after its partition in the same section; nil when it has
+        /// none (degree 0).
+        private func graph(articles n: Int, reader: inout BinaryReader) throws -> NeighborGraph? {
+            let degree = Int(try reader.read(UInt32.self))
+            guard degree > 0 else { return nil }
+            let beam = Int(try reader.read(UInt32.self)), queries = Int(try reader.read(UInt32.self))
+            let entryCount = Int(try reader.read(UInt32.self))
+            let recall = try reader.readFloats(count: 1)[0]
+            guard degree <= 1_024, entryCount <= n else {
+                throw fail(.approximateIndex, "claims a graph of degree \(degree) with \(entryCount) entry points")
+            }
+            let entries = try reader.readInt32s(count: entryCount)
+            return NeighborGraph(
+                degree: degree, adjacency: try reader.readInt32s(count: n * degree), entries: entries, beam: beam,
+                calibratedRecall: recall, calibrationQueries: queries)
         }
 
         private func metadata(articles n: Int) throws -> [ArticleMetadata] {

@@ -1,0 +1,249 @@
+// Best-first search of a proximity graph over int8 codes (NeighborGraph), and the pruning rule
+// its build applies to each row's candidate neighbours.
+//
+// The search keeps the `beam` best rows seen so far and expands the best row not yet expanded,
+// scoring its unvisited neighbours, until no unexpanded row beats the worst of the beam (the
+// layer search of Malkov & Yashunin 2018, "Efficient and robust approximate nearest neighbor
+// search using Hierarchical Navigable Small World graphs", on one layer, started from several
+// entry rows). Scores are int8 dot products times the row's scale: the order of the cosine, to
+// about 10⁻³, which the caller's Float rescoring of the beam restores.
+//
+// A row costs one 256-byte read from anywhere in the codes, so the neighbours of an expanded row
+// are prefetched together before any is scored: their reads overlap instead of queueing.
+
+#include "CKindredKernels.h"
+#include "Dispatch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+typedef int32_t (*dot_function)(const int8_t *, const int8_t *, size_t);
+
+static int32_t dot_baseline(const int8_t *a, const int8_t *b, size_t columns) {
+    int32_t sum = 0;
+    for (size_t c = 0; c < columns; c++) sum += (int32_t)a[c] * (int32_t)b[c];
+    return sum;
+}
+
+#if defined(__x86_64__)
+// Codes widened to 16 bits and multiplied in pairs (vpmaddwd): exact, and the same speed as the
+// sign trick of Int8Dots.c for one row, whose cost is its read.
+__attribute__((target("avx2")))
+static int32_t dot_avx2(const int8_t *a, const int8_t *b, size_t columns) {
+    __m256i sum = _mm256_setzero_si256();
+    size_t c = 0;
+    for (; c + 16 <= columns; c += 16) {
+        const __m256i x = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(a + c)));
+        const __m256i y = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(b + c)));
+        sum = _mm256_add_epi32(sum, _mm256_madd_epi16(x, y));
+    }
+    __m128i half = _mm_add_epi32(_mm256_castsi256_si128(sum), _mm256_extracti128_si256(sum, 1));
+    half = _mm_add_epi32(half, _mm_shuffle_epi32(half, 0x4E));
+    half = _mm_add_epi32(half, _mm_shuffle_epi32(half, 0xB1));
+    int32_t total = _mm_cvtsi128_si32(half);
+    for (; c < columns; c++) total += (int32_t)a[c] * (int32_t)b[c];
+    return total;
+}
+static const dot_function kernels[kindred_levels] = {dot_baseline, dot_avx2, 0};
+#else
+static const dot_function kernels[kindred_levels] = {dot_baseline, 0, 0};
+#endif
+static const int built[kindred_levels] = {1, kernels[1] != 0, kernels[2] != 0};
+static int chosen = 0;
+
+__attribute__((constructor))
+static void choose_graph_kernel(void) { chosen = kindred_chosen_level(built); }
+
+const char *kindred_graph_kernel(void) { return kindred_level_names[chosen]; }
+
+static inline void prefetch_row(const int8_t *row, size_t columns) {
+    for (size_t c = 0; c < columns; c += 64) __builtin_prefetch(row + c, 0, 3);
+}
+
+// A scored row; heaps of them are ordered by score, ties by lower row first (so that a search is
+// the same on every run).
+typedef struct {
+    float score;
+    int32_t row;
+} scored;
+
+static inline int better(scored a, scored b) { return a.score > b.score || (a.score == b.score && a.row < b.row); }
+
+// Max-heap by `better` (the candidates to expand) and min-heap (the beam, worst on top).
+static void push(scored *heap, size_t *count, scored item, int max_heap) {
+    size_t i = (*count)++;
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (max_heap ? !better(item, heap[parent]) : !better(heap[parent], item)) break;
+        heap[i] = heap[parent];
+        i = parent;
+    }
+    heap[i] = item;
+}
+
+static scored pop(scored *heap, size_t *count, int max_heap) {
+    scored top = heap[0], last = heap[--(*count)];
+    size_t i = 0;
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= *count) break;
+        if (child + 1 < *count && (max_heap ? better(heap[child + 1], heap[child]) : better(heap[child], heap[child + 1])))
+            child++;
+        if (max_heap ? !better(heap[child], last) : !better(last, heap[child])) break;
+        heap[i] = heap[child];
+        i = child;
+    }
+    heap[i] = last;
+    return top;
+}
+
+// Open addressing over row numbers (a multiplicative hash, linear probing), −1 empty: the rows a
+// search has scored. Returns 1 when `row` was new.
+static inline int visit(int32_t *table, size_t mask, int32_t row) {
+    size_t slot = ((uint32_t)row * 2654435761u) & mask;
+    while (table[slot] != -1) {
+        if (table[slot] == row) return 0;
+        slot = (slot + 1) & mask;
+    }
+    table[slot] = row;
+    return 1;
+}
+
+// Doubles the visited table (rehashing every row in it); returns 0 when memory ran out.
+static int grow(int32_t **table, size_t *capacity) {
+    const size_t old = *capacity, larger = 2 * old;
+    int32_t *bigger = malloc(larger * sizeof(int32_t));
+    if (!bigger) return 0;
+    memset(bigger, 0xFF, larger * sizeof(int32_t));
+    for (size_t i = 0; i < old; i++) {
+        if ((*table)[i] != -1) visit(bigger, larger - 1, (*table)[i]);
+    }
+    free(*table);
+    *table = bigger;
+    *capacity = larger;
+    return 1;
+}
+
+static size_t search(
+    dot_function dot, const int8_t *query, const int8_t *codes, const float *scales, size_t columns,
+    const int32_t *adjacency, size_t degree, const int32_t *entries, size_t entry_count, size_t beam,
+    size_t max_visits, int32_t *out_rows, float *out_scores) {
+    if (beam == 0) return 0;
+    // The visited table starts at about what a search scores (a dozen rows per row of the beam)
+    // and doubles when half full: small enough to stay in cache.
+    size_t capacity = 1024;
+    while (capacity < 32 * beam && capacity < 2 * max_visits) capacity *= 2;
+    int32_t *table = malloc(capacity * sizeof(int32_t));
+    scored *frontier = malloc((max_visits + 1) * sizeof(scored));
+    scored *best = malloc((beam + 1) * sizeof(scored));
+    int32_t *fresh = malloc((degree + 1) * sizeof(int32_t));
+    if (!table || !frontier || !best || !fresh) {
+        free(table), free(frontier), free(best), free(fresh);
+        return 0;
+    }
+    memset(table, 0xFF, capacity * sizeof(int32_t));
+    size_t frontier_count = 0, best_count = 0, visits = 0, marked = 0;
+    int failed = 0;
+
+    // Scores a row and offers it to the beam (and, when it enters, to the frontier).
+#define OFFER(row_value)                                                                           \
+    do {                                                                                           \
+        const int32_t r_ = (row_value);                                                            \
+        scored item_ = {(float)dot(query, codes + (size_t)r_ * columns, columns) * scales[r_], r_}; \
+        visits++;                                                                                  \
+        if (best_count < beam) {                                                                   \
+            push(best, &best_count, item_, 0);                                                     \
+            push(frontier, &frontier_count, item_, 1);                                             \
+        } else if (better(item_, best[0])) {                                                       \
+            pop(best, &best_count, 0);                                                             \
+            push(best, &best_count, item_, 0);                                                     \
+            push(frontier, &frontier_count, item_, 1);                                             \
+        }                                                                                          \
+    } while (0)
+    // Marks a row visited; false when it was already.
+#define MARK(row_value) \
+    ((2 * (marked + 1) > capacity && !(failed = !grow(&table, &capacity))) ? 0 \
+     : visit(table, capacity - 1, (row_value)) ? (marked++, 1) : 0)
+
+    for (size_t e = 0; e < entry_count && visits < max_visits && !failed; e++) {
+        if (entries[e] >= 0 && MARK(entries[e])) OFFER(entries[e]);
+    }
+    while (frontier_count > 0 && visits < max_visits && !failed) {
+        const scored current = pop(frontier, &frontier_count, 1);
+        if (best_count == beam && better(best[0], current)) break;
+        const int32_t *neighbours = adjacency + (size_t)current.row * degree;
+        // The unvisited neighbours, their codes requested together before any is scored.
+        size_t count = 0;
+        for (size_t j = 0; j < degree && neighbours[j] >= 0; j++) {
+            if (MARK(neighbours[j])) {
+                fresh[count++] = neighbours[j];
+                prefetch_row(codes + (size_t)neighbours[j] * columns, columns);
+            }
+        }
+        // The next row to expand is likely the best of the frontier: its links, early.
+        if (frontier_count > 0) __builtin_prefetch(adjacency + (size_t)frontier[0].row * degree, 0, 3);
+        for (size_t j = 0; j < count && visits < max_visits; j++) OFFER(fresh[j]);
+    }
+#undef OFFER
+#undef MARK
+    const size_t found = failed ? 0 : best_count;
+    for (size_t i = found; i > 0; i--) {
+        const scored item = pop(best, &best_count, 0);
+        out_rows[i - 1] = item.row;
+        out_scores[i - 1] = item.score;
+    }
+    free(table), free(frontier), free(best), free(fresh);
+    return found;
+}
+
+size_t kindred_graph_search(
+    const int8_t *query, const int8_t *codes, const float *scales, size_t columns, const int32_t *adjacency,
+    size_t degree, const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows,
+    float *out_scores) {
+    return search(
+        kernels[chosen], query, codes, scales, columns, adjacency, degree, entries, entry_count, beam, max_visits,
+        out_rows, out_scores);
+}
+
+int kindred_graph_search_with(
+    int kernel, const int8_t *query, const int8_t *codes, const float *scales, size_t columns,
+    const int32_t *adjacency, size_t degree, const int32_t *entries, size_t entry_count, size_t beam,
+    size_t max_visits, int32_t *out_rows, float *out_scores, size_t *found) {
+    if (!kindred_level_runs(kernel, built)) return 0;
+    *found = search(
+        kernels[kernel], query, codes, scales, columns, adjacency, degree, entries, entry_count, beam, max_visits,
+        out_rows, out_scores);
+    return 1;
+}
+
+size_t kindred_graph_prune(
+    int32_t row, const int32_t *candidates, const float *candidate_scores, size_t count, const int8_t *codes,
+    const float *scales, size_t columns, float alpha, size_t degree, int32_t *out) {
+    const dot_function dot = kernels[chosen];
+    size_t kept = 0;
+    for (size_t c = 0; c < count && kept < degree; c++) {
+        const int32_t candidate = candidates[c];
+        if (candidate == row || candidate < 0) continue;
+        // Squared distances of unit vectors: 2 − 2·cos.
+        const float to_row = 2 - 2 * candidate_scores[c];
+        int keep = 1;
+        for (size_t s = 0; s < kept && keep; s++) {
+            if (out[s] == candidate) {
+                keep = 0;
+                break;
+            }
+            const int32_t other = out[s];
+            const float cosine = (float)dot(codes + (size_t)candidate * columns, codes + (size_t)other * columns, columns)
+                * scales[candidate] * scales[other];
+            const float between = 2 - 2 * cosine;
+            // Dropped when a kept neighbour lies closer to it, by the factor alpha, than the row.
+            if (alpha * alpha * between <= to_row) keep = 0;
+        }
+        if (keep) out[kept++] = candidate;
+    }
+    return kept;
+}

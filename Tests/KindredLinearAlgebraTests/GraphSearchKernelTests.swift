@@ -1,0 +1,137 @@
+import CKindredKernels
+import Testing
+
+@testable import KindredLinearAlgebra
+
+/// `kindred_graph_search` and `kindred_graph_prune` (the approximate index's graph), on every
+/// kernel this machine runs within the environment's ISA cap (CI runs these uncapped and capped
+/// at AVX2).
+@Suite("graph search and pruning kernels")
+struct GraphSearchKernelTests {
+    /// Unit rows of `columns` Gaussian values quantised to int8, and their scales.
+    func codes(rows: Int, columns: Int, seed: UInt64) -> (DenseMatrix, QuantizedRows) {
+        var generator = SeededGenerator(seed: seed)
+        var matrix = DenseMatrix(rows: rows, columns: columns)
+        for i in 0..<rows {
+            var norm: Float = 0
+            for j in 0..<columns {
+                matrix[i, j] = generator.nextGaussian()
+                norm += matrix[i, j] * matrix[i, j]
+            }
+            for j in 0..<columns { matrix[i, j] /= norm.squareRoot() }
+        }
+        return (matrix, QuantizedRows(matrix))
+    }
+
+    /// Each row linked to the rows `±1, ±2, ±7` away in a ring: connected, with short and
+    /// longer hops, and no relation to the vectors.
+    func ring(rows: Int, degree: Int = 6) -> [Int32] {
+        var adjacency = [Int32](repeating: -1, count: rows * degree)
+        for i in 0..<rows {
+            for (slot, step) in [1, -1, 2, -2, 7, -7].prefix(degree).enumerated() {
+                adjacency[i * degree + slot] = Int32((i + step + rows) % rows)
+            }
+        }
+        return adjacency
+    }
+
+    func search(
+        kernel: Int, query: [Int8], codes: QuantizedRows, columns: Int, adjacency: [Int32], degree: Int,
+        entries: [Int32], beam: Int, maxVisits: Int = 100_000
+    ) -> [(row: Int32, score: Float)]? {
+        var rows = [Int32](repeating: -7, count: beam), scores = [Float](repeating: 0, count: beam)
+        var found = 0
+        let ran = kindred_graph_search_with(
+            Int32(kernel), query, codes.codes, codes.scales, columns, adjacency, degree, entries, entries.count, beam,
+            maxVisits, &rows, &scores, &found)
+        guard ran == 1 else { return nil }
+        return (0..<found).map { (rows[$0], scores[$0]) }
+    }
+
+    @Test("a beam as wide as a connected graph finds every row, best first, with its int8 score", arguments: [0, 1])
+    func wholeGraph(kernel: Int) throws {
+        let (_, codes) = codes(rows: 300, columns: 72, seed: 3)
+        let query = Array(codes.codes[(41 * 72)..<(42 * 72)])
+        guard
+            let found = search(
+                kernel: kernel, query: query, codes: codes, columns: 72, adjacency: ring(rows: 300), degree: 6,
+                entries: [200], beam: 300)
+        else { return }  // This CPU can't run the kernel.
+        #expect(found.count == 300)
+        #expect(Set(found.map(\.row)).count == 300)
+        // The query is row 41's codes: itself first, with its exact integer dot times its scale.
+        #expect(found[0].row == 41)
+        var expected: [Float] = []
+        for row in 0..<300 {
+            var dot: Int32 = 0
+            for c in 0..<72 { dot += Int32(query[c]) * Int32(codes.codes[row * 72 + c]) }
+            expected.append(Float(dot) * codes.scales[row])
+        }
+        for (position, entry) in found.enumerated() {
+            #expect(entry.score == expected[Int(entry.row)])
+            if position > 0 { #expect(found[position - 1].score >= entry.score) }
+        }
+    }
+
+    @Test("every kernel walks the same way; the visit bound and padding are kept", arguments: [1])
+    func kernelsAgree(kernel: Int) throws {
+        let (_, codes) = codes(rows: 2_000, columns: 64, seed: 5)
+        var adjacency = ring(rows: 2_000)
+        // Row 5 lists two neighbours, then padding.
+        for slot in 2..<6 { adjacency[5 * 6 + slot] = -1 }
+        let query = Array(codes.codes[(1_500 * 64)..<(1_501 * 64)])
+        let reference = try #require(
+            search(
+                kernel: 0, query: query, codes: codes, columns: 64, adjacency: adjacency, degree: 6, entries: [0, 999],
+                beam: 20))
+        guard
+            let other = search(
+                kernel: kernel, query: query, codes: codes, columns: 64, adjacency: adjacency, degree: 6,
+                entries: [0, 999], beam: 20)
+        else { return }
+        #expect(other.map(\.row) == reference.map(\.row))
+        #expect(other.map(\.score) == reference.map(\.score))
+        // One row scored: the entry alone, whatever the beam.
+        let bounded = try #require(
+            search(
+                kernel: 0, query: query, codes: codes, columns: 64, adjacency: adjacency, degree: 6, entries: [0],
+                beam: 20, maxVisits: 1))
+        #expect(bounded.map(\.row) == [0])
+        // Seven rows scored: the entry and its six neighbours.
+        let seven = try #require(
+            search(
+                kernel: 0, query: query, codes: codes, columns: 64, adjacency: adjacency, degree: 6, entries: [0],
+                beam: 20, maxVisits: 7))
+        #expect(Set(seven.map(\.row)) == [0, 1, 1_999, 2, 1_998, 7, 1_993])
+    }
+
+    @Test("pruning keeps a candidate unless a kept one is nearer to it than the row, by the factor")
+    func prune() throws {
+        let (_, codes) = codes(rows: 400, columns: 64, seed: 9)
+        let row = 0
+        // Candidates: every other row, best first by the int8 cosine the kernel computes.
+        func cosine(_ a: Int, _ b: Int) -> Float {
+            var dot: Int32 = 0
+            for c in 0..<64 { dot += Int32(codes.codes[a * 64 + c]) * Int32(codes.codes[b * 64 + c]) }
+            return Float(dot) * codes.scales[a] * codes.scales[b]
+        }
+        let candidates = (1..<400).sorted { cosine(row, $0) > cosine(row, $1) }.map(Int32.init)
+        let scores = candidates.map { cosine(row, Int($0)) }
+        for alpha: Float in [1, 1.2] {
+            var kept = [Int32](repeating: -1, count: 16)
+            let count = kindred_graph_prune(
+                Int32(row), candidates, scores, candidates.count, codes.codes, codes.scales, 64, alpha, 16, &kept)
+            #expect(count >= 1 && count <= 16)
+            // The nearest always stays; the rule holds between every kept pair, in order.
+            #expect(kept[0] == candidates[0])
+            for i in 0..<count {
+                for j in 0..<i {
+                    let between = 2 - 2 * cosine(Int(kept[j]), Int(kept[i]))
+                    #expect(alpha * alpha * between > 2 - 2 * cosine(row, Int(kept[i])))
+                }
+            }
+        }
+        var none = [Int32](repeating: -1, count: 4)
+        #expect(kindred_graph_prune(0, [0], [1], 1, codes.codes, codes.scales, 64, 1.2, 4, &none) == 0)
+    }
+}
