@@ -165,9 +165,10 @@ static size_t search(
         }                                                                                          \
     } while (0)
     // Marks a row visited; false when it was already.
-#define MARK(row_value) \
-    ((2 * (marked + 1) > capacity && !(failed = !grow(&table, &capacity))) ? 0 \
-     : visit(table, capacity - 1, (row_value)) ? (marked++, 1) : 0)
+#define MARK(row_value)                                                                \
+    ((2 * (marked + 1) > capacity && !grow(&table, &capacity)) ? (failed = 1, 0)       \
+     : visit(table, capacity - 1, (row_value))                 ? (marked++, 1)         \
+                                                               : 0)
 
     for (size_t e = 0; e < entry_count && visits < max_visits && !failed; e++) {
         if (entries[e] >= 0 && MARK(entries[e])) OFFER(entries[e]);

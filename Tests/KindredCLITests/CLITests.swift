@@ -583,16 +583,24 @@ struct CLITests {
         #expect(try similar(["--search", "approximate", "--probes", "23"]) == exact)
         #expect(exact.contains("g7"))
 
-        let recall = try kindred(["recall", "--model", model, "--queries", "40", "--probes", "1,23"])
+        // A beam wider than the archive reaches every article the graph links: exact.
+        #expect(try similar(["--search", "approximate", "--beam", "4096"]) == exact)
+
+        let recall = try kindred([
+            "recall", "--model", model, "--queries", "40", "--probes", "1,23", "--beam", "4096",
+        ])
         #expect(recall.status == 0, "\(recall.stderr)")
-        let everyList = recall.stdout.split(separator: "\n").filter { $0.hasPrefix("    23  by id") }
-        #expect(
-            everyList.count == 1 && everyList[0].contains(" 1.0000 ") && everyList[0].contains(" 100.0% "),
-            "\(recall.stdout)")
+        for setting in ["lists, 23 probes", "graph, beam 4096"] {
+            let rows = recall.stdout.split(separator: "\n").filter { $0.hasPrefix(setting) && $0.contains("by id") }
+            #expect(
+                rows.count == 1 && rows[0].contains(" 1.0000 ") && rows[0].contains(" 100.0% "), "\(recall.stdout)")
+        }
 
         let bogus = try kindred(["similar", "--model", model, "--text", "x", "--search", "fast"])
         #expect(bogus.status == 64 && bogus.stderr.contains("--search must be auto, exact or approximate"))
         let zero = try kindred(["recall", "--model", model, "--probes", "0"])
         #expect(zero.status == 64 && zero.stderr.contains("--probes takes positive whole numbers"))
+        let wide = try kindred(["recall", "--model", model, "--beam", "5000"])
+        #expect(wide.status == 64 && wide.stderr.contains("--beam takes whole numbers from 1 to 4096"))
     }
 }

@@ -105,6 +105,24 @@ struct GraphSearchKernelTests {
         #expect(Set(seven.map(\.row)) == [0, 1, 1_999, 2, 1_998, 7, 1_993])
     }
 
+    @Test("the visited table grows past its first size without losing a row", arguments: [0, 1])
+    func visitedTableGrows(kernel: Int) throws {
+        // Every row an entry: the search scores all 3,000, far past the first table's 512 marks.
+        let (_, codes) = codes(rows: 3_000, columns: 64, seed: 11)
+        let entries = (0..<3_000).map(Int32.init)
+        // The query is the row entered as the table fills: it must come first.
+        for row in [511, 512, 513, 1_024, 2_999] {
+            let query = Array(codes.codes[(row * 64)..<((row + 1) * 64)])
+            guard
+                let found = search(
+                    kernel: kernel, query: query, codes: codes, columns: 64, adjacency: ring(rows: 3_000), degree: 6,
+                    entries: entries, beam: 10)
+            else { return }
+            #expect(found.count == 10)
+            #expect(found.first?.row == Int32(row))
+        }
+    }
+
     @Test("pruning keeps a candidate unless a kept one is nearer to it than the row, by the factor")
     func prune() throws {
         let (_, codes) = codes(rows: 400, columns: 64, seed: 9)

@@ -61,18 +61,29 @@ extension EmbeddingIndex {
                 ) { $0 == queries[i] } ?? []
             }
         }
-        let (beam, beamRecall) = Self.fewest(from: depth + 2, upTo: NeighborGraph.widestBeam, reaching: recall(beam:))
+        let (beam, beamRecall) = Self.fewest(
+            from: depth + 2, upTo: NeighborGraph.widestBeam, reaching: recall(beam:), plateau: 0.002)
         return partition.with(graph: graph.calibrated(beam: beam, recall: beamRecall, queries: queries.count))
     }
 
     /// The fewest of `start...limit` at which `recall` reaches `InvertedFileIndex.calibrationTarget`
     /// (or `limit`), with its recall: steps of a quarter up from `start` to the first that reaches
     /// it, then the last step halved down to a 32nd of the number.
-    static func fewest(from start: Int, upTo limit: Int, reaching recall: (Int) -> Float) -> (Int, Float) {
+    ///
+    /// - Parameter plateau: give up (returning the last number tried, below the target) when two
+    ///   steps gained less recall than this together. A graph whose recall has stopped rising
+    ///   would otherwise be walked at every beam up to the widest: 8 of a 64k archive's 9 s of
+    ///   calibration, for nothing.
+    static func fewest(
+        from start: Int, upTo limit: Int, reaching recall: (Int) -> Float, plateau: Float? = nil
+    ) -> (Int, Float) {
         let target = InvertedFileIndex.calibrationTarget
         var (failing, count) = (start - 1, min(start, limit))
         var measured = recall(count)
+        var earlier: [Float] = []
         while measured < target && count < limit {
+            earlier.append(measured)
+            if let plateau, earlier.count >= 3, measured - earlier[earlier.count - 3] < plateau { break }
             (failing, count) = (count, min(limit, max(count + 1, count * 5 / 4)))
             measured = recall(count)
         }

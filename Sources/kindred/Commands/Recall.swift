@@ -54,8 +54,8 @@ struct Recall: ParsableCommand {
             guard let text else { return [] }
             let counts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !counts.isEmpty, counts.allSatisfy({ (1...limit).contains($0 ?? 0) }) else {
-                throw ValidationError(
-                    "\(flag) takes whole numbers from 1 to \(limit) separated by commas; got '\(text)'")
+                let range = limit == Int.max ? "positive whole numbers" : "whole numbers from 1 to \(limit)"
+                throw ValidationError("\(flag) takes \(range) separated by commas; got '\(text)'")
             }
             return counts.map { $0! }
         }
