@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The approximate index per archive size: its build time and size, the probes the build
+# The approximate index per archive size (every size built with --graph-from 0, so each has its
+# graph): its build time and size, the beam and probes the build
 # calibrated, and `kindred recall` on 1,000 held-out drafts and 1,000 by-id searches (recall@10
 # of the ranked lists against exact search, and each search's time in process on one core).
 #
@@ -30,7 +31,7 @@ for n in "${sizes[@]}"; do
   if [ -z "$model" ]; then
     model=$out/model-$n
     echo "reindexing $n articles…" >&2
-    env "${kindred_env[@]}" .build/release/kindred reindex --corpus "$corpus" --model "$model" --keep 1 \
+    env "${kindred_env[@]}" .build/release/kindred reindex --corpus "$corpus" --model "$model" --keep 1 --graph-from 0 \
       2>"$out/$n.err" >/dev/null || { cat "$out/$n.err" >&2; exit 1; }
   fi
   echo "== $n articles"

@@ -566,7 +566,7 @@ struct CLITests {
         let model = directory + "/model"
         let built = try kindred([
             "reindex", "--corpus", directory + "/corpus.jsonl", "--model", model, "--dimensions", "32", "--neighbors",
-            "0",
+            "0", "--graph-from", "0",
         ])
         #expect(built.status == 0, "\(built.stderr)")
         let inspected = try kindred(["inspect", "--model", model, "--show-dimensions", "0"])

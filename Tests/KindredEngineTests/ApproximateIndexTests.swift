@@ -42,8 +42,13 @@ struct ApproximateIndexTests {
     }
 
     static let articles = topicalArticles(count: 4_000, topics: 120, seed: 1)
-    static let built: Model = try! ModelBuilder(parameters: ModelParameters(dimensions: 48, neighbors: 0))
-        .build(articles).model
+    /// A builder that gives this small corpus a graph too.
+    static var builder: ModelBuilder {
+        var builder = ModelBuilder(parameters: ModelParameters(dimensions: 48, neighbors: 0))
+        builder.graphFrom = 0
+        return builder
+    }
+    static let built: Model = try! builder.build(articles).model
     /// The built model as a server loads it to search approximately.
     static let approximate: Model = try! ModelFile.decode(
         ModelFile.encode(built), file: "approximate.kdm", search: SearchSettings(mode: .approximate))
@@ -111,9 +116,16 @@ struct ApproximateIndexTests {
 
     @Test("a build is the same every time: the partition follows the seed")
     func deterministic() throws {
-        let again = try ModelBuilder(parameters: ModelParameters(dimensions: 48, neighbors: 0)).build(Self.articles)
-            .model
+        let again = try Self.builder.build(Self.articles).model
         #expect(again.index.approximateIndex == Self.built.index.approximateIndex)
+        // Below `graphFrom` the index holds lists alone, searched as before.
+        let listsOnly = try ModelBuilder(parameters: ModelParameters(dimensions: 48, neighbors: 0)).build(
+            Self.articles
+        ).model
+        #expect(listsOnly.index.approximateIndex?.graph == nil)
+        #expect(
+            listsOnly.index.approximateIndex?.with(graph: again.index.approximateIndex?.graph)
+                == again.index.approximateIndex)
     }
 
     @Test("the section round-trips through the model file, and a model loads to search either way")

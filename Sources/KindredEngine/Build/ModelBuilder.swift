@@ -26,6 +26,9 @@ public struct ModelBuilder: Sendable {
     public var automatic: AutomaticParameters
     /// The choice made for this build, once made; recorded in the manifest.
     var archiveChoice: ArchiveChoice?
+    /// Articles from which the approximate index gets its graph (`NeighborGraph.minimumArticles`
+    /// unless set; 0 for every archive).
+    public var graphFrom = NeighborGraph.minimumArticles
 
     public init(
         parameters: ModelParameters = ModelParameters(), lowerDimensionsToFit: Bool = true,
@@ -106,7 +109,8 @@ public struct ModelBuilder: Sendable {
             try model.index.calibrating(
                 InvertedFileIndex.train(
                     vectors: model.index.vectors, isEmptyRow: model.index.isEmptyRow, seed: parameters.seed),
-                seed: parameters.seed, depth: max(10, parameters.rerankDepth)
+                seed: parameters.seed, depth: max(10, parameters.rerankDepth),
+                withGraph: model.articles.count >= graphFrom
             ) { row, candidates in
                 model.queryVector(row: row).map { model.rerank(candidates, query: $0, k: 10) } ?? []
             }

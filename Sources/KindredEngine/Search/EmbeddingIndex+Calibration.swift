@@ -11,14 +11,14 @@ extension EmbeddingIndex {
     /// The lists compared are the ones a query returns: `depth` nearest by LSA cosine, then
     /// `refine(row, candidates)` (the blend's re-ranking), cut to `k`; a result from deep in the
     /// LSA candidates must be found too.
-    /// Then builds the graph (`NeighborGraph.built`) and calibrates its beam the same way, from the
-    /// depth up to `NeighborGraph.widestBeam`.
+    /// Then, `withGraph`, builds the graph (`NeighborGraph.built`) and calibrates its beam the same
+    /// way, from the depth up to `NeighborGraph.widestBeam`.
     /// `kindred recall` measures drafts and by-id searches the same way on any model.
     ///
     /// - Complexity: `calibrationQueries` exact searches, then the same number of approximate
     ///   ones per step tried; with the training, 24 s of a million-article reindex.
     func calibrating(
-        _ approximate: InvertedFileIndex, seed: UInt64, k: Int = 10, depth: Int,
+        _ approximate: InvertedFileIndex, seed: UInt64, k: Int = 10, depth: Int, withGraph: Bool = true,
         refine: (Int, [ScoredIndex]) -> [ScoredIndex]
     ) throws -> InvertedFileIndex {
         let isEmptyRow = self.isEmptyRow
@@ -49,6 +49,7 @@ extension EmbeddingIndex {
         }
         let (probes, measured) = Self.fewest(from: 1, upTo: approximate.lists, reaching: recall(probes:))
         let partition = approximate.calibrated(probes: probes, recall: measured, queries: queries.count)
+        guard withGraph else { return partition }
         // The graph, over the same lists' codes, and the narrowest beam that reaches the target.
         let quantized = QuantizedRows(vectors)
         let graph = NeighborGraph.built(

@@ -17,7 +17,7 @@ import KindredLinearAlgebra
 ///
 /// What is stored (the model file's approximate-index section) is the partition: centroids and
 /// which rows each list holds; and the graph built from it (`NeighborGraph`), which answers the
-/// searches the lists would answer slowly: at a million articles the lists must scan 14 % of the
+/// searches the lists would answer slowly: at a million articles the lists must scan 12.5 % of the
 /// archive for the recall target, the graph scores a few thousand articles. The lists remain the
 /// path for filters that leave too few of the articles the graph reaches. The 4-bit codes a
 /// list scan reads and the int8 codes the graph search reads are made from the article vectors

@@ -1,5 +1,6 @@
 /// How a model's searches find their candidates: by scoring every article (exact) or through the
-/// approximate index (`InvertedFileIndex`), and how many of its lists a query probes.
+/// approximate index (`InvertedFileIndex` with its `NeighborGraph`), the beam its graph search
+/// keeps and how many of its lists a query probes.
 ///
 /// Chosen when a model is loaded (`serve --search`, the query commands' `--search`), since the
 /// two need different memory: the exact scan keeps the int8 codes in the product's blocks, the
@@ -36,8 +37,8 @@ public struct SearchSettings: Sendable, Equatable {
     /// automatic mode to search approximately. A probed list is scanned at about two thirds of
     /// the speed per byte of one sequential exact scan, and ranking the lists costs a little
     /// more: probing half the archive would be no faster than scoring all of it, and would lose
-    /// recall. On Debian's generated million articles the calibration probes 14 % of the lists,
-    /// five times faster than an exact scan (docs/performance.md, *The approximate index*).
+    /// recall. On Debian's generated million articles the calibration probes 12.5 % of the
+    /// lists, four times faster than an exact scan (docs/performance.md, *The approximate index*).
     public static let automaticProbeFraction = 0.25
 
     /// Whether a model of `articles` articles searches through `index` (nil: it has none).

@@ -92,6 +92,10 @@ struct Recall: ParsableCommand {
         print("search             queries          recall@\(k)  complete  approximate p50 / p99   exact p50 / p99")
         // By default the model's own way, and its lists too when it walks the graph first.
         var rows = try settings()
+        if beam != nil && !model.index.searchesGraph {
+            throw CLIError(
+                "\(path)'s approximate index has no graph to search (\(index.summary)); --probes measures its lists")
+        }
         if rows.isEmpty {
             rows = [(nil, nil)] + (model.index.searchesGraph ? [(probes: Optional(model.index.probes), beam: nil)] : [])
         }

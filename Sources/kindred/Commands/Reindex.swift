@@ -85,12 +85,21 @@ struct Reindex: ParsableCommand {
     @Option(help: "How many model versions to keep in the model directory.")
     var keep: Int = 3
 
+    @Option(
+        help: ArgumentHelp(
+            "Articles from which the approximate index gets its graph.",
+            discussion:
+                "Smaller archives are searched exactly by default and their approximate index holds lists alone; 0 builds the graph for any archive (for '--search approximate' on a small one).",
+            valueName: "n"))
+    var graphFrom: Int = NeighborGraph.minimumArticles
+
     func validate() throws {
         guard (corpus == nil) != (source == nil) else {
             throw ValidationError("give --corpus or --source (one of them)")
         }
         if query != nil && source == nil { throw ValidationError("--query reads from a --source database") }
         guard keep >= 1 else { throw ValidationError("--keep must be at least 1; got \(keep)") }
+        guard graphFrom >= 0 else { throw ValidationError("--graph-from must be 0 or more; got \(graphFrom)") }
     }
 
     func run() throws {
@@ -113,10 +122,10 @@ struct Reindex: ParsableCommand {
         let (sized, notice) = build.parameters(articles: articles.count)
         if let notice { StandardError.print("note: \(notice)") }
         let printer = ProgressPrinter()
-        let outcome = try ModelBuilder(
-            parameters: sized, lowerDimensionsToFit: build.dimensions == nil, automatic: build.automatic
-        )
-        .build(consume articles, journalSequence: journalSequence) { printer.report($0) }
+        var builder = ModelBuilder(
+            parameters: sized, lowerDimensionsToFit: build.dimensions == nil, automatic: build.automatic)
+        builder.graphFrom = graphFrom
+        let outcome = try builder.build(consume articles, journalSequence: journalSequence) { printer.report($0) }
         for notice in outcome.notices { StandardError.print("note: \(notice)") }
         StandardError.print("search: \(outcome.model.index.candidateStage)")
         let writeStart = Date()
