@@ -1,7 +1,7 @@
 import KindredLinearAlgebra
 
 extension EmbeddingIndex {
-    /// Articles sampled to calibrate an approximate index's probes.
+    /// Articles sampled to calibrate an approximate index's probes and beam.
     public static let calibrationQueries = 256
 
     /// `approximate` with its default probes set to the fewest at which its top-`k` agreed with
@@ -16,7 +16,8 @@ extension EmbeddingIndex {
     /// `kindred recall` measures drafts and by-id searches the same way on any model.
     ///
     /// - Complexity: `calibrationQueries` exact searches, then the same number of approximate
-    ///   ones per step tried; with the training, 24 s of a million-article reindex.
+    ///   ones per step tried; with the training, 24 s of a million-article reindex, and with the
+    ///   graph's build and beam 71 s (docs/performance.md, *The approximate index*).
     func calibrating(
         _ approximate: InvertedFileIndex, seed: UInt64, k: Int = 10, depth: Int, withGraph: Bool = true,
         refine: (Int, [ScoredIndex]) -> [ScoredIndex]
