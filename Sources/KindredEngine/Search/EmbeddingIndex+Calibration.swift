@@ -74,8 +74,8 @@ extension EmbeddingIndex {
     ///
     /// - Parameter plateau: give up (returning the last number tried, below the target) when two
     ///   steps gained less recall than this together. A graph whose recall has stopped rising
-    ///   would otherwise be walked at every beam up to the widest: 8 of a 64k archive's 9 s of
-    ///   calibration, for nothing.
+    ///   would otherwise be walked at every beam up to the widest, for nothing: on Debian's
+    ///   63,666 articles the index stage took 8.6 s so, 5.9 s with the rule.
     static func fewest(
         from start: Int, upTo limit: Int, reaching recall: (Int) -> Float, plateau: Float? = nil
     ) -> (Int, Float) {
