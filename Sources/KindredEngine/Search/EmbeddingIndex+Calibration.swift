@@ -51,15 +51,20 @@ extension EmbeddingIndex {
         let (probes, measured) = Self.fewest(from: 1, upTo: approximate.lists, reaching: recall(probes:))
         let partition = approximate.calibrated(probes: probes, recall: measured, queries: queries.count)
         guard withGraph else { return partition }
-        // The graph, over the same lists' codes, and the narrowest beam that reaches the target.
-        let quantized = QuantizedRows(vectors)
+        // The graph, over the same lists' codes, and the narrowest beam that reaches the target,
+        // scored with this exact index's int8 codes when a build kept them for its related lists.
+        let (codes, scales) =
+            self.codes.map { ($0, self.scales) }
+            ?? {
+                let quantized = QuantizedRows(vectors)
+                return (quantized.codes, quantized.scales)
+            }()
         let graph = NeighborGraph.built(
-            lists: lists, codes: quantized.codes, scales: quantized.scales, isEmptyRow: isEmptyRow, seed: seed)
+            lists: lists, codes: codes, scales: scales, isEmptyRow: isEmptyRow, seed: seed)
         func recall(beam: Int) -> Float {
             agreement { i in
                 searchGraph(
-                    vectors.row(queries[i]), k: depth, graph: graph, codes: quantized.codes, scales: quantized.scales,
-                    beam: beam
+                    vectors.row(queries[i]), k: depth, graph: graph, codes: codes, scales: scales, beam: beam
                 ) { $0 == queries[i] } ?? []
             }
         }

@@ -122,8 +122,8 @@ public struct InvertedFileIndex: Sendable, Equatable {
             seen[Int(row)] = true
         }
         guard (1...lists).contains(probes) else { return "\(probes) probes for \(lists) lists" }
-        guard calibratedRecall.isFinite, (0...1).contains(calibratedRecall), calibrationQueries >= 0 else {
-            return "calibration recall \(calibratedRecall) on \(calibrationQueries) queries"
+        if let problem = CalibratedRecall.problem(recall: calibratedRecall, queries: calibrationQueries) {
+            return problem
         }
         let finite = groupCentroids.storage.allSatisfy(\.isFinite) && listCentroids.storage.allSatisfy(\.isFinite)
         guard finite else { return "a centroid holds a value that is not finite" }
@@ -132,10 +132,7 @@ public struct InvertedFileIndex: Sendable, Equatable {
 
     /// One line for `inspect` and the server's log.
     public var summary: String {
-        let recall =
-            calibrationQueries > 0
-            ? ", recall@10 \(String(format: "%.3f", calibratedRecall)) against exact on \(calibrationQueries) sampled articles"
-            : ""
+        let recall = CalibratedRecall.clause(recall: calibratedRecall, queries: calibrationQueries)
         func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
         let graph =
             self.graph.map { "; \($0.summary)\(searchesGraph ? "" : " (not searched: below the target)")" } ?? ""

@@ -2,8 +2,9 @@ import CKindredKernels
 import KindredLinearAlgebra
 
 extension NeighborGraph {
-    /// Lists whose rows are an article's candidate neighbours: the nearest to it. 8 of 64 rows each gave a graph of recall 0.982 at a beam of 256 on the
-    /// generated million articles (docs/performance.md).
+    /// Lists whose rows are an article's candidate neighbours: the nearest to it. 8 lists of about
+    /// 64 rows gave a graph of recall@10 0.979 at a beam of 256 on the generated million articles
+    /// (before re-ranking; docs/performance.md, *The approximate index*).
     static let candidateLists = 8
 
     /// Nearest candidates each article keeps before pruning (besides the articles that keep it).
@@ -11,7 +12,7 @@ extension NeighborGraph {
 
     /// The pruning's factor on distance (`kindred_graph_prune`): 1 keeps only neighbours nearer
     /// the article than to any kept one (11 of 32 on average on the generated million, recall
-    /// 0.974 at a beam of 256), 1.2 keeps longer links too (26 of 32, 0.982).
+    /// 0.974 at a beam of 256 in a prototype), 1.2 keeps longer links too (26 of 32, 0.982).
     static let alpha: Float = 1.2
 
     /// Builds the graph of the rows of `lists` (an index's partition with its int4 codes), whose
@@ -27,8 +28,8 @@ extension NeighborGraph {
     /// on every run.
     ///
     /// - Complexity: O(n · candidateLists · listSize · d) for the candidates (int4 dots), O(n ·
-    ///   c · degree · d) for the pruning of c candidates (int8 dots): 18 s on two cores for a
-    ///   million articles of 256 dimensions (docs/performance.md).
+    ///   c · degree · d) for the pruning of c candidates (int8 dots). With the beam's calibration,
+    ///   about 47 s of the 71 s index stage on two cores for a million articles of 256 dimensions.
     static func built(
         lists: InvertedLists, codes: [Int8], scales: [Float], isEmptyRow: [Bool], seed: UInt64,
         degree: Int = defaultDegree

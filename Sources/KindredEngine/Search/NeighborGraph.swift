@@ -90,8 +90,8 @@ public struct NeighborGraph: Sendable, Equatable {
             }
         }
         guard (1...Self.widestBeam).contains(beam) else { return "a beam of \(beam)" }
-        guard calibratedRecall.isFinite, (0...1).contains(calibratedRecall), calibrationQueries >= 0 else {
-            return "calibration recall \(calibratedRecall) on \(calibrationQueries) queries"
+        if let problem = CalibratedRecall.problem(recall: calibratedRecall, queries: calibrationQueries) {
+            return problem
         }
         return nil
     }
@@ -101,10 +101,7 @@ public struct NeighborGraph: Sendable, Equatable {
         let edges = adjacency.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
         let articles = adjacency.count / max(degree, 1)
         let mean = articles == 0 ? 0 : Double(edges) / Double(articles)
-        let recall =
-            calibrationQueries > 0
-            ? ", recall@10 \(String(format: "%.3f", calibratedRecall)) against exact on \(calibrationQueries) sampled articles"
-            : ""
+        let recall = CalibratedRecall.clause(recall: calibratedRecall, queries: calibrationQueries)
         return "graph of degree \(degree) (\(String(format: "%.1f", mean)) on average), beam \(beam)\(recall)"
     }
 
