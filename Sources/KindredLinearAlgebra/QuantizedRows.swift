@@ -17,12 +17,12 @@ public struct QuantizedRows: Sendable {
     public init(_ matrix: DenseMatrix) {
         rows = matrix.rows
         columns = matrix.columns
-        var codes = [Int8](repeating: 0, count: matrix.rows * matrix.columns)
-        var scales = [Float](repeating: 0, count: matrix.rows)
         let d = matrix.columns
-        matrix.storage.withUnsafeBufferPointer { x in
-            codes.withUnsafeMutableBufferPointer { q in
-                scales.withUnsafeMutableBufferPointer { s in
+        var codes: [Int8] = []
+        // On huge pages: a graph walk reads its rows and their scales from anywhere in them.
+        let scales = [Float](hugePagesFor: matrix.rows) { s in
+            codes = [Int8](hugePagesFor: matrix.rows * d) { q in
+                matrix.storage.withUnsafeBufferPointer { x in
                     // Rows on all cores, each chunk writing only its own rows.
                     Parallel.forEachChunk(of: matrix.rows) { rows in
                         for i in rows {
@@ -47,14 +47,17 @@ public struct QuantizedRows: Sendable {
         return (codes, scale)
     }
 
-    /// Writes the codes of `count` floats at `row` to `codes` (which must hold zeros) and returns
-    /// the row's scale. A zero row, or one with a NaN or an infinity (which a model's invariants
-    /// refuse right after), keeps zero codes and scale 0.
+    /// Writes the codes of `count` floats at `row` to `codes` and returns the row's scale. A zero
+    /// row, or one with a NaN or an infinity (which a model's invariants refuse right after), gets
+    /// zero codes and scale 0.
     @inline(__always)
     public static func quantize(_ row: UnsafePointer<Float>, count: Int, into codes: UnsafeMutablePointer<Int8>)
         -> Float
     {
-        guard let largest = largestMagnitude(row, count: count) else { return 0 }
+        guard let largest = largestMagnitude(row, count: count) else {
+            codes.update(repeating: 0, count: count)
+            return 0
+        }
         let inverse = 127 / largest
         for j in 0..<count { codes[j] = Int8((row[j] * inverse).rounded()) }
         return largest / 127

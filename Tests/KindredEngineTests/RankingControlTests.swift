@@ -229,6 +229,22 @@ struct RankingControlTests {
         #expect(found.words.contains("libfoo-2") && found.words.contains("bar_baz") && !found.words.contains("gcc"))
     }
 
+    @Test("link references in markup: hrefs, any-case schemes, wiki ids, punctuation at either end")
+    func referencesInMarkup() {
+        let text = """
+            <p>Read <a href="HTTPS://Www.News.example/x/leica-edition?">this</a>,\tthen
+            [[xiaomi-tag-tracker]]; and *xiaomi-17-ultra*! Café naïve-über\u{00A0}…rot-punkt… \
+            href=http://b.example/y. www.c.example/z
+            """
+        let found = OutboundLinks.references(in: text)
+        #expect(found.urls == ["news.example/x/leica-edition", "b.example/y"])
+        #expect(
+            found.words == [
+                "/a", "xiaomi-tag-tracker", "xiaomi-17-ultra", "naïve-über", "…rot-punkt…", "www.c.example/z",
+            ])
+        #expect(OutboundLinks.references(in: "").urls.isEmpty && OutboundLinks.references(in: " \n.,").words.isEmpty)
+    }
+
     @Test("explanations add up: shared terms and dimensions, largest first")
     func explanations() throws {
         let list = try index.related(to: leica, query: RelatedQuery(k: 3, explain: true))

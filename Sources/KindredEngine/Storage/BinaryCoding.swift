@@ -1,4 +1,5 @@
 import Foundation
+import KindredLinearAlgebra
 
 /// Appends little-endian values to a byte buffer.
 struct BinaryWriter {
@@ -80,15 +81,17 @@ struct BinaryReader {
 
     mutating func readInt32s(count: Int) throws -> [Int32] { try readArray(count: count, of: "integers") }
 
-    /// `count` fixed-size values copied out of the buffer.
-    private mutating func readArray<T: Numeric>(count: Int, of what: String) throws -> [T] {
+    /// `count` fixed-size values copied out of the buffer, on huge pages when they are many: the
+    /// vectors, term vectors and graph a served model searches (`HugePages`).
+    private mutating func readArray<T: Numeric & BitwiseCopyable>(count: Int, of what: String) throws -> [T] {
         let size = count * MemoryLayout<T>.size
         guard count >= 0, remaining >= size else {
             throw Truncated(reason: "needs \(count) \(what) (\(size) bytes) but \(remaining) bytes remain")
         }
-        var values = [T](repeating: 0, count: count)
-        values.withUnsafeMutableBytes { target in
-            data.copyBytes(to: target.bindMemory(to: UInt8.self), from: offset..<(offset + size))
+        let start = offset
+        let values = [T](hugePagesFor: count) { target in
+            data.copyBytes(
+                to: UnsafeMutableRawBufferPointer(target).bindMemory(to: UInt8.self), from: start..<(start + size))
         }
         offset += size
         return values
