@@ -169,6 +169,29 @@ struct ApproximateIndexTests {
         #expect(!SearchSettings(mode: .exact).usesApproximateIndex(articles: 1_000_000, index: cheap))
     }
 
+    @Test("a beam chosen on one sample is widened by quarters until a held-out sample reaches the target too")
+    func heldOutCheck() {
+        let target = InvertedFileIndex.calibrationTarget
+        var measured: [Int] = []
+        // Held-out recall climbing 0.004 a step from 0.975 at beam 100.
+        func rising(_ beam: Int) -> Float {
+            measured.append(beam)
+            return min(1, 0.975 + 0.004 * Float(beam > 100 ? Int(log(Double(beam) / 100) / log(1.25) + 0.5) : 0))
+        }
+        let widened = EmbeddingIndex.widened((100, target), upTo: 4_096, recall: rising)
+        #expect(widened.0 == 195 && widened.1 >= target)
+        #expect(measured == [100, 125, 156, 195])
+        // Already there: kept as chosen, with the held-out figure.
+        #expect(EmbeddingIndex.widened((100, 0.99), upTo: 4_096) { _ in 0.987 } == (100, 0.987))
+        // A choice below the target (a plateaued graph) is measured, not widened.
+        measured = []
+        #expect(EmbeddingIndex.widened((100, 0.97), upTo: 4_096, recall: rising) == (100, 0.975))
+        #expect(measured == [100])
+        // A held-out recall that stopped rising gives up after two flat steps; the widest beam bounds it.
+        #expect(EmbeddingIndex.widened((100, target), upTo: 4_096) { _ in 0.95 }.0 == 156)
+        #expect(EmbeddingIndex.widened((100, target), upTo: 120) { Float($0) / 1_000 + 0.8 }.0 == 120)
+    }
+
     @Test("held-out drafts find what exact search finds, through the graph and the lists; probing every list is exact")
     func agreement() throws {
         let drafts = Self.topicalArticles(count: 300, topics: 120, seed: 2, idPrefix: "draft").compactMap {
