@@ -17,8 +17,8 @@ extension EmbeddingIndex {
     /// `kindred recall` measures drafts and by-id searches the same way on any model.
     ///
     /// - Complexity: twice `calibrationQueries` exact searches, then `calibrationQueries`
-    ///   approximate ones per step tried; with the training, 24 s of a million-article reindex, and with the
-    ///   graph's build and beam 71 s (docs/performance.md, *The approximate index*).
+    ///   approximate ones per step tried; with the training, the graph's build and its beam, 88 s
+    ///   of a million-article reindex (docs/performance.md, *The approximate index*).
     func calibrating(
         _ approximate: InvertedFileIndex, seed: UInt64, k: Int = 10, depth: Int, withGraph: Bool = true,
         refine: (Int, [ScoredIndex]) -> [ScoredIndex]
