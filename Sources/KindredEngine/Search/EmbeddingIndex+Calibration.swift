@@ -75,13 +75,17 @@ extension EmbeddingIndex {
         }
         let chosen = Self.fewest(
             from: depth + 2, upTo: NeighborGraph.widestBeam, reaching: { recall(beam: $0, on: choosing) },
-            plateau: 0.002)
+            plateau: Self.beamPlateau)
         guard !heldOut.isEmpty else {
             return partition.with(graph: graph.calibrated(beam: chosen.0, recall: chosen.1, queries: choosing.count))
         }
         let (beam, beamRecall) = Self.widened(chosen, upTo: NeighborGraph.widestBeam) { recall(beam: $0, on: heldOut) }
         return partition.with(graph: graph.calibrated(beam: beam, recall: beamRecall, queries: heldOut.count))
     }
+
+    /// The least gain of recall over two steps of the beam worth another step (`fewest`'s
+    /// `plateau`): Debian's graph stops near 0.974 whatever the beam.
+    static let beamPlateau: Float = 0.002
 
     /// A number `fewest` chose, checked on a sample it never saw and widened by quarters while
     /// that sample falls short of the target, with that sample's recall.
@@ -95,17 +99,10 @@ extension EmbeddingIndex {
     static func widened(
         _ chosen: (Int, Float), upTo limit: Int, recall: (Int) -> Float
     ) -> (Int, Float) {
-        let target = InvertedFileIndex.calibrationTarget
-        var (count, measured) = (chosen.0, recall(chosen.0))
-        guard chosen.1 >= target else { return (count, measured) }
-        var earlier: [Float] = []
-        while measured < target && count < limit {
-            earlier.append(measured)
-            if earlier.count >= 3, measured - earlier[earlier.count - 3] < 0.002 { break }
-            count = min(limit, max(count + 1, count * 5 / 4))
-            measured = recall(count)
-        }
-        return (count, measured)
+        let measured = recall(chosen.0)
+        guard chosen.1 >= InvertedFileIndex.calibrationTarget else { return (chosen.0, measured) }
+        let widened = rising(from: chosen.0, measured: measured, upTo: limit, reaching: recall, plateau: beamPlateau)
+        return (widened.count, widened.measured)
     }
 
     /// The fewest of `start...limit` at which `recall` reaches `InvertedFileIndex.calibrationTarget`
@@ -120,15 +117,9 @@ extension EmbeddingIndex {
         from start: Int, upTo limit: Int, reaching recall: (Int) -> Float, plateau: Float? = nil
     ) -> (Int, Float) {
         let target = InvertedFileIndex.calibrationTarget
-        var (failing, count) = (start - 1, min(start, limit))
-        var measured = recall(count)
-        var earlier: [Float] = []
-        while measured < target && count < limit {
-            earlier.append(measured)
-            if let plateau, earlier.count >= 3, measured - earlier[earlier.count - 3] < plateau { break }
-            (failing, count) = (count, min(limit, max(count + 1, count * 5 / 4)))
-            measured = recall(count)
-        }
+        let first = min(start, limit)
+        let rose = rising(from: first, measured: recall(first), upTo: limit, reaching: recall, plateau: plateau)
+        var (failing, count, measured) = (rose.failing ?? start - 1, rose.count, rose.measured)
         while measured >= target && count - failing > max(1, count / 32) {
             let middle = (failing + count) / 2
             let atMiddle = recall(middle)
@@ -139,5 +130,24 @@ extension EmbeddingIndex {
             }
         }
         return (count, measured)
+    }
+
+    /// Steps of a quarter up from `count` (whose recall is `measured`) until `recall` reaches
+    /// `InvertedFileIndex.calibrationTarget` or `limit`, or, with a `plateau`, until two steps
+    /// gained less than it together. Returns the last number that fell short before the final
+    /// one (nil when no step was taken), the final number and its recall.
+    static func rising(
+        from count: Int, measured: Float, upTo limit: Int, reaching recall: (Int) -> Float, plateau: Float?
+    ) -> (failing: Int?, count: Int, measured: Float) {
+        let target = InvertedFileIndex.calibrationTarget
+        var (failing, count, measured) = (Int?.none, count, measured)
+        var earlier: [Float] = []
+        while measured < target && count < limit {
+            earlier.append(measured)
+            if let plateau, earlier.count >= 3, measured - earlier[earlier.count - 3] < plateau { break }
+            (failing, count) = (count, min(limit, max(count + 1, count * 5 / 4)))
+            measured = recall(count)
+        }
+        return (failing, count, measured)
     }
 }
