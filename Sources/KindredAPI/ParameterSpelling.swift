@@ -35,6 +35,7 @@ public enum ParameterSpelling: Sendable {
     /// The build's flags (`kindred reindex`, `kindred eval`), without their dashes.
     static let buildFlags: [EngineParameter: String] = [
         .titleWeight: "title-weight", .minimumDocumentFrequency: "min-df", .maximumDocumentFrequency: "max-df",
+        .maximumTerms: "max-terms",
         .dimensions: "dimensions", .oversampling: "oversampling", .powerIterations: "power-iterations",
         .lexicalWeight: "lexical-weight", .headlineWeight: "headline-weight", .rerankDepth: "rerank-depth",
         .neighbors: "neighbors", .hubCap: "hub-cap",

@@ -104,7 +104,8 @@ public enum EngineParameter: String, Sendable, CaseIterable {
     /// The articles and texts a query is like or unlike.
     case examples
     // ModelParameters
-    case titleWeight, minimumDocumentFrequency, maximumDocumentFrequency, dimensions, oversampling, powerIterations
+    case titleWeight, minimumDocumentFrequency, maximumDocumentFrequency, maximumTerms, dimensions, oversampling,
+        powerIterations
     case lexicalWeight, headlineWeight, rerankDepth, neighbors, hubCap
     // EditorialOverrides.Entry
     case pinned, blocked

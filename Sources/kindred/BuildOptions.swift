@@ -19,6 +19,15 @@ struct BuildOptions: ParsableArguments {
     @Option(name: .customLong("max-df"), help: "Drop terms found in more than this fraction of articles (0–1].")
     var maximumDocumentFrequency: Double = ModelParameters().maximumDocumentFrequency
 
+    @Option(
+        name: .customLong("max-terms"),
+        help: ArgumentHelp(
+            "Keep at most this many terms, those found in the most articles (0: no bound).",
+            discussion:
+                "Each term costs 4 bytes per dimension in the SVD and the model (1 KB at 256): the bound keeps a multi-million-article archive within memory."
+        ))
+    var maximumTerms: Int = ModelParameters.defaultMaximumTerms
+
     @Flag(
         name: .customLong("phrases"), inversion: .prefixedNo,
         help: ArgumentHelp(
@@ -110,6 +119,7 @@ struct BuildOptions: ParsableArguments {
             weighting: weighting ?? ModelParameters().weighting,
             titleWeight: titleWeight,
             minimumDocumentFrequency: minimumDocumentFrequency, maximumDocumentFrequency: maximumDocumentFrequency,
+            maximumTerms: maximumTerms == 0 ? nil : maximumTerms,
             dimensions: dimensions ?? ModelParameters().dimensions, oversampling: oversampling,
             powerIterations: powerIterations, seed: seed, lexicalWeight: lexicalWeight, headlineWeight: headlineWeight,
             rerankDepth: rerankDepth,

@@ -41,10 +41,42 @@ struct ModelTests {
         arguments: [
             ModelParameters(titleWeight: -1), ModelParameters(minimumDocumentFrequency: 0),
             ModelParameters(maximumDocumentFrequency: 1.5), ModelParameters(dimensions: 0),
-            ModelParameters(powerIterations: 99),
+            ModelParameters(powerIterations: 99), ModelParameters(maximumTerms: 0),
         ])
     func invalidParameters(parameters: ModelParameters) {
         #expect(throws: EngineError.self) { try ModelBuilder(parameters: parameters).build(Sample.articles) }
+    }
+
+    @Test("the vocabulary bound keeps the terms in the most articles, ties in text order, and says so")
+    func vocabularyBound() throws {
+        let unbounded = try ModelBuilder(parameters: ModelParameters(maximumTerms: nil)).build(Sample.articles)
+        let all = unbounded.model.weighting.vocabulary
+        #expect(!unbounded.notices.contains { $0.contains("vocabulary bound") })
+        let limit = all.count / 3
+        let bounded = try ModelBuilder(parameters: ModelParameters(maximumTerms: limit)).build(Sample.articles)
+        let kept = bounded.model.weighting.vocabulary
+        #expect(kept.count == limit)
+        #expect(
+            bounded.notices.contains { $0.contains("kept the \(limit) terms") && $0.contains("of the \(all.count)") })
+        // The same choice worked out by hand from the unbounded vocabulary's frequencies.
+        let expected = all.terms.indices.sorted {
+            all.documentFrequencies[$0] != all.documentFrequencies[$1]
+                ? all.documentFrequencies[$0] > all.documentFrequencies[$1] : all.terms[$0] < all.terms[$1]
+        }.prefix(limit).map { all.terms[$0] }.sorted()
+        #expect(kept.terms == expected)
+        #expect(bounded.model.manifest.parameters.maximumTerms == limit)
+        try bounded.model.checkInvariants()
+    }
+
+    @Test("the most frequent terms: every slot under the limit, the cut's ties by text")
+    func mostFrequent() {
+        let terms = ["d", "c", "b", "a", "e"], df: [Int32] = [5, 3, 3, 3, 1]
+        #expect(
+            Set(ModelBuilder.mostFrequent(Array(0..<5), documentFrequencies: df, terms: terms, limit: 3)) == [0, 3, 2])
+        #expect(ModelBuilder.mostFrequent(Array(0..<5), documentFrequencies: df, terms: terms, limit: nil).count == 5)
+        #expect(ModelBuilder.mostFrequent(Array(0..<5), documentFrequencies: df, terms: terms, limit: 9).count == 5)
+        #expect(ModelBuilder.mostFrequent(Array(0..<5), documentFrequencies: df, terms: terms, limit: 1) == [0])
+        #expect(Set(ModelBuilder.mostFrequent([1, 4], documentFrequencies: df, terms: terms, limit: 1)) == [1])
     }
 
     @Test("a corpus too small, or with no term left after pruning, is an error")

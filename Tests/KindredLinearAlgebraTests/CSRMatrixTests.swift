@@ -76,6 +76,69 @@ struct CSRMatrixTests {
         #expect(ran >= 1 || !canRunVectorKernels, "this x86-64 CPU has AVX2 or AVX-512 but no vector kernel ran")
     }
 
+    @Test(
+        "Aᵀ·X without the transposed copy equals the copy's product bit for bit, at any thread count",
+        arguments: [1, 16, 17, 96, 272, 300])
+    func transposedProduct(width: Int) throws {
+        // Empty rows and columns, and a column every row holds: every path of the range search.
+        var a = try randomSparse(rows: 120, columns: 45, density: 0.15, seed: 8)
+        var offsets = [0], indices: [Int32] = [], values: [Float] = []
+        for i in 0..<a.rows where i % 7 != 3 {
+            let row = a.rowOffsets[i]..<a.rowOffsets[i + 1]
+            var entries = Dictionary(uniqueKeysWithValues: row.map { (a.columnIndices[$0], a.values[$0]) })
+            entries[44] = Float(i) / 10 - 3
+            entries[20] = nil
+            for (column, value) in entries.sorted(by: { $0.key < $1.key }) {
+                indices.append(column)
+                values.append(value)
+            }
+            offsets.append(indices.count)
+        }
+        a = try CSRMatrix(
+            rows: offsets.count - 1, columns: 45, rowOffsets: offsets, columnIndices: indices, values: values)
+        var generator = SeededGenerator(seed: 9)
+        let x = generator.gaussianMatrix(rows: a.rows, columns: width)
+        let copied = try a.transposed().multiply(x)
+        for threads in [1, 2, 5, 64] {
+            #expect(try a.multiplyTransposed(x, threads: threads) == copied, "\(threads) threads")
+        }
+        #expect((0..<width).allSatisfy { copied.storage[20 * width + $0] == 0 }, "an empty column gives a zero row")
+        var reused = DenseMatrix(
+            rows: a.columns, columns: width, storage: [Float](repeating: .nan, count: a.columns * width))
+        try a.multiplyTransposed(x, into: &reused)
+        #expect(reused == copied)
+        #expect(throws: LinearAlgebraError.self) {
+            try a.multiplyTransposed(generator.gaussianMatrix(rows: 3, columns: 2))
+        }
+    }
+
+    @Test("every transposed-product kernel this CPU runs agrees with the baseline", arguments: [7, 96, 272, 300])
+    func transposedKernels(width: Int) throws {
+        let a = try randomSparse(rows: 40, columns: 25, density: 0.3, seed: 6)
+        var generator = SeededGenerator(seed: 7)
+        let x = generator.gaussianMatrix(rows: 40, columns: width)
+        func run(_ kernel: Int32) -> [Float]? {
+            var y = [Float](repeating: .nan, count: 25 * width)
+            let ran = a.rowOffsets.withUnsafeBufferPointer { offsets in
+                y.withUnsafeMutableBufferPointer { out in
+                    kindred_csr_transposed_times_dense_with(
+                        kernel, UnsafeRawPointer(offsets.baseAddress!).assumingMemoryBound(to: Int64.self),
+                        a.columnIndices, a.values, 40, x.storage, width, out.baseAddress, 0, 25)
+                }
+            }
+            return ran == 1 ? y : nil
+        }
+        let baseline = try #require(run(0))
+        var ran = 0
+        for kernel: Int32 in [1, 2] {
+            guard let y = run(kernel) else { continue }
+            ran += 1
+            #expect(zip(y, baseline).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) }, "kernel \(kernel)")
+        }
+        #expect(baseline.allSatisfy { $0.isFinite }, "every element written")
+        #expect(ran >= 1 || !canRunVectorKernels, "this x86-64 CPU has AVX2 or AVX-512 but no vector kernel ran")
+    }
+
     @Test("the product does not depend on the thread count")
     func deterministic() throws {
         let a = try randomSparse(rows: 200, columns: 80, density: 0.1, seed: 4)

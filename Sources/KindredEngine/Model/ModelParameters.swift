@@ -16,6 +16,15 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     /// Terms in more than this fraction of articles are dropped (boilerplate). Default 0.5, as
     /// the scikit-learn pipeline Kindred is compared with.
     public var maximumDocumentFrequency: Double
+    /// The most terms the vocabulary keeps: those in the most articles (ties in text order), or
+    /// every term when nil. The term side of the SVD and the model's term vectors take
+    /// `dimensions` floats a term: 1 KB at 256. A generated archive of a million articles has
+    /// 2.3 million terms after the frequency bounds (most of them bigrams in two or three
+    /// articles), three million articles about twice that, so without a bound the term side
+    /// outgrows the article side and an 8 GiB build. Debian's 191k terms are far below the
+    /// default; docs/performance.md (*Memory*) has what it changes at scale. Nil in models built
+    /// before the bound existed.
+    public var maximumTerms: Int?
     /// LSA dimensions. Default 256; lowered to fit a small corpus (see `ModelBuilder`).
     public var dimensions: Int
     /// Extra random directions for the range finder (Halko et al. 2011, §4.2: p = 5–10 is
@@ -50,7 +59,8 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     public init(
         analyzer: AnalyzerOptions = AnalyzerOptions(), weighting: WeightingScheme = .tfidf, titleWeight: Float = 2,
         minimumDocumentFrequency: Int = 2,
-        maximumDocumentFrequency: Double = 0.5, dimensions: Int = 256, oversampling: Int = 16,
+        maximumDocumentFrequency: Double = 0.5, maximumTerms: Int? = ModelParameters.defaultMaximumTerms,
+        dimensions: Int = 256, oversampling: Int = 16,
         powerIterations: Int = 2, seed: UInt64 = 20_111_217, lexicalWeight: Float = 0.5, headlineWeight: Float = 0.3,
         rerankDepth: Int = 100,
         neighbors: Int = 100, hubCap: Int = ModelParameters.defaultHubCap
@@ -60,6 +70,7 @@ public struct ModelParameters: Codable, Equatable, Sendable {
         self.titleWeight = titleWeight
         self.minimumDocumentFrequency = minimumDocumentFrequency
         self.maximumDocumentFrequency = maximumDocumentFrequency
+        self.maximumTerms = maximumTerms
         self.dimensions = dimensions
         self.oversampling = oversampling
         self.powerIterations = powerIterations
@@ -75,6 +86,10 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     /// cap*) has what it does to Debian's lists and to quality.
     public static let defaultHubCap = 50
 
+    /// Default vocabulary bound (`maximumTerms`): a million terms, 1 GB of term vectors at 256
+    /// dimensions.
+    public static let defaultMaximumTerms = 1_000_000
+
     /// Checks each value against its range.
     ///
     /// - Throws: `EngineError.invalidParameter` naming the value, what was seen and the range.
@@ -88,6 +103,9 @@ public struct ModelParameters: Codable, Equatable, Sendable {
         guard maximumDocumentFrequency > 0, maximumDocumentFrequency <= 1 else {
             throw EngineError.invalid(
                 .maximumDocumentFrequency, maximumDocumentFrequency, allowed: "a fraction of articles in (0, 1]")
+        }
+        if let maximumTerms, maximumTerms < 1 {
+            throw EngineError.invalid(.maximumTerms, maximumTerms, allowed: "at least 1")
         }
         guard dimensions >= 1, dimensions <= 4096 else {
             throw EngineError.invalid(.dimensions, dimensions, allowed: "between 1 and 4096")

@@ -27,8 +27,9 @@ import KindredLinearAlgebra
 /// three quarters of the orthonormalisation work. docs/performance.md has the measured effect on
 /// singular values and ranking quality.
 ///
-/// It makes `2q + 2` passes over `A` (each a multithreaded sparse × dense product) and works in
-/// `O((n + m)·l)` memory besides `A` and its transpose: one `m × l` buffer (Ω, then every `Aᵀ·Q`,
+/// It makes `2q + 2` passes over `A` (each a multithreaded sparse × dense product; those with `Aᵀ`
+/// without a transposed copy, `CSRMatrix.multiplyTransposed`) and works in `O((n + m)·l)` memory
+/// besides `A`: one `m × l` buffer (Ω, then every `Aᵀ·Q`,
 /// then `Bᵀ`, then `V`) and one `n × l` (every `Q`, then `U`), written in place at each pass so
 /// that no pass pays for fresh pages. Ω is drawn on all cores (`SeededGenerator.gaussianMatrix`).
 /// The basis used as Q is orthonormalised by CholeskyQR2 with a Householder fallback
@@ -57,13 +58,13 @@ public struct RandomizedSVD: Sendable {
         public var v: DenseMatrix
     }
 
-    /// Decomposes `a`; `transpose` may pass `a.transposed()` when the caller already has it.
+    /// Decomposes `a`.
     ///
     /// - Parameter progress: called with the fraction of passes over `A` done.
     /// - Throws: `EngineError.invalidParameter` when `rank` is not below `min(n, m)`;
     ///   `LinearAlgebraError` from LAPACK.
     public func decompose(
-        _ a: CSRMatrix, transpose: CSRMatrix? = nil, progress: (Double) -> Void = { _ in }
+        _ a: CSRMatrix, progress: (Double) -> Void = { _ in }
     ) throws -> Result {
         let smaller = min(a.rows, a.columns)
         guard rank >= 1, rank < smaller else {
@@ -72,7 +73,6 @@ public struct RandomizedSVD: Sendable {
                 allowed: "at least 1 and below min(rows, columns) = \(smaller) of the \(a.rows) × \(a.columns) matrix")
         }
         let width = min(rank + oversampling, smaller)
-        let at = transpose ?? a.transposed()
         // 2q + 2 passes over A, and the small SVD with the products that form U and V as one more.
         let passes = Double(2 * powerIterations + 3)
         var done = 0.0
@@ -96,7 +96,7 @@ public struct RandomizedSVD: Sendable {
         for iteration in 0..<powerIterations {
             // Only the article side (n × l, the smaller one here) is normalised, and fully
             // orthonormalised only before it is used as Q below: see the type's documentation.
-            try at.multiply(q, into: &bt)
+            try a.multiplyTransposed(q, into: &bt)
             step()
             try a.multiply(bt, into: &q)
             step()
@@ -106,7 +106,7 @@ public struct RandomizedSVD: Sendable {
                 try LAPACK.normalizeColumns(&q)
             }
         }
-        try at.multiply(q, into: &bt)
+        try a.multiplyTransposed(q, into: &bt)
         step()
         // Bᵀ = Ũ·Σ·Wᵀ with Ũ = small.u (m × k), Wᵀ = small.vt (l × l), computed in Bᵀ's memory:
         // from the Gram matrix BBᵀ when the kept spectrum allows it, else by CholeskyQR2.
@@ -119,7 +119,7 @@ public struct RandomizedSVD: Sendable {
             small = fast
         } else {
             // A failed CholeskyQR2 left Bᵀ overwritten: rebuild it for the full SVD.
-            if tall { bt = try at.multiply(q) }
+            if tall { bt = try a.multiplyTransposed(q) }
             small = try LAPACK.svd(bt)
             small.u = small.u.leadingColumns(rank)
         }

@@ -9,14 +9,15 @@ extension ModelBuilder {
     /// - Throws: `EngineError` when no term survives pruning.
     public func termMatrix(_ articles: [Article]) throws -> (weighting: TermWeighting, matrix: CSRMatrix) {
         let analysed = analyse(articles)
-        let (weighting, columns) = try vocabulary(of: analysed, documentCount: articles.count)
+        var notices: [String] = []
+        let (weighting, columns) = try vocabulary(of: analysed, documentCount: articles.count, notices: &notices)
         return (weighting, try tfidfMatrix(analysed, columns: columns, weighting: weighting))
     }
 
     /// Merges chunk frequencies, prunes by document frequency, fixes the term order and computes
     /// the global weights of the chosen scheme. Also returns, per chunk, the column of each of its
     /// local terms (−1 when pruned), so the TF-IDF matrix is built without hashing a term again.
-    func vocabulary(of chunks: [AnalysedChunk], documentCount: Int) throws -> (
+    func vocabulary(of chunks: [AnalysedChunk], documentCount: Int, notices: inout [String]) throws -> (
         weighting: TermWeighting, columns: [[Int32]]
     ) {
         // One hash lookup per (chunk, term): every term gets a slot in first-seen order.
@@ -51,8 +52,15 @@ extension ModelBuilder {
         }
         let maximum = Int32((parameters.maximumDocumentFrequency * Double(documentCount)).rounded(.down))
         let minimum = Int32(parameters.minimumDocumentFrequency)
+        let frequent = terms.indices.filter { df[$0] > 0 && df[$0] >= minimum && df[$0] <= max(maximum, minimum) }
         let kept = Self.sortedByText(
-            terms.indices.filter { df[$0] > 0 && df[$0] >= minimum && df[$0] <= max(maximum, minimum) }, terms: terms)
+            Self.mostFrequent(frequent, documentFrequencies: df, terms: terms, limit: parameters.maximumTerms),
+            terms: terms)
+        if kept.count < frequent.count {
+            notices.append(
+                "vocabulary: kept the \(kept.count) terms found in the most articles of the \(frequent.count) within the document-frequency bounds (the vocabulary bound)"
+            )
+        }
         guard !kept.isEmpty else {
             throw EngineError(
                 .emptyVocabulary,
@@ -77,6 +85,28 @@ extension ModelBuilder {
                 columns
             )
         }
+    }
+
+    /// The `limit` of `slots` whose terms are in the most articles, all of them when `limit` is nil
+    /// or not below their count; among terms of the document frequency at the cut, the first in
+    /// text order (so the choice does not depend on how analysis was split between threads).
+    /// In no particular order.
+    static func mostFrequent(_ slots: [Int], documentFrequencies df: [Int32], terms: [String], limit: Int?) -> [Int] {
+        guard let limit, limit < slots.count else { return slots }
+        // The frequency at the cut: the highest f with at least `limit` slots of frequency ≥ f.
+        var countOf: [Int32: Int] = [:]
+        for slot in slots { countOf[df[slot], default: 0] += 1 }
+        var atLeast = 0, cut: Int32 = 0
+        for frequency in countOf.keys.sorted(by: >) {
+            atLeast += countOf[frequency]!
+            if atLeast >= limit {
+                cut = frequency
+                break
+            }
+        }
+        let above = slots.filter { df[$0] > cut }
+        let tied = sortedByText(slots.filter { df[$0] == cut }, terms: terms)
+        return above + tied.prefix(limit - above.count)
     }
 
     /// `slots` ordered by their terms, as `String`'s `<` orders them (the vocabulary's column
