@@ -114,6 +114,23 @@ struct ApproximateIndexTests {
         #expect(near / 100 > 0.5)
     }
 
+    @Test("the graph's links written over its candidates are the links written apart")
+    func linksInPlace() throws {
+        let index = try #require(Self.built.index.approximateIndex)
+        let vectors = Self.built.index.vectors
+        let quantized = QuantizedRows(vectors)
+        let lists = InvertedLists(index, vectors: vectors)
+        func graph(reusing: Bool) -> NeighborGraph {
+            NeighborGraph.built(
+                lists: lists, codes: quantized.codes, scales: quantized.scales, isEmptyRow: Self.built.index.isEmptyRow,
+                seed: 7, reusingCandidates: reusing)
+        }
+        let reused = graph(reusing: true)
+        #expect(reused == graph(reusing: false))
+        #expect(reused.problem(articles: vectors.rows) == nil)
+        #expect(reused.adjacency.contains(-1), "padding after a pruned article's last link")
+    }
+
     @Test("a build is the same every time: the partition follows the seed")
     func deterministic() throws {
         let again = try Self.builder.build(Self.articles).model

@@ -30,6 +30,24 @@ struct EmbeddingIndexTests {
         #expect(!Self.index.usesCandidateStage(k: 3_000))
     }
 
+    @Test("an index kept with its codes and no product scans them and finds what the product finds")
+    func codeScan() throws {
+        let scanning = EmbeddingIndex(vectors: Self.index.vectors, keepingCodes: true, withProduct: false)
+        #expect(scanning.candidateStage.hasPrefix("int8 scan"))
+        #expect(scanning.usesCandidateStage(k: 10))
+        var generator = SeededGenerator(seed: 11)
+        for query in 0..<40 {
+            let vector = Self.index.vectors.row(Int(generator.next() % 2_999))
+            let excluded = query % 3
+            let found = try scanning.search(vector, k: 10) { $0 % 3 == excluded }
+            #expect(found == (try Self.index.search(vector, k: 10) { $0 % 3 == excluded }))
+            #expect(found.count == 10 && !found.contains { $0.index % 3 == excluded || $0.index == 2_999 })
+        }
+        // Without codes as well, every search is the Float one.
+        let dropped = scanning.droppingCodes()
+        #expect(dropped.candidateStage.hasPrefix("Float BLAS only") && !dropped.usesCandidateStage(k: 10))
+    }
+
     /// The ways `allNeighbors` can run its candidate stage.
     enum AllPairsPath: CustomTestStringConvertible, Sendable {
         case symmetric(tile: Int)

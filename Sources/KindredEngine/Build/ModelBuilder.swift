@@ -99,7 +99,8 @@ public struct ModelBuilder: Sendable {
             manifest: manifest, weighting: weighted.weighting, termVectors: factors.v,
             singularValues: factors.singularValues,
             articleVectors: vectors, tfidfRows: weighted.matrix, headlineRows: weighted.headlines, articles: metadata,
-            keepingIndexCodes: parameters.neighbors > 0)
+            keepingIndexCodes: parameters.neighbors > 0 || metadata.count >= graphFrom,
+            indexProduct: parameters.neighbors > 0)
         let width = min(parameters.neighbors, metadata.count - 1)
         var lists = NeighborLists.none
         if width > 0 {
@@ -131,10 +132,10 @@ public struct ModelBuilder: Sendable {
 
     /// Vocabulary and weighting of the analysed articles, timed as two stages. The analysis goes
     /// with the returned value: only the weighted rows outlive this call.
-    func weigh(_ analysed: consuming [AnalysedChunk], articles: Int, clock: inout StageClock) throws -> WeightedCorpus {
-        var notices: [String] = []
+    func weigh(_ chunks: consuming [AnalysedChunk], articles: Int, clock: inout StageClock) throws -> WeightedCorpus {
+        var notices: [String] = [], analysed = consume chunks
         let (weighting, columns) = try clock.timed(.vocabulary) {
-            try vocabulary(of: analysed, documentCount: articles, notices: &notices)
+            try vocabulary(of: &analysed, documentCount: articles, notices: &notices)
         }
         clock.notices += notices
         return try clock.timed(.weighting) {

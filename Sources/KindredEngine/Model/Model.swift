@@ -39,13 +39,16 @@ public struct Model: Sendable {
     /// - Throws: `ModelInvariantError` when shapes disagree, a value is not finite, a vector is
     ///   not of unit length, or ids repeat.
     ///
-    /// - Parameter keepingIndexCodes: keep the index's int8 codes for an all-pairs search to come
-    ///   (a build), instead of quantising the vectors again there (`EmbeddingIndex`).
+    /// - Parameters:
+    ///   - keepingIndexCodes: keep the index's int8 codes for an all-pairs search or a graph's
+    ///     build to come (a build), instead of quantising the vectors again there (`EmbeddingIndex`).
+    ///   - indexProduct: false when the index's int8 product is not worth its memory (a build
+    ///     that computes no related lists: `EmbeddingIndex.init`'s `withProduct`).
     public init(
         manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
         articleVectors: DenseMatrix, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: [ArticleMetadata],
         neighborLists: NeighborLists = .none, approximateIndex: InvertedFileIndex? = nil,
-        search: SearchSettings = SearchSettings(), keepingIndexCodes: Bool = false
+        search: SearchSettings = SearchSettings(), keepingIndexCodes: Bool = false, indexProduct: Bool = true
     ) throws {
         // The index (quantising, oneDNN's reorders) and the lookups (hashing ids and URLs) are
         // independent: one core each.
@@ -55,7 +58,7 @@ public struct Model: Sendable {
             if task == 0 {
                 index = EmbeddingIndex(
                     vectors: articleVectors, keepingCodes: keepingIndexCodes, approximateIndex: approximateIndex,
-                    search: search)
+                    search: search, withProduct: indexProduct)
             } else {
                 lookups = Result { () throws(ModelInvariantError) in try ArticleLookups(articles) }
             }

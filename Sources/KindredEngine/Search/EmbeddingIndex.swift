@@ -30,7 +30,7 @@ public struct EmbeddingIndex: Sendable {
     /// the `Float` one; `candidateStage` says so).
     let product: Int8Product?
     /// What the candidate stage runs on and why, or why it is not used.
-    public let candidateStage: String
+    public private(set) var candidateStage: String
 
     /// The int8 codes, kept only when asked (`keepingCodes`): for a build's all-pairs search.
     private(set) var codes: [Int8]?
@@ -57,6 +57,7 @@ public struct EmbeddingIndex: Sendable {
     /// This index without its int8 codes (the product and everything else shared).
     func droppingCodes() -> EmbeddingIndex {
         var index = self
+        if product == nil, codes != nil { index.candidateStage = "Float BLAS only (no int8 product asked for)" }
         index.codes = nil
         return index
     }
@@ -69,9 +70,13 @@ public struct EmbeddingIndex: Sendable {
     ///   - approximateIndex: the model's partition into lists, if it has one.
     ///   - search: whether to search through it (then the codes are laid out list by list, and no
     ///     int8 product is made) and how many lists to probe.
+    ///   - withProduct: false makes no int8 product: an index kept with its codes then searches
+    ///     by scanning them (`codeScan`). A build that computes no related lists searches only a
+    ///     few hundred times, for its calibration, and the product's reordered copy of the codes
+    ///     (768 MB at 3 million articles) would be most of the index stage's peak.
     public init(
         vectors: DenseMatrix, keepingCodes: Bool = false, engine: Int8Engine? = nil,
-        approximateIndex: InvertedFileIndex? = nil, search: SearchSettings = SearchSettings()
+        approximateIndex: InvertedFileIndex? = nil, search: SearchSettings = SearchSettings(), withProduct: Bool = true
     ) {
         self.vectors = vectors
         self.approximateIndex = approximateIndex
@@ -117,6 +122,12 @@ public struct EmbeddingIndex: Sendable {
             candidateStage = "none (empty index)"
             return
         }
+        guard withProduct else {
+            product = nil
+            candidateStage =
+                keepingCodes ? "int8 scan of the codes (no product)" : "Float BLAS only (no int8 product asked for)"
+            return
+        }
         do {
             let made = try Int8Product(
                 codes: quantized.codes, rows: vectors.rows, columns: d, blockWidth: Self.blockRows, engine: engine)
@@ -146,7 +157,7 @@ public struct EmbeddingIndex: Sendable {
     /// approximate index's int4 scan, which keeps more candidates.
     func usesCandidateStage(k: Int) -> Bool {
         if lists != nil { return count > InvertedLists.candidateCount(k) }
-        return product != nil && count > Self.candidateCount(k)
+        return (product != nil || codes != nil) && count > Self.candidateCount(k)
     }
 
     /// This index with an approximate index's partition attached (searches unchanged).
@@ -182,7 +193,8 @@ public struct EmbeddingIndex: Sendable {
                 query, k: k, through: lists, probes: exact ? lists.index.lists : probes ?? self.probes,
                 excluding: excluding)
         }
-        guard usesCandidateStage(k: k), let product else { return try floatSearch(query, k: k, excluding: excluding) }
+        guard usesCandidateStage(k: k) else { return try floatSearch(query, k: k, excluding: excluding) }
+        guard let product else { return codeScan(query, k: k, excluding: excluding) }
         let codes = QuantizedRows.quantize(query).codes
         var candidates = CandidateBuffer(k: Self.candidateCount(k))
         var dots = [Float](repeating: 0, count: product.blockWidth)
@@ -202,6 +214,27 @@ public struct EmbeddingIndex: Sendable {
             }
         }
         return query.withUnsafeBufferPointer { q in rescore(candidates.best(), query: q.baseAddress!, k: k) }
+    }
+
+    /// The two stages with the kept int8 codes scanned in article order instead of multiplied by
+    /// the product (an index made `withProduct: false`): the same candidates and rescoring.
+    func codeScan(_ query: [Float], k: Int, excluding: (Int) -> Bool) -> [ScoredIndex] {
+        guard let codes else { preconditionFailure("a code scan needs the index's codes") }
+        let queryCodes = QuantizedRows.quantize(query).codes, d = dimensions, isEmptyRow = self.isEmptyRow
+        var candidates = CandidateBuffer(k: Self.candidateCount(k))
+        var dots = [Float](repeating: 0, count: Self.blockRows)
+        codes.withUnsafeBufferPointer { c in
+            scales.withUnsafeBufferPointer { s in
+                for start in stride(from: 0, to: count, by: Self.blockRows) {
+                    let rows = min(Self.blockRows, count - start)
+                    kindred_int8_dots(queryCodes, 1, c.baseAddress! + start * d, rows, d, &dots)
+                    Self.select(
+                        dots: dots, scales: s.baseAddress! + start, count: rows, offset: start, into: &candidates
+                    ) { !isEmptyRow[$0] && !excluding($0) }
+                }
+            }
+        }
+        return query.withUnsafeBufferPointer { rescore(candidates.best(), query: $0.baseAddress!, k: k) }
     }
 
     /// The two stages through `lists`: int4 candidates from the `probes` nearest lists, then the
