@@ -86,7 +86,7 @@ struct ApproximateIndexTests {
         #expect(graph.problem(articles: 4_000) == nil)
         #expect(graph.degree == NeighborGraph.defaultDegree)
         #expect(graph.entries.count == NeighborGraph.entryCount)
-        #expect(graph.calibrationQueries == EmbeddingIndex.calibrationQueries)
+        #expect(graph.calibrationQueries == EmbeddingIndex.heldOutQueries)
         #expect(graph.calibratedRecall >= InvertedFileIndex.calibrationTarget)
         #expect(index.searchesGraph)
         // A beam narrower than the articles: otherwise the graph would be an exact scan.

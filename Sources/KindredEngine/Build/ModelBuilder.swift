@@ -132,10 +132,10 @@ public struct ModelBuilder: Sendable {
 
     /// Vocabulary and weighting of the analysed articles, timed as two stages. The analysis goes
     /// with the returned value: only the weighted rows outlive this call.
-    func weigh(_ chunks: consuming [AnalysedChunk], articles: Int, clock: inout StageClock) throws -> WeightedCorpus {
-        var notices: [String] = [], analysed = consume chunks
+    func weigh(_ analysed: consuming [AnalysedChunk], articles: Int, clock: inout StageClock) throws -> WeightedCorpus {
+        var notices: [String] = []
         let (weighting, columns) = try clock.timed(.vocabulary) {
-            try vocabulary(of: &analysed, documentCount: articles, notices: &notices)
+            try vocabulary(of: analysed, documentCount: articles, notices: &notices)
         }
         clock.notices += notices
         return try clock.timed(.weighting) {

@@ -4,6 +4,14 @@ extension EmbeddingIndex {
     /// Articles sampled to calibrate an approximate index's probes and beam.
     public static let calibrationQueries = 256
 
+    /// Articles sampled to check the graph's beam (`widened`): four times as many as chose it.
+    /// The check decides when widening stops, so its own sample's recall at the beam it stops at
+    /// is biased upwards by about its noise: at a million generated articles, a check on 256
+    /// articles stopped at a beam it measured at 0.986, where 1,000 other articles measured 0.9787.
+    /// Four times the articles halve the noise (a recall@10 near 0.985 varies by about 0.004
+    /// between samples of 256).
+    public static let heldOutQueries = 1_024
+
     /// `approximate` with its default probes set to the fewest at which its top-`k` agreed with
     /// this (exact) index's on `calibrationTarget` of `calibrationQueries` sampled articles, each
     /// searched for its nearest others; tried in steps of a quarter, from 1 up to every list, the
@@ -12,12 +20,12 @@ extension EmbeddingIndex {
     /// `refine(row, candidates)` (the blend's re-ranking), cut to `k`; a result from deep in the
     /// LSA candidates must be found too.
     /// Then, `withGraph`, builds the graph (`NeighborGraph.built`) and calibrates its beam the same
-    /// way, from the depth up to `NeighborGraph.widestBeam`, and checks it on as many other
+    /// way, from the depth up to `NeighborGraph.widestBeam`, and checks it on `heldOutQueries` other
     /// sampled articles (`widened`): the graph's recall is the one measured on those.
     /// `kindred recall` measures drafts and by-id searches the same way on any model.
     ///
-    /// - Complexity: twice `calibrationQueries` exact searches, then `calibrationQueries`
-    ///   approximate ones per step tried; with the training, the graph's build and its beam, 88 s
+    /// - Complexity: `calibrationQueries` (and `heldOutQueries` with a graph) exact searches, then
+    ///   as many approximate ones per step tried; with the training, the graph's build and its beam, 88 s
     ///   of a million-article reindex (docs/performance.md, *The approximate index*).
     func calibrating(
         _ approximate: InvertedFileIndex, seed: UInt64, k: Int = 10, depth: Int, withGraph: Bool = true,
@@ -32,7 +40,9 @@ extension EmbeddingIndex {
         var generator = SeededGenerator(seed: seed ^ 0xCA11_B4A7E)
         // Two samples: the settings are chosen on the first; the graph's beam is then checked on
         // the second (`heldOut`), which the choice never saw.
-        let queries = generator.distinct(2 * Self.calibrationQueries, below: candidates.count).map { candidates[$0] }
+        // Both drawn whether or not there is a graph, so the probes are chosen on the same articles.
+        let sampled = generator.distinct(Self.calibrationQueries + Self.heldOutQueries, below: candidates.count)
+        let queries = sampled.prefix(withGraph ? sampled.count : Self.calibrationQueries).map { candidates[$0] }
         let choosing = 0..<min(queries.count, Self.calibrationQueries), heldOut = choosing.endIndex..<queries.count
         let truth = try Parallel.map(queries.count) { i in
             let nearest = try search(vectors.row(queries[i]), k: depth) { $0 == queries[i] }

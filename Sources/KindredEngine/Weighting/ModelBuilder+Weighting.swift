@@ -8,17 +8,16 @@ extension ModelBuilder {
     ///
     /// - Throws: `EngineError` when no term survives pruning.
     public func termMatrix(_ articles: [Article]) throws -> (weighting: TermWeighting, matrix: CSRMatrix) {
-        var analysed = analyse(articles)
+        let analysed = analyse(articles)
         var notices: [String] = []
-        let (weighting, columns) = try vocabulary(of: &analysed, documentCount: articles.count, notices: &notices)
+        let (weighting, columns) = try vocabulary(of: analysed, documentCount: articles.count, notices: &notices)
         return (weighting, try tfidfMatrix(analysed, columns: columns, weighting: weighting))
     }
 
     /// Merges chunk frequencies, prunes by document frequency, fixes the term order and computes
-    /// the global weights of the chosen scheme. Leaves each chunk with its counts alone (its terms
-    /// and their statistics are released as they are merged). Also returns, per chunk, the column of each of its
+    /// the global weights of the chosen scheme. Also returns, per chunk, the column of each of its
     /// local terms (−1 when pruned), so the TF-IDF matrix is built without hashing a term again.
-    func vocabulary(of chunks: inout [AnalysedChunk], documentCount: Int, notices: inout [String]) throws -> (
+    func vocabulary(of chunks: [AnalysedChunk], documentCount: Int, notices: inout [String]) throws -> (
         weighting: TermWeighting, columns: [[Int32]]
     ) {
         // One hash lookup per (chunk, term): every term gets a slot in first-seen order.
@@ -26,13 +25,7 @@ extension ModelBuilder {
         var terms: [String] = [], df: [Int32] = [], total: [Double] = [], countLog: [Double] = []
         var slots: [[Int32]] = []
         var forms: [SurfaceForm?] = []
-        for c in chunks.indices {
-            // The chunk's own copy of its terms goes once they are merged: from the second chunk
-            // on most of them repeat terms already held (at 3 million generated articles the 8
-            // chunks' copies are most of this stage's peak).
-            let chunk = chunks[c]
-            (chunks[c].terms, chunks[c].surfaceForms, chunks[c].documentFrequencies) = ([], [], [])
-            (chunks[c].totalCounts, chunks[c].countLogCounts) = ([], [])
+        for chunk in chunks {
             var chunkSlots = [Int32](repeating: 0, count: chunk.terms.count)
             for i in chunk.terms.indices {
                 let term = chunk.terms[i]
