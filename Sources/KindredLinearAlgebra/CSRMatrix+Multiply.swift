@@ -62,7 +62,7 @@ extension CSRMatrix {
     /// `Y = Aᵀ·X` for this sparse `A` (`rows × columns`) and a dense row-major `X` (`rows × l`),
     /// written into `y`'s memory when it already has the shape `columns × l`, without a transposed
     /// copy of `A` (`CKindredKernels/SparseTransposedDense.c`): the same result to the bit as
-    /// `transposed().multiply(x)`, in none of the copy's memory (8 bytes a nonzero: 1.4 GB of the
+    /// `transposed().multiply(x)`, in none of the copy's memory (8 bytes a nonzero: 1.1 GB of the
     /// randomized SVD's peak for 3 million generated articles).
     ///
     /// Each worker owns a range of `Y`'s rows with about equal nonzeros and reads all of `A` and

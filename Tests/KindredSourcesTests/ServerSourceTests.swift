@@ -172,27 +172,52 @@ struct ServerSourceTests {
         let slow =
             kind == .postgresql
             ? "SELECT a.*, pg_sleep(0.1) AS pause FROM articles a" : "SELECT a.*, SLEEP(0.1) AS pause FROM articles a"
-        // Waits for the read to be running, then kills its connection from another one.
-        let killer = Task {
-            let find =
-                kind == .postgresql
-                ? "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(0.1)%' AND pid <> pg_backend_pid() AND state = 'active'"
-                : "SELECT id FROM information_schema.processlist WHERE info LIKE '%SLEEP(0.1)%' AND id <> CONNECTION_ID()"
-            for _ in 0..<400 {
-                if let victim = try database.value(find) {
-                    try database.run(
-                        kind == .postgresql ? "SELECT pg_terminate_backend(\(victim))" : "KILL CONNECTION \(victim)")
-                    return true
+        // Waits for the read to be running, then kills its connection from another one. On a
+        // thread of its own: as a task it could wait for a thread of the concurrency pool for as
+        // long as the read lasts, when the tests running beside this one hold the others.
+        let find =
+            kind == .postgresql
+            ? "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(0.1)%' AND pid <> pg_backend_pid() AND state = 'active'"
+            : "SELECT id FROM information_schema.processlist WHERE info LIKE '%SLEEP(0.1)%' AND id <> CONNECTION_ID()"
+        let killed = KillerOutcome()
+        let killer = Thread {
+            killed.finish {
+                for _ in 0..<400 {
+                    if let victim = try database.value(find) {
+                        try database.run(
+                            kind == .postgresql ? "SELECT pg_terminate_backend(\(victim))" : "KILL CONNECTION \(victim)"
+                        )
+                        return true
+                    }
+                    Thread.sleep(forTimeInterval: 0.025)
                 }
-                try await Task.sleep(for: .milliseconds(25))
+                return false
             }
-            return false
         }
+        killer.start()
         let url = database.url
         let error = await #expect(throws: SourceError.self) {
             try await Task.detached { _ = try readSource(url, query: slow) }.value
         }
-        #expect(try await killer.value, "the read never showed up on the server")
+        #expect(try await Task.detached { try killed.wait() }.value, "the read never showed up on the server")
         #expect(error?.reason.contains("failed") == true, "\(error?.description ?? "")")
+    }
+}
+
+/// What the killer thread of `killedMidRead` found, handed to the test when it is done.
+final class KillerOutcome: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<Bool, any Error> = .success(false)
+
+    /// Runs `body` and keeps its result (written before `done` is signalled, read after it waits).
+    func finish(_ body: () throws -> Bool) {
+        result = Result { try body() }
+        done.signal()
+    }
+
+    /// Blocks until `finish` has run; its result.
+    func wait() throws -> Bool {
+        done.wait()
+        return try result.get()
     }
 }

@@ -20,9 +20,9 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     /// every term when nil. The term side of the SVD and the model's term vectors take
     /// `dimensions` floats a term: 1 KB at 256. A generated archive of a million articles has
     /// 2.3 million terms after the frequency bounds (most of them bigrams in two or three
-    /// articles), three million articles about twice that, so without a bound the term side
+    /// articles), three million articles 5.5 million, so without a bound the term side
     /// outgrows the article side and an 8 GiB build. Debian's 191k terms are far below the
-    /// default; docs/performance.md (*Memory*) has what it changes at scale. Nil in models built
+    /// default; docs/performance.md (*Scaling*) has what it changes at scale. Nil in models built
     /// before the bound existed.
     public var maximumTerms: Int?
     /// LSA dimensions. Default 256; lowered to fit a small corpus (see `ModelBuilder`).
