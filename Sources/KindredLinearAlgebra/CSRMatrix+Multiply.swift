@@ -31,30 +31,11 @@ extension CSRMatrix {
             throw LinearAlgebraError(
                 routine: "csrmm", reason: "sparse (\(rows) × \(columns)) times dense (\(x.rows) × \(x.columns))")
         }
-        let width = x.columns
-        if y.rows != rows || y.columns != width {
-            y = DenseMatrix(rows: 0, columns: 0)  // the old buffer goes before the new one comes
-            y = DenseMatrix(rows: rows, columns: width)
-        }
-        guard rows > 0, width > 0 else { return }
         let chunks = balancedRowChunks(count: (threads ?? ProcessorCount.active) * 4)
-        rowOffsets.withUnsafeBufferPointer { offsets in
-            columnIndices.withUnsafeBufferPointer { indices in
-                values.withUnsafeBufferPointer { vals in
-                    x.storage.withUnsafeBufferPointer { xs in
-                        y.storage.withUnsafeMutableBufferPointer { ys in
-                            // Row offsets are `Int`, which is 64 bits on every platform Kindred builds for.
-                            let starts = UnsafeRawPointer(offsets.baseAddress!).assumingMemoryBound(to: Int64.self)
-                            let xBase = xs.baseAddress!, yBase = ys.baseAddress!
-                            Parallel.forEach(chunks.count) { c in
-                                kindred_csr_times_dense(
-                                    starts, indices.baseAddress, vals.baseAddress, chunks[c].lowerBound,
-                                    chunks[c].upperBound,
-                                    xBase, width, yBase)
-                            }
-                        }
-                    }
-                }
+        withKernelArguments(x, into: &y, outputRows: rows) { starts, indices, values, xBase, width, yBase in
+            Parallel.forEach(chunks.count) { c in
+                kindred_csr_times_dense(
+                    starts, indices, values, chunks[c].lowerBound, chunks[c].upperBound, xBase, width, yBase)
             }
         }
     }
@@ -76,28 +57,11 @@ extension CSRMatrix {
                 routine: "csrmm",
                 reason: "transposed sparse (\(columns) × \(rows)) times dense (\(x.rows) × \(x.columns))")
         }
-        let width = x.columns
-        if y.rows != columns || y.columns != width {
-            y = DenseMatrix(rows: 0, columns: 0)
-            y = DenseMatrix(rows: columns, columns: width)
-        }
-        guard columns > 0, width > 0 else { return }
         let chunks = balancedColumnChunks(count: threads ?? ProcessorCount.active)
-        rowOffsets.withUnsafeBufferPointer { offsets in
-            columnIndices.withUnsafeBufferPointer { indices in
-                values.withUnsafeBufferPointer { vals in
-                    x.storage.withUnsafeBufferPointer { xs in
-                        y.storage.withUnsafeMutableBufferPointer { ys in
-                            let starts = UnsafeRawPointer(offsets.baseAddress!).assumingMemoryBound(to: Int64.self)
-                            let xBase = xs.baseAddress!, yBase = ys.baseAddress!, rows = self.rows
-                            Parallel.forEach(chunks.count) { c in
-                                kindred_csr_transposed_times_dense(
-                                    starts, indices.baseAddress, vals.baseAddress, rows, xBase, width, yBase,
-                                    chunks[c].lowerBound, chunks[c].upperBound)
-                            }
-                        }
-                    }
-                }
+        withKernelArguments(x, into: &y, outputRows: columns) { starts, indices, values, xBase, width, yBase in
+            Parallel.forEach(chunks.count) { c in
+                kindred_csr_transposed_times_dense(
+                    starts, indices, values, rows, xBase, width, yBase, chunks[c].lowerBound, chunks[c].upperBound)
             }
         }
     }
@@ -109,34 +73,61 @@ extension CSRMatrix {
         return y
     }
 
-    /// Splits `0..<columns` into at most `count` contiguous ranges holding about equal nonzeros.
-    func balancedColumnChunks(count: Int) -> [Range<Int>] {
-        var perColumn = [Int](repeating: 0, count: columns)
-        for column in columnIndices { perColumn[Int(column)] += 1 }
-        let target = max(1, nonzeroCount / max(1, count))
-        var chunks: [Range<Int>] = []
-        var (start, held) = (0, 0)
-        for j in 0..<columns {
-            held += perColumn[j]
-            if held >= target {
-                chunks.append(start..<(j + 1))
-                (start, held) = (j + 1, 0)
+    /// What both products hand their C kernels: `y` shaped `outputRows × x.columns` (its memory
+    /// reused when it already is, else the old buffer freed before the new one is made), then the
+    /// matrix's arrays, `x`'s and `y`'s storage and the width as pointers (nil for an empty
+    /// array). Nothing is called for an empty result.
+    private func withKernelArguments(
+        _ x: DenseMatrix, into y: inout DenseMatrix, outputRows: Int,
+        _ body: (
+            UnsafePointer<Int64>, UnsafePointer<Int32>?, UnsafePointer<Float>?, UnsafePointer<Float>?, Int,
+            UnsafeMutablePointer<Float>
+        ) -> Void
+    ) {
+        let width = x.columns
+        if y.rows != outputRows || y.columns != width {
+            y = DenseMatrix(rows: 0, columns: 0)  // the old buffer goes before the new one comes
+            y = DenseMatrix(rows: outputRows, columns: width)
+        }
+        guard outputRows > 0, width > 0 else { return }
+        rowOffsets.withUnsafeBufferPointer { offsets in
+            columnIndices.withUnsafeBufferPointer { indices in
+                values.withUnsafeBufferPointer { vals in
+                    x.storage.withUnsafeBufferPointer { xs in
+                        y.storage.withUnsafeMutableBufferPointer { ys in
+                            // Row offsets are `Int`, which is 64 bits on every platform Kindred builds for.
+                            let starts = UnsafeRawPointer(offsets.baseAddress!).assumingMemoryBound(to: Int64.self)
+                            body(starts, indices.baseAddress, vals.baseAddress, xs.baseAddress, width, ys.baseAddress!)
+                        }
+                    }
+                }
             }
         }
-        if start < columns { chunks.append(start..<columns) }
-        return chunks
+    }
+
+    /// Splits `0..<columns` into at most `count` contiguous ranges holding about equal nonzeros.
+    func balancedColumnChunks(count: Int) -> [Range<Int>] {
+        var ends = [Int](repeating: 0, count: columns + 1)
+        for column in columnIndices { ends[Int(column) + 1] += 1 }
+        for j in 0..<columns { ends[j + 1] += ends[j] }
+        return Self.balanced(offsets: ends, count: count)
     }
 
     /// Splits `0..<rows` into at most `count` contiguous ranges holding about equal nonzeros.
-    func balancedRowChunks(count: Int) -> [Range<Int>] {
-        let target = max(1, nonzeroCount / max(1, count))
+    func balancedRowChunks(count: Int) -> [Range<Int>] { Self.balanced(offsets: rowOffsets, count: count) }
+
+    /// Splits the `offsets.count - 1` slices that `offsets` delimit into at most `count`
+    /// contiguous ranges of about equal total size.
+    static func balanced(offsets: [Int], count: Int) -> [Range<Int>] {
+        let slices = offsets.count - 1
+        let target = max(1, offsets[slices] / max(1, count))
         var chunks: [Range<Int>] = []
         var start = 0
-        for i in 0..<rows where rowOffsets[i + 1] - rowOffsets[start] >= target {
+        for i in 0..<slices where offsets[i + 1] - offsets[start] >= target {
             chunks.append(start..<(i + 1))
             start = i + 1
         }
-        if start < rows { chunks.append(start..<rows) }
+        if start < slices { chunks.append(start..<slices) }
         return chunks
     }
 }

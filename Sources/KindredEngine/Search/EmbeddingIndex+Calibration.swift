@@ -26,7 +26,7 @@ extension EmbeddingIndex {
     ///
     /// - Complexity: `calibrationQueries` (and `heldOutQueries` with a graph) exact searches, then
     ///   as many approximate ones per step tried; with the training, the graph's build and its beam, 88 s
-    ///   of a million-article reindex (docs/performance.md, *The approximate index*).
+    ///   of a million-article reindex on two vnni Xeon cores (docs/performance.md, *The approximate index*).
     func calibrating(
         _ approximate: InvertedFileIndex, seed: UInt64, k: Int = 10, depth: Int, withGraph: Bool = true,
         refine: (Int, [ScoredIndex]) -> [ScoredIndex]
