@@ -8,6 +8,10 @@
 //
 // X's row is read once per row of A and worker; Y's rows are read and written once per nonzero,
 // which costs little where the columns follow Zipf's law (the frequent terms' rows stay in cache).
+//
+// An optional scale per row of A (row_scales, NULL for none) makes it Aᵀ·diag(s)·X: a model's
+// term vectors are formed from its normalised article vectors and their lengths that way, without
+// a copy of either (ModelBuilder.termVectors).
 
 #include "CKindredKernels.h"
 #include "Dispatch.h"
@@ -61,8 +65,8 @@ __attribute__((constructor))
 static void choose_csrt_kernel(void) { chosen = kindred_chosen_level(built); }
 
 static void transposed_product(
-    csrt_function axpy, const int64_t *offsets, const int32_t *indices, const float *values, size_t rows,
-    const float *x, size_t width, float *y, size_t first_column, size_t end_column) {
+    csrt_function axpy, const int64_t *offsets, const int32_t *indices, const float *values, const float *row_scales,
+    size_t rows, const float *x, size_t width, float *y, size_t first_column, size_t end_column) {
     memset(y + first_column * width, 0, (end_column - first_column) * width * sizeof(float));
     for (size_t i = 0; i < rows; i++) {
         int64_t low = offsets[i], high = offsets[i + 1];
@@ -76,22 +80,26 @@ static void transposed_product(
             }
         }
         const float *row = x + i * width;
+        const float scale = row_scales ? row_scales[i] : 1.0f;
+        if (scale == 0.0f) continue;
         for (int64_t p = low; p < offsets[i + 1] && (size_t)indices[p] < end_column; p++) {
-            axpy(row, y + (size_t)indices[p] * width, values[p], width);
+            axpy(row, y + (size_t)indices[p] * width, row_scales ? values[p] * scale : values[p], width);
         }
     }
 }
 
 void kindred_csr_transposed_times_dense(
-    const int64_t *offsets, const int32_t *indices, const float *values, size_t rows, const float *x, size_t width,
-    float *y, size_t first_column, size_t end_column) {
-    transposed_product(kernels[chosen], offsets, indices, values, rows, x, width, y, first_column, end_column);
+    const int64_t *offsets, const int32_t *indices, const float *values, const float *row_scales, size_t rows,
+    const float *x, size_t width, float *y, size_t first_column, size_t end_column) {
+    transposed_product(
+        kernels[chosen], offsets, indices, values, row_scales, rows, x, width, y, first_column, end_column);
 }
 
 int kindred_csr_transposed_times_dense_with(
-    int kernel, const int64_t *offsets, const int32_t *indices, const float *values, size_t rows, const float *x,
-    size_t width, float *y, size_t first_column, size_t end_column) {
+    int kernel, const int64_t *offsets, const int32_t *indices, const float *values, const float *row_scales,
+    size_t rows, const float *x, size_t width, float *y, size_t first_column, size_t end_column) {
     if (!kindred_level_runs(kernel, built)) return 0;
-    transposed_product(kernels[kernel], offsets, indices, values, rows, x, width, y, first_column, end_column);
+    transposed_product(
+        kernels[kernel], offsets, indices, values, row_scales, rows, x, width, y, first_column, end_column);
     return 1;
 }

@@ -57,7 +57,8 @@ public enum BLAS {
     /// of a tall matrix and a small one without a second tall matrix beside it. Rows go through
     /// `sgemm` in blocks into a small buffer, and each block's result is written back over rows
     /// already read (row i's `p` values land at `i·p ≤ i·A.columns`). The array keeps its
-    /// capacity: the saving is in the peak, not in the final size.
+    /// capacity as address space; the pages past the result go back to the kernel
+    /// (`releaseUnusedCapacity`).
     ///
     /// - Throws: `LinearAlgebraError` when the shapes don't fit.
     /// - Complexity: O(rows·columns·p) flops; `blockRows × p` floats of extra memory.
@@ -89,6 +90,7 @@ public enum BLAS {
             }
         }
         storage.removeLast(rows * (columns - p))
+        storage.releaseUnusedCapacity()
         a = DenseMatrix(rows: rows, columns: p, storage: storage)
     }
 

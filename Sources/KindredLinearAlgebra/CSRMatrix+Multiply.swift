@@ -49,20 +49,32 @@ extension CSRMatrix {
     /// Each worker owns a range of `Y`'s rows with about equal nonzeros and reads all of `A` and
     /// `X` once, so the result does not depend on the thread count either.
     ///
-    /// - Throws: `LinearAlgebraError` when `X` has the wrong number of rows.
+    /// - Parameter rowScales: a factor per row of `A` (`Y = Aᵀ·diag(rowScales)·X`), or nil for none:
+    ///   what lets a model's term vectors be formed from its normalised article vectors and their
+    ///   lengths without an unnormalised copy (`ModelBuilder.termVectors`).
+    /// - Throws: `LinearAlgebraError` when `X` has the wrong number of rows, or `rowScales` the
+    ///   wrong length.
     /// - Complexity: O(nonzeroCount · l) flops, O(rows · log(row length)) searches per worker.
-    public func multiplyTransposed(_ x: DenseMatrix, into y: inout DenseMatrix, threads: Int? = nil) throws {
-        guard x.rows == rows else {
+    public func multiplyTransposed(
+        _ x: DenseMatrix, rowScales: [Float]? = nil, into y: inout DenseMatrix, threads: Int? = nil
+    ) throws {
+        guard x.rows == rows, rowScales.map({ $0.count == rows }) ?? true else {
             throw LinearAlgebraError(
                 routine: "csrmm",
-                reason: "transposed sparse (\(columns) × \(rows)) times dense (\(x.rows) × \(x.columns))")
+                reason:
+                    "transposed sparse (\(columns) × \(rows)) times dense (\(x.rows) × \(x.columns))"
+                    + (rowScales.map { " with \($0.count) row scales" } ?? ""))
         }
         let chunks = balancedColumnChunks(count: threads ?? ProcessorCount.active)
         withKernelArguments(x, into: &y, outputRows: columns) { starts, indices, values, xBase, width, yBase in
-            Parallel.forEach(chunks.count) { c in
-                kindred_csr_transposed_times_dense(
-                    starts, indices, values, rows, xBase, width, yBase, chunks[c].lowerBound, chunks[c].upperBound)
+            func run(_ scales: UnsafePointer<Float>?) {
+                Parallel.forEach(chunks.count) { c in
+                    kindred_csr_transposed_times_dense(
+                        starts, indices, values, scales, rows, xBase, width, yBase, chunks[c].lowerBound,
+                        chunks[c].upperBound)
+                }
             }
+            if let rowScales { rowScales.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
         }
     }
 

@@ -39,6 +39,32 @@ struct RandomizedSVDTests {
         }
     }
 
+    @Test("term vectors formed from the normalised article vectors equal the SVD's V", arguments: [0, 2])
+    func termVectorsFromArticleVectors(powerIterations: Int) throws {
+        // Two empty rows (articles that kept no term): a zero length, no contribution.
+        var a = try testMatrix(rows: 160, columns: 70, seed: 21)
+        var offsets = a.rowOffsets
+        for i in [7, 90] {
+            let removed = offsets[i + 1] - offsets[i]
+            a = try CSRMatrix(
+                rows: a.rows, columns: a.columns, rowOffsets: offsets.enumerated().map { $0 > i ? $1 - removed : $1 },
+                columnIndices: Array(a.columnIndices[..<offsets[i]] + a.columnIndices[offsets[i + 1]...]),
+                values: Array(a.values[..<offsets[i]] + a.values[offsets[i + 1]...]))
+            offsets = a.rowOffsets
+        }
+        var factors = try RandomizedSVD(rank: 12, oversampling: 8, powerIterations: powerIterations).decompose(a)
+        let v = factors.v
+        let (vectors, lengths) = ModelBuilder.articleVectors(taking: &factors)
+        #expect(lengths[7] == 0 && lengths[90] == 0 && lengths.count(where: { $0 == 0 }) == 2)
+        #expect(lengths.allSatisfy { $0.isFinite && $0 >= 0 })
+        let formed = try ModelBuilder.termVectors(
+            of: a, articleVectors: vectors, lengths: lengths, singularValues: factors.singularValues)
+        #expect(formed.rows == v.rows && formed.columns == v.columns)
+        // Unit columns either way, so an absolute tolerance; Float rounding differs only.
+        #expect(maxDifference(formed, v) < 1e-4, "largest difference \(maxDifference(formed, v))")
+        #expect(maxDifference(try gram(formed), identity(12)) < 1e-3)
+    }
+
     @Test("the leading singular subspaces agree with the exact ones, vectors up to sign")
     func subspaces() throws {
         let a = try testMatrix(rows: 150, columns: 80, seed: 11)

@@ -118,6 +118,30 @@ struct CSRMatrixTests {
         }
     }
 
+    @Test("Aᵀ·diag(s)·X with row scales equals the product of the rows scaled first, bit for bit")
+    func rowScaledTransposedProduct() throws {
+        let a = try randomSparse(rows: 60, columns: 30, density: 0.2, seed: 11)
+        var generator = SeededGenerator(seed: 12)
+        let x = generator.gaussianMatrix(rows: 60, columns: 33)
+        // A zero scale (an article without terms) and negative ones among them.
+        let scales = (0..<60).map { $0 == 5 ? 0 : Float($0 % 9) / 4 - 0.75 }
+        var scaledValues = a.values
+        for i in 0..<a.rows {
+            for p in a.rowOffsets[i]..<a.rowOffsets[i + 1] { scaledValues[p] *= scales[i] }
+        }
+        let scaled = try CSRMatrix(
+            rows: a.rows, columns: a.columns, rowOffsets: a.rowOffsets, columnIndices: a.columnIndices,
+            values: scaledValues)
+        let expected = try scaled.multiplyTransposed(x)
+        for threads in [1, 3] {
+            var y = DenseMatrix(rows: 0, columns: 0)
+            try a.multiplyTransposed(x, rowScales: scales, into: &y, threads: threads)
+            #expect(y == expected, "\(threads) threads")
+        }
+        var y = DenseMatrix(rows: 0, columns: 0)
+        #expect(throws: LinearAlgebraError.self) { try a.multiplyTransposed(x, rowScales: [1, 2], into: &y) }
+    }
+
     @Test("every transposed-product kernel this CPU runs agrees with the baseline", arguments: [7, 96, 272, 300])
     func transposedKernels(width: Int) throws {
         let a = try randomSparse(rows: 40, columns: 25, density: 0.3, seed: 6)
@@ -127,7 +151,7 @@ struct CSRMatrixTests {
             a.rowOffsets.withUnsafeBufferPointer { offsets in
                 kindred_csr_transposed_times_dense_with(
                     kernel, UnsafeRawPointer(offsets.baseAddress!).assumingMemoryBound(to: Int64.self),
-                    a.columnIndices, a.values, 40, x.storage, width, out, 0, 25)
+                    a.columnIndices, a.values, nil, 40, x.storage, width, out, 0, 25)
             }
         }
     }

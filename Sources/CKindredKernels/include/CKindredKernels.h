@@ -46,16 +46,17 @@ int kindred_csr_times_dense_with(
 
 /// Rows first_column..<end_column of Y = Aᵀ·X, for a CSR matrix A (offsets, indices, values) of
 /// `rows` rows and a dense row-major X (`rows` × `width`), without a transposed copy of A; Y is
-/// row-major with `width` columns, one row per column of A (see SparseTransposedDense.c).
+/// row-major with `width` columns, one row per column of A (see SparseTransposedDense.c). With
+/// row_scales (`rows` floats; NULL for none), Y = Aᵀ·diag(row_scales)·X.
 void kindred_csr_transposed_times_dense(
-    const int64_t *offsets, const int32_t *indices, const float *values, size_t rows, const float *x, size_t width,
-    float *y, size_t first_column, size_t end_column);
+    const int64_t *offsets, const int32_t *indices, const float *values, const float *row_scales, size_t rows,
+    const float *x, size_t width, float *y, size_t first_column, size_t end_column);
 
 /// kindred_csr_transposed_times_dense on a given kernel (0 baseline, 1 AVX2, 2 AVX-512), for
 /// tests; returns 0 (and writes nothing) when this CPU can't run it, 1 otherwise.
 int kindred_csr_transposed_times_dense_with(
-    int kernel, const int64_t *offsets, const int32_t *indices, const float *values, size_t rows, const float *x,
-    size_t width, float *y, size_t first_column, size_t end_column);
+    int kernel, const int64_t *offsets, const int32_t *indices, const float *values, const float *row_scales,
+    size_t rows, const float *x, size_t width, float *y, size_t first_column, size_t end_column);
 
 /// Moves the k highest of count scores, with their indices, to the first k positions (ties at
 /// the cut in no defined order); nothing when k == 0 or k >= count (see TopSelect.c).

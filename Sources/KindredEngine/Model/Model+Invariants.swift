@@ -21,7 +21,7 @@ extension Model {
                 "dimensions disagree: term vectors \(d), article vectors \(index.dimensions), singular values \(singularValues.count)"
             )
         }
-        guard termVectors.rows == weighting.vocabulary.count,
+        guard termVectors.rows == (termVectorsPending ? 0 : weighting.vocabulary.count),
             weighting.globalWeights.count == weighting.vocabulary.count
         else {
             throw ModelInvariantError(
@@ -54,6 +54,13 @@ extension Model {
         if includingData { try checkData() }
     }
 
+    /// Every term vector value is finite.
+    func checkTermVectors() throws {
+        if let bad = termVectors.storage.firstIndex(where: { !$0.isFinite }) {
+            throw ModelInvariantError("term vector value \(bad) is \(termVectors.storage[bad])")
+        }
+    }
+
     /// The values: finite weights, term vectors and singular values; unit-length article vectors,
     /// as many empty ones as the manifest says.
     private func checkData() throws {
@@ -61,9 +68,7 @@ extension Model {
         if let bad = weighting.globalWeights.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
             throw ModelInvariantError("global weight of term \(bad) is \(weighting.globalWeights[bad])")
         }
-        if let bad = termVectors.storage.firstIndex(where: { !$0.isFinite }) {
-            throw ModelInvariantError("term vector value \(bad) is \(termVectors.storage[bad])")
-        }
+        try checkTermVectors()
         if let bad = singularValues.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
             throw ModelInvariantError("singular value \(bad) is \(singularValues[bad])")
         }

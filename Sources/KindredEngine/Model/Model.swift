@@ -15,8 +15,12 @@ import KindredText
 public struct Model: Sendable {
     public let manifest: Manifest
     public let weighting: TermWeighting
-    /// `V`, `(terms × dimensions)`.
+    /// `V`, `(terms × dimensions)`; no rows only inside a build, until its last stage forms them
+    /// (`termVectorsPending`).
     public let termVectors: DenseMatrix
+    /// True for a model a build has not given its term vectors yet (`ModelBuilder.termVectors`):
+    /// it ranks indexed articles but can't fold in text, and is never written or served.
+    let termVectorsPending: Bool
     public let singularValues: [Float]
     public let index: EmbeddingIndex
     /// The articles' unit-length TF-IDF vectors, `(articles × terms)`, for re-ranking.
@@ -42,10 +46,11 @@ public struct Model: Sendable {
     /// - Parameters:
     ///   - keepingIndexCodes: keep the index's int8 codes for an all-pairs search or a graph's
     ///     build to come (a build), instead of quantising the vectors again there (`EmbeddingIndex`).
+    ///   - termVectors: nil in a build until its last stage (`termVectorsPending`).
     ///   - indexProduct: false when the index's int8 product is not worth its memory (a build
     ///     that computes no related lists: `EmbeddingIndex.init`'s `withProduct`).
     public init(
-        manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
+        manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix?, singularValues: [Float],
         articleVectors: DenseMatrix, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: [ArticleMetadata],
         neighborLists: NeighborLists = .none, approximateIndex: InvertedFileIndex? = nil,
         search: SearchSettings = SearchSettings(), keepingIndexCodes: Bool = false, indexProduct: Bool = true
@@ -64,10 +69,11 @@ public struct Model: Sendable {
             }
         }
         try self.init(
-            manifest: manifest, weighting: weighting, termVectors: termVectors, singularValues: singularValues,
-            index: index!, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles,
-            neighborLists: neighborLists,
-            lookups: try lookups!.get())
+            manifest: manifest, weighting: weighting,
+            termVectors: termVectors ?? DenseMatrix(rows: 0, columns: articleVectors.columns),
+            singularValues: singularValues, index: index!, tfidfRows: tfidfRows, headlineRows: headlineRows,
+            articles: articles, neighborLists: neighborLists, lookups: try lookups!.get(),
+            termVectorsPending: termVectors == nil)
     }
 
     /// This model with other precomputed lists and manifest, sharing the search index (whose
@@ -80,18 +86,28 @@ public struct Model: Sendable {
         return try Model(
             manifest: manifest, weighting: weighting, termVectors: termVectors, singularValues: singularValues,
             index: index, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles,
-            neighborLists: neighborLists,
-            lookups: lookups, dataChecked: true)
+            neighborLists: neighborLists, lookups: lookups, termVectorsPending: termVectorsPending, dataChecked: true)
+    }
+
+    /// This build's model with its term vectors and final manifest (`termVectorsPending`).
+    func replacing(manifest: Manifest, termVectors: DenseMatrix) throws -> Model {
+        let model = try Model(
+            manifest: manifest, weighting: weighting, termVectors: termVectors, singularValues: singularValues,
+            index: index, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles,
+            neighborLists: neighborLists, lookups: lookups, termVectorsPending: false, dataChecked: true)
+        try model.checkTermVectors()
+        return model
     }
 
     private init(
         manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
         index: EmbeddingIndex, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: [ArticleMetadata],
-        neighborLists: NeighborLists, lookups: ArticleLookups, dataChecked: Bool = false
+        neighborLists: NeighborLists, lookups: ArticleLookups, termVectorsPending: Bool, dataChecked: Bool = false
     ) throws {
         self.manifest = manifest
         self.weighting = weighting
         self.termVectors = termVectors
+        self.termVectorsPending = termVectorsPending
         self.singularValues = singularValues
         self.index = index
         self.tfidfRows = tfidfRows
@@ -138,6 +154,8 @@ public struct Model: Sendable {
     public func queryVector(
         title: String, body: String, tags: [String] = [], language: String? = nil, counter: TermCounter? = nil
     ) throws -> QueryVector? {
+        // Only a build holds such a model, and it folds no text in.
+        precondition(!termVectorsPending, "a model still being built has no term vectors to fold text in with")
         let counter = counter ?? TermCounter(parameters: parameters)
         let sparse = weighting.vector(counts: counter.counts(title: title, body: body, tags: tags, language: language))
         guard !sparse.isEmpty else { return nil }

@@ -48,7 +48,8 @@ extension EmbeddingIndex {
             let nearest = try search(vectors.row(queries[i]), k: depth) { $0 == queries[i] }
             return Set(refine(queries[i], nearest).prefix(k).map(\.index))
         }
-        let lists = InvertedLists(approximate, vectors: vectors)
+        // Optional so that the graph's build can take it (and free its codes) once probes are chosen.
+        var lists: InvertedLists? = InvertedLists(approximate, vectors: vectors)
         // How much of the truth the top k of `nearest(query)`, re-ranked, hold over `sample`.
         func agreement(on sample: Range<Int>, _ nearest: (Int) -> [ScoredIndex]) -> Float {
             let found = Parallel.map(sample.count) { j -> Int in
@@ -60,7 +61,7 @@ extension EmbeddingIndex {
         }
         func recall(probes: Int) -> Float {
             agreement(on: choosing) { i in
-                search(vectors.row(queries[i]), k: depth, through: lists, probes: probes) { $0 == queries[i] }
+                search(vectors.row(queries[i]), k: depth, through: lists!, probes: probes) { $0 == queries[i] }
             }
         }
         let (probes, measured) = Self.fewest(from: 1, upTo: approximate.lists, reaching: recall(probes:))
@@ -75,7 +76,7 @@ extension EmbeddingIndex {
                 return (quantized.codes, quantized.scales)
             }()
         let graph = NeighborGraph.built(
-            lists: lists, codes: codes, scales: scales, isEmptyRow: isEmptyRow, seed: seed)
+            lists: lists.take()!, codes: codes, scales: scales, isEmptyRow: isEmptyRow, seed: seed)
         func recall(beam: Int, on sample: Range<Int>) -> Float {
             agreement(on: sample) { i in
                 searchGraph(

@@ -10,30 +10,31 @@ extension ModelFile {
         return header + body
     }
 
-    /// Writes the file's sections, in order and padded, through `emit`, one section at a time:
-    /// the two large float matrices and the sparse rows straight from the model's memory, the
-    /// others built one by one (so a model of several gigabytes is never held twice). Each section
-    /// is hashed as it is written. Returns the header, which belongs in front of them: its size is
-    /// fixed, so a file writer reserves it, streams the sections and then fills it in.
+    /// Writes the file's sections, in order and padded, through `emit`, one part at a time: the
+    /// float matrices, the sparse rows and the index's arrays straight from the model's memory,
+    /// the metadata in batches of articles, the small sections encoded whole (so a model of
+    /// several gigabytes is never held twice: the index and metadata sections were 0.7 GB of
+    /// copies at 3 million articles). Each section is hashed as it is written. Returns the
+    /// header, which belongs in front of them: its size is fixed, so a file writer reserves it,
+    /// streams the sections and then fills it in.
     static func write(_ model: Model, emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Data {
+        precondition(!model.termVectorsPending, "a model still being built is never written")
         let zeros = [UInt8](repeating: 0, count: alignment)
         var entries: [TableEntry] = []
         var offset = headerSize
         for section in Section.allCases {
-            try withPayload(section, of: model) { parts in
-                var checksum = Checksum()
-                for part in parts {
-                    checksum.update(part)
-                    try emit(part)
-                }
-                let length = parts.reduce(0) { $0 + $1.count }
-                try zeros.withUnsafeBytes {
-                    try emit(UnsafeRawBufferPointer(rebasing: $0.prefix(align(length) - length)))
-                }
-                entries.append(
-                    TableEntry(section: section, offset: offset, length: length, digest: checksum.finalize()))
-                offset += align(length)
+            var checksum = Checksum()
+            var length = 0
+            try writePayload(section, of: model) { part in
+                checksum.update(part)
+                length += part.count
+                try emit(part)
             }
+            try zeros.withUnsafeBytes {
+                try emit(UnsafeRawBufferPointer(rebasing: $0.prefix(align(length) - length)))
+            }
+            entries.append(TableEntry(section: section, offset: offset, length: length, digest: checksum.finalize()))
+            offset += align(length)
         }
         var header = BinaryWriter()
         header.data.append(contentsOf: magic)
@@ -50,120 +51,114 @@ extension ModelFile {
         return header.data
     }
 
-    /// Calls `body` with a section's bytes, in parts: the float matrices and the sparse rows
-    /// straight from the model's memory (numbers are stored as the host's bytes, which
-    /// `BinaryWriter` also assumes little-endian), the other sections encoded first.
-    private static func withPayload(
-        _ section: Section, of model: Model, _ body: ([UnsafeRawBufferPointer]) throws -> Void
+    /// Articles whose metadata is encoded together before it is written.
+    static let metadataBatch = 65_536
+
+    /// Gives a section's bytes to `emit` in parts, in file order (numbers are stored as the host's
+    /// bytes, which `BinaryWriter` also assumes little-endian).
+    private static func writePayload(
+        _ section: Section, of model: Model, _ emit: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
+        func emitEncoded(_ writer: BinaryWriter) throws { try writer.data.withUnsafeBytes { try emit($0) } }
         switch section {
-        case .termVectors: try model.termVectors.storage.withUnsafeBytes { try body([$0]) }
-        case .articleVectors: try model.index.vectors.storage.withUnsafeBytes { try body([$0]) }
-        case .tfidfRows: try withParts(of: model.tfidfRows, body)
-        case .headlineRows: try withParts(of: model.headlineRows, body)
-        default: try encodedPayload(section, of: model).withUnsafeBytes { try body([$0]) }
-        }
-    }
-
-    /// A sparse matrix's section: its entry count (`UInt64`), row offsets (`Int64`), column
-    /// indices (`Int32`) and values (`Float`), each array straight from the matrix's memory.
-    private static func withParts(of matrix: CSRMatrix, _ body: ([UnsafeRawBufferPointer]) throws -> Void) throws {
-        // Row offsets are `Int`, which is `Int64` on every platform Kindred builds for.
-        precondition(MemoryLayout<Int>.size == MemoryLayout<Int64>.size, "row offsets are stored as 64-bit integers")
-        let count = UInt64(matrix.nonzeroCount).littleEndian
-        try withUnsafeBytes(of: count) { count in
-            try matrix.rowOffsets.withUnsafeBytes { offsets in
-                try matrix.columnIndices.withUnsafeBytes { indices in
-                    try matrix.values.withUnsafeBytes { values in try body([count, offsets, indices, values]) }
-                }
+        case .termVectors: try model.termVectors.storage.withUnsafeBytes { try emit($0) }
+        case .articleVectors: try model.index.vectors.storage.withUnsafeBytes { try emit($0) }
+        case .tfidfRows: try writeParts(of: model.tfidfRows, emit)
+        case .headlineRows: try writeParts(of: model.headlineRows, emit)
+        case .metadata:
+            for start in stride(from: 0, to: model.articles.count, by: metadataBatch) {
+                try emitEncoded(
+                    encodedMetadata(model.articles[start..<min(start + metadataBatch, model.articles.count)]))
             }
-        }
-    }
-
-    /// The encoded bytes of every section but the float matrices and the sparse rows.
-    private static func encodedPayload(_ section: Section, of model: Model) throws -> Data {
-        switch section {
-        case .manifest:
-            return try model.manifest.encoded()
+        case .approximateIndex: try writeApproximateIndex(model.index.approximateIndex, emit)
+        case .neighborLists:
+            var width = BinaryWriter()
+            width.write(UInt32(model.neighborLists.width))
+            try emitEncoded(width)
+            try model.neighborLists.indices.withUnsafeBytes { try emit($0) }
+            try model.neighborLists.scores.withUnsafeBytes { try emit($0) }
+        case .manifest: try model.manifest.encoded().withUnsafeBytes { try emit($0) }
         case .vocabulary:
             let terms = model.weighting.vocabulary.terms
             var vocabulary = BinaryWriter(capacity: 4 + terms.reduce(0) { $0 + BinaryWriter.size(of: $1) })
             vocabulary.write(UInt32(model.weighting.vocabulary.count))
             for term in terms { vocabulary.write(term) }
-            return vocabulary.data
+            try emitEncoded(vocabulary)
         case .surfaceForms:
             let forms = model.weighting.vocabulary.surfaceForms
             var writer = BinaryWriter(capacity: 4 + forms.reduce(0) { $0 + BinaryWriter.size(of: $1) })
             writer.write(UInt32(forms.count))
             for form in forms { writer.write(form) }
-            return writer.data
-        case .documentFrequencies:
-            return floatsOrInts(ints: model.weighting.vocabulary.documentFrequencies)
-        case .idf:
-            return floatsOrInts(floats: model.weighting.globalWeights)
-        case .singularValues:
-            return floatsOrInts(floats: model.singularValues)
-        case .termVectors, .articleVectors, .tfidfRows, .headlineRows:
-            preconditionFailure("\(section.name) is written from the model's memory (withPayload)")
-        case .neighborLists:
-            var lists = BinaryWriter(capacity: 4 + 8 * model.neighborLists.indices.count)
-            lists.write(UInt32(model.neighborLists.width))
-            lists.write(model.neighborLists.indices)
-            lists.write(model.neighborLists.scores)
-            return lists.data
-        case .metadata:
-            let size = model.articles.reduce(0) { size, article in
-                size + BinaryWriter.size(of: article.id) + BinaryWriter.size(of: article.title)
-                    + BinaryWriter.size(of: article.url) + BinaryWriter.size(of: article.section)
-                    + BinaryWriter.size(of: article.language) + 8 + 4
-                    + article.tags.reduce(0) { $0 + BinaryWriter.size(of: $1) }
-            }
-            var metadata = BinaryWriter(capacity: size)
-            for article in model.articles {
-                metadata.write(article.id)
-                metadata.write(article.title)
-                metadata.write(optional: article.url)
-                metadata.write(optional: article.section)
-                metadata.write(article.language)
-                metadata.write(
-                    article.publishedAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? Int64.min)
-                metadata.write(UInt32(article.tags.count))
-                for tag in article.tags { metadata.write(tag) }
-            }
-            return metadata.data
-        case .approximateIndex:
-            var writer = BinaryWriter()
-            guard let index = model.index.approximateIndex else {
-                writer.write(UInt32(0))
-                return writer.data
-            }
-            for count in [index.groups, index.lists, index.probes, index.calibrationQueries] {
-                writer.write(UInt32(count))
-            }
-            writer.write([index.calibratedRecall])
-            writer.write(index.groupCentroids.storage)
-            writer.write(index.groupOffsets)
-            writer.write(index.listCentroids.storage)
-            writer.write(index.listOffsets)
-            writer.write(index.rows)
-            guard let graph = index.graph else {
-                writer.write(UInt32(0))
-                return writer.data
-            }
-            for count in [graph.degree, graph.beam, graph.calibrationQueries, graph.entries.count] {
-                writer.write(UInt32(count))
-            }
-            writer.write([graph.calibratedRecall])
-            writer.write(graph.entries)
-            writer.write(graph.adjacency)
-            return writer.data
+            try emitEncoded(writer)
+        case .documentFrequencies: try model.weighting.vocabulary.documentFrequencies.withUnsafeBytes { try emit($0) }
+        case .idf: try model.weighting.globalWeights.withUnsafeBytes { try emit($0) }
+        case .singularValues: try model.singularValues.withUnsafeBytes { try emit($0) }
         }
     }
 
-    private static func floatsOrInts(floats: [Float] = [], ints: [Int32] = []) -> Data {
-        var writer = BinaryWriter()
-        writer.write(floats)
-        writer.write(ints)
-        return writer.data
+    /// A sparse matrix's section: its entry count (`UInt64`), row offsets (`Int64`), column
+    /// indices (`Int32`) and values (`Float`), each array straight from the matrix's memory.
+    private static func writeParts(of matrix: CSRMatrix, _ emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        // Row offsets are `Int`, which is `Int64` on every platform Kindred builds for.
+        precondition(MemoryLayout<Int>.size == MemoryLayout<Int64>.size, "row offsets are stored as 64-bit integers")
+        try withUnsafeBytes(of: UInt64(matrix.nonzeroCount).littleEndian) { try emit($0) }
+        try matrix.rowOffsets.withUnsafeBytes { try emit($0) }
+        try matrix.columnIndices.withUnsafeBytes { try emit($0) }
+        try matrix.values.withUnsafeBytes { try emit($0) }
+    }
+
+    /// Some articles' metadata, encoded (the `META` layout).
+    private static func encodedMetadata(_ articles: ArraySlice<ArticleMetadata>) -> BinaryWriter {
+        let size = articles.reduce(0) { size, article in
+            size + BinaryWriter.size(of: article.id) + BinaryWriter.size(of: article.title)
+                + BinaryWriter.size(of: article.url) + BinaryWriter.size(of: article.section)
+                + BinaryWriter.size(of: article.language) + 8 + 4
+                + article.tags.reduce(0) { $0 + BinaryWriter.size(of: $1) }
+        }
+        var metadata = BinaryWriter(capacity: size)
+        for article in articles {
+            metadata.write(article.id)
+            metadata.write(article.title)
+            metadata.write(optional: article.url)
+            metadata.write(optional: article.section)
+            metadata.write(article.language)
+            metadata.write(article.publishedAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? Int64.min)
+            metadata.write(UInt32(article.tags.count))
+            for tag in article.tags { metadata.write(tag) }
+        }
+        return metadata
+    }
+
+    /// The approximate index's section (`IVFL`): its counts encoded, its arrays from memory.
+    private static func writeApproximateIndex(
+        _ index: InvertedFileIndex?, _ emit: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        var counts = BinaryWriter()
+        guard let index else {
+            counts.write(UInt32(0))
+            return try counts.data.withUnsafeBytes { try emit($0) }
+        }
+        for count in [index.groups, index.lists, index.probes, index.calibrationQueries] {
+            counts.write(UInt32(count))
+        }
+        counts.write([index.calibratedRecall])
+        try counts.data.withUnsafeBytes { try emit($0) }
+        try index.groupCentroids.storage.withUnsafeBytes { try emit($0) }
+        try index.groupOffsets.withUnsafeBytes { try emit($0) }
+        try index.listCentroids.storage.withUnsafeBytes { try emit($0) }
+        try index.listOffsets.withUnsafeBytes { try emit($0) }
+        try index.rows.withUnsafeBytes { try emit($0) }
+        var graphCounts = BinaryWriter()
+        guard let graph = index.graph else {
+            graphCounts.write(UInt32(0))
+            return try graphCounts.data.withUnsafeBytes { try emit($0) }
+        }
+        for count in [graph.degree, graph.beam, graph.calibrationQueries, graph.entries.count] {
+            graphCounts.write(UInt32(count))
+        }
+        graphCounts.write([graph.calibratedRecall])
+        try graphCounts.data.withUnsafeBytes { try emit($0) }
+        try graph.entries.withUnsafeBytes { try emit($0) }
+        try graph.adjacency.withUnsafeBytes { try emit($0) }
     }
 }
