@@ -80,7 +80,7 @@ public struct ModelBuilder: Sendable {
         var clock = StageClock(progress: progress)
         if let notice = archiveChoice?.notice { clock.notices.append(notice) }
         let corpusDigest = Self.digest(of: articles)
-        let metadata = articles.map(\.metadata)
+        let metadata = ArticleTable(articles.lazy.map(\.metadata))
         let analysed = clock.timed(.analysis) { analyse(articles) }
         let articleCount = articles.count
         articles = []  // the texts are no longer needed: their memory goes before the vocabulary's

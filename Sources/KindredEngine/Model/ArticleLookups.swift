@@ -13,30 +13,34 @@ struct ArticleLookups: Sendable {
     let languageCodeBySubtag: [String: Int32]
 
     /// - Throws: `ModelInvariantError` when an id appears twice.
-    init(_ articles: [ArticleMetadata]) throws(ModelInvariantError) {
+    init(_ articles: ArticleTable) throws(ModelInvariantError) {
         var rowByID: [String: Int] = [:]
         rowByID.reserveCapacity(articles.count)
-        for (row, article) in articles.enumerated() where rowByID.updateValue(row, forKey: article.id) != nil {
-            throw ModelInvariantError("article id '\(article.id)' appears twice")
+        for row in articles.indices {
+            let id = articles.id(of: row)
+            if rowByID.updateValue(row, forKey: id) != nil {
+                throw ModelInvariantError("article id '\(id)' appears twice")
+            }
         }
         self.rowByID = rowByID
         var rowByURL: [String: Int] = [:]
-        for (row, article) in articles.enumerated() {
-            if let url = article.url, !url.isEmpty { rowByURL[OutboundLinks.normalizedURL(url)] = row }
+        for row in articles.indices {
+            if let url = articles.url(of: row), !url.isEmpty { rowByURL[OutboundLinks.normalizedURL(url)] = row }
         }
         self.rowByURL = rowByURL
         var codes: [String: Int32] = [:]
-        self.languageCodes = articles.map { article in
-            let subtag = Language.primarySubtag(of: article.language) ?? article.language.lowercased()
+        self.languageCodes = articles.indices.map { row in
+            let language = articles.language(of: row)
+            let subtag = Language.primarySubtag(of: language) ?? language.lowercased()
             if let code = codes[subtag] { return code }
             let code = Int32(codes.count)
             codes[subtag] = code
             return code
         }
         self.languageCodeBySubtag = codes
+        let dates = articles.indices.map { articles.publishedAt(of: $0) ?? .distantPast }
         self.rowsByRecency = articles.indices.sorted { a, b in
-            let first = articles[a].publishedAt ?? .distantPast, second = articles[b].publishedAt ?? .distantPast
-            return first != second ? first > second : a < b
+            dates[a] != dates[b] ? dates[a] > dates[b] : a < b
         }.map(Int32.init)
     }
 }

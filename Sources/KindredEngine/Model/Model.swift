@@ -27,7 +27,8 @@ public struct Model: Sendable {
     public let tfidfRows: CSRMatrix
     /// The articles' headline (title and tags) vectors, same weights, for the headline match.
     public let headlineRows: CSRMatrix
-    public let articles: [ArticleMetadata]
+    /// The articles' metadata, packed (`ArticleTable`), in row order.
+    public let articles: ArticleTable
     /// Each article's best related articles, when computed at build time.
     public let neighborLists: NeighborLists
     /// The tables derived from `articles`: ids, URLs, recency and languages.
@@ -51,7 +52,7 @@ public struct Model: Sendable {
     ///     that computes no related lists: `EmbeddingIndex.init`'s `withProduct`).
     public init(
         manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix?, singularValues: [Float],
-        articleVectors: DenseMatrix, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: [ArticleMetadata],
+        articleVectors: DenseMatrix, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: ArticleTable,
         neighborLists: NeighborLists = .none, approximateIndex: InvertedFileIndex? = nil,
         search: SearchSettings = SearchSettings(), keepingIndexCodes: Bool = false, indexProduct: Bool = true
     ) throws {
@@ -101,7 +102,7 @@ public struct Model: Sendable {
 
     private init(
         manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
-        index: EmbeddingIndex, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: [ArticleMetadata],
+        index: EmbeddingIndex, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: ArticleTable,
         neighborLists: NeighborLists, lookups: ArticleLookups, termVectorsPending: Bool, dataChecked: Bool = false
     ) throws {
         self.manifest = manifest

@@ -93,7 +93,7 @@ extension CandidatePool {
     /// Stage 3: each score times its article's freshness factor, re-sorted.
     mutating func freshen(_ freshness: Freshness, now: Date) {
         ranked = ranked.map { candidate in
-            let factor = freshness.factor(published: index.slotMetadata(candidate.index).publishedAt, now: now)
+            let factor = freshness.factor(published: index.slotPublishedAt(candidate.index), now: now)
             freshnessFactors[candidate.index] = factor
             return ScoredIndex(index: candidate.index, score: candidate.score * factor)
         }

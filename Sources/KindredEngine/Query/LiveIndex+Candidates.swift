@@ -11,6 +11,12 @@ extension LiveIndex {
         slot < model.articles.count ? model.articles[slot] : upserts[slot - model.articles.count].metadata
     }
 
+    /// `slotMetadata(slot).publishedAt` without making the article's strings.
+    func slotPublishedAt(_ slot: Int) -> Date? {
+        slot < model.articles.count
+            ? model.articles.publishedAt(of: slot) : upserts[slot - model.articles.count].metadata.publishedAt
+    }
+
     func slotVector(_ slot: Int) -> Model.QueryVector? {
         slot < model.articles.count ? model.queryVector(row: slot) : upserts[slot - model.articles.count].vector
     }
@@ -45,8 +51,8 @@ extension LiveIndex {
         func admits(_ row: Int) -> Bool {
             if excludedRows.contains(row) || hidden.contains(row) { return false }
             if let languageCode, model.languageCodes[row] != languageCode { return false }
-            if let section = admission.section, model.articles[row].section != section { return false }
-            return admission.admitsDate(model.articles[row].publishedAt)
+            if let section = admission.section, model.articles.section(of: row) != section { return false }
+            return admission.admitsDate(model.articles.publishedAt(of: row))
         }
     }
 
@@ -139,7 +145,7 @@ extension LiveIndex {
         for row in model.rowsByRecency {
             let row = Int(row)
             guard filter.admits(row) else { continue }
-            found.append((row, model.articles[row].publishedAt ?? .distantPast))
+            found.append((row, model.articles.publishedAt(of: row) ?? .distantPast))
             if found.count == count { break }
         }
         for (i, upsert) in upserts.enumerated()

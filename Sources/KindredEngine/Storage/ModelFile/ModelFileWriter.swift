@@ -68,7 +68,7 @@ extension ModelFile {
         case .metadata:
             for start in stride(from: 0, to: model.articles.count, by: metadataBatch) {
                 try emitEncoded(
-                    encodedMetadata(model.articles[start..<min(start + metadataBatch, model.articles.count)]))
+                    encodedMetadata(model.articles, rows: start..<min(start + metadataBatch, model.articles.count)))
             }
         case .approximateIndex: try writeApproximateIndex(model.index.approximateIndex, emit)
         case .neighborLists:
@@ -108,7 +108,8 @@ extension ModelFile {
     }
 
     /// Some articles' metadata, encoded (the `META` layout).
-    private static func encodedMetadata(_ articles: ArraySlice<ArticleMetadata>) -> BinaryWriter {
+    private static func encodedMetadata(_ table: ArticleTable, rows: Range<Int>) -> BinaryWriter {
+        let articles = rows.map { table[$0] }
         let size = articles.reduce(0) { size, article in
             size + BinaryWriter.size(of: article.id) + BinaryWriter.size(of: article.title)
                 + BinaryWriter.size(of: article.url) + BinaryWriter.size(of: article.section)

@@ -158,9 +158,13 @@ extension ModelFile {
                 calibratedRecall: recall, calibrationQueries: queries)
         }
 
-        private func metadata(articles n: Int) throws -> [ArticleMetadata] {
-            try section(.metadata) { reader -> [ArticleMetadata] in
-                try (0..<n).map { _ in
+        private func metadata(articles n: Int) throws -> ArticleTable {
+            try section(.metadata) { reader -> ArticleTable in
+                // Each article takes at least 32 bytes besides its text (five lengths, the date,
+                // the tag count): the rest is text, an exact bound when no article has tags.
+                var table = ArticleTable()
+                table.reserveCapacity(articles: n, fields: 5 * n, bytes: max(0, reader.remaining - 32 * n))
+                for _ in 0..<n {
                     let id = try reader.readString(), title = try reader.readString()
                     let url = try reader.readOptionalString(), sectionName = try reader.readOptionalString()
                     let language = try reader.readString()
@@ -170,12 +174,14 @@ extension ModelFile {
                         throw fail(.metadata, "article '\(id)' claims \(tagCount) tags")
                     }
                     let tags = try (0..<tagCount).map { _ in try reader.readString() }
-                    return ArticleMetadata(
-                        id: id, title: title, url: url,
-                        publishedAt: milliseconds == Int64.min
-                            ? nil : Date(timeIntervalSince1970: Double(milliseconds) / 1000),
-                        section: sectionName, language: language, tags: tags)
+                    table.append(
+                        ArticleMetadata(
+                            id: id, title: title, url: url,
+                            publishedAt: milliseconds == Int64.min
+                                ? nil : Date(timeIntervalSince1970: Double(milliseconds) / 1000),
+                            section: sectionName, language: language, tags: tags))
                 }
+                return table
             }
         }
     }
