@@ -38,9 +38,15 @@ struct CSRMatrixTests {
         #expect(maxDifference(sparse, dense) < 1e-4)
     }
 
-    /// Whether the CPU has the vector instructions of at least one kernel (x86-64 with AVX2).
+    /// Whether the CPU has the vector instructions of at least one kernel (x86-64 with AVX2), and
+    /// the environment's cap allows them: `KINDRED_MAX_CPU_ISA`, else `ONEDNN_MAX_CPU_ISA`, read as
+    /// `CKindredKernels/Dispatch.h` reads it (AVX2…, AVX512… or ALL allow a vector kernel).
     var canRunVectorKernels: Bool {
         #if arch(x86_64)
+            let environment = ProcessInfo.processInfo.environment
+            let cap = [environment["KINDRED_MAX_CPU_ISA"], environment["ONEDNN_MAX_CPU_ISA"]]
+                .compactMap { $0 }.first { !$0.isEmpty }?.uppercased()
+            if let cap, !cap.hasPrefix("AVX2"), !cap.hasPrefix("AVX512"), cap != "ALL" { return false }
             let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
             return cpuinfo.contains(" avx2") && cpuinfo.contains(" fma")
         #else
