@@ -103,7 +103,8 @@ public struct ModelBuilder: Sendable {
             weighted, factors: factors, dimensions: dimensions, corpusDigest: corpusDigest, empty: empty,
             journalSequence: journalSequence, stageSeconds: clock.seconds)
         var model = try Model(
-            manifest: manifest, weighting: weighted.weighting, termVectors: nil, singularValues: factors.singularValues,
+            manifest: manifest, weighting: weighted.weighting, formedTermVectors: nil,
+            singularValues: factors.singularValues,
             articleVectors: vectors, tfidfRows: weighted.matrix, headlineRows: weighted.headlines, articles: metadata,
             keepingIndexCodes: parameters.neighbors > 0 || metadata.count >= graphFrom,
             indexProduct: parameters.neighbors > 0)

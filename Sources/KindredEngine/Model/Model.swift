@@ -47,13 +47,27 @@ public struct Model: Sendable {
     /// - Parameters:
     ///   - keepingIndexCodes: keep the index's int8 codes for an all-pairs search or a graph's
     ///     build to come (a build), instead of quantising the vectors again there (`EmbeddingIndex`).
-    ///   - termVectors: nil in a build until its last stage (`termVectorsPending`).
     ///   - indexProduct: false when the index's int8 product is not worth its memory (a build
     ///     that computes no related lists: `EmbeddingIndex.init`'s `withProduct`).
     public init(
-        manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix?, singularValues: [Float],
+        manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
         articleVectors: DenseMatrix, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: ArticleTable,
         neighborLists: NeighborLists = .none, approximateIndex: InvertedFileIndex? = nil,
+        search: SearchSettings = SearchSettings(), keepingIndexCodes: Bool = false, indexProduct: Bool = true
+    ) throws {
+        try self.init(
+            manifest: manifest, weighting: weighting, formedTermVectors: termVectors, singularValues: singularValues,
+            articleVectors: articleVectors, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles,
+            neighborLists: neighborLists, approximateIndex: approximateIndex, search: search,
+            keepingIndexCodes: keepingIndexCodes, indexProduct: indexProduct)
+    }
+
+    /// The public initialiser's work; `formedTermVectors` is nil for a build's model until its
+    /// last stage (`termVectorsPending`).
+    init(
+        manifest: Manifest, weighting: TermWeighting, formedTermVectors termVectors: DenseMatrix?,
+        singularValues: [Float], articleVectors: DenseMatrix, tfidfRows: CSRMatrix, headlineRows: CSRMatrix,
+        articles: ArticleTable, neighborLists: NeighborLists = .none, approximateIndex: InvertedFileIndex? = nil,
         search: SearchSettings = SearchSettings(), keepingIndexCodes: Bool = false, indexProduct: Bool = true
     ) throws {
         // The index (quantising, oneDNN's reorders) and the lookups (hashing ids and URLs) are
