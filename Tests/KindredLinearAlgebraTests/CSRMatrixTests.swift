@@ -54,13 +54,19 @@ struct CSRMatrixTests {
         #endif
     }
 
-    /// Runs `call(kernel, output)` on the baseline and on each vector kernel (1 AVX2, 2 AVX-512),
-    /// into `count` NaNs each time; `call` returns the `_with` function's 1 (ran) or 0 (this CPU
+    /// Runs `call(kernel, a's row offsets as Int64, output)` on the baseline and on each vector
+    /// kernel (1 AVX2, 2 AVX-512), into `count` NaNs each time; `call` returns the `_with` function's 1 (ran) or 0 (this CPU
     /// can't). Every kernel that ran must agree with the baseline, which must write every element.
-    func expectKernelsAgree(count: Int, _ call: (Int32, UnsafeMutablePointer<Float>) -> Int32) throws {
+    func expectKernelsAgree(
+        of a: CSRMatrix, count: Int, _ call: (Int32, UnsafePointer<Int64>, UnsafeMutablePointer<Float>) -> Int32
+    ) throws {
         func run(_ kernel: Int32) -> [Float]? {
             var y = [Float](repeating: .nan, count: count)
-            let ran = y.withUnsafeMutableBufferPointer { call(kernel, $0.baseAddress!) }
+            let ran = a.rowOffsets.withUnsafeBufferPointer { offsets in
+                // Row offsets are `Int`, which is 64 bits on every platform Kindred builds for.
+                let starts = UnsafeRawPointer(offsets.baseAddress!).assumingMemoryBound(to: Int64.self)
+                return y.withUnsafeMutableBufferPointer { call(kernel, starts, $0.baseAddress!) }
+            }
             return ran == 1 ? y : nil
         }
         let baseline = try #require(run(0))
@@ -79,12 +85,8 @@ struct CSRMatrixTests {
         let a = try randomSparse(rows: 40, columns: 25, density: 0.3, seed: 6)
         var generator = SeededGenerator(seed: 7)
         let x = generator.gaussianMatrix(rows: 25, columns: width)
-        try expectKernelsAgree(count: 40 * width) { kernel, out in
-            a.rowOffsets.withUnsafeBufferPointer { offsets in
-                kindred_csr_times_dense_with(
-                    kernel, UnsafeRawPointer(offsets.baseAddress!).assumingMemoryBound(to: Int64.self),
-                    a.columnIndices, a.values, 0, 40, x.storage, width, out)
-            }
+        try expectKernelsAgree(of: a, count: 40 * width) { kernel, offsets, out in
+            kindred_csr_times_dense_with(kernel, offsets, a.columnIndices, a.values, 0, 40, x.storage, width, out)
         }
     }
 
@@ -148,17 +150,17 @@ struct CSRMatrixTests {
         #expect(throws: LinearAlgebraError.self) { try a.multiplyTransposed(x, rowScales: [1, 2], into: &y) }
     }
 
-    @Test("every transposed-product kernel this CPU runs agrees with the baseline", arguments: [7, 96, 272, 300])
-    func transposedKernels(width: Int) throws {
+    @Test(
+        "every transposed-product kernel this CPU runs agrees with the baseline, with and without row scales",
+        arguments: [7, 96, 272, 300], [false, true])
+    func transposedKernels(width: Int, scaled: Bool) throws {
         let a = try randomSparse(rows: 40, columns: 25, density: 0.3, seed: 6)
         var generator = SeededGenerator(seed: 7)
         let x = generator.gaussianMatrix(rows: 40, columns: width)
-        try expectKernelsAgree(count: 25 * width) { kernel, out in
-            a.rowOffsets.withUnsafeBufferPointer { offsets in
-                kindred_csr_transposed_times_dense_with(
-                    kernel, UnsafeRawPointer(offsets.baseAddress!).assumingMemoryBound(to: Int64.self),
-                    a.columnIndices, a.values, nil, 40, x.storage, width, out, 0, 25)
-            }
+        let scales = scaled ? (0..<40).map { Float($0 % 5) - 1.5 } : nil
+        try expectKernelsAgree(of: a, count: 25 * width) { kernel, offsets, out in
+            kindred_csr_transposed_times_dense_with(
+                kernel, offsets, a.columnIndices, a.values, scales, 40, x.storage, width, out, 0, 25)
         }
     }
 

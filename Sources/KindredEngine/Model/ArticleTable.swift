@@ -29,7 +29,7 @@ public struct ArticleTable: Sendable, Equatable, RandomAccessCollection {
     private static let hasURL: UInt8 = 1, hasSection: UInt8 = 2, hasDate: UInt8 = 4
     /// The fields every article has before its tags.
     private enum Field: Int { case id, title, url, section, language }
-    private static let fixedFields = 5
+    static let fixedFields = 5
 
     public init() {}
 
@@ -56,12 +56,17 @@ public struct ArticleTable: Sendable, Equatable, RandomAccessCollection {
     }
 
     public mutating func append(_ article: ArticleMetadata) {
-        for field in [article.id, article.title, article.url ?? "", article.section ?? "", article.language]
-            + article.tags
-        {
+        // Field by field, without an array of them: this runs for every article of a build and a load.
+        func add(_ field: String) {
             bytes.append(contentsOf: field.utf8)
             fieldStarts.append(bytes.count)
         }
+        add(article.id)
+        add(article.title)
+        add(article.url ?? "")
+        add(article.section ?? "")
+        add(article.language)
+        for tag in article.tags { add(tag) }
         firstFields.append(fieldStarts.count - 1)
         presence.append(
             (article.url == nil ? 0 : Self.hasURL) | (article.section == nil ? 0 : Self.hasSection)

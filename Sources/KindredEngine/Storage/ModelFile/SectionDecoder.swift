@@ -163,7 +163,8 @@ extension ModelFile {
                 // Each article takes at least 32 bytes besides its text (five lengths, the date,
                 // the tag count): the rest is text, an exact bound when no article has tags.
                 var table = ArticleTable()
-                table.reserveCapacity(articles: n, fields: 5 * n, bytes: max(0, reader.remaining - 32 * n))
+                table.reserveCapacity(
+                    articles: n, fields: ArticleTable.fixedFields * n, bytes: max(0, reader.remaining - 32 * n))
                 for _ in 0..<n {
                     let id = try reader.readString(), title = try reader.readString()
                     let url = try reader.readOptionalString(), sectionName = try reader.readOptionalString()
