@@ -1,3 +1,4 @@
+import CKindredKernels
 import Dispatch
 import Testing
 
@@ -115,6 +116,23 @@ struct Int8ProductTests {
             return out == expected[i % 16]
         }
         #expect(matches.allSatisfy { $0 })
+    }
+
+    @Test("listed rows scattered through the codes score as the contiguous kernel scores them", arguments: [0, 1])
+    func gatheredRows(kernel: Int) {
+        let columns = 200, rows = 700
+        let codes = randomCodes(rows * columns, seed: 11), query = randomCodes(columns, seed: 12)
+        // Out of order, repeated, the first and last rows, and more than a prefetch distance apart.
+        let listed: [Int32] = [699, 0, 5, 5, 311, 42, 698, 1, 100, 250, 3, 680, 77, 77, 500, 0]
+        var out = [Float](repeating: -1, count: listed.count)
+        guard kindred_int8_dots_gathered_with(Int32(kernel), query, codes, listed, listed.count, columns, &out) == 1
+        else { return }  // This CPU (or the ISA cap) doesn't run the kernel.
+        let expected = listed.map { reference(query, codes, columns: columns, range: Int($0)..<Int($0) + 1)[0] }
+        #expect(out == expected)
+        // No rows: nothing written.
+        var untouched: [Float] = [-1]
+        _ = kindred_int8_dots_gathered_with(Int32(kernel), query, codes, listed, 0, columns, &untouched)
+        #expect(untouched == [-1])
     }
 
     @Test("a kernel level this CPU or the ISA cap doesn't allow is refused, not run")

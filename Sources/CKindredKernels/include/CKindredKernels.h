@@ -77,6 +77,18 @@ void kindred_int8_dots(
 int kindred_int8_dots_with(
     int kernel, const int8_t *queries, size_t count, const int8_t *rows, size_t width, size_t columns, float *out);
 
+/// kindred_int8_dots of one query against listed rows of `codes` (rows × columns, row-major):
+/// out[j] = Σ_c query[c] · codes[rows[j] * columns + c] for j < count, each row's codes
+/// prefetched a few rows ahead (the rows are scattered: a filter's).
+void kindred_int8_dots_gathered(
+    const int8_t *query, const int8_t *codes, const int32_t *rows, size_t count, size_t columns, float *out);
+
+/// kindred_int8_dots_gathered on a given kernel (0 baseline, 1 AVX2), for tests; returns 0 (and
+/// writes nothing) when this CPU can't run it, 1 otherwise.
+int kindred_int8_dots_gathered_with(
+    int kernel, const int8_t *query, const int8_t *codes, const int32_t *rows, size_t count, size_t columns,
+    float *out);
+
 /// The instruction set kindred_int8_dots runs on: "avx2" or "baseline".
 const char *kindred_int8_dots_kernel(void);
 

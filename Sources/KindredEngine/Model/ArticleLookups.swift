@@ -1,7 +1,7 @@
 import KindredText
 
 /// The tables a model derives from its articles' metadata: rows by id and by URL, rows by
-/// recency, and each row's language as a small code.
+/// recency, each row's language as a small code, and the rows of each section and language.
 struct ArticleLookups: Sendable {
     let rowByID: [String: Int]
     /// Keys are `OutboundLinks.normalizedURL`.
@@ -11,6 +11,11 @@ struct ArticleLookups: Sendable {
     /// Each row's language as a small code (its primary subtag interned).
     let languageCodes: [Int32]
     let languageCodeBySubtag: [String: Int32]
+    /// Each section's rows, ascending: what a search filtered to a section can return.
+    let rowsBySection: [String: [Int32]]
+    /// Each language code's rows, ascending; empty for an archive of one language, whose
+    /// language filter admits every row.
+    let rowsByLanguage: [[Int32]]
 
     /// - Throws: `ModelInvariantError` when an id appears twice.
     init(_ articles: ArticleTable) throws(ModelInvariantError) {
@@ -38,6 +43,16 @@ struct ArticleLookups: Sendable {
             return code
         }
         self.languageCodeBySubtag = codes
+        var rowsByLanguage = [[Int32]](repeating: [], count: codes.count > 1 ? codes.count : 0)
+        if codes.count > 1 {
+            for (row, code) in languageCodes.enumerated() { rowsByLanguage[Int(code)].append(Int32(row)) }
+        }
+        self.rowsByLanguage = rowsByLanguage
+        var rowsBySection: [String: [Int32]] = [:]
+        for row in articles.indices {
+            if let section = articles.section(of: row) { rowsBySection[section, default: []].append(Int32(row)) }
+        }
+        self.rowsBySection = rowsBySection
         let dates = articles.indices.map { articles.publishedAt(of: $0) ?? .distantPast }
         self.rowsByRecency = articles.indices.sorted { a, b in
             dates[a] != dates[b] ? dates[a] > dates[b] : a < b

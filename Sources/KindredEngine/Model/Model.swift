@@ -31,8 +31,8 @@ public struct Model: Sendable {
     public let articles: ArticleTable
     /// Each article's best related articles, when computed at build time.
     public let neighborLists: NeighborLists
-    /// The tables derived from `articles`: ids, URLs, recency and languages.
-    private let lookups: ArticleLookups
+    /// The tables derived from `articles`: ids, URLs, recency, languages and sections.
+    let lookups: ArticleLookups
     /// Rows by publication time, newest first, undated ones last: the fallback's order.
     var rowsByRecency: [Int32] { lookups.rowsByRecency }
     /// Each row's language as a small code (its primary subtag interned), so a language filter
@@ -233,13 +233,14 @@ public struct Model: Sendable {
     ///   - exact: score every article even when the model searches approximately.
     ///   - probes: the approximate index's lists to probe, instead of the model's setting.
     ///   - beam: the approximate index's graph beam, instead of the model's setting.
+    ///   - rows: every row `excluding` admits is among these (`rows(admitting:)`), when known.
     public func rank(
         _ query: QueryVector, k: Int, exact: Bool = false, probes: Int? = nil, beam: Int? = nil,
-        excluding: (Int) -> Bool = { _ in false }
+        amongRows rows: ArraySlice<Int32>? = nil, excluding: (Int) -> Bool = { _ in false }
     ) throws -> [ScoredIndex] {
         let depth = max(k, parameters.rerankDepth)
         let candidates = try index.search(
-            query.dense, k: depth, exact: exact, probes: probes, beam: beam, excluding: excluding)
+            query.dense, k: depth, exact: exact, probes: probes, beam: beam, amongRows: rows, excluding: excluding)
         return rerank(candidates, query: query, k: k)
     }
 

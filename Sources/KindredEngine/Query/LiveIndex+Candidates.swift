@@ -48,6 +48,13 @@ extension LiveIndex {
             self.languageCode = admission.language.map(index.model.languageCode(of:))
         }
 
+        /// Every model row the filter can admit, when the model's tables narrow them
+        /// (`Model.rows(section:languageCode:since:until:)`).
+        var rows: ArraySlice<Int32>? {
+            model.rows(
+                section: admission.section, languageCode: languageCode, since: admission.since, until: admission.until)
+        }
+
         func admits(_ row: Int) -> Bool {
             if excludedRows.contains(row) || hidden.contains(row) { return false }
             if let languageCode, model.languageCodes[row] != languageCode { return false }
@@ -67,7 +74,9 @@ extension LiveIndex {
         // Freshness and diversity choose among the whole pool; a narrower list can't feed them.
         let reorders = query.freshness != nil || query.diversity < 1
         let listed = row.flatMap { precomputedCandidates(of: $0, filter: filter, wanted: reorders ? poolSize : wanted) }
-        let base = try listed ?? model.rank(vector, k: poolSize, exact: query.exact) { !filter.admits($0) }
+        let base =
+            try listed
+            ?? model.rank(vector, k: poolSize, exact: query.exact, amongRows: filter.rows) { !filter.admits($0) }
         return (merged(base, vector: vector, admission: admission, poolSize: poolSize), listed == nil)
     }
 

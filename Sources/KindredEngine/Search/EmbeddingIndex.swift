@@ -174,13 +174,18 @@ public struct EmbeddingIndex: Sendable {
     ///   - probes: lists to probe instead of `probes` (for measuring recall against them): the
     ///     search goes through the lists, not the graph.
     ///   - beam: the graph search's beam instead of `beam`.
+    ///   - rows: every row `excluding` admits is among these (a filter's rows, `Model.rows(admitting:)`):
+    ///     when they are few, only they are scored (`scoresRowsAlone`), exactly.
     /// - Complexity: O(n·d) for the product plus O(n + k log k) selection; approximately, the
     ///   rows the graph search scores (a few thousand), or the probed lists' rows when the graph
-    ///   can't answer.
+    ///   can't answer; O(|rows|·d) when the rows are scored alone.
     public func search(
         _ query: [Float], k: Int, exact: Bool = false, probes: Int? = nil, beam: Int? = nil,
-        excluding: (Int) -> Bool = { _ in false }
+        amongRows rows: ArraySlice<Int32>? = nil, excluding: (Int) -> Bool = { _ in false }
     ) throws -> [ScoredIndex] {
+        if let rows, probes == nil, scoresRowsAlone(rows.count, k: k, exact: exact, beam: beam) {
+            return search(query, k: k, amongRows: rows, excluding: excluding)
+        }
         if let lists, usesCandidateStage(k: k) {
             if !exact, probes == nil, let graph = approximateIndex?.graph, let graphCodes,
                 let found = searchGraph(
@@ -188,6 +193,11 @@ public struct EmbeddingIndex: Sendable {
                     excluding: excluding)
             {
                 return found
+            }
+            // The beam held too few admitted rows: the filter's own rows, when they are known and
+            // fewer than the lists would read for so narrow a filter.
+            if let rows, probes == nil, !exact, rows.count * 4 <= count {
+                return search(query, k: k, amongRows: rows, excluding: excluding)
             }
             return search(
                 query, k: k, through: lists, probes: exact ? lists.index.lists : probes ?? self.probes,
