@@ -233,7 +233,7 @@ public struct Model: Sendable {
     ///   - exact: score every article even when the model searches approximately.
     ///   - probes: the approximate index's lists to probe, instead of the model's setting.
     ///   - beam: the approximate index's graph beam, instead of the model's setting.
-    ///   - rows: every row `excluding` admits is among these (`rows(admitting:)`), when known.
+    ///   - rows: every row `excluding` admits is among these, when known (`rows(section:languageCode:since:until:)`).
     public func rank(
         _ query: QueryVector, k: Int, exact: Bool = false, probes: Int? = nil, beam: Int? = nil,
         amongRows rows: ArraySlice<Int32>? = nil, excluding: (Int) -> Bool = { _ in false }

@@ -7,18 +7,20 @@ import KindredLinearAlgebra
 /// The usual path ranks everything and drops what the filter refuses. A graph walk keeps its
 /// beam's best rows whatever the filter: when a filter admits fewer than one row in
 /// `beam / (2k)`, the beam holds too few admitted ones, and the lists then answer by probing
-/// until they hold enough, which for a narrow section reads most of the archive (about 50 ms at a
-/// million articles on two cores, the tail of a by-id load with one request in ten filtered:
-/// docs/performance.md). Scoring the filter's rows alone reads only theirs, and is exact.
-/// This is the pre-filtering of Qdrant and Weaviate for filters of small cardinality, with the
-/// rows of each section and language kept beside the model's metadata (`ArticleLookups`).
+/// until they hold enough, which for a narrow section reads most of the archive: at a million
+/// articles such searches made a by-id load's 99th percentile (55–71 ms at -c16 with one
+/// request in ten filtered, docs/performance.md, *Filters*). Scoring the filter's rows alone
+/// reads only theirs, and is exact. Weaviate (its flat-search cutoff) and Qdrant (its query
+/// planner) likewise scan the points of a filter that matches few; here the rows of each section
+/// and language are kept beside the model's metadata (`ArticleLookups`).
 extension EmbeddingIndex {
     /// Whether a search for `k` rows among `rows` of this index's articles is cheaper scoring those
     /// rows alone than through the usual path; `beam` is the graph search's beam when set.
     ///
     /// - A graph search answers from the admitted rows of its beam: when a filter leaves fewer
     ///   than `2k` of them on average, it scores the rows instead (at most `2k·n / beam` rows:
-    ///   53,000 at a million articles and a beam of 1,138, an eighth of what the lists read).
+    ///   53,000 at a million articles, a beam of 1,138 and a depth of 30; 13.5 MB of int8 codes,
+    ///   what the lists' calibrated probes read for an unfiltered query).
     /// - Lists answer from the probed lists' admitted rows: when those are expected to hold fewer
     ///   than twice the candidates a search keeps, the rows are scored instead.
     /// - An exact scan reads every row's int8 codes in order; a row scored alone costs its

@@ -174,8 +174,9 @@ public struct EmbeddingIndex: Sendable {
     ///   - probes: lists to probe instead of `probes` (for measuring recall against them): the
     ///     search goes through the lists, not the graph.
     ///   - beam: the graph search's beam instead of `beam`.
-    ///   - rows: every row `excluding` admits is among these (a filter's rows, `Model.rows(admitting:)`):
-    ///     when they are few, only they are scored (`scoresRowsAlone`), exactly.
+    ///   - rows: every row `excluding` admits is among these (a filter's rows,
+    ///     `Model.rows(section:languageCode:since:until:)`): when they are few, only they are
+    ///     scored (`scoresRowsAlone`), exactly.
     /// - Complexity: O(n·d) for the product plus O(n + k log k) selection; approximately, the
     ///   rows the graph search scores (a few thousand), or the probed lists' rows when the graph
     ///   can't answer; O(|rows|·d) when the rows are scored alone.
