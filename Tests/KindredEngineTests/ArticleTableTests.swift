@@ -36,6 +36,29 @@ struct ArticleTableTests {
         #expect(table.section(of: 1) == nil && table.section(of: 2) == "")
     }
 
+    @Test("a section compared in place is the section made as a string: none is no section, empty is empty")
+    func sectionComparison() {
+        let table = ArticleTable(articles)
+        for row in articles.indices {
+            for section in ["phones", "", "phone", "phones ", "Phones", "ü"] {
+                #expect(
+                    table.hasSection(row, equalTo: section) == (articles[row].section == section), "\(row), \(section)")
+            }
+        }
+        // As `String` compares them: canonically equivalent spellings are the same section.
+        let stored = ["R\u{E9}gion", "Re\u{301}gion", "K", "\u{212A}elvin"]
+        let table2 = ArticleTable(
+            stored.map {
+                ArticleMetadata(id: $0, title: "", url: nil, publishedAt: nil, section: $0, language: "fr", tags: [])
+            })
+        for row in stored.indices {
+            for section in ["R\u{E9}gion", "Re\u{301}gion", "Region", "K", "\u{212A}", "Kelvin", "\u{212A}elvin"] {
+                #expect(table2.hasSection(row, equalTo: section) == (stored[row] == section), "\(row), \(section)")
+            }
+        }
+        #expect(table2.hasSection(0, equalTo: "Re\u{301}gion") && table2.hasSection(2, equalTo: "\u{212A}"))
+    }
+
     @Test("appending one by one gives the table made at once; an empty table has no rows")
     func appending() {
         var table = ArticleTable()

@@ -58,7 +58,7 @@ extension LiveIndex {
         func admits(_ row: Int) -> Bool {
             if excludedRows.contains(row) || hidden.contains(row) { return false }
             if let languageCode, model.languageCodes[row] != languageCode { return false }
-            if let section = admission.section, model.articles.section(of: row) != section { return false }
+            if let section = admission.section, !model.articles.hasSection(row, equalTo: section) { return false }
             return admission.admitsDate(model.articles.publishedAt(of: row))
         }
     }
