@@ -43,8 +43,9 @@ struct ArticleLookups: Sendable {
             return code
         }
         self.languageCodeBySubtag = codes
-        var rowsByLanguage = [[Int32]](repeating: [], count: codes.count > 1 ? codes.count : 0)
+        var rowsByLanguage: [[Int32]] = []
         if codes.count > 1 {
+            rowsByLanguage = Array(repeating: [], count: codes.count)
             for (row, code) in languageCodes.enumerated() { rowsByLanguage[Int(code)].append(Int32(row)) }
         }
         self.rowsByLanguage = rowsByLanguage

@@ -11,7 +11,7 @@ import Foundation
 /// *Scaling*).
 ///
 /// `self[row]` makes an article's `ArticleMetadata` (its strings are made then); filters read the
-/// one field they need (`section(of:)`, `publishedAt(of:)`) without making the others.
+/// one field they need (`hasSection(_:equalTo:)`, `publishedAt(of:)`) without making the others.
 public struct ArticleTable: Sendable, Equatable, RandomAccessCollection {
     /// Every field's bytes, article by article: id, title, URL, section, language, then its tags.
     private var bytes: [UInt8] = []
@@ -99,9 +99,7 @@ public struct ArticleTable: Sendable, Equatable, RandomAccessCollection {
     /// canonically equivalent (é composed or not, the Kelvin sign and K), so `String` decides.
     public func hasSection(_ row: Int, equalTo section: String) -> Bool {
         guard presence[row] & Self.hasSection != 0 else { return false }
-        let field = firstFields[row] + Field.section.rawValue
-        return bytes.withUnsafeBufferPointer { all in
-            let stored = UnsafeBufferPointer(rebasing: all[fieldStarts[field]..<fieldStarts[field + 1]])
+        return withBytes(of: firstFields[row] + Field.section.rawValue) { stored in
             if section.utf8.elementsEqual(stored) { return true }
             if stored.allSatisfy({ $0 < 0x80 }) && section.utf8.allSatisfy({ $0 < 0x80 }) { return false }
             return String(decoding: stored, as: UTF8.self) == section
@@ -116,10 +114,12 @@ public struct ArticleTable: Sendable, Equatable, RandomAccessCollection {
 
     private func string(_ row: Int, _ field: Field) -> String { string(field: firstFields[row] + field.rawValue) }
 
-    private func string(field: Int) -> String {
+    private func string(field: Int) -> String { withBytes(of: field) { String(decoding: $0, as: UTF8.self) } }
+
+    /// The UTF-8 of field number `field`, in place.
+    private func withBytes<Result>(of field: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         bytes.withUnsafeBufferPointer {
-            String(
-                decoding: UnsafeBufferPointer(rebasing: $0[fieldStarts[field]..<fieldStarts[field + 1]]), as: UTF8.self)
+            body(UnsafeBufferPointer(rebasing: $0[fieldStarts[field]..<fieldStarts[field + 1]]))
         }
     }
 }
