@@ -57,9 +57,15 @@ struct Handlers: Sendable {
         try response(encoded: Self.encoder.encode(value), status: status)
     }
 
-    /// A related list, the hot path: its types spell their keys as sent.
+    /// A related list, the hot path: written directly (`RelatedResponse.jsonBytes`), the encoder
+    /// reporting what JSON can't hold.
     func response(_ value: RelatedResponse) throws -> Response {
-        try response(encoded: Self.literalKeysEncoder.encode(value), status: .ok)
+        guard let bytes = value.jsonBytes() else {
+            return try response(encoded: Self.literalKeysEncoder.encode(value), status: .ok)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     private func response(encoded data: Data, status: HTTPResponse.Status) -> Response {
