@@ -1,18 +1,24 @@
-// Best-first search of a proximity graph over int8 codes (NeighborGraph), and the pruning rule
-// its build applies to each row's candidate neighbours.
+// Best-first search of a proximity graph (NeighborGraph) over rows of 4-bit codes that carry
+// their own scale, and the pruning rule its build applies to each row's candidate neighbours.
 //
 // The search keeps the `beam` best rows seen so far and expands the best row not yet expanded,
 // scoring its unvisited neighbours, until no unexpanded row beats the worst of the beam (the
 // layer search of Malkov & Yashunin 2018, "Efficient and robust approximate nearest neighbor
 // search using Hierarchical Navigable Small World graphs", on one layer, started from several
-// entry rows). Scores are int8 dot products times the row's scale: the order of the cosine, to
-// about 10⁻³, which the caller's Float rescoring of the beam restores.
+// entry rows). Scores are 4-bit dot products times the row's scale: the order of the cosine, to
+// about 10⁻², which the caller's Float rescoring of the beam's best restores.
 //
-// A row costs one 256-byte read from anywhere in the codes and one of its scale, so the
-// neighbours of an expanded row are prefetched together, scales included, before any is scored:
-// their reads overlap instead of queueing. (Prefetching the scales too took a third off a walk
-// at a million articles; the walk then waits mostly on the prefetches themselves, the core's
-// outstanding reads being full.)
+// A walk's reads are random, one row at a time, and what they cost is the cache lines they
+// touch, whatever their bytes: a row of 256 dimensions is 128 bytes of codes whose last four hold
+// its scale (ScaledInt4Rows), two lines, where int8 codes and a scale from an array of their own
+// were five. The neighbours of an expanded row are prefetched together before any is scored, so
+// that their reads overlap instead of queueing. (On a million articles the walk at the beam that
+// holds the same recall took about a quarter less time: docs/performance.md.)
+//
+// The row layout (see Int4Dots.c for the packing of two codes a byte): `columns` a multiple of
+// 64, `columns / 2` bytes a row, codes −7…7 stored as 1…15, and the last four bytes the row's
+// scale as a float in place of the codes of dimensions columns − 36…columns − 33 and
+// columns − 4…columns − 1, which the query must hold as 0.
 
 #include "CKindredKernels.h"
 #include "Dispatch.h"
@@ -56,6 +62,68 @@ static const dot_function kernels[kindred_levels] = {dot_baseline, dot_avx2, 0};
 static const dot_function kernels[kindred_levels] = {dot_baseline, 0, 0};
 #endif
 static const int built[kindred_levels] = {1, kernels[1] != 0, kernels[2] != 0};
+
+typedef int32_t (*row_function)(const int8_t *, const uint8_t *, size_t);
+
+// Σ query[c] · stored(c) over a row's packed codes, stored = code + 8 (the caller subtracts
+// 8 · Σ query). The scale's bytes meet zeros of the query.
+static int32_t row_baseline(const int8_t *query, const uint8_t *row, size_t columns) {
+    int32_t sum = 0;
+    for (size_t run = 0; run < columns / 64; run++) {
+        for (size_t b = 0; b < 32; b++) {
+            const uint8_t packed = row[run * 32 + b];
+            sum += (int32_t)query[run * 64 + b] * (packed & 15) + (int32_t)query[run * 64 + 32 + b] * (packed >> 4);
+        }
+    }
+    return sum;
+}
+
+#if defined(__x86_64__)
+// vpmaddubsw pair sums (at most 2 · 15 · 127 = 3,810) of a run's two halves add up in 16 bits for
+// four runs (30,480) before vpmaddwd widens them.
+__attribute__((target("avx2")))
+static int32_t row_avx2(const int8_t *query, const uint8_t *row, size_t columns) {
+    const __m256i nibble = _mm256_set1_epi8(15), ones = _mm256_set1_epi16(1);
+    const size_t runs = columns / 64;
+    __m256i total = _mm256_setzero_si256();
+    for (size_t from = 0; from < runs; from += 4) {
+        const size_t to = from + 4 < runs ? from + 4 : runs;
+        __m256i sums = _mm256_setzero_si256();
+        for (size_t run = from; run < to; run++) {
+            const __m256i codes = _mm256_loadu_si256((const __m256i *)(row + run * 32));
+            const __m256i low = _mm256_and_si256(codes, nibble);
+            const __m256i high = _mm256_and_si256(_mm256_srli_epi16(codes, 4), nibble);
+            const __m256i low_query = _mm256_loadu_si256((const __m256i *)(query + run * 64));
+            const __m256i high_query = _mm256_loadu_si256((const __m256i *)(query + run * 64 + 32));
+            sums = _mm256_add_epi16(
+                sums, _mm256_add_epi16(_mm256_maddubs_epi16(low, low_query), _mm256_maddubs_epi16(high, high_query)));
+        }
+        total = _mm256_add_epi32(total, _mm256_madd_epi16(sums, ones));
+    }
+    __m128i half = _mm_add_epi32(_mm256_castsi256_si128(total), _mm256_extracti128_si256(total, 1));
+    half = _mm_add_epi32(half, _mm_shuffle_epi32(half, 0x4E));
+    half = _mm_add_epi32(half, _mm_shuffle_epi32(half, 0xB1));
+    return _mm_cvtsi128_si32(half);
+}
+static const row_function row_kernels[kindred_levels] = {row_baseline, row_avx2, 0};
+#else
+static const row_function row_kernels[kindred_levels] = {row_baseline, 0, 0};
+#endif
+// The same levels as the int8 kernels' (`built`), which choose the level for both.
+static const int row_built[kindred_levels] = {1, row_kernels[1] != 0, row_kernels[2] != 0};
+
+// The offset of the stored codes: 8 · Σ query.
+static int32_t stored_offset(const int8_t *query, size_t columns) {
+    int32_t sum = 0;
+    for (size_t c = 0; c < columns; c++) sum += query[c];
+    return 8 * sum;
+}
+
+static inline float row_scale(const uint8_t *row, size_t row_bytes) {
+    float scale;
+    memcpy(&scale, row + row_bytes - 4, sizeof scale);
+    return scale;
+}
 static int chosen = 0;
 
 __attribute__((constructor))
@@ -63,8 +131,8 @@ static void choose_graph_kernel(void) { chosen = kindred_chosen_level(built); }
 
 const char *kindred_graph_kernel(void) { return kindred_level_names[chosen]; }
 
-static inline void prefetch_row(const int8_t *row, size_t columns) {
-    for (size_t c = 0; c < columns; c += 64) __builtin_prefetch(row + c, 0, 3);
+static inline void prefetch_row(const uint8_t *row, size_t bytes) {
+    for (size_t c = 0; c < bytes; c += 64) __builtin_prefetch(row + c, 0, 3);
 }
 
 // A scored row; heaps of them are ordered by score, ties by lower row first (so that a search is
@@ -132,10 +200,12 @@ static int grow(int32_t **table, size_t *capacity) {
 }
 
 static size_t search(
-    dot_function dot, const int8_t *query, const int8_t *codes, const float *scales, size_t columns,
-    const int32_t *adjacency, size_t degree, const int32_t *entries, size_t entry_count, size_t beam,
-    size_t max_visits, int32_t *out_rows, float *out_scores) {
+    row_function dot, const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *adjacency,
+    size_t degree, const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows,
+    float *out_scores) {
     if (beam == 0) return 0;
+    const size_t row_bytes = columns / 2;
+    const int32_t offset = stored_offset(query, columns);
     // The visited table starts at about what a search scores (a dozen rows per row of the beam)
     // and doubles when half full: small enough to stay in cache.
     size_t capacity = 1024;
@@ -156,7 +226,8 @@ static size_t search(
 #define OFFER(row_value)                                                                           \
     do {                                                                                           \
         const int32_t r_ = (row_value);                                                            \
-        scored item_ = {(float)dot(query, codes + (size_t)r_ * columns, columns) * scales[r_], r_}; \
+        const uint8_t *row_ = rows + (size_t)r_ * row_bytes;                                       \
+        scored item_ = {(float)(dot(query, row_, columns) - offset) * row_scale(row_, row_bytes), r_}; \
         visits++;                                                                                  \
         if (best_count < beam) {                                                                   \
             push(best, &best_count, item_, 0);                                                     \
@@ -173,6 +244,10 @@ static size_t search(
      : visit(table, capacity - 1, (row_value))                 ? (marked++, 1)         \
                                                                : 0)
 
+    // The entries' rows requested together too.
+    for (size_t e = 0; e < entry_count; e++) {
+        if (entries[e] >= 0) prefetch_row(rows + (size_t)entries[e] * row_bytes, row_bytes);
+    }
     for (size_t e = 0; e < entry_count && visits < max_visits && !failed; e++) {
         if (entries[e] >= 0 && MARK(entries[e])) OFFER(entries[e]);
     }
@@ -180,13 +255,12 @@ static size_t search(
         const scored current = pop(frontier, &frontier_count, 1);
         if (best_count == beam && better(best[0], current)) break;
         const int32_t *neighbours = adjacency + (size_t)current.row * degree;
-        // The unvisited neighbours, their codes requested together before any is scored.
+        // The unvisited neighbours, their rows requested together before any is scored.
         size_t count = 0;
         for (size_t j = 0; j < degree && neighbours[j] >= 0; j++) {
             if (MARK(neighbours[j])) {
                 fresh[count++] = neighbours[j];
-                prefetch_row(codes + (size_t)neighbours[j] * columns, columns);
-                __builtin_prefetch(scales + neighbours[j], 0, 3);
+                prefetch_row(rows + (size_t)neighbours[j] * row_bytes, row_bytes);
             }
         }
         // The next row to expand is likely the best of the frontier: its links, early.
@@ -206,22 +280,49 @@ static size_t search(
 }
 
 size_t kindred_graph_search(
-    const int8_t *query, const int8_t *codes, const float *scales, size_t columns, const int32_t *adjacency,
-    size_t degree, const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows,
-    float *out_scores) {
+    const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *adjacency, size_t degree,
+    const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows, float *out_scores) {
     return search(
-        kernels[chosen], query, codes, scales, columns, adjacency, degree, entries, entry_count, beam, max_visits,
-        out_rows, out_scores);
+        row_kernels[chosen], query, rows, columns, adjacency, degree, entries, entry_count, beam, max_visits, out_rows,
+        out_scores);
 }
 
 int kindred_graph_search_with(
-    int kernel, const int8_t *query, const int8_t *codes, const float *scales, size_t columns,
-    const int32_t *adjacency, size_t degree, const int32_t *entries, size_t entry_count, size_t beam,
-    size_t max_visits, int32_t *out_rows, float *out_scores, size_t *found) {
-    if (!kindred_level_runs(kernel, built)) return 0;
+    int kernel, const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *adjacency, size_t degree,
+    const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows, float *out_scores,
+    size_t *found) {
+    if (!kindred_level_runs(kernel, row_built)) return 0;
     *found = search(
-        kernels[kernel], query, codes, scales, columns, adjacency, degree, entries, entry_count, beam, max_visits,
-        out_rows, out_scores);
+        row_kernels[kernel], query, rows, columns, adjacency, degree, entries, entry_count, beam, max_visits, out_rows,
+        out_scores);
+    return 1;
+}
+
+// Rows scored one by one, as a walk scores them, the rows eight ahead requested while one is
+// scored: a filter's own rows (EmbeddingIndex+Rows.swift).
+static void score_rows(
+    row_function dot, const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *listed, size_t count,
+    float *out) {
+    const size_t row_bytes = columns / 2, ahead = 8;
+    const int32_t offset = stored_offset(query, columns);
+    for (size_t j = 0; j < count && j < ahead; j++) prefetch_row(rows + (size_t)listed[j] * row_bytes, row_bytes);
+    for (size_t j = 0; j < count; j++) {
+        if (j + ahead < count) prefetch_row(rows + (size_t)listed[j + ahead] * row_bytes, row_bytes);
+        const uint8_t *row = rows + (size_t)listed[j] * row_bytes;
+        out[j] = (float)(dot(query, row, columns) - offset) * row_scale(row, row_bytes);
+    }
+}
+
+void kindred_graph_score_rows(
+    const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *listed, size_t count, float *out) {
+    score_rows(row_kernels[chosen], query, rows, columns, listed, count, out);
+}
+
+int kindred_graph_score_rows_with(
+    int kernel, const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *listed, size_t count,
+    float *out) {
+    if (!kindred_level_runs(kernel, row_built)) return 0;
+    score_rows(row_kernels[kernel], query, rows, columns, listed, count, out);
     return 1;
 }
 

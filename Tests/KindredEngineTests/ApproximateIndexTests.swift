@@ -223,13 +223,16 @@ struct ApproximateIndexTests {
         #expect(lists.recall >= 0.98)
         // The walk navigates at its calibrated beam: from the entry points to each article itself.
         let graph = try #require(Self.built.index.approximateIndex?.graph)
-        let quantized = QuantizedRows(Self.built.index.vectors)
+        let vectors = Self.built.index.vectors
+        let quantized = QuantizedRows(vectors)
+        let rows = vectors.storage.withUnsafeBufferPointer { v in
+            ScaledInt4Rows(rows: 4_000, columns: 48) { v.baseAddress! + $0 * 48 }
+        }
         for row in stride(from: 0, to: 4_000, by: 80) {
             let found = graph.search(
-                queryCodes: Array(quantized.codes[row * 48..<(row + 1) * 48]), codes: quantized.codes,
-                scales: quantized.scales, columns: 48, beam: graph.beam)
+                query: rows.query(Array(quantized.codes[row * 48..<(row + 1) * 48])), rows: rows, beam: graph.beam)
             #expect(found.count == graph.beam)
-            // Itself, or a near twin that int8 rounding puts level with it.
+            // Itself, or a near twin that 4-bit rounding puts level with it.
             #expect(found.prefix(3).contains { $0.index == row })
         }
         let everyList = try Self.approximate.approximateRecall(

@@ -3,9 +3,9 @@ import Testing
 
 @testable import KindredLinearAlgebra
 
-/// `kindred_graph_search` and `kindred_graph_prune` (the approximate index's graph), on every
-/// kernel this machine runs within the environment's ISA cap (CI runs these uncapped and capped
-/// at AVX2).
+/// `kindred_graph_search`, `kindred_graph_score_rows` and `kindred_graph_prune` (the approximate
+/// index's graph), on every kernel this machine runs within the environment's ISA cap (CI runs
+/// these uncapped and capped at AVX2).
 @Suite("graph search and pruning kernels")
 struct GraphSearchKernelTests {
     /// Unit rows of `columns` Gaussian values quantised to int8, and their scales.
@@ -35,92 +35,121 @@ struct GraphSearchKernelTests {
         return adjacency
     }
 
-    func search(
-        kernel: Int, query: [Int8], codes: QuantizedRows, columns: Int, adjacency: [Int32], degree: Int,
-        entries: [Int32], beam: Int, maxVisits: Int = 100_000
-    ) -> [(row: Int32, score: Float)]? {
-        var rows = [Int32](repeating: -7, count: beam), scores = [Float](repeating: 0, count: beam)
-        var found = 0
-        let ran = kindred_graph_search_with(
-            Int32(kernel), query, codes.codes, codes.scales, columns, adjacency, degree, entries, entries.count, beam,
-            maxVisits, &rows, &scores, &found)
-        guard ran == 1 else { return nil }
-        return (0..<found).map { (rows[$0], scores[$0]) }
+    /// The rows a walk scores, quantised from `matrix`.
+    func walked(_ matrix: DenseMatrix) -> ScaledInt4Rows {
+        matrix.storage.withUnsafeBufferPointer { m in
+            ScaledInt4Rows(rows: matrix.rows, columns: matrix.columns) { m.baseAddress! + $0 * matrix.columns }
+        }
     }
 
-    @Test("a beam as wide as a connected graph finds every row, best first, with its int8 score", arguments: [0, 1])
+    /// Row `row`'s int8 codes as a walk's query.
+    func query(_ codes: QuantizedRows, row: Int, rows: ScaledInt4Rows) -> [Int8] {
+        rows.query(Array(codes.codes[(row * codes.columns)..<((row + 1) * codes.columns)]))
+    }
+
+    /// The walk's score of `row`, computed here from the codes: Σ query · code times the scale.
+    func score(_ query: [Int8], _ rows: ScaledInt4Rows, row: Int) -> Float {
+        var dot: Int32 = 0
+        for c in 0..<rows.columns { dot += Int32(query[c]) * Int32(rows.code(row: row, column: c)) }
+        return Float(dot) * rows.scale(row: row)
+    }
+
+    func search(
+        kernel: Int, query: [Int8], rows: ScaledInt4Rows, adjacency: [Int32], degree: Int, entries: [Int32], beam: Int,
+        maxVisits: Int = 100_000
+    ) -> [(row: Int32, score: Float)]? {
+        var found = [Int32](repeating: -7, count: beam), scores = [Float](repeating: 0, count: beam)
+        var count = 0
+        let ran = kindred_graph_search_with(
+            Int32(kernel), query, rows.codes, rows.paddedColumns, adjacency, degree, entries, entries.count, beam,
+            maxVisits, &found, &scores, &count)
+        guard ran == 1 else { return nil }
+        return (0..<count).map { (found[$0], scores[$0]) }
+    }
+
+    @Test(
+        "a beam as wide as a connected graph finds every row, best first, with its 4-bit score",
+        arguments: [0, 1])
     func wholeGraph(kernel: Int) throws {
-        let (_, codes) = codes(rows: 300, columns: 72, seed: 3)
-        let query = Array(codes.codes[(41 * 72)..<(42 * 72)])
+        let (matrix, codes) = codes(rows: 300, columns: 72, seed: 3)
+        let rows = walked(matrix)
+        let query = query(codes, row: 41, rows: rows)
         guard
             let found = search(
-                kernel: kernel, query: query, codes: codes, columns: 72, adjacency: ring(rows: 300), degree: 6,
-                entries: [200], beam: 300)
+                kernel: kernel, query: query, rows: rows, adjacency: ring(rows: 300), degree: 6, entries: [200],
+                beam: 300)
         else { return }  // This CPU can't run the kernel.
         #expect(found.count == 300)
         #expect(Set(found.map(\.row)).count == 300)
-        // The query is row 41's codes: itself first, with its exact integer dot times its scale.
+        // The query is row 41's codes: itself first, each row with its integer dot times its scale.
         #expect(found[0].row == 41)
-        var expected: [Float] = []
-        for row in 0..<300 {
-            var dot: Int32 = 0
-            for c in 0..<72 { dot += Int32(query[c]) * Int32(codes.codes[row * 72 + c]) }
-            expected.append(Float(dot) * codes.scales[row])
-        }
         for (position, entry) in found.enumerated() {
-            #expect(entry.score == expected[Int(entry.row)])
+            #expect(entry.score == score(query, rows, row: Int(entry.row)))
             if position > 0 { #expect(found[position - 1].score >= entry.score) }
         }
     }
 
     @Test("every kernel walks the same way; the visit bound and padding are kept", arguments: [1])
     func kernelsAgree(kernel: Int) throws {
-        let (_, codes) = codes(rows: 2_000, columns: 64, seed: 5)
+        let (matrix, codes) = codes(rows: 2_000, columns: 256, seed: 5)
+        let rows = walked(matrix)
         var adjacency = ring(rows: 2_000)
         // Row 5 lists two neighbours, then padding.
         for slot in 2..<6 { adjacency[5 * 6 + slot] = -1 }
-        let query = Array(codes.codes[(1_500 * 64)..<(1_501 * 64)])
+        let query = query(codes, row: 1_500, rows: rows)
         let reference = try #require(
-            search(
-                kernel: 0, query: query, codes: codes, columns: 64, adjacency: adjacency, degree: 6, entries: [0, 999],
-                beam: 20))
+            search(kernel: 0, query: query, rows: rows, adjacency: adjacency, degree: 6, entries: [0, 999], beam: 20))
         guard
             let other = search(
-                kernel: kernel, query: query, codes: codes, columns: 64, adjacency: adjacency, degree: 6,
-                entries: [0, 999], beam: 20)
+                kernel: kernel, query: query, rows: rows, adjacency: adjacency, degree: 6, entries: [0, 999], beam: 20)
         else { return }
         #expect(other.map(\.row) == reference.map(\.row))
         #expect(other.map(\.score) == reference.map(\.score))
         // One row scored: the entry alone, whatever the beam.
         let bounded = try #require(
             search(
-                kernel: 0, query: query, codes: codes, columns: 64, adjacency: adjacency, degree: 6, entries: [0],
-                beam: 20, maxVisits: 1))
+                kernel: 0, query: query, rows: rows, adjacency: adjacency, degree: 6, entries: [0], beam: 20,
+                maxVisits: 1))
         #expect(bounded.map(\.row) == [0])
         // Seven rows scored: the entry and its six neighbours.
         let seven = try #require(
             search(
-                kernel: 0, query: query, codes: codes, columns: 64, adjacency: adjacency, degree: 6, entries: [0],
-                beam: 20, maxVisits: 7))
+                kernel: 0, query: query, rows: rows, adjacency: adjacency, degree: 6, entries: [0], beam: 20,
+                maxVisits: 7))
         #expect(Set(seven.map(\.row)) == [0, 1, 1_999, 2, 1_998, 7, 1_993])
     }
 
     @Test("the visited table grows past its first size without losing a row", arguments: [0, 1])
     func visitedTableGrows(kernel: Int) throws {
         // Every row an entry: the search scores all 3,000, far past the first table's 512 marks.
-        let (_, codes) = codes(rows: 3_000, columns: 64, seed: 11)
+        let (matrix, codes) = codes(rows: 3_000, columns: 64, seed: 11)
+        let rows = walked(matrix)
         let entries = (0..<3_000).map(Int32.init)
         // The query is the row entered as the table fills: it must come first.
         for row in [511, 512, 513, 1_024, 2_999] {
-            let query = Array(codes.codes[(row * 64)..<((row + 1) * 64)])
             guard
                 let found = search(
-                    kernel: kernel, query: query, codes: codes, columns: 64, adjacency: ring(rows: 3_000), degree: 6,
-                    entries: entries, beam: 10)
+                    kernel: kernel, query: query(codes, row: row, rows: rows), rows: rows,
+                    adjacency: ring(rows: 3_000), degree: 6, entries: entries, beam: 10)
             else { return }
             #expect(found.count == 10)
             #expect(found.first?.row == Int32(row))
         }
+    }
+
+    @Test("listed rows score as the walk scores them, on every kernel", arguments: [0, 1])
+    func scoredRows(kernel: Int) throws {
+        // 320 dimensions: five runs of 64, past the four a 16-bit sum holds before widening.
+        let (matrix, codes) = codes(rows: 500, columns: 320, seed: 13)
+        let rows = walked(matrix)
+        let query = query(codes, row: 17, rows: rows)
+        let listed: [Int32] = [17, 0, 499, 250, 250, 3] + (100..<140).map(Int32.init)
+        var out = [Float](repeating: .nan, count: listed.count)
+        guard kindred_graph_score_rows_with(Int32(kernel), query, rows.codes, 320, listed, listed.count, &out) == 1
+        else { return }
+        #expect(out == listed.map { score(query, rows, row: Int($0)) })
+        // Gaussian rows of 320 dimensions are nearly orthogonal: the query's own row scores highest.
+        #expect(out[0] == out.max())
     }
 
     @Test("pruning keeps a candidate unless a kept one is nearer to it than the row, by the factor")

@@ -67,21 +67,29 @@ extension EmbeddingIndex {
         let (probes, measured) = Self.fewest(from: 1, upTo: approximate.lists, reaching: recall(probes:))
         let partition = approximate.calibrated(probes: probes, recall: measured, queries: choosing.count)
         guard withGraph else { return partition }
-        // The graph, over the same lists' codes, and the narrowest beam that reaches the target,
-        // scored with this exact index's int8 codes when a build kept them for its related lists.
-        let (codes, scales) =
-            self.codes.map { ($0, self.scales) }
-            ?? {
-                let quantized = QuantizedRows(vectors)
-                return (quantized.codes, quantized.scales)
-            }()
-        let graph = NeighborGraph.built(
-            lists: lists.take()!, codes: codes, scales: scales, isEmptyRow: isEmptyRow, seed: seed)
+        // The graph, over the same lists' codes, pruned with this exact index's int8 codes when a
+        // build kept them for its related lists; then the narrowest beam that reaches the target,
+        // walked over the rows a served model walks.
+        let graph = {
+            let (codes, scales) =
+                self.codes.map { ($0, self.scales) }
+                ?? {
+                    let quantized = QuantizedRows(vectors)
+                    return (quantized.codes, quantized.scales)
+                }()
+            return NeighborGraph.built(
+                lists: lists.take()!, codes: codes, scales: scales, isEmptyRow: isEmptyRow, seed: seed)
+        }()
+        let d = dimensions
+        let rows = vectors.storage.withUnsafeBufferPointer { v in
+            ScaledInt4Rows(rows: count, columns: d) { v.baseAddress! + $0 * d }
+        }
         func recall(beam: Int, on sample: Range<Int>) -> Float {
             agreement(on: sample) { i in
-                searchGraph(
-                    vectors.row(queries[i]), k: depth, graph: graph, codes: codes, scales: scales, beam: beam
-                ) { $0 == queries[i] } ?? []
+                searchGraph(vectors.row(queries[i]), k: depth, graph: graph, rows: rows, beam: beam) {
+                    $0 == queries[i]
+                }
+                    ?? []
             }
         }
         let chosen = Self.fewest(

@@ -19,8 +19,8 @@ extension EmbeddingIndex {
     ///
     /// - A graph search answers from the admitted rows of its beam: when a filter leaves fewer
     ///   than `2k` of them on average, it scores the rows instead (at most `2k·n / beam` rows:
-    ///   53,000 at a million articles, a beam of 1,138 and a depth of 30; 13.5 MB of int8 codes,
-    ///   what the lists' calibrated probes read for an unfiltered query).
+    ///   53,000 at a million articles, a beam of 1,138 and a depth of 30; 6.7 MB of 4-bit rows,
+    ///   half what the lists' calibrated probes read for an unfiltered query).
     /// - Lists answer from the probed lists' admitted rows: when those are expected to hold fewer
     ///   than twice the candidates a search keeps, the rows are scored instead.
     /// - An exact scan reads every row's int8 codes in order; a row scored alone costs its
@@ -39,17 +39,37 @@ extension EmbeddingIndex {
     }
 
     /// The `k` rows of `rows` most similar to a unit-length `query`, best first, skipping excluded
-    /// ones: every listed row scored. With the graph's int8 codes (article order) the rows are
-    /// scored in int8 and the best `candidateCount(k)` rescored in `Float`, as the exact scan
-    /// does; otherwise each row's `Float` vector is scored directly. Either way the answer is the
-    /// exact one among the rows, to the int8 stage's margin.
+    /// ones: every listed row scored. Through the graph's rows (4-bit, scales inline) the best
+    /// `InvertedLists.candidateCount(k)` are rescored in `Float`, as the walk's are; with int8 codes
+    /// (a build's exact index) the best `candidateCount(k)`, as the exact scan does; otherwise each
+    /// row's `Float` vector is scored directly. Either way the answer is the exact one among the
+    /// rows, to the candidate stage's margin.
     ///
-    /// - Complexity: O(|rows| · d), reads scattered by row (prefetched ahead in the int8 kernel).
+    /// - Complexity: O(|rows| · d), reads scattered by row (prefetched ahead in the kernels).
     func search(
         _ query: [Float], k: Int, amongRows rows: ArraySlice<Int32>, excluding: (Int) -> Bool
     ) -> [ScoredIndex] {
         let d = dimensions, isEmptyRow = self.isEmptyRow
-        guard let codes = graphCodes ?? self.codes else {
+        let scoreBlock: (UnsafePointer<Int32>, Int, UnsafeMutablePointer<Float>) -> Void
+        var candidates: CandidateBuffer
+        if let graphCodes {
+            let queryCodes = graphCodes.query(QuantizedRows.quantize(query).codes)
+            candidates = CandidateBuffer(k: InvertedLists.candidateCount(k))
+            scoreBlock = { listed, count, out in
+                graphCodes.codes.withUnsafeBufferPointer {
+                    kindred_graph_score_rows(queryCodes, $0.baseAddress!, graphCodes.paddedColumns, listed, count, out)
+                }
+            }
+        } else if let codes {
+            let queryCodes = QuantizedRows.quantize(query).codes, scales = self.scales
+            candidates = CandidateBuffer(k: Self.candidateCount(k))
+            scoreBlock = { listed, count, out in
+                codes.withUnsafeBufferPointer {
+                    kindred_int8_dots_gathered(queryCodes, $0.baseAddress!, listed, count, d, out)
+                }
+                for j in 0..<count { out[j] *= scales[Int(listed[j])] }
+            }
+        } else {
             var top = TopK(k: k)
             vectors.storage.withUnsafeBufferPointer { v in
                 query.withUnsafeBufferPointer { q in
@@ -60,16 +80,14 @@ extension EmbeddingIndex {
             }
             return top.sorted()
         }
-        let queryCodes = QuantizedRows.quantize(query).codes
-        var candidates = CandidateBuffer(k: Self.candidateCount(k))
-        var dots = [Float](repeating: 0, count: Self.blockRows)
-        codes.withUnsafeBufferPointer { c in
-            rows.withUnsafeBufferPointer { listed in
+        var scores = [Float](repeating: 0, count: Self.blockRows)
+        rows.withUnsafeBufferPointer { listed in
+            scores.withUnsafeMutableBufferPointer { out in
                 for start in stride(from: 0, to: listed.count, by: Self.blockRows) {
                     let block = min(Self.blockRows, listed.count - start)
-                    kindred_int8_dots_gathered(queryCodes, c.baseAddress!, listed.baseAddress! + start, block, d, &dots)
+                    scoreBlock(listed.baseAddress! + start, block, out.baseAddress!)
                     for j in 0..<block {
-                        let row = Int(listed[start + j]), score = dots[j] * scales[row]
+                        let row = Int(listed[start + j]), score = out[j]
                         if score > candidates.threshold && !isEmptyRow[row] && !excluding(row) {
                             candidates.offer(index: row, score: score)
                         }

@@ -42,10 +42,10 @@ public struct EmbeddingIndex: Sendable {
     let lists: InvertedLists?
     /// Lists a query probes (`SearchSettings.probes`, else the build's calibrated number).
     public let probes: Int
-    /// The int8 codes in article order that the approximate index's graph is searched with, when
-    /// this index searches through it (`InvertedFileIndex.searchesGraph`): 256 MB at a million
-    /// articles of 256 dimensions, beside the lists' 128 MB of int4 codes.
-    let graphCodes: [Int8]?
+    /// The rows in article order that the approximate index's graph is walked over, when this
+    /// index searches through it (`InvertedFileIndex.searchesGraph`): 4-bit codes with their
+    /// scales inline, 128 MB at a million articles of 256 dimensions, beside the lists' 128 MB.
+    let graphCodes: ScaledInt4Rows?
     /// The beam a graph search keeps (`SearchSettings.beam`, else the build's calibrated one).
     public let beam: Int
 
@@ -90,18 +90,20 @@ public struct EmbeddingIndex: Sendable {
             self.codes = nil
             var stage = "approximate: \(approximateIndex.lists) lists, \(probes) probed, int4 \(Int4Rows.kernel)"
             if let graph = approximateIndex.graph, approximateIndex.searchesGraph {
-                let quantized = QuantizedRows(vectors)
-                (graphCodes, scales) = (quantized.codes, quantized.scales)
-                beam = min(NeighborGraph.widestBeam, max(1, search.beam ?? graph.beam))
-                stage += "; graph of degree \(graph.degree), beam \(beam), int8 \(NeighborGraph.kernel)"
-            } else {
-                // The int8 scale is max|x| / 127, the int4 one max|x| / 7.
-                var scales = [Float](repeating: 0, count: vectors.rows)
-                for (position, row) in approximateIndex.rows.enumerated() {
-                    scales[Int(row)] = lists.codes.scales[position] * 7 / 127
+                graphCodes = vectors.storage.withUnsafeBufferPointer { v in
+                    ScaledInt4Rows(rows: vectors.rows, columns: d) { v.baseAddress! + $0 * d }
                 }
-                (graphCodes, self.scales, beam) = (nil, scales, approximateIndex.graph?.beam ?? 0)
+                beam = min(NeighborGraph.widestBeam, max(1, search.beam ?? graph.beam))
+                stage += "; graph of degree \(graph.degree), beam \(beam), int4 \(NeighborGraph.kernel)"
+            } else {
+                (graphCodes, beam) = (nil, approximateIndex.graph?.beam ?? 0)
             }
+            // The int8 scale is max|x| / 127, the int4 one max|x| / 7.
+            var scales = [Float](repeating: 0, count: vectors.rows)
+            for (position, row) in approximateIndex.rows.enumerated() {
+                scales[Int(row)] = lists.codes.scales[position] * 7 / 127
+            }
+            self.scales = scales
             self.isEmptyRow = scales.map { $0 == 0 }
             product = nil
             candidateStage = stage
@@ -190,8 +192,7 @@ public struct EmbeddingIndex: Sendable {
         if let lists, usesCandidateStage(k: k) {
             if !exact, probes == nil, let graph = approximateIndex?.graph, let graphCodes,
                 let found = searchGraph(
-                    query, k: k, graph: graph, codes: graphCodes, scales: scales, beam: beam ?? self.beam,
-                    excluding: excluding)
+                    query, k: k, graph: graph, rows: graphCodes, beam: beam ?? self.beam, excluding: excluding)
             {
                 return found
             }
@@ -260,22 +261,20 @@ public struct EmbeddingIndex: Sendable {
         return query.withUnsafeBufferPointer { q in rescore(candidates, query: q.baseAddress!, k: k) }
     }
 
-    /// The best `k` by exact cosine of the best rows by int8 score a graph search keeps in its
+    /// The best `k` by exact cosine of the best rows by 4-bit score a graph search keeps in its
     /// beam, or nil when fewer than `k` of them are admitted: a filter that leaves few articles, which
-    /// the lists answer instead by probing until they hold enough.
+    /// the rows of the filter or the lists answer instead.
     func searchGraph(
-        _ query: [Float], k: Int, graph: NeighborGraph, codes: [Int8], scales: [Float], beam: Int,
-        excluding: (Int) -> Bool
+        _ query: [Float], k: Int, graph: NeighborGraph, rows: ScaledInt4Rows, beam: Int, excluding: (Int) -> Bool
     ) -> [ScoredIndex]? {
         let found = graph.search(
-            queryCodes: QuantizedRows.quantize(query).codes, codes: codes, scales: scales, columns: dimensions,
-            beam: max(beam, k))
+            query: rows.query(QuantizedRows.quantize(query).codes), rows: rows, beam: max(beam, k))
         let isEmptyRow = self.isEmptyRow
         let admitted = found.map(\.index).filter { !isEmptyRow[$0] && !excluding($0) }
         guard admitted.count >= k else { return nil }
-        // The beam is best first by int8 score, as precise as the exact scan's candidate stage:
-        // the same margin of candidates is rescored (a tenth of a calibrated beam at a million).
-        let candidates = admitted.prefix(Self.candidateCount(k))
+        // The beam is best first by 4-bit score, as coarse as the lists' scan: the same margin of
+        // candidates is rescored (a quarter of a calibrated beam at a million).
+        let candidates = admitted.prefix(InvertedLists.candidateCount(k))
         return query.withUnsafeBufferPointer { rescore(Array(candidates), query: $0.baseAddress!, k: k) }
     }
 
@@ -385,8 +384,14 @@ public struct EmbeddingIndex: Sendable {
     func rescore(_ candidates: [Int], query: UnsafePointer<Float>, k: Int) -> [ScoredIndex] {
         let d = dimensions
         var top = TopK(k: k)
+        // Candidates lie anywhere in the vectors (a kilobyte each at 256 dimensions): the rows a
+        // few places ahead are requested while one is scored.
+        let ahead = 4
         vectors.storage.withUnsafeBufferPointer { v in
-            for candidate in candidates {
+            for (i, candidate) in candidates.enumerated() {
+                if i + ahead < candidates.count {
+                    kindred_prefetch(v.baseAddress! + candidates[i + ahead] * d, d * MemoryLayout<Float>.size)
+                }
                 top.offer(index: candidate, score: Vector.dot(query, v.baseAddress! + candidate * d, count: d))
             }
         }

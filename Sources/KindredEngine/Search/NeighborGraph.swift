@@ -1,4 +1,5 @@
 import CKindredKernels
+import KindredLinearAlgebra
 
 /// A proximity graph over the article vectors: each article linked to up to `degree` near ones,
 /// searched best-first from `entries` (`kindred_graph_search`). The approximate index's path for
@@ -15,7 +16,7 @@ import CKindredKernels
 /// There is one layer; a search starts from the best of `entries`, a fixed sample of articles.
 public struct NeighborGraph: Sendable, Equatable {
     /// The instruction set the graph search runs on (`CKindredKernels/GraphSearch.c`).
-    public static var kernel: String { String(cString: kindred_graph_kernel()) }
+    public static var kernel: String { ScaledInt4Rows.kernel }
 
     /// Most neighbours an article has; `adjacency` holds `degree` entries per article.
     public let degree: Int
@@ -105,24 +106,22 @@ public struct NeighborGraph: Sendable, Equatable {
         return "graph of degree \(degree) (\(String(format: "%.1f", mean)) on average), beam \(beam)\(recall)"
     }
 
-    /// The `beam` rows nearest a query by int8 score (`codes`, article order, with their scales),
-    /// best first.
-    func search(queryCodes: [Int8], codes: [Int8], scales: [Float], columns: Int, beam: Int) -> [ScoredIndex] {
-        var rows = [Int32](repeating: 0, count: beam)
+    /// The `beam` rows nearest a query by the walk's score (`rows`: the articles' codes in
+    /// article order, `query` their query codes, `ScaledInt4Rows.query`), best first.
+    func search(query: [Int8], rows: ScaledInt4Rows, beam: Int) -> [ScoredIndex] {
+        var found = [Int32](repeating: 0, count: beam)
         var scores = [Float](repeating: 0, count: beam)
-        let found = queryCodes.withUnsafeBufferPointer { q in
-            codes.withUnsafeBufferPointer { c in
-                scales.withUnsafeBufferPointer { s in
-                    adjacency.withUnsafeBufferPointer { a in
-                        entries.withUnsafeBufferPointer { e in
-                            kindred_graph_search(
-                                q.baseAddress, c.baseAddress, s.baseAddress, columns, a.baseAddress, degree,
-                                e.baseAddress, e.count, beam, Self.visitLimit(beam: beam), &rows, &scores)
-                        }
+        let count = query.withUnsafeBufferPointer { q in
+            rows.codes.withUnsafeBufferPointer { c in
+                adjacency.withUnsafeBufferPointer { a in
+                    entries.withUnsafeBufferPointer { e in
+                        kindred_graph_search(
+                            q.baseAddress, c.baseAddress, rows.paddedColumns, a.baseAddress, degree, e.baseAddress,
+                            e.count, beam, Self.visitLimit(beam: beam), &found, &scores)
                     }
                 }
             }
         }
-        return (0..<found).map { ScoredIndex(index: Int(rows[$0]), score: scores[$0]) }
+        return (0..<count).map { ScoredIndex(index: Int(found[$0]), score: scores[$0]) }
     }
 }
