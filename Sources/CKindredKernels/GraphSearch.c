@@ -10,7 +10,7 @@
 //
 // A walk's reads are random, one row at a time, and what they cost is the cache lines they
 // touch, whatever their bytes: a row of 256 dimensions is 128 bytes of codes whose last four hold
-// its scale (ScaledInt4Rows), two lines, where int8 codes and a scale from an array of their own
+// its scale (ScaledCodeRows), two lines, where int8 codes and a scale from an array of their own
 // were five. The neighbours of an expanded row are prefetched together before any is scored, so
 // that their reads overlap instead of queueing. (On a million articles the walk at the beam that
 // holds the same recall took about a quarter less time: docs/performance.md.)
@@ -124,6 +124,39 @@ static inline float row_scale(const uint8_t *row, size_t row_bytes) {
     memcpy(&scale, row + row_bytes - 4, sizeof scale);
     return scale;
 }
+
+// Rows of int8 codes: the pruning's dot products, the codes followed by the scale.
+static int32_t row8_baseline(const int8_t *query, const uint8_t *row, size_t columns) {
+    return dot_baseline(query, (const int8_t *)row, columns);
+}
+#if defined(__x86_64__)
+static int32_t row8_avx2(const int8_t *query, const uint8_t *row, size_t columns) {
+    return dot_avx2(query, (const int8_t *)row, columns);
+}
+static const row_function row8_kernels[kindred_levels] = {row8_baseline, row8_avx2, 0};
+#else
+static const row_function row8_kernels[kindred_levels] = {row8_baseline, 0, 0};
+#endif
+
+// How a walk reads a row: its bytes, the codes the kernel multiplies, the stored codes' offset.
+typedef struct {
+    row_function dot;
+    size_t row_bytes, columns;
+    int32_t offset;
+} row_format;
+
+// The format of rows of `bits`-bit codes (4 or 8) at `level`, for `query`; 0 for other bits.
+static int format_for(int bits, int level, const int8_t *query, size_t columns, size_t row_bytes, row_format *format) {
+    if (bits == 4) {
+        *format = (row_format){row_kernels[level], row_bytes, columns, stored_offset(query, columns)};
+        return 1;
+    }
+    if (bits == 8) {
+        *format = (row_format){row8_kernels[level], row_bytes, columns, 0};
+        return 1;
+    }
+    return 0;
+}
 static int chosen = 0;
 
 __attribute__((constructor))
@@ -200,12 +233,12 @@ static int grow(int32_t **table, size_t *capacity) {
 }
 
 static size_t search(
-    row_function dot, const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *adjacency,
-    size_t degree, const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows,
-    float *out_scores) {
+    row_format format, const int8_t *query, const uint8_t *rows, const int32_t *adjacency, size_t degree,
+    const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows, float *out_scores) {
     if (beam == 0) return 0;
-    const size_t row_bytes = columns / 2;
-    const int32_t offset = stored_offset(query, columns);
+    const row_function dot = format.dot;
+    const size_t row_bytes = format.row_bytes, columns = format.columns;
+    const int32_t offset = format.offset;
     // The visited table starts at about what a search scores (a dozen rows per row of the beam)
     // and doubles when half full: small enough to stay in cache.
     size_t capacity = 1024;
@@ -280,49 +313,50 @@ static size_t search(
 }
 
 size_t kindred_graph_search(
-    const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *adjacency, size_t degree,
-    const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows, float *out_scores) {
-    return search(
-        row_kernels[chosen], query, rows, columns, adjacency, degree, entries, entry_count, beam, max_visits, out_rows,
-        out_scores);
+    const int8_t *query, const uint8_t *rows, int bits, size_t columns, size_t row_bytes, const int32_t *adjacency,
+    size_t degree, const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows,
+    float *out_scores) {
+    row_format format;
+    if (!format_for(bits, chosen, query, columns, row_bytes, &format)) return 0;
+    return search(format, query, rows, adjacency, degree, entries, entry_count, beam, max_visits, out_rows, out_scores);
 }
 
 int kindred_graph_search_with(
-    int kernel, const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *adjacency, size_t degree,
-    const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows, float *out_scores,
-    size_t *found) {
-    if (!kindred_level_runs(kernel, row_built)) return 0;
-    *found = search(
-        row_kernels[kernel], query, rows, columns, adjacency, degree, entries, entry_count, beam, max_visits, out_rows,
-        out_scores);
+    int kernel, const int8_t *query, const uint8_t *rows, int bits, size_t columns, size_t row_bytes,
+    const int32_t *adjacency, size_t degree, const int32_t *entries, size_t entry_count, size_t beam,
+    size_t max_visits, int32_t *out_rows, float *out_scores, size_t *found) {
+    row_format format;
+    if (!kindred_level_runs(kernel, row_built) || !format_for(bits, kernel, query, columns, row_bytes, &format)) return 0;
+    *found = search(format, query, rows, adjacency, degree, entries, entry_count, beam, max_visits, out_rows, out_scores);
     return 1;
 }
 
 // Rows scored one by one, as a walk scores them, the rows eight ahead requested while one is
 // scored: a filter's own rows (EmbeddingIndex+Rows.swift).
-static void score_rows(
-    row_function dot, const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *listed, size_t count,
+static void score_rows(row_format format, const uint8_t *rows, const int8_t *query, const int32_t *listed, size_t count,
     float *out) {
-    const size_t row_bytes = columns / 2, ahead = 8;
-    const int32_t offset = stored_offset(query, columns);
+    const size_t row_bytes = format.row_bytes, ahead = 8;
     for (size_t j = 0; j < count && j < ahead; j++) prefetch_row(rows + (size_t)listed[j] * row_bytes, row_bytes);
     for (size_t j = 0; j < count; j++) {
         if (j + ahead < count) prefetch_row(rows + (size_t)listed[j + ahead] * row_bytes, row_bytes);
         const uint8_t *row = rows + (size_t)listed[j] * row_bytes;
-        out[j] = (float)(dot(query, row, columns) - offset) * row_scale(row, row_bytes);
+        out[j] = (float)(format.dot(query, row, format.columns) - format.offset) * row_scale(row, row_bytes);
     }
 }
 
 void kindred_graph_score_rows(
-    const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *listed, size_t count, float *out) {
-    score_rows(row_kernels[chosen], query, rows, columns, listed, count, out);
+    const int8_t *query, const uint8_t *rows, int bits, size_t columns, size_t row_bytes, const int32_t *listed,
+    size_t count, float *out) {
+    row_format format;
+    if (format_for(bits, chosen, query, columns, row_bytes, &format)) score_rows(format, rows, query, listed, count, out);
 }
 
 int kindred_graph_score_rows_with(
-    int kernel, const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *listed, size_t count,
-    float *out) {
-    if (!kindred_level_runs(kernel, row_built)) return 0;
-    score_rows(row_kernels[kernel], query, rows, columns, listed, count, out);
+    int kernel, const int8_t *query, const uint8_t *rows, int bits, size_t columns, size_t row_bytes,
+    const int32_t *listed, size_t count, float *out) {
+    row_format format;
+    if (!kindred_level_runs(kernel, row_built) || !format_for(bits, kernel, query, columns, row_bytes, &format)) return 0;
+    score_rows(format, rows, query, listed, count, out);
     return 1;
 }
 

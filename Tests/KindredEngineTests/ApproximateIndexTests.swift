@@ -164,6 +164,28 @@ struct ApproximateIndexTests {
         #expect(beamed.index.beam == 40)
     }
 
+    @Test("at 128 dimensions the graph walks 4-bit rows, reaches the target and agrees with exact search")
+    func fourBitWalk() throws {
+        var builder = Self.builder
+        builder.parameters.dimensions = 128
+        let built = try builder.build(Self.articles).model
+        let graph = try #require(built.index.approximateIndex?.graph)
+        #expect(graph.calibratedRecall >= InvertedFileIndex.calibrationTarget)
+        let model = try ModelFile.decode(
+            ModelFile.encode(built), file: "wide.kdm", search: SearchSettings(mode: .approximate))
+        #expect(model.index.searchesGraph)
+        #expect(model.index.candidateStage.contains("int4"))
+        let drafts = Self.topicalArticles(count: 300, topics: 120, seed: 2, idPrefix: "draft").compactMap {
+            try? model.queryVector(title: $0.title, body: $0.body)
+        }
+        let queries =
+            drafts.map { Model.RecallQuery(vector: $0) }
+            + (0..<300).map {
+                Model.RecallQuery(vector: model.queryVector(row: $0 * 13)!, excludedRow: $0 * 13)
+            }
+        #expect(try model.approximateRecall(of: queries, k: 10).recall >= 0.98)
+    }
+
     @Test("auto searches approximately only in a large archive whose probes are at most a quarter of the lists")
     func automaticMode() throws {
         // Without a graph that reached the target, the lists decide.
@@ -226,7 +248,7 @@ struct ApproximateIndexTests {
         let vectors = Self.built.index.vectors
         let quantized = QuantizedRows(vectors)
         let rows = vectors.storage.withUnsafeBufferPointer { v in
-            ScaledInt4Rows(rows: 4_000, columns: 48) { v.baseAddress! + $0 * 48 }
+            ScaledCodeRows(rows: 4_000, columns: 48) { v.baseAddress! + $0 * 48 }
         }
         for row in stride(from: 0, to: 4_000, by: 80) {
             let found = graph.search(

@@ -35,44 +35,46 @@ struct GraphSearchKernelTests {
         return adjacency
     }
 
-    /// The rows a walk scores, quantised from `matrix`.
-    func walked(_ matrix: DenseMatrix) -> ScaledInt4Rows {
+    /// The rows a walk scores, quantised from `matrix` to codes of `bits` bits.
+    func walked(_ matrix: DenseMatrix, bits: Int) -> ScaledCodeRows {
         matrix.storage.withUnsafeBufferPointer { m in
-            ScaledInt4Rows(rows: matrix.rows, columns: matrix.columns) { m.baseAddress! + $0 * matrix.columns }
+            ScaledCodeRows(rows: matrix.rows, columns: matrix.columns, bits: bits) {
+                m.baseAddress! + $0 * matrix.columns
+            }
         }
     }
 
     /// Row `row`'s int8 codes as a walk's query.
-    func query(_ codes: QuantizedRows, row: Int, rows: ScaledInt4Rows) -> [Int8] {
+    func query(_ codes: QuantizedRows, row: Int, rows: ScaledCodeRows) -> [Int8] {
         rows.query(Array(codes.codes[(row * codes.columns)..<((row + 1) * codes.columns)]))
     }
 
     /// The walk's score of `row`, computed here from the codes: Σ query · code times the scale.
-    func score(_ query: [Int8], _ rows: ScaledInt4Rows, row: Int) -> Float {
+    func score(_ query: [Int8], _ rows: ScaledCodeRows, row: Int) -> Float {
         var dot: Int32 = 0
         for c in 0..<rows.columns { dot += Int32(query[c]) * Int32(rows.code(row: row, column: c)) }
         return Float(dot) * rows.scale(row: row)
     }
 
     func search(
-        kernel: Int, query: [Int8], rows: ScaledInt4Rows, adjacency: [Int32], degree: Int, entries: [Int32], beam: Int,
+        kernel: Int, query: [Int8], rows: ScaledCodeRows, adjacency: [Int32], degree: Int, entries: [Int32], beam: Int,
         maxVisits: Int = 100_000
     ) -> [(row: Int32, score: Float)]? {
         var found = [Int32](repeating: -7, count: beam), scores = [Float](repeating: 0, count: beam)
         var count = 0
         let ran = kindred_graph_search_with(
-            Int32(kernel), query, rows.codes, rows.paddedColumns, adjacency, degree, entries, entries.count, beam,
-            maxVisits, &found, &scores, &count)
+            Int32(kernel), query, rows.codes, Int32(rows.bits), rows.kernelColumns, rows.bytesPerRow, adjacency, degree,
+            entries, entries.count, beam, maxVisits, &found, &scores, &count)
         guard ran == 1 else { return nil }
         return (0..<count).map { (found[$0], scores[$0]) }
     }
 
     @Test(
-        "a beam as wide as a connected graph finds every row, best first, with its 4-bit score",
-        arguments: [0, 1])
-    func wholeGraph(kernel: Int) throws {
+        "a beam as wide as a connected graph finds every row, best first, with its score",
+        arguments: [0, 1], [4, 8])
+    func wholeGraph(kernel: Int, bits: Int) throws {
         let (matrix, codes) = codes(rows: 300, columns: 72, seed: 3)
-        let rows = walked(matrix)
+        let rows = walked(matrix, bits: bits)
         let query = query(codes, row: 41, rows: rows)
         guard
             let found = search(
@@ -89,10 +91,10 @@ struct GraphSearchKernelTests {
         }
     }
 
-    @Test("every kernel walks the same way; the visit bound and padding are kept", arguments: [1])
-    func kernelsAgree(kernel: Int) throws {
+    @Test("every kernel walks the same way; the visit bound and padding are kept", arguments: [1], [4, 8])
+    func kernelsAgree(kernel: Int, bits: Int) throws {
         let (matrix, codes) = codes(rows: 2_000, columns: 256, seed: 5)
-        let rows = walked(matrix)
+        let rows = walked(matrix, bits: bits)
         var adjacency = ring(rows: 2_000)
         // Row 5 lists two neighbours, then padding.
         for slot in 2..<6 { adjacency[5 * 6 + slot] = -1 }
@@ -123,7 +125,7 @@ struct GraphSearchKernelTests {
     func visitedTableGrows(kernel: Int) throws {
         // Every row an entry: the search scores all 3,000, far past the first table's 512 marks.
         let (matrix, codes) = codes(rows: 3_000, columns: 64, seed: 11)
-        let rows = walked(matrix)
+        let rows = walked(matrix, bits: 8)
         let entries = (0..<3_000).map(Int32.init)
         // The query is the row entered as the table fills: it must come first.
         for row in [511, 512, 513, 1_024, 2_999] {
@@ -137,16 +139,19 @@ struct GraphSearchKernelTests {
         }
     }
 
-    @Test("listed rows score as the walk scores them, on every kernel", arguments: [0, 1])
-    func scoredRows(kernel: Int) throws {
-        // 320 dimensions: five runs of 64, past the four a 16-bit sum holds before widening.
-        let (matrix, codes) = codes(rows: 500, columns: 320, seed: 13)
-        let rows = walked(matrix)
+    @Test("listed rows score as the walk scores them, on every kernel", arguments: [0, 1], [4, 8])
+    func scoredRows(kernel: Int, bits: Int) throws {
+        // 4 bits: 320 dimensions are five runs of 64, past the four a 16-bit sum holds before
+        // widening. 8 bits: 317, which the AVX2 kernel ends one by one.
+        let (matrix, codes) = codes(rows: 500, columns: bits == 4 ? 320 : 317, seed: 13)
+        let rows = walked(matrix, bits: bits)
         let query = query(codes, row: 17, rows: rows)
         let listed: [Int32] = [17, 0, 499, 250, 250, 3] + (100..<140).map(Int32.init)
         var out = [Float](repeating: .nan, count: listed.count)
-        guard kindred_graph_score_rows_with(Int32(kernel), query, rows.codes, 320, listed, listed.count, &out) == 1
-        else { return }
+        let ran = kindred_graph_score_rows_with(
+            Int32(kernel), query, rows.codes, Int32(rows.bits), rows.kernelColumns, rows.bytesPerRow, listed,
+            listed.count, &out)
+        guard ran == 1 else { return }
         #expect(out == listed.map { score(query, rows, row: Int($0)) })
         // Gaussian rows of 320 dimensions are nearly orthogonal: the query's own row scores highest.
         #expect(out[0] == out.max())

@@ -107,33 +107,37 @@ int kindred_int4_dots_with(
 const char *kindred_int4_dots_kernel(void);
 
 /// Best-first search of a proximity graph (see GraphSearch.c): the `beam` rows of highest score
-/// (the 4-bit dot product with `query` times the row's scale) it reaches from `entries`, best
-/// first (ties: lower row first), into out_rows and out_scores (room for `beam` each). `rows` holds
-/// rows of `columns / 2` bytes (ScaledInt4Rows: packed codes, the last four bytes the row's
-/// scale), `columns` a multiple of 64; `query` has `columns` int8 codes, 0 where a row holds its
-/// scale. `adjacency` is rows × degree row numbers with −1 padding each row's end. Scores at most
-/// `max_visits` rows (a bound on the work, whatever the graph). Returns how many were written:
-/// fewer than `beam` only when fewer rows were reached, or 0 when memory ran out.
+/// (the dot product of `query` with a row's codes times the row's scale) it reaches from
+/// `entries`, best first (ties: lower row first), into out_rows and out_scores (room for `beam`
+/// each). `rows` holds rows of `row_bytes` bytes (ScaledCodeRows), each its codes then, in its
+/// last four bytes, its scale as a float: 4-bit codes packed as Int4Dots.c packs them, `columns`
+/// a multiple of 64, the scale in place of eight codes, which `query` (`columns` int8 codes) must
+/// hold as 0; or 8-bit codes, `columns` of them. `adjacency` is rows × degree row numbers with −1
+/// padding each row's end. Scores at most `max_visits` rows (a bound on the work, whatever the
+/// graph). Returns how many were written: fewer than `beam` only when fewer rows were reached, or
+/// 0 when memory ran out or `bits` is neither 4 nor 8.
 size_t kindred_graph_search(
-    const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *adjacency, size_t degree,
-    const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows, float *out_scores);
+    const int8_t *query, const uint8_t *rows, int bits, size_t columns, size_t row_bytes, const int32_t *adjacency,
+    size_t degree, const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows,
+    float *out_scores);
 
 /// kindred_graph_search on a given kernel (0 baseline, 1 AVX2), for tests; returns 0 (and writes
 /// nothing) when this CPU can't run it, 1 otherwise, with the count in *found.
 int kindred_graph_search_with(
-    int kernel, const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *adjacency, size_t degree,
-    const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows, float *out_scores,
-    size_t *found);
+    int kernel, const int8_t *query, const uint8_t *rows, int bits, size_t columns, size_t row_bytes,
+    const int32_t *adjacency, size_t degree, const int32_t *entries, size_t entry_count, size_t beam,
+    size_t max_visits, int32_t *out_rows, float *out_scores, size_t *found);
 
 /// The scores kindred_graph_search gives rows listed[0..<count] (row numbers of `rows`), into out.
 void kindred_graph_score_rows(
-    const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *listed, size_t count, float *out);
+    const int8_t *query, const uint8_t *rows, int bits, size_t columns, size_t row_bytes, const int32_t *listed,
+    size_t count, float *out);
 
 /// kindred_graph_score_rows on a given kernel (0 baseline, 1 AVX2), for tests; returns 0 (and
 /// writes nothing) when this CPU can't run it, 1 otherwise.
 int kindred_graph_score_rows_with(
-    int kernel, const int8_t *query, const uint8_t *rows, size_t columns, const int32_t *listed, size_t count,
-    float *out);
+    int kernel, const int8_t *query, const uint8_t *rows, int bits, size_t columns, size_t row_bytes,
+    const int32_t *listed, size_t count, float *out);
 
 /// The instruction set kindred_graph_search runs on: "avx2" or "baseline".
 const char *kindred_graph_kernel(void);

@@ -82,7 +82,7 @@ extension EmbeddingIndex {
         }()
         let d = dimensions
         let rows = vectors.storage.withUnsafeBufferPointer { v in
-            ScaledInt4Rows(rows: count, columns: d) { v.baseAddress! + $0 * d }
+            ScaledCodeRows(rows: count, columns: d) { v.baseAddress! + $0 * d }
         }
         func recall(beam: Int, on sample: Range<Int>) -> Float {
             agreement(on: sample) { i in

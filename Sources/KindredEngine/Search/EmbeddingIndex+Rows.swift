@@ -39,7 +39,7 @@ extension EmbeddingIndex {
     }
 
     /// The `k` rows of `rows` most similar to a unit-length `query`, best first, skipping excluded
-    /// ones: every listed row scored. Through the graph's rows (4-bit, scales inline) the best
+    /// ones: every listed row scored. Through the graph's rows (scales inline) the best
     /// `InvertedLists.candidateCount(k)` are rescored in `Float`, as the walk's are; with int8 codes
     /// (a build's exact index) the best `candidateCount(k)`, as the exact scan does; otherwise each
     /// row's `Float` vector is scored directly. Either way the answer is the exact one among the
@@ -57,7 +57,9 @@ extension EmbeddingIndex {
             candidates = CandidateBuffer(k: InvertedLists.candidateCount(k))
             scoreBlock = { listed, count, out in
                 graphCodes.codes.withUnsafeBufferPointer {
-                    kindred_graph_score_rows(queryCodes, $0.baseAddress!, graphCodes.paddedColumns, listed, count, out)
+                    kindred_graph_score_rows(
+                        queryCodes, $0.baseAddress!, Int32(graphCodes.bits), graphCodes.kernelColumns,
+                        graphCodes.bytesPerRow, listed, count, out)
                 }
             }
         } else if let codes {

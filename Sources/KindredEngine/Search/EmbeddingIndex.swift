@@ -43,9 +43,9 @@ public struct EmbeddingIndex: Sendable {
     /// Lists a query probes (`SearchSettings.probes`, else the build's calibrated number).
     public let probes: Int
     /// The rows in article order that the approximate index's graph is walked over, when this
-    /// index searches through it (`InvertedFileIndex.searchesGraph`): 4-bit codes with their
-    /// scales inline, 128 MB at a million articles of 256 dimensions, beside the lists' 128 MB.
-    let graphCodes: ScaledInt4Rows?
+    /// index searches through it (`InvertedFileIndex.searchesGraph`): codes with their scales
+    /// inline, 128 MB at a million articles of 256 dimensions, beside the lists' 128 MB.
+    let graphCodes: ScaledCodeRows?
     /// The beam a graph search keeps (`SearchSettings.beam`, else the build's calibrated one).
     public let beam: Int
 
@@ -90,11 +90,12 @@ public struct EmbeddingIndex: Sendable {
             self.codes = nil
             var stage = "approximate: \(approximateIndex.lists) lists, \(probes) probed, int4 \(Int4Rows.kernel)"
             if let graph = approximateIndex.graph, approximateIndex.searchesGraph {
-                graphCodes = vectors.storage.withUnsafeBufferPointer { v in
-                    ScaledInt4Rows(rows: vectors.rows, columns: d) { v.baseAddress! + $0 * d }
+                let walked = vectors.storage.withUnsafeBufferPointer { v in
+                    ScaledCodeRows(rows: vectors.rows, columns: d) { v.baseAddress! + $0 * d }
                 }
+                graphCodes = walked
                 beam = min(NeighborGraph.widestBeam, max(1, search.beam ?? graph.beam))
-                stage += "; graph of degree \(graph.degree), beam \(beam), int4 \(NeighborGraph.kernel)"
+                stage += "; graph of degree \(graph.degree), beam \(beam), int\(walked.bits) \(NeighborGraph.kernel)"
             } else {
                 (graphCodes, beam) = (nil, approximateIndex.graph?.beam ?? 0)
             }
@@ -261,19 +262,19 @@ public struct EmbeddingIndex: Sendable {
         return query.withUnsafeBufferPointer { q in rescore(candidates, query: q.baseAddress!, k: k) }
     }
 
-    /// The best `k` by exact cosine of the best rows by 4-bit score a graph search keeps in its
+    /// The best `k` by exact cosine of the best rows by the walk's score a graph search keeps in its
     /// beam, or nil when fewer than `k` of them are admitted: a filter that leaves few articles, which
     /// the rows of the filter or the lists answer instead.
     func searchGraph(
-        _ query: [Float], k: Int, graph: NeighborGraph, rows: ScaledInt4Rows, beam: Int, excluding: (Int) -> Bool
+        _ query: [Float], k: Int, graph: NeighborGraph, rows: ScaledCodeRows, beam: Int, excluding: (Int) -> Bool
     ) -> [ScoredIndex]? {
         let found = graph.search(
             query: rows.query(QuantizedRows.quantize(query).codes), rows: rows, beam: max(beam, k))
         let isEmptyRow = self.isEmptyRow
         let admitted = found.map(\.index).filter { !isEmptyRow[$0] && !excluding($0) }
         guard admitted.count >= k else { return nil }
-        // The beam is best first by 4-bit score, as coarse as the lists' scan: the same margin of
-        // candidates is rescored (a quarter of a calibrated beam at a million).
+        // The beam is best first by the walk's score, with 4 bits as coarse as the lists' scan: the
+        // same margin of candidates is rescored (a quarter of a calibrated beam at a million).
         let candidates = admitted.prefix(InvertedLists.candidateCount(k))
         return query.withUnsafeBufferPointer { rescore(Array(candidates), query: $0.baseAddress!, k: k) }
     }

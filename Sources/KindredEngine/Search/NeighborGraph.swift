@@ -16,7 +16,7 @@ import KindredLinearAlgebra
 /// There is one layer; a search starts from the best of `entries`, a fixed sample of articles.
 public struct NeighborGraph: Sendable, Equatable {
     /// The instruction set the graph search runs on (`CKindredKernels/GraphSearch.c`).
-    public static var kernel: String { ScaledInt4Rows.kernel }
+    public static var kernel: String { ScaledCodeRows.kernel }
 
     /// Most neighbours an article has; `adjacency` holds `degree` entries per article.
     public let degree: Int
@@ -107,8 +107,8 @@ public struct NeighborGraph: Sendable, Equatable {
     }
 
     /// The `beam` rows nearest a query by the walk's score (`rows`: the articles' codes in
-    /// article order, `query` their query codes, `ScaledInt4Rows.query`), best first.
-    func search(query: [Int8], rows: ScaledInt4Rows, beam: Int) -> [ScoredIndex] {
+    /// article order, `query` their query codes, `ScaledCodeRows.query`), best first.
+    func search(query: [Int8], rows: ScaledCodeRows, beam: Int) -> [ScoredIndex] {
         var found = [Int32](repeating: 0, count: beam)
         var scores = [Float](repeating: 0, count: beam)
         let count = query.withUnsafeBufferPointer { q in
@@ -116,8 +116,9 @@ public struct NeighborGraph: Sendable, Equatable {
                 adjacency.withUnsafeBufferPointer { a in
                     entries.withUnsafeBufferPointer { e in
                         kindred_graph_search(
-                            q.baseAddress, c.baseAddress, rows.paddedColumns, a.baseAddress, degree, e.baseAddress,
-                            e.count, beam, Self.visitLimit(beam: beam), &found, &scores)
+                            q.baseAddress, c.baseAddress, Int32(rows.bits), rows.kernelColumns, rows.bytesPerRow,
+                            a.baseAddress, degree, e.baseAddress, e.count, beam, Self.visitLimit(beam: beam), &found,
+                            &scores)
                     }
                 }
             }
