@@ -1,24 +1,27 @@
-// Best-first search of a proximity graph (NeighborGraph) over rows of 4-bit codes that carry
-// their own scale, and the pruning rule its build applies to each row's candidate neighbours.
+// Best-first search of a proximity graph (NeighborGraph) over rows of codes that carry their own
+// scale, and the pruning rule its build applies to each row's candidate neighbours.
 //
 // The search keeps the `beam` best rows seen so far and expands the best row not yet expanded,
 // scoring its unvisited neighbours, until no unexpanded row beats the worst of the beam (the
 // layer search of Malkov & Yashunin 2018, "Efficient and robust approximate nearest neighbor
 // search using Hierarchical Navigable Small World graphs", on one layer, started from several
-// entry rows). Scores are 4-bit dot products times the row's scale: the order of the cosine, to
-// about 10⁻², which the caller's Float rescoring of the beam's best restores.
+// entry rows). Scores are dot products with the row's codes times its scale: the order of the
+// cosine, to about 10⁻² with 4-bit codes, which the caller's Float rescoring of the beam's best
+// restores.
 //
 // A walk's reads are random, one row at a time, and what they cost is the cache lines they
 // touch, whatever their bytes: a row of 256 dimensions is 128 bytes of codes whose last four hold
 // its scale (ScaledCodeRows), two lines, where int8 codes and a scale from an array of their own
 // were five. The neighbours of an expanded row are prefetched together before any is scored, so
-// that their reads overlap instead of queueing. (On a million articles the walk at the beam that
-// holds the same recall took about a quarter less time: docs/performance.md.)
+// that their reads overlap instead of queueing. (On a million articles a walk at the same beam took
+// about a fifth less time than over int8 codes, for about a thousandth less recall:
+// docs/performance.md.)
 //
-// The row layout (see Int4Dots.c for the packing of two codes a byte): `columns` a multiple of
-// 64, `columns / 2` bytes a row, codes −7…7 stored as 1…15, and the last four bytes the row's
-// scale as a float in place of the codes of dimensions columns − 36…columns − 33 and
-// columns − 4…columns − 1, which the query must hold as 0.
+// The rows (ScaledCodeRows), each ending in its scale as a float: 4-bit codes (see Int4Dots.c
+// for the packing of two a byte), `columns` a multiple of 64, `columns / 2` bytes a row, codes
+// −7…7 stored as 1…15, the scale in place of the codes of dimensions columns − 36…columns − 33
+// and columns − 4…columns − 1, which the query must hold as 0; or, for rows under 128
+// dimensions, `columns` int8 codes, the scale after them.
 
 #include "CKindredKernels.h"
 #include "Dispatch.h"
@@ -125,7 +128,7 @@ static inline float row_scale(const uint8_t *row, size_t row_bytes) {
     return scale;
 }
 
-// Rows of int8 codes: the pruning's dot products, the codes followed by the scale.
+// Rows of int8 codes: the pruning's dot product over the codes (the scale lies after them).
 static int32_t row8_baseline(const int8_t *query, const uint8_t *row, size_t columns) {
     return dot_baseline(query, (const int8_t *)row, columns);
 }

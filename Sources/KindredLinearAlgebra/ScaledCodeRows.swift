@@ -7,8 +7,8 @@ import CKindredKernels
 /// is the cache lines it touches. From 128 dimensions up the codes have 4 bits (`Int4Rows`'
 /// packing, `x ≈ scale · code`, codes −7…7): at 256 dimensions a row is 128 bytes, two lines,
 /// where int8 codes (256 bytes) and a scale from an array of their own touched five, and at a
-/// million articles the walk took about a quarter less time for the same recall
-/// (docs/performance.md, *The approximate index*). The scale then takes the place of the codes of
+/// million articles a walk at the same beam took about a fifth less time, for about a thousandth
+/// less recall (docs/performance.md, *The walk's rows*). The scale then takes the place of the codes of
 /// eight dimensions, `scaleColumns`, which the walk leaves out of its scores: at the end of the
 /// padded row, the smallest singular values' when the row is as wide as its padding. Narrower
 /// rows keep 8-bit codes (`QuantizedRows`' rounding) and every dimension: their rows take one or

@@ -208,7 +208,7 @@ struct ApproximateIndexTests {
         #expect(!SearchSettings(mode: .exact).usesApproximateIndex(articles: 1_000_000, index: cheap))
     }
 
-    @Test("a beam chosen on one sample is widened by quarters until a held-out sample reaches the target too")
+    @Test("a beam chosen on one sample is widened by eighths until a held-out sample reaches the target too")
     func heldOutCheck() {
         let target = InvertedFileIndex.calibrationTarget
         var measured: [Int] = []
@@ -218,16 +218,16 @@ struct ApproximateIndexTests {
             return min(1, 0.975 + 0.004 * Float(beam > 100 ? Int(log(Double(beam) / 100) / log(1.25) + 0.5) : 0))
         }
         let widened = EmbeddingIndex.widened((100, target), upTo: 4_096, recall: rising)
-        #expect(widened.0 == 195 && widened.1 >= target)
-        #expect(measured == [100, 125, 156, 195])
+        #expect(widened.0 == 177 && widened.1 >= target)
+        #expect(measured == [100, 112, 126, 141, 158, 177])
         // Already there: kept as chosen, with the held-out figure.
         #expect(EmbeddingIndex.widened((100, 0.99), upTo: 4_096) { _ in 0.987 } == (100, 0.987))
         // A choice below the target (a plateaued graph) is measured, not widened.
         measured = []
         #expect(EmbeddingIndex.widened((100, 0.97), upTo: 4_096, recall: rising) == (100, 0.975))
         #expect(measured == [100])
-        // A held-out recall that stopped rising gives up after two flat steps; the widest beam bounds it.
-        #expect(EmbeddingIndex.widened((100, target), upTo: 4_096) { _ in 0.95 }.0 == 156)
+        // A held-out recall that stopped rising gives up after four flat steps; the widest beam bounds it.
+        #expect(EmbeddingIndex.widened((100, target), upTo: 4_096) { _ in 0.95 }.0 == 158)
         #expect(EmbeddingIndex.widened((100, target), upTo: 120) { Float($0) / 1_000 + 0.8 }.0 == 120)
     }
 
