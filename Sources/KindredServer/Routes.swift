@@ -63,12 +63,10 @@ struct Handlers: Sendable {
         guard let bytes = value.jsonBytes() else {
             return try response(encoded: Self.literalKeysEncoder.encode(value), status: .ok)
         }
-        return Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        return response(encoded: bytes, status: .ok)
     }
 
-    private func response(encoded data: Data, status: HTTPResponse.Status) -> Response {
+    private func response(encoded data: some Collection<UInt8>, status: HTTPResponse.Status) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))

@@ -274,7 +274,7 @@ public struct EmbeddingIndex: Sendable {
         let admitted = found.map(\.index).filter { !isEmptyRow[$0] && !excluding($0) }
         guard admitted.count >= k else { return nil }
         // The beam is best first by the walk's score, with 4 bits as coarse as the lists' scan: the
-        // same margin of candidates is rescored (a quarter of a calibrated beam at a million).
+        // same margin of candidates is rescored (a sixth of the calibrated beam at a million).
         let candidates = admitted.prefix(InvertedLists.candidateCount(k))
         return query.withUnsafeBufferPointer { rescore(Array(candidates), query: $0.baseAddress!, k: k) }
     }
