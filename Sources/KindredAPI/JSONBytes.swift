@@ -6,19 +6,33 @@
 /// CPU; tests compare the two on every field and every control character.
 struct JSONBytes {
     private(set) var bytes: [UInt8]
+    /// No member of the object being written has been yet (no comma before the next key).
+    private var opening = true
 
     init(capacity: Int) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
-    /// Punctuation and keys, written as they are.
-    mutating func raw(_ text: StaticString) {
+    /// Literals and keys, written as they are.
+    private mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    /// `"key":`.
+    /// `{`, the members `body` writes (each begun by `key`), `}`.
+    mutating func object(_ body: (inout JSONBytes) -> Void) {
+        bytes.append(UInt8(ascii: "{"))
+        let outer = opening
+        opening = true
+        body(&self)
+        opening = outer
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// `"key":`, after a comma unless it is its object's first.
     mutating func key(_ name: StaticString) {
+        if !opening { bytes.append(UInt8(ascii: ",")) }
+        opening = false
         bytes.append(UInt8(ascii: "\""))
         raw(name)
         bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])

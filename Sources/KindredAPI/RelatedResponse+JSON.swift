@@ -8,35 +8,29 @@ extension RelatedResponse {
     public func jsonBytes() -> [UInt8]? {
         guard results.allSatisfy(\.numbersAreFinite) else { return nil }
         var json = JSONBytes(capacity: 160 + 240 * results.count)
-        json.raw("{")
-        json.key("below_floor")
-        json.number(belowFloor)
-        json.raw(",")
-        json.key("complete")
-        json.bool(complete)
-        if let id {
-            json.raw(",")
-            json.key("id")
-            json.string(id)
+        json.object { json in
+            json.key("below_floor")
+            json.number(belowFloor)
+            json.key("complete")
+            json.bool(complete)
+            if let id {
+                json.key("id")
+                json.string(id)
+            }
+            json.key("k")
+            json.number(k)
+            if let model {
+                json.key("model")
+                json.object { json in
+                    json.key("built_at")
+                    json.string(model.builtAt)
+                    json.key("version")
+                    json.string(model.version)
+                }
+            }
+            json.key("results")
+            json.array(results) { $0.result($1) }
         }
-        json.raw(",")
-        json.key("k")
-        json.number(k)
-        if let model {
-            json.raw(",")
-            json.key("model")
-            json.raw("{")
-            json.key("built_at")
-            json.string(model.builtAt)
-            json.raw(",")
-            json.key("version")
-            json.string(model.version)
-            json.raw("}")
-        }
-        json.raw(",")
-        json.key("results")
-        json.array(results) { $0.result($1) }
-        json.raw("}")
         return json.bytes
     }
 }
@@ -55,76 +49,60 @@ extension RelatedResult {
 extension JSONBytes {
     /// One result, its keys in sorted order as `RelatedResult.encode(to:)` names them.
     fileprivate mutating func result(_ result: RelatedResult) {
-        raw("{")
-        key("already_linked")
-        bool(result.alreadyLinked)
-        if let explanation = result.explanation {
-            raw(",")
-            key("explanation")
-            self.explanation(explanation)
+        object { json in
+            json.key("already_linked")
+            json.bool(result.alreadyLinked)
+            if let explanation = result.explanation {
+                json.key("explanation")
+                json.explanation(explanation)
+            }
+            json.key("id")
+            json.string(result.id)
+            json.key("published_at")
+            json.string(result.publishedAt)
+            json.key("reason")
+            json.string(result.reason)
+            json.key("score")
+            json.number(result.score)
+            json.key("section")
+            json.string(result.section)
+            json.key("title")
+            json.string(result.title)
+            json.key("url")
+            json.string(result.url)
         }
-        raw(",")
-        key("id")
-        string(result.id)
-        raw(",")
-        key("published_at")
-        string(result.publishedAt)
-        raw(",")
-        key("reason")
-        string(result.reason)
-        raw(",")
-        key("score")
-        number(result.score)
-        raw(",")
-        key("section")
-        string(result.section)
-        raw(",")
-        key("title")
-        string(result.title)
-        raw(",")
-        key("url")
-        string(result.url)
-        raw("}")
     }
 
     private mutating func explanation(_ explanation: Explanation) {
-        raw("{")
-        key("dimensions")
-        array(explanation.dimensions) { json, part in
-            json.raw("{")
-            json.key("dimension")
-            json.number(part.dimension)
-            json.raw(",")
-            json.key("terms")
-            json.array(part.terms) { $0.string($1) }
-            json.raw(",")
-            json.key("weight")
-            json.number(part.weight)
-            json.raw("}")
+        object { json in
+            json.key("dimensions")
+            json.array(explanation.dimensions) { json, part in
+                json.object { json in
+                    json.key("dimension")
+                    json.number(part.dimension)
+                    json.key("terms")
+                    json.array(part.terms) { $0.string($1) }
+                    json.key("weight")
+                    json.number(part.weight)
+                }
+            }
+            json.key("freshness")
+            json.number(explanation.freshness)
+            json.key("headline")
+            json.number(explanation.headline)
+            json.key("lexical")
+            json.number(explanation.lexical)
+            json.key("lsa")
+            json.number(explanation.lsa)
+            json.key("shared_terms")
+            json.array(explanation.sharedTerms) { json, term in
+                json.object { json in
+                    json.key("term")
+                    json.string(term.term)
+                    json.key("weight")
+                    json.number(term.weight)
+                }
+            }
         }
-        raw(",")
-        key("freshness")
-        number(explanation.freshness)
-        raw(",")
-        key("headline")
-        number(explanation.headline)
-        raw(",")
-        key("lexical")
-        number(explanation.lexical)
-        raw(",")
-        key("lsa")
-        number(explanation.lsa)
-        raw(",")
-        key("shared_terms")
-        array(explanation.sharedTerms) { json, term in
-            json.raw("{")
-            json.key("term")
-            json.string(term.term)
-            json.raw(",")
-            json.key("weight")
-            json.number(term.weight)
-            json.raw("}")
-        }
-        raw("}")
     }
 }
