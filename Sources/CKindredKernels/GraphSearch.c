@@ -237,7 +237,8 @@ static int grow(int32_t **table, size_t *capacity) {
 
 static size_t search(
     row_format format, const int8_t *query, const uint8_t *rows, const int32_t *adjacency, size_t degree,
-    const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows, float *out_scores) {
+    const int32_t *entries, size_t entry_count, int32_t held_out, size_t beam, size_t max_visits, int32_t *out_rows,
+    float *out_scores) {
     if (beam == 0) return 0;
     const row_function dot = format.dot;
     const size_t row_bytes = format.row_bytes, columns = format.columns;
@@ -280,6 +281,8 @@ static size_t search(
      : visit(table, capacity - 1, (row_value))                 ? (marked++, 1)         \
                                                                : 0)
 
+    // Marked as seen before anything is: never scored, never expanded.
+    if (held_out >= 0) (void)MARK(held_out);
     // The entries' rows requested together too.
     for (size_t e = 0; e < entry_count; e++) {
         if (entries[e] >= 0) prefetch_row(rows + (size_t)entries[e] * row_bytes, row_bytes);
@@ -317,20 +320,22 @@ static size_t search(
 
 size_t kindred_graph_search(
     const int8_t *query, const uint8_t *rows, int bits, size_t columns, size_t row_bytes, const int32_t *adjacency,
-    size_t degree, const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows,
-    float *out_scores) {
+    size_t degree, const int32_t *entries, size_t entry_count, int32_t held_out, size_t beam, size_t max_visits,
+    int32_t *out_rows, float *out_scores) {
     row_format format;
     if (!format_for(bits, chosen, query, columns, row_bytes, &format)) return 0;
-    return search(format, query, rows, adjacency, degree, entries, entry_count, beam, max_visits, out_rows, out_scores);
+    return search(
+        format, query, rows, adjacency, degree, entries, entry_count, held_out, beam, max_visits, out_rows, out_scores);
 }
 
 int kindred_graph_search_with(
     int kernel, const int8_t *query, const uint8_t *rows, int bits, size_t columns, size_t row_bytes,
-    const int32_t *adjacency, size_t degree, const int32_t *entries, size_t entry_count, size_t beam,
+    const int32_t *adjacency, size_t degree, const int32_t *entries, size_t entry_count, int32_t held_out, size_t beam,
     size_t max_visits, int32_t *out_rows, float *out_scores, size_t *found) {
     row_format format;
     if (!kindred_level_runs(kernel, row_built) || !format_for(bits, kernel, query, columns, row_bytes, &format)) return 0;
-    *found = search(format, query, rows, adjacency, degree, entries, entry_count, beam, max_visits, out_rows, out_scores);
+    *found = search(
+        format, query, rows, adjacency, degree, entries, entry_count, held_out, beam, max_visits, out_rows, out_scores);
     return 1;
 }
 

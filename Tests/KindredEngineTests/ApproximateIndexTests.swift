@@ -114,6 +114,39 @@ struct ApproximateIndexTests {
         #expect(near / 100 > 0.5)
     }
 
+    @Test("a build with related lists links each article among its exact nearest, found by the lists' search")
+    func graphFromRelatedLists() throws {
+        var builder = Self.builder
+        builder.parameters.neighbors = 10
+        builder.parameters.rerankDepth = NeighborGraph.initialNeighbors
+        let withLists = try builder.build(Self.articles).model
+        let graph = try #require(withLists.index.approximateIndex?.graph)
+        #expect(graph.calibratedRecall >= InvertedFileIndex.calibrationTarget)
+        let width = NeighborGraph.initialNeighbors
+        var nearest = [Set<Int32>](repeating: [], count: Self.articles.count)
+        try withLists.index.floatAllNeighbors(k: width) { row, found in
+            nearest[row] = Set(found.map { Int32($0.index) })
+        }
+        // A link is a candidate: among the article's nearest, or the other's (the links back).
+        func candidateShare(_ graph: NeighborGraph) -> Double {
+            var links = 0, candidates = 0
+            for article in 0..<Self.articles.count {
+                for other in graph.adjacency[article * graph.degree..<(article + 1) * graph.degree] where other >= 0 {
+                    links += 1
+                    if nearest[article].contains(other) || nearest[Int(other)].contains(Int32(article)) {
+                        candidates += 1
+                    }
+                }
+            }
+            return Double(candidates) / Double(max(links, 1))
+        }
+        // The exact search's candidates, up to ties within its int8 stage's margin.
+        #expect(candidateShare(graph) > 0.995)
+        // The lists' 4-bit scan of 8 lists, without related lists, misses some of them.
+        let fromLists = try #require(Self.built.index.approximateIndex?.graph)
+        #expect(candidateShare(fromLists) < candidateShare(graph))
+    }
+
     @Test("the graph's links written over its candidates are the links written apart")
     func linksInPlace() throws {
         let index = try #require(Self.built.index.approximateIndex)

@@ -398,7 +398,7 @@ struct HubnessTests {
         #expect(model.neighborLists.width == 12)
         #expect(outcome.notices.contains { $0.hasPrefix("hub cap:") && $0.contains("were refilled") })
         // Without the refill the same cap leaves lists short (computed at the kept width).
-        let plain = try ModelBuilder.neighborLists(of: model, width: 12) { _ in }
+        let plain = try ModelBuilder.neighborLists(of: model, width: 12) { _ in }.0
         let capped = plain.cappingHubs(at: 12, depth: HubnessReport.depth, rows: model.articles.count)
         #expect((0..<model.articles.count).contains { capped.lists.list(of: $0).count < 10 })
         for row in 0..<model.articles.count {

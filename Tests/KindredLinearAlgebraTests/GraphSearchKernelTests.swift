@@ -58,13 +58,13 @@ struct GraphSearchKernelTests {
 
     func search(
         kernel: Int, query: [Int8], rows: ScaledCodeRows, adjacency: [Int32], degree: Int, entries: [Int32], beam: Int,
-        maxVisits: Int = 100_000
+        maxVisits: Int = 100_000, heldOut: Int32 = -1
     ) -> [(row: Int32, score: Float)]? {
         var found = [Int32](repeating: -7, count: beam), scores = [Float](repeating: 0, count: beam)
         var count = 0
         let ran = kindred_graph_search_with(
             Int32(kernel), query, rows.codes, Int32(rows.bits), rows.kernelColumns, rows.bytesPerRow, adjacency, degree,
-            entries, entries.count, beam, maxVisits, &found, &scores, &count)
+            entries, entries.count, heldOut, beam, maxVisits, &found, &scores, &count)
         guard ran == 1 else { return nil }
         return (0..<count).map { (found[$0], scores[$0]) }
     }
@@ -89,6 +89,28 @@ struct GraphSearchKernelTests {
             #expect(entry.score == score(query, rows, row: Int(entry.row)))
             if position > 0 { #expect(found[position - 1].score >= entry.score) }
         }
+    }
+
+    @Test("a held-out row is never scored nor passed through, and the walk goes round it", arguments: [0, 1], [4, 8])
+    func heldOutRow(kernel: Int, bits: Int) throws {
+        let (matrix, codes) = codes(rows: 300, columns: 72, seed: 3)
+        let rows = walked(matrix, bits: bits)
+        let query = query(codes, row: 41, rows: rows)
+        guard
+            let found = search(
+                kernel: kernel, query: query, rows: rows, adjacency: ring(rows: 300), degree: 6, entries: [200],
+                beam: 300, heldOut: 41)
+        else { return }  // This CPU can't run the kernel.
+        // Every other row, reached through the ring's longer links; the query's own row never.
+        #expect(found.count == 299)
+        #expect(!found.contains { $0.row == 41 })
+        #expect(found[0].score >= found[1].score)
+        // Held out as the only entry: nothing to start from.
+        let blocked = try #require(
+            search(
+                kernel: kernel, query: query, rows: rows, adjacency: ring(rows: 300), degree: 6, entries: [41],
+                beam: 300, heldOut: 41))
+        #expect(blocked.isEmpty)
     }
 
     @Test("every kernel walks the same way; the visit bound and padding are kept", arguments: [1], [4, 8])

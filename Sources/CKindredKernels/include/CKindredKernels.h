@@ -114,18 +114,20 @@ const char *kindred_int4_dots_kernel(void);
 /// a multiple of 64, the scale in place of eight codes, which `query` (`columns` int8 codes) must
 /// hold as 0; or 8-bit codes, `columns` of them. `adjacency` is rows × degree row numbers with −1
 /// padding each row's end. Scores at most `max_visits` rows (a bound on the work, whatever the
-/// graph). Returns how many were written: fewer than `beam` only when fewer rows were reached, or
-/// 0 when memory ran out or `bits` is neither 4 nor 8.
+/// graph). `held_out`, unless −1, is a row the walk neither scores nor passes through: an article
+/// searched as if the graph did not hold it (a draft's position, for the beam's calibration).
+/// Returns how many were written: fewer than `beam` only when fewer rows were reached, or 0 when
+/// memory ran out or `bits` is neither 4 nor 8.
 size_t kindred_graph_search(
     const int8_t *query, const uint8_t *rows, int bits, size_t columns, size_t row_bytes, const int32_t *adjacency,
-    size_t degree, const int32_t *entries, size_t entry_count, size_t beam, size_t max_visits, int32_t *out_rows,
-    float *out_scores);
+    size_t degree, const int32_t *entries, size_t entry_count, int32_t held_out, size_t beam, size_t max_visits,
+    int32_t *out_rows, float *out_scores);
 
 /// kindred_graph_search on a given kernel (0 baseline, 1 AVX2), for tests; returns 0 (and writes
 /// nothing) when this CPU can't run it, 1 otherwise, with the count in *found.
 int kindred_graph_search_with(
     int kernel, const int8_t *query, const uint8_t *rows, int bits, size_t columns, size_t row_bytes,
-    const int32_t *adjacency, size_t degree, const int32_t *entries, size_t entry_count, size_t beam,
+    const int32_t *adjacency, size_t degree, const int32_t *entries, size_t entry_count, int32_t held_out, size_t beam,
     size_t max_visits, int32_t *out_rows, float *out_scores, size_t *found);
 
 /// The scores kindred_graph_search gives rows listed[0..<count] (row numbers of `rows`), into out.

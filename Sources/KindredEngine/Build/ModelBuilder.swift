@@ -110,17 +110,22 @@ public struct ModelBuilder: Sendable {
             indexProduct: parameters.neighbors > 0)
         let width = min(parameters.neighbors, metadata.count - 1)
         var lists = NeighborLists.none
+        let withGraph = model.articles.count >= graphFrom
+        // The related lists' search finds each article's nearest exactly: the graph's candidates,
+        // when it finds as many as the graph starts from.
+        var nearest: [Int32]?
         if width > 0 {
             let hubness: HubnessReport
-            (lists, hubness) = try relatedLists(of: model, width: width, clock: &clock)
+            (lists, hubness, nearest) = try relatedLists(
+                of: model, width: width, keepingNearest: withGraph, clock: &clock)
             manifest.hubness = hubness
         }
         let approximate = try clock.timed(.index) {
             try model.index.calibrating(
                 InvertedFileIndex.train(
                     vectors: model.index.vectors, isEmptyRow: model.index.isEmptyRow, seed: parameters.seed),
-                seed: parameters.seed, depth: max(10, parameters.rerankDepth),
-                withGraph: model.articles.count >= graphFrom
+                seed: parameters.seed, depth: max(10, parameters.rerankDepth), withGraph: withGraph,
+                nearest: nearest.take().flatMap { $0.isEmpty ? nil : $0 }
             ) { row, candidates in
                 model.queryVector(row: row).map { model.rerank(candidates, query: $0, k: 10) } ?? []
             }

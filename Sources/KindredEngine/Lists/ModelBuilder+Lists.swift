@@ -6,20 +6,30 @@ import KindredLinearAlgebra
 extension ModelBuilder {
     /// The precomputed lists of `model`, `width` deep, with the hub cap of the parameters applied,
     /// and its hubness report; notices go to `clock`.
-    func relatedLists(of model: Model, width: Int, clock: inout StageClock) throws -> (NeighborLists, HubnessReport) {
+    ///
+    /// With `keepingNearest`, it also returns each article's `NeighborGraph.initialNeighbors` nearest
+    /// others by LSA cosine, before re-ranking and cap (`neighborLists`), for the graph's build,
+    /// when the search finds that many; else that array is empty.
+    func relatedLists(
+        of model: Model, width: Int, keepingNearest: Bool = false, clock: inout StageClock
+    ) throws -> (NeighborLists, HubnessReport, nearest: [Int32]) {
         let ids = model.articles.map(\.id)
         let depth = HubnessReport.depth
         // With the hub cap on, lists are computed `depth` deeper than they are kept: the cap takes
         // hubs out of lists, and the entries below move up into the gaps.
         let computed = parameters.hubCap > 0 ? min(width + depth, ids.count - 1) : width
         let progress = clock.progress
-        var lists = try clock.timed(.neighbors) {
-            try Self.neighborLists(of: model, width: computed, progress: progress)
+        // The search finds `max(computed, rerankDepth)` nearest; fewer than the graph's build
+        // starts from would make a sparser graph than the lists' own scan.
+        let searched = max(computed, model.parameters.rerankDepth)
+        let kept = keepingNearest && searched >= NeighborGraph.initialNeighbors ? NeighborGraph.initialNeighbors : 0
+        var (lists, nearest) = try clock.timed(.neighbors) {
+            try Self.neighborLists(of: model, width: computed, keepingNearest: kept, progress: progress)
         }
         var report = HubnessReport(
             measured: HubnessStatistics(lists: lists, depth: depth, ids: ids), cap: nil, cappedArticles: 0,
             afterCap: nil)
-        guard parameters.hubCap > 0 else { return (lists, report) }
+        guard parameters.hubCap > 0 else { return (lists, report, nearest) }
         let capped = lists.cappingHubs(at: parameters.hubCap, depth: depth, rows: ids.count)
         let refill = try Self.refillingShortLists(capped.lists, of: model, withoutCapped: capped.capped, width: width)
         lists = refill.lists
@@ -31,22 +41,43 @@ extension ModelBuilder {
         report.cap = parameters.hubCap
         report.cappedArticles = capped.capped.count
         report.afterCap = HubnessStatistics(lists: lists, depth: depth, ids: ids)
-        return (lists, report)
+        return (lists, report, nearest)
     }
 
-    /// The best `width` related articles of every article (`Model.rankAll`), padded with −1.
-    static func neighborLists(of model: Model, width: Int, progress: (BuildProgress) -> Void) throws -> NeighborLists {
+    /// The best `width` related articles of every article (`Model.rankAll`), padded with −1; and,
+    /// when `keepingNearest` is above 0, that many of each article's nearest by LSA cosine as the
+    /// search found them before re-ranking (`n × keepingNearest`, −1 padded; else empty).
+    ///
+    /// The nearest are the graph's best candidates: exact, where the lists' own scan
+    /// (`NeighborGraph.built`) reads 8 of thousands of lists with 4-bit codes. Keeping them costs
+    /// 4 bytes a neighbour (128 MB at a million articles), for the rest of the build.
+    static func neighborLists(
+        of model: Model, width: Int, keepingNearest: Int = 0, progress: (BuildProgress) -> Void
+    ) throws -> (NeighborLists, nearest: [Int32]) {
         let n = model.articles.count
         var indices = [Int32](repeating: -1, count: n * width)
         var scores = [Float](repeating: 0, count: n * width)
-        try model.rankAll(k: width, progress: { progress(BuildProgress(stage: .neighbors, fraction: $0)) }) {
-            row, ranked in
-            for (slot, entry) in ranked.enumerated() {
-                indices[row * width + slot] = Int32(entry.index)
-                scores[row * width + slot] = entry.score
+        let kept = keepingNearest
+        var nearest = [Int32](repeating: -1, count: n * kept)
+        try nearest.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            // Each row is given once, on some worker thread: the rows' slots never overlap.
+            let record: ((Int, [ScoredIndex]) -> Void)? =
+                kept == 0
+                ? nil
+                : { row, found in
+                    for (slot, entry) in found.prefix(kept).enumerated() { out[row * kept + slot] = Int32(entry.index) }
+                }
+            try model.rankAll(
+                k: width, progress: { progress(BuildProgress(stage: .neighbors, fraction: $0)) }, nearest: record
+            ) { row, ranked in
+                for (slot, entry) in ranked.enumerated() {
+                    indices[row * width + slot] = Int32(entry.index)
+                    scores[row * width + slot] = entry.score
+                }
             }
         }
-        return NeighborLists(width: width, indices: indices, scores: scores)
+        return (NeighborLists(width: width, indices: indices, scores: scores), nearest)
     }
 
     /// The capped lists cut to `width`, each list the cap left shorter than the request default

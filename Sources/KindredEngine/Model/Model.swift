@@ -355,9 +355,13 @@ extension Model {
     /// a single query; `handle(row, best first)` is called in row order, `progress` with the
     /// fraction done.
     ///
+    /// - Parameter nearest: given each row's nearest others by LSA cosine before the re-ranking
+    ///   (`max(k, rerankDepth)` of them, best first), on the search's worker threads, each row
+    ///   once: the build keeps them as its graph's candidates (`NearestCandidates`).
     /// - Complexity: O(n²·d) flops in the BLAS and O(n²) comparisons: the quadratic stage of a build.
     public func rankAll(
-        k: Int, progress: (Double) -> Void = { _ in }, handle: (Int, [ScoredIndex]) throws -> Void
+        k: Int, progress: (Double) -> Void = { _ in }, nearest: ((Int, [ScoredIndex]) -> Void)? = nil,
+        handle: (Int, [ScoredIndex]) throws -> Void
     ) throws {
         let depth = max(k, parameters.rerankDepth)
         let scatteredQueries = ScatteredPair.Pool(dimension: tfidfRows.columns)
@@ -365,6 +369,7 @@ extension Model {
         try index.allNeighbors(
             k: depth,
             refine: { row, candidates in
+                nearest?(row, candidates)
                 guard let query = queryVector(row: row) else { return [] }
                 return scatteredQueries.with { rerank(candidates, query: query, k: k, scattered: $0) }
             },

@@ -27,9 +27,13 @@ extension EmbeddingIndex {
     /// - Complexity: `calibrationQueries` (and `heldOutQueries` with a graph) exact searches, then
     ///   as many approximate ones per step tried; with the training, the graph's build and its beam, 88 s
     ///   of a million-article reindex on two vnni Xeon cores (docs/performance.md, *The approximate index*).
+    ///
+    /// - Parameter nearest: each article's `NeighborGraph.initialNeighbors` nearest others, when the
+    ///   build found them exactly (its related lists' search): the graph's candidates instead of
+    ///   the lists' scan.
     func calibrating(
         _ approximate: InvertedFileIndex, seed: UInt64, k: Int = 10, depth: Int, withGraph: Bool = true,
-        refine: (Int, [ScoredIndex]) -> [ScoredIndex]
+        nearest: consuming [Int32]? = nil, refine: (Int, [ScoredIndex]) -> [ScoredIndex]
     ) throws -> InvertedFileIndex {
         let isEmptyRow = self.isEmptyRow
         let candidates = isEmptyRow.indices.filter { !isEmptyRow[$0] }
@@ -78,7 +82,8 @@ extension EmbeddingIndex {
                     return (quantized.codes, quantized.scales)
                 }()
             return NeighborGraph.built(
-                lists: lists.take()!, codes: codes, scales: scales, isEmptyRow: isEmptyRow, seed: seed)
+                lists: lists.take()!, codes: codes, scales: scales, isEmptyRow: isEmptyRow, seed: seed,
+                nearest: nearest.take())
         }()
         let d = dimensions
         let rows = vectors.storage.withUnsafeBufferPointer { v in
@@ -86,10 +91,9 @@ extension EmbeddingIndex {
         }
         func recall(beam: Int, on sample: Range<Int>) -> Float {
             agreement(on: sample) { i in
-                searchGraph(vectors.row(queries[i]), k: depth, graph: graph, rows: rows, beam: beam) {
-                    $0 == queries[i]
-                }
-                    ?? []
+                searchGraph(
+                    vectors.row(queries[i]), k: depth, graph: graph, rows: rows, beam: beam, heldOut: queries[i]
+                ) { $0 == queries[i] } ?? []
             }
         }
         let chosen = Self.fewest(

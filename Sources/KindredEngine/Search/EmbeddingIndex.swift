@@ -264,12 +264,14 @@ public struct EmbeddingIndex: Sendable {
 
     /// The best `k` by exact cosine of the best rows by the walk's score a graph search keeps in its
     /// beam, or nil when fewer than `k` of them are admitted: a filter that leaves few articles, which
-    /// the rows of the filter or the lists answer instead.
+    /// the rows of the filter or the lists answer instead. `heldOut`: a row the walk does not pass
+    /// through (`NeighborGraph.search`).
     func searchGraph(
-        _ query: [Float], k: Int, graph: NeighborGraph, rows: ScaledCodeRows, beam: Int, excluding: (Int) -> Bool
+        _ query: [Float], k: Int, graph: NeighborGraph, rows: ScaledCodeRows, beam: Int, heldOut: Int? = nil,
+        excluding: (Int) -> Bool
     ) -> [ScoredIndex]? {
         let found = graph.search(
-            query: rows.query(QuantizedRows.quantize(query).codes), rows: rows, beam: max(beam, k))
+            query: rows.query(QuantizedRows.quantize(query).codes), rows: rows, beam: max(beam, k), heldOut: heldOut)
         let isEmptyRow = self.isEmptyRow
         let admitted = found.map(\.index).filter { !isEmptyRow[$0] && !excluding($0) }
         guard admitted.count >= k else { return nil }

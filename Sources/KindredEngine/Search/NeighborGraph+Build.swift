@@ -35,10 +35,11 @@ extension NeighborGraph {
     ///   int8 codes.
     static func built(
         lists: consuming InvertedLists, codes: [Int8], scales: [Float], isEmptyRow: [Bool], seed: UInt64,
-        degree: Int = defaultDegree, reusingCandidates: Bool = true
+        nearest: consuming [Int32]? = nil, degree: Int = defaultDegree, reusingCandidates: Bool = true
     ) -> NeighborGraph {
         let n = isEmptyRow.count, d = lists.dimensions
-        var forward = nearestInLists(lists, codes: codes, isEmptyRow: isEmptyRow)
+        precondition(nearest.map { $0.count == n * initialNeighbors } ?? true, "nearest: n × initialNeighbors")
+        var forward = nearest.take() ?? nearestInLists(lists, codes: codes, isEmptyRow: isEmptyRow)
         // The lists' int4 codes are done with: a caller that handed over its last reference gets
         // their memory back before the pruning's (384 MB at 3 million articles).
         _ = consume lists

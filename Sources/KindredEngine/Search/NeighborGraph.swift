@@ -107,8 +107,9 @@ public struct NeighborGraph: Sendable, Equatable {
     }
 
     /// The `beam` rows nearest a query by the walk's score (`rows`: the articles' codes in
-    /// article order, `query` their query codes, `ScaledCodeRows.query`), best first.
-    func search(query: [Int8], rows: ScaledCodeRows, beam: Int) -> [ScoredIndex] {
+    /// article order, `query` their query codes, `ScaledCodeRows.query`), best first; never
+    /// `heldOut`, which the walk does not pass through either.
+    func search(query: [Int8], rows: ScaledCodeRows, beam: Int, heldOut: Int? = nil) -> [ScoredIndex] {
         var found = [Int32](repeating: 0, count: beam)
         var scores = [Float](repeating: 0, count: beam)
         let count = query.withUnsafeBufferPointer { q in
@@ -117,8 +118,8 @@ public struct NeighborGraph: Sendable, Equatable {
                     entries.withUnsafeBufferPointer { e in
                         kindred_graph_search(
                             q.baseAddress, c.baseAddress, Int32(rows.bits), rows.kernelColumns, rows.bytesPerRow,
-                            a.baseAddress, degree, e.baseAddress, e.count, beam, Self.visitLimit(beam: beam), &found,
-                            &scores)
+                            a.baseAddress, degree, e.baseAddress, e.count, Int32(heldOut ?? -1), beam,
+                            Self.visitLimit(beam: beam), &found, &scores)
                     }
                 }
             }
