@@ -595,6 +595,11 @@ struct CLITests {
             #expect(
                 rows.count == 1 && rows[0].contains(" 1.0000 ") && rows[0].contains(" 100.0% "), "\(recall.stdout)")
         }
+        // Articles held out of the walk: a row for the graph alone (the lists' would be by id's).
+        let heldOut = recall.stdout.split(separator: "\n").filter { $0.contains("held out") }
+        #expect(
+            heldOut.count == 1 && heldOut[0].hasPrefix("graph, beam 4096") && heldOut[0].contains(" 1.0000 "),
+            "\(recall.stdout)")
 
         let bogus = try kindred(["similar", "--model", model, "--text", "x", "--search", "fast"])
         #expect(bogus.status == 64 && bogus.stderr.contains("--search must be auto, exact or approximate"))

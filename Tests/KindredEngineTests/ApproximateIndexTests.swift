@@ -289,7 +289,18 @@ struct ApproximateIndexTests {
             #expect(found.count == graph.beam)
             // Itself, or a near twin that 4-bit rounding puts level with it.
             #expect(found.prefix(3).contains { $0.index == row })
+            // Held out (as the calibration walks), never reached, and the beam still fills.
+            let around = graph.search(
+                query: rows.query(Array(quantized.codes[row * 48..<(row + 1) * 48])), rows: rows, beam: graph.beam,
+                heldOut: row)
+            #expect(around.count == graph.beam && !around.contains { $0.index == row })
         }
+        // Articles searched as drafts of themselves: the calibration's measure, on other articles.
+        let heldOut = (0..<300).map {
+            Model.RecallQuery(
+                vector: Self.approximate.queryVector(row: $0 * 13 + 5)!, excludedRow: $0 * 13 + 5, heldOut: true)
+        }
+        #expect(try Self.approximate.approximateRecall(of: heldOut, k: 10).recall >= 0.98)
         let everyList = try Self.approximate.approximateRecall(
             of: queries, k: 10, probes: Self.approximate.index.approximateIndex!.lists)
         #expect(everyList.recall == 1)

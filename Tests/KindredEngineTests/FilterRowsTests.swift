@@ -69,6 +69,7 @@ struct FilterRowsTests {
         let depth = model.parameters.rerankDepth
         #expect(model.index.searchesGraph)
         #expect(model.index.scoresRowsAlone(80, k: depth, exact: false, beam: nil))
+        // Never the whole archive.
         #expect(!model.index.scoresRowsAlone(4_000, k: depth, exact: false, beam: nil))
         let rows = try #require(model.rows(section: "s7", languageCode: nil, since: nil, until: nil))
         for row in stride(from: 0, to: 4_000, by: 200) {
@@ -109,12 +110,19 @@ struct FilterRowsTests {
         let model = Self.approximate
         let query = try #require(model.queryVector(row: 0))
         let allowed: Set<Int> = [17, 123, 234, 345, 999]
-        // A beam wide enough that the rows are not scored first; the walk's beam then holds too
-        // few of the five, and the first thousand rows (a quarter of the archive) are scored.
-        #expect(!model.index.scoresRowsAlone(1_000, k: model.parameters.rerankDepth, exact: false, beam: 1_000))
-        let found = try model.rank(query, k: 10, beam: 1_000, amongRows: Array(0..<1_000)[...]) {
-            !allowed.contains($0)
-        }
+        let index = model.index, depth = model.parameters.rerankDepth
+        let graph = try #require(index.approximateIndex?.graph), rows = try #require(index.graphCodes)
+        // A walk widened for a thousand rows (a quarter of the archive) to hold 2k of them on average
+        // still holds too few of the five: it gives up, and the rows answer.
+        let widened = index.filteredBeam(1_000, k: depth, beam: index.beam)
+        #expect(widened == min(NeighborGraph.widestBeam, max(index.beam, 2 * depth * 4_000 / 1_000)))
+        #expect(index.filteredBeam(nil, k: depth, beam: index.beam) == index.beam)
+        #expect(
+            index.searchGraph(query.dense, k: depth, graph: graph, rows: rows, beam: widened) { !allowed.contains($0) }
+                == nil)
+        // At 4,000 articles every filter's rows are fewer than the walk would cost.
+        #expect(index.scoresRowsAlone(3_999, k: depth, exact: false, beam: nil))
+        let found = try model.rank(query, k: 10, amongRows: Array(0..<1_000)[...]) { !allowed.contains($0) }
         #expect(Set(found.map(\.index)) == allowed)
     }
 }

@@ -19,10 +19,14 @@ extension Model {
     public struct RecallQuery: Sendable {
         public var vector: QueryVector
         public var excludedRow: Int?
+        /// Whether the graph's walk also keeps off `excludedRow`: the article searched as a draft
+        /// of its own text would be, were the graph built without it (`EmbeddingIndex.search`).
+        public var heldOut: Bool
 
-        public init(vector: QueryVector, excludedRow: Int? = nil) {
+        public init(vector: QueryVector, excludedRow: Int? = nil, heldOut: Bool = false) {
             self.vector = vector
             self.excludedRow = excludedRow
+            self.heldOut = heldOut
         }
     }
 
@@ -42,7 +46,9 @@ extension Model {
         for query in queries {
             let excluded = query.excludedRow
             var start = clock.now
-            let approximate = try rank(query.vector, k: k, probes: probes, beam: beam) { $0 == excluded }
+            let approximate = try rank(
+                query.vector, k: k, probes: probes, beam: beam, heldOut: query.heldOut ? excluded : nil
+            ) { $0 == excluded }
             approximateSeconds.append((clock.now - start) / .seconds(1))
             start = clock.now
             let exact = try rank(query.vector, k: k, exact: true) { $0 == excluded }

@@ -236,11 +236,12 @@ public struct Model: Sendable {
     ///   - rows: every row `excluding` admits is among these, when known (`rows(section:languageCode:since:until:)`).
     public func rank(
         _ query: QueryVector, k: Int, exact: Bool = false, probes: Int? = nil, beam: Int? = nil,
-        amongRows rows: ArraySlice<Int32>? = nil, excluding: (Int) -> Bool = { _ in false }
+        heldOut: Int? = nil, amongRows rows: ArraySlice<Int32>? = nil, excluding: (Int) -> Bool = { _ in false }
     ) throws -> [ScoredIndex] {
         let depth = max(k, parameters.rerankDepth)
         let candidates = try index.search(
-            query.dense, k: depth, exact: exact, probes: probes, beam: beam, amongRows: rows, excluding: excluding)
+            query.dense, k: depth, exact: exact, probes: probes, beam: beam, heldOut: heldOut, amongRows: rows,
+            excluding: excluding)
         return rerank(candidates, query: query, k: k)
     }
 

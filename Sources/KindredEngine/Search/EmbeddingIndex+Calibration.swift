@@ -21,7 +21,11 @@ extension EmbeddingIndex {
     /// LSA candidates must be found too.
     /// Then, `withGraph`, builds the graph (`NeighborGraph.built`) and calibrates its beam the same
     /// way, from the depth up to `NeighborGraph.widestBeam`, and checks it on `heldOutQueries` other
-    /// sampled articles (`widened`): the graph's recall is the one measured on those.
+    /// sampled articles (`widened`): the graph's recall is the one measured on those. Its walks
+    /// keep off the sampled article's own row (`heldOut`): searched as a draft of its text would
+    /// be on a graph without it. Otherwise, on a graph of exact nearest neighbours, the walk finds
+    /// the answers among the article's own links: on the generated million a by-id calibration
+    /// chose a beam of 117, where drafts measured 0.963.
     /// `kindred recall` measures drafts and by-id searches the same way on any model.
     ///
     /// - Complexity: `calibrationQueries` (and `heldOutQueries` with a graph) exact searches, then

@@ -177,6 +177,8 @@ public struct EmbeddingIndex: Sendable {
     ///   - probes: lists to probe instead of `probes` (for measuring recall against them): the
     ///     search goes through the lists, not the graph.
     ///   - beam: the graph search's beam instead of `beam`.
+    ///   - heldOut: a row a graph search does not pass through (`NeighborGraph.search`): an
+    ///     article searched as a draft of its text would be, for measuring recall.
     ///   - rows: every row `excluding` admits is among these (a filter's rows,
     ///     `Model.rows(section:languageCode:since:until:)`): when they are few, only they are
     ///     scored (`scoresRowsAlone`), exactly.
@@ -184,7 +186,7 @@ public struct EmbeddingIndex: Sendable {
     ///   rows the graph search scores (a few thousand), or the probed lists' rows when the graph
     ///   can't answer; O(|rows|·d) when the rows are scored alone.
     public func search(
-        _ query: [Float], k: Int, exact: Bool = false, probes: Int? = nil, beam: Int? = nil,
+        _ query: [Float], k: Int, exact: Bool = false, probes: Int? = nil, beam: Int? = nil, heldOut: Int? = nil,
         amongRows rows: ArraySlice<Int32>? = nil, excluding: (Int) -> Bool = { _ in false }
     ) throws -> [ScoredIndex] {
         if let rows, probes == nil, scoresRowsAlone(rows.count, k: k, exact: exact, beam: beam) {
@@ -193,7 +195,9 @@ public struct EmbeddingIndex: Sendable {
         if let lists, usesCandidateStage(k: k) {
             if !exact, probes == nil, let graph = approximateIndex?.graph, let graphCodes,
                 let found = searchGraph(
-                    query, k: k, graph: graph, rows: graphCodes, beam: beam ?? self.beam, excluding: excluding)
+                    query, k: k, graph: graph, rows: graphCodes,
+                    beam: filteredBeam(rows?.count, k: k, beam: beam ?? self.beam), heldOut: heldOut,
+                    excluding: excluding)
             {
                 return found
             }

@@ -18,8 +18,10 @@ extension NeighborGraph {
     /// Builds the graph of the rows of `lists` (an index's partition with its int4 codes), whose
     /// int8 `codes` and `scales` (article order, `QuantizedRows`) score the pairs pruned.
     ///
-    /// 1. Each article's `initialNeighbors` nearest by int4 score among the rows of the
-    ///    `candidateLists` lists whose centroids are nearest it.
+    /// 1. Each article's `initialNeighbors` nearest: `nearest` when given (`n × initialNeighbors`,
+    ///    −1 padded: a build's all-pairs search finds them exactly, and on the generated million
+    ///    the graph then reaches the calibration's target at a quarter of the beam), else by int4
+    ///    score among the rows of the `candidateLists` lists whose centroids are nearest it.
     /// 2. Its candidates are those and the articles that chose it; pruned to `degree` by the rule
     ///    with factor `alpha`, best first.
     /// 3. Each kept link is added the other way round too, while the other article has room.

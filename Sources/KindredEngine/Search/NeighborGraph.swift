@@ -10,9 +10,10 @@ import KindredLinearAlgebra
 /// The graph is a pruned nearest-neighbour graph (Fu, Xiang, Wang & Cai 2019, "Fast approximate
 /// nearest neighbor search with the navigating spreading-out graph", NSG; the pruning with a
 /// factor α on distance from Subramanya et al. 2019, "DiskANN: fast accurate billion-point nearest
-/// neighbor search on a single node", Vamana): built from each article's nearest neighbours in the
-/// lists near its own (`built`), so it costs a few seconds a hundred thousand articles beside the
-/// partition it reuses, instead of an insertion search per article as an HNSW graph would.
+/// neighbor search on a single node", Vamana): built from each article's nearest neighbours, found
+/// exactly by the related lists' search when the build runs it, else in the lists near its own
+/// (`built`), so it costs a few seconds a hundred thousand articles beside the search or partition
+/// it reuses, instead of an insertion search per article as an HNSW graph would.
 /// There is one layer; a search starts from the best of `entries`, a fixed sample of articles.
 public struct NeighborGraph: Sendable, Equatable {
     /// The instruction set the graph search runs on (`CKindredKernels/GraphSearch.c`).

@@ -11,8 +11,10 @@ struct Recall: ParsableCommand {
             article scored) and prints recall@k of the approximate lists against the exact ones, \
             with the median and 99th-percentile time of each search, in this process on one core. \
             Queries are articles of the model searched by id (without themselves: what a by-id \
-            request that can't use its precomputed list does) and, with --drafts, texts the \
-            model does not hold (articles kept out of the build, as JSON Lines).
+            request that can't use its precomputed list does), the same articles held out of \
+            the graph's walk (searched as a draft of an article the graph does not hold would \
+            be: what the build calibrates the beam on) and, with --drafts, texts the model does \
+            not hold (articles kept out of the build, as JSON Lines).
 
             Searches go through the index's graph when the build calibrated one, else through \
             its lists; --probes measures the lists, --beam the graph, at other settings.
@@ -89,7 +91,14 @@ struct Recall: ParsableCommand {
             model.queryVector(row: row).map { Model.RecallQuery(vector: $0, excludedRow: row) }
         }
         sets.append(("by id", byID))
-        print("search             queries          recall@\(k)  complete  approximate p50 / p99   exact p50 / p99")
+        if model.index.searchesGraph {
+            sets.append(
+                (
+                    "held out",
+                    byID.map { Model.RecallQuery(vector: $0.vector, excludedRow: $0.excludedRow, heldOut: true) }
+                ))
+        }
+        print("search             queries            recall@\(k)  complete  approximate p50 / p99   exact p50 / p99")
         // By default the model's own way, and its lists too when it walks the graph first.
         var rows = try settings()
         if beam != nil && !model.index.searchesGraph {
@@ -101,10 +110,12 @@ struct Recall: ParsableCommand {
         }
         for (probes, beam) in rows {
             // The lists when asked for probes or when the model searches no graph.
+            let walks = probes == nil && model.index.searchesGraph
             let label =
-                probes == nil && model.index.searchesGraph
+                walks
                 ? "graph, beam \(beam ?? model.index.beam)" : "lists, \(probes ?? model.index.probes) probes"
-            for set in sets {
+            // Holding a row out changes only a walk: through the lists it is the by-id search.
+            for set in sets where walks || set.name != "held out" {
                 let measured = try model.approximateRecall(of: set.queries, k: k, probes: probes, beam: beam)
                 func milliseconds(_ seconds: [Double]) -> String {
                     let sorted = seconds.sorted()
@@ -113,7 +124,7 @@ struct Recall: ParsableCommand {
                 }
                 print(
                     String(
-                        format: "%-17@  %-6@ %6d  %10.4f  %8.1f%%  %@  %@", label as NSString, set.name as NSString,
+                        format: "%-17@  %-8@ %6d  %10.4f  %8.1f%%  %@  %@", label as NSString, set.name as NSString,
                         set.queries.count, measured.recall,
                         Double(measured.complete) * 100 / Double(max(1, measured.queries)),
                         milliseconds(measured.approximateSeconds) as NSString,
