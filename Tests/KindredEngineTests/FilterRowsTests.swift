@@ -68,9 +68,9 @@ struct FilterRowsTests {
         let model = Self.approximate
         let depth = model.parameters.rerankDepth
         #expect(model.index.searchesGraph)
-        #expect(model.index.scoresRowsAlone(80, k: depth, exact: false, beam: nil))
+        #expect(model.index.scoresRowsAlone(80, k: depth, exact: false))
         // Never the whole archive.
-        #expect(!model.index.scoresRowsAlone(4_000, k: depth, exact: false, beam: nil))
+        #expect(!model.index.scoresRowsAlone(4_000, k: depth, exact: false))
         let rows = try #require(model.rows(section: "s7", languageCode: nil, since: nil, until: nil))
         for row in stride(from: 0, to: 4_000, by: 200) {
             let query = try #require(model.queryVector(row: row))
@@ -121,7 +121,7 @@ struct FilterRowsTests {
             index.searchGraph(query.dense, k: depth, graph: graph, rows: rows, beam: widened) { !allowed.contains($0) }
                 == nil)
         // At 4,000 articles every filter's rows are fewer than the walk would cost.
-        #expect(index.scoresRowsAlone(3_999, k: depth, exact: false, beam: nil))
+        #expect(index.scoresRowsAlone(3_999, k: depth, exact: false))
         let found = try model.rank(query, k: 10, amongRows: Array(0..<1_000)[...]) { !allowed.contains($0) }
         #expect(Set(found.map(\.index)) == allowed)
     }

@@ -358,7 +358,7 @@ extension Model {
     ///
     /// - Parameter nearest: given each row's nearest others by LSA cosine before the re-ranking
     ///   (`max(k, rerankDepth)` of them, best first), on the search's worker threads, each row
-    ///   once: the build keeps them as its graph's candidates (`NearestCandidates`).
+    ///   once: the build keeps them as its graph's candidates (`ModelBuilder.neighborLists`).
     /// - Complexity: O(n²·d) flops in the BLAS and O(n²) comparisons: the quadratic stage of a build.
     public func rankAll(
         k: Int, progress: (Double) -> Void = { _ in }, nearest: ((Int, [ScoredIndex]) -> Void)? = nil,

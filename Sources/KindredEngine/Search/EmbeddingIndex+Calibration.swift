@@ -29,8 +29,8 @@ extension EmbeddingIndex {
     /// `kindred recall` measures drafts and by-id searches the same way on any model.
     ///
     /// - Complexity: `calibrationQueries` (and `heldOutQueries` with a graph) exact searches, then
-    ///   as many approximate ones per step tried; with the training, the graph's build and its beam, 88 s
-    ///   of a million-article reindex on two vnni Xeon cores (docs/performance.md, *The approximate index*).
+    ///   as many approximate ones per step tried; with the training, the graph's build and its beam, 48.6 s
+    ///   of a million-article reindex on two vnni EPYC cores (docs/performance.md, *The approximate index*).
     ///
     /// - Parameter nearest: each article's `NeighborGraph.initialNeighbors` nearest others, when the
     ///   build found them exactly (its related lists' search): the graph's candidates instead of

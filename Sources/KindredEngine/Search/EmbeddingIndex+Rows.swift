@@ -14,20 +14,6 @@ import KindredLinearAlgebra
 /// planner) likewise scan the points of a filter that matches few; here the rows of each section
 /// and language are kept beside the model's metadata (`ArticleLookups`).
 extension EmbeddingIndex {
-    /// Whether a search for `k` rows among `rows` of this index's articles is cheaper scoring those
-    /// rows alone than through the usual path; `beam` is the graph search's beam when set.
-    ///
-    /// - A graph search answers from the admitted rows of its beam, widened for a filter until
-    ///   they are `2k` on average (`filteredBeam`: `2k·n / rows`). Scoring the rows alone costs
-    ///   `rows` reads of a walk's rows; the widened walk about `walkCostPerBeamRow` of them per row
-    ///   of its beam. So the rows are scored alone below `√(walkCostPerBeamRow · 2k·n)` of them:
-    ///   43,800 at a million articles and a depth of 30 (5.6 MB of 4-bit rows), whatever the
-    ///   calibrated beam.
-    /// - Lists answer from the probed lists' admitted rows: when those are expected to hold fewer
-    ///   than twice the candidates a search keeps, the rows are scored instead.
-    /// - An exact scan reads every row's int8 codes in order; a row scored alone costs its
-    ///   `Float` vector (four times the bytes) read from anywhere, so only a sixteenth of the
-    ///   archive or less is scored alone.
     /// About how many rows scored alone cost as much as one row of a walk's beam: a walk at a
     /// beam of 379 took 0.67 ms on the million of docs/performance.md (1.8 µs a row of its beam),
     /// a walk's row scored alone 48–53 ns (vnni EPYC).
@@ -41,7 +27,21 @@ extension EmbeddingIndex {
         return min(NeighborGraph.widestBeam, max(beam, 2 * k * count / max(rows, 1)))
     }
 
-    func scoresRowsAlone(_ rows: Int, k: Int, exact: Bool, beam: Int?) -> Bool {
+    /// Whether a search for `k` rows among `rows` of this index's articles is cheaper scoring those
+    /// rows alone than through the usual path.
+    ///
+    /// - A graph search answers from the admitted rows of its beam, widened for a filter until
+    ///   they are `2k` on average (`filteredBeam`: `2k·n / rows`). Scoring the rows alone costs
+    ///   `rows` reads of a walk's rows; the widened walk about `walkCostPerBeamRow` of them per row
+    ///   of its beam. So the rows are scored alone below `√(walkCostPerBeamRow · 2k·n)` of them:
+    ///   43,800 at a million articles and a depth of 30 (5.6 MB of 4-bit rows), whatever the
+    ///   calibrated beam.
+    /// - Lists answer from the probed lists' admitted rows: when those are expected to hold fewer
+    ///   than twice the candidates a search keeps, the rows are scored instead.
+    /// - An exact scan reads every row's int8 codes in order; a row scored alone costs its
+    ///   `Float` vector (four times the bytes) read from anywhere, so only a sixteenth of the
+    ///   archive or less is scored alone.
+    func scoresRowsAlone(_ rows: Int, k: Int, exact: Bool) -> Bool {
         let n = count
         guard rows < n else { return false }
         if let lists, !exact {

@@ -189,7 +189,7 @@ public struct EmbeddingIndex: Sendable {
         _ query: [Float], k: Int, exact: Bool = false, probes: Int? = nil, beam: Int? = nil, heldOut: Int? = nil,
         amongRows rows: ArraySlice<Int32>? = nil, excluding: (Int) -> Bool = { _ in false }
     ) throws -> [ScoredIndex] {
-        if let rows, probes == nil, scoresRowsAlone(rows.count, k: k, exact: exact, beam: beam) {
+        if let rows, probes == nil, scoresRowsAlone(rows.count, k: k, exact: exact) {
             return search(query, k: k, amongRows: rows, excluding: excluding)
         }
         if let lists, usesCandidateStage(k: k) {
