@@ -595,6 +595,16 @@ struct CLITests {
             #expect(
                 rows.count == 1 && rows[0].contains(" 1.0000 ") && rows[0].contains(" 100.0% "), "\(recall.stdout)")
         }
+        // The header stands over its columns: the recall's figure ends where its title does.
+        let recallLines = recall.stdout.split(separator: "\n").map(String.init)
+        func end(of text: String, in line: String?) -> Int? {
+            line.flatMap { line in line.range(of: text).map { line.distance(from: line.startIndex, to: $0.upperBound) }
+            }
+        }
+        let header = recallLines.first { $0.hasPrefix("search") }
+        let byID = recallLines.first { $0.hasPrefix("graph, beam 4096") && $0.contains("by id") }
+        #expect(end(of: "recall@10", in: header) != nil)
+        #expect(end(of: "recall@10", in: header) == end(of: "1.0000", in: byID), "\(recall.stdout)")
         // Articles held out of the walk: a row for the graph alone (the lists' would be by id's).
         let heldOut = recall.stdout.split(separator: "\n").filter { $0.contains("held out") }
         #expect(

@@ -86,7 +86,9 @@ struct ApproximateIndexTests {
         #expect(graph.problem(articles: 4_000) == nil)
         #expect(graph.degree == NeighborGraph.defaultDegree)
         #expect(graph.entries.count == NeighborGraph.entryCount)
-        #expect(graph.calibrationQueries == EmbeddingIndex.heldOutQueries)
+        // The check takes every article the first sample left, 4,000 being fewer than both samples.
+        #expect(
+            graph.calibrationQueries == min(EmbeddingIndex.heldOutQueries, 4_000 - EmbeddingIndex.calibrationQueries))
         #expect(graph.calibratedRecall >= InvertedFileIndex.calibrationTarget)
         #expect(index.searchesGraph)
         // A beam narrower than the articles: otherwise the graph would be an exact scan.
@@ -245,23 +247,28 @@ struct ApproximateIndexTests {
     func heldOutCheck() {
         let target = InvertedFileIndex.calibrationTarget
         var measured: [Int] = []
-        // Held-out recall climbing 0.004 a step from 0.975 at beam 100.
-        func rising(_ beam: Int) -> Float {
+        // Held-out recall climbing 0.004 each quarter wider from 0.01 below the target at beam 100.
+        func rising(_ beam: Int) -> SampledRecall {
             measured.append(beam)
-            return min(1, 0.975 + 0.004 * Float(beam > 100 ? Int(log(Double(beam) / 100) / log(1.25) + 0.5) : 0))
+            let steps = beam > 100 ? Int(log(Double(beam) / 100) / log(1.25) + 0.5) : 0
+            return SampledRecall(exactly: min(1, target - 0.01 + 0.004 * Float(steps)))
         }
-        let widened = EmbeddingIndex.widened((100, target), upTo: 4_096, recall: rising)
-        #expect(widened.0 == 177 && widened.1 >= target)
+        let widened = EmbeddingIndex.widened((100, SampledRecall(exactly: target)), upTo: 4_096, recall: rising)
+        #expect(widened.0 == 177 && widened.1.reaches(target))
         #expect(measured == [100, 112, 126, 141, 158, 177])
         // Already there: kept as chosen, with the held-out figure.
         #expect(EmbeddingIndex.widened((100, 0.99), upTo: 4_096) { _ in 0.987 } == (100, 0.987))
         // A choice below the target (a plateaued graph) is measured, not widened.
         measured = []
-        #expect(EmbeddingIndex.widened((100, 0.97), upTo: 4_096, recall: rising) == (100, 0.975))
+        let short = EmbeddingIndex.widened((100, 0.97), upTo: 4_096, recall: rising)
+        #expect(short == (100, SampledRecall(exactly: target - 0.01)))
         #expect(measured == [100])
         // A held-out recall that stopped rising gives up after four flat steps; the widest beam bounds it.
-        #expect(EmbeddingIndex.widened((100, target), upTo: 4_096) { _ in 0.95 }.0 == 158)
-        #expect(EmbeddingIndex.widened((100, target), upTo: 120) { Float($0) / 1_000 + 0.8 }.0 == 120)
+        #expect(EmbeddingIndex.widened((100, SampledRecall(exactly: target)), upTo: 4_096) { _ in 0.95 }.0 == 158)
+        let bounded = EmbeddingIndex.widened((100, SampledRecall(exactly: target)), upTo: 120) {
+            SampledRecall(exactly: Float($0) / 1_000 + 0.8)
+        }
+        #expect(bounded.0 == 120)
     }
 
     @Test("held-out drafts find what exact search finds, through the graph and the lists; probing every list is exact")

@@ -6,6 +6,9 @@ import Foundation
 public struct ApproximateRecall: Sendable {
     /// Mean over queries of |approximate top-k ∩ exact top-k| / |exact top-k|.
     public var recall: Double
+    /// What the recall of all such queries is at least, with 95 % confidence, by these queries'
+    /// spread (`SampledRecall`: the bound the build's calibration holds its settings to).
+    public var lowerBound: Double
     /// Queries whose approximate list held every exact result.
     public var complete: Int
     public var queries: Int
@@ -40,7 +43,7 @@ extension Model {
     public func approximateRecall(
         of queries: [RecallQuery], k: Int, probes: Int? = nil, beam: Int? = nil
     ) throws -> ApproximateRecall {
-        var found = 0, wanted = 0, complete = 0
+        var found: [Int] = [], wanted: [Int] = [], complete = 0
         var approximateSeconds: [Double] = [], exactSeconds: [Double] = []
         let clock = ContinuousClock()
         for query in queries {
@@ -55,12 +58,14 @@ extension Model {
             exactSeconds.append((clock.now - start) / .seconds(1))
             let truth = Set(exact.map(\.index))
             let hits = approximate.filter { truth.contains($0.index) }.count
-            found += hits
-            wanted += truth.count
+            found.append(hits)
+            wanted.append(truth.count)
             if hits == truth.count { complete += 1 }
         }
+        let (totalFound, totalWanted) = (found.reduce(0, +), wanted.reduce(0, +))
         return ApproximateRecall(
-            recall: wanted == 0 ? 1 : Double(found) / Double(wanted), complete: complete, queries: queries.count,
-            approximateSeconds: approximateSeconds, exactSeconds: exactSeconds)
+            recall: totalWanted == 0 ? 1 : Double(totalFound) / Double(totalWanted),
+            lowerBound: Double(SampledRecall(found: found, wanted: wanted).lowerBound), complete: complete,
+            queries: queries.count, approximateSeconds: approximateSeconds, exactSeconds: exactSeconds)
     }
 }

@@ -4,24 +4,27 @@ extension EmbeddingIndex {
     /// Articles sampled to calibrate an approximate index's probes and beam.
     public static let calibrationQueries = 256
 
-    /// Articles sampled to check the graph's beam (`widened`): four times as many as chose it.
-    /// The check decides when widening stops, so its own sample's recall at the beam it stops at
-    /// is biased upwards by about its noise: at a million generated articles, a check on 256
-    /// articles stopped at a beam it measured at 0.986, where 1,000 other articles measured 0.9787.
-    /// Four times the articles halve the noise (a recall@10 near 0.985 varies by about 0.004
-    /// between samples of 256).
-    public static let heldOutQueries = 1_024
+    /// Articles sampled to check the graph's beam (`widened`): sixteen times as many as chose it.
+    /// The check decides where widening stops, at the narrowest beam whose lower bound reaches the
+    /// target (`SampledRecall`), and the bound lies below the mean by the sample's noise: held-out
+    /// walks fail rarely but sometimes wholly, so on the generated million 1,024 articles needed a
+    /// mean near 0.987 to be sure of 0.98 (beam 371), and four times the articles halve that
+    /// margin. Their exact searches and walks cost about 20 s of that million's reindex.
+    public static let heldOutQueries = 4_096
 
     /// `approximate` with its default probes set to the fewest at which its top-`k` agreed with
-    /// this (exact) index's on `calibrationTarget` of `calibrationQueries` sampled articles, each
-    /// searched for its nearest others; tried in steps of a quarter, from 1 up to every list, the
+    /// this (exact) index's on `calibrationQueries` sampled articles, each searched for its nearest
+    /// others, surely enough for `calibrationTarget` (the sample's 95 % lower bound, `SampledRecall`); tried in steps of a quarter, from 1 up to every list, the
     /// last step then halved until it is a 32nd of the probes.
     /// The lists compared are the ones a query returns: `depth` nearest by LSA cosine, then
     /// `refine(row, candidates)` (the blend's re-ranking), cut to `k`; a result from deep in the
     /// LSA candidates must be found too.
     /// Then, `withGraph`, builds the graph (`NeighborGraph.built`) and calibrates its beam the same
-    /// way, from the depth up to `NeighborGraph.widestBeam`, and checks it on `heldOutQueries` other
-    /// sampled articles (`widened`): the graph's recall is the one measured on those. Its walks
+    /// way, from the depth up to `NeighborGraph.widestBeam`, on the first sample's mean, and checks
+    /// it on `heldOutQueries` other sampled articles, widening it until their lower bound reaches
+    /// the target (`widened`): the graph's recall is the one measured on those. At a million
+    /// generated articles asking the first sample's bound too chose a beam of 363 where the check
+    /// alone needs about 250 (a bound from 256 articles lies twice as far below their mean). Its walks
     /// keep off the sampled article's own row (`heldOut`): searched as a draft of its text would
     /// be on a graph without it. Otherwise, on a graph of exact nearest neighbours, the walk finds
     /// the answers among the article's own links: on the generated million a by-id calibration
@@ -59,21 +62,20 @@ extension EmbeddingIndex {
         // Optional so that the graph's build can take it (and free its codes) once probes are chosen.
         var lists: InvertedLists? = InvertedLists(approximate, vectors: vectors)
         // How much of the truth the top k of `nearest(query)`, re-ranked, hold over `sample`.
-        func agreement(on sample: Range<Int>, _ nearest: (Int) -> [ScoredIndex]) -> Float {
+        func agreement(on sample: Range<Int>, _ nearest: (Int) -> [ScoredIndex]) -> SampledRecall {
             let found = Parallel.map(sample.count) { j -> Int in
                 let i = sample.lowerBound + j
                 return refine(queries[i], nearest(i)).prefix(k).filter { truth[i].contains($0.index) }.count
             }
-            let wanted = truth[sample].reduce(0) { $0 + $1.count }
-            return wanted == 0 ? 1 : Float(found.reduce(0, +)) / Float(wanted)
+            return SampledRecall(found: found, wanted: truth[sample].map(\.count))
         }
-        func recall(probes: Int) -> Float {
+        func recall(probes: Int) -> SampledRecall {
             agreement(on: choosing) { i in
                 search(vectors.row(queries[i]), k: depth, through: lists!, probes: probes) { $0 == queries[i] }
             }
         }
         let (probes, measured) = Self.fewest(from: 1, upTo: approximate.lists, reaching: recall(probes:))
-        let partition = approximate.calibrated(probes: probes, recall: measured, queries: choosing.count)
+        let partition = approximate.calibrated(probes: probes, recall: measured.mean, queries: choosing.count)
         guard withGraph else { return partition }
         // The graph, over the same lists' codes, pruned with this exact index's int8 codes when a
         // build kept them for its related lists; then the narrowest beam that reaches the target,
@@ -93,21 +95,28 @@ extension EmbeddingIndex {
         let rows = vectors.storage.withUnsafeBufferPointer { v in
             ScaledCodeRows(rows: count, columns: d) { v.baseAddress! + $0 * d }
         }
-        func recall(beam: Int, on sample: Range<Int>) -> Float {
+        func recall(beam: Int, on sample: Range<Int>) -> SampledRecall {
             agreement(on: sample) { i in
                 searchGraph(
                     vectors.row(queries[i]), k: depth, graph: graph, rows: rows, beam: beam, heldOut: queries[i]
                 ) { $0 == queries[i] } ?? []
             }
         }
+        // With a check to follow, the first sample's mean only finds where to start: the check's
+        // four times the articles make sure of the target at a narrower beam than 256 could.
         let chosen = Self.fewest(
-            from: depth + 2, upTo: NeighborGraph.widestBeam, reaching: { recall(beam: $0, on: choosing) },
+            from: depth + 2, upTo: NeighborGraph.widestBeam,
+            reaching: {
+                heldOut.isEmpty
+                    ? recall(beam: $0, on: choosing) : SampledRecall(exactly: recall(beam: $0, on: choosing).mean)
+            },
             plateau: Self.beamPlateau)
         guard !heldOut.isEmpty else {
-            return partition.with(graph: graph.calibrated(beam: chosen.0, recall: chosen.1, queries: choosing.count))
+            return partition.with(
+                graph: graph.calibrated(beam: chosen.0, recall: chosen.1.mean, queries: choosing.count))
         }
         let (beam, beamRecall) = Self.widened(chosen, upTo: NeighborGraph.widestBeam) { recall(beam: $0, on: heldOut) }
-        return partition.with(graph: graph.calibrated(beam: beam, recall: beamRecall, queries: heldOut.count))
+        return partition.with(graph: graph.calibrated(beam: beam, recall: beamRecall.mean, queries: heldOut.count))
     }
 
     /// The least gain of recall over two steps of the beam worth another step (`fewest`'s
@@ -126,10 +135,10 @@ extension EmbeddingIndex {
     /// check needs no margin beyond the target's, and a quarter too wide is a quarter slower (at a
     /// million articles, a walk measured 0.9845 by id at a beam of 1,138 and 0.9871 at 1,465).
     static func widened(
-        _ chosen: (Int, Float), upTo limit: Int, recall: (Int) -> Float
-    ) -> (Int, Float) {
+        _ chosen: (Int, SampledRecall), upTo limit: Int, recall: (Int) -> SampledRecall
+    ) -> (Int, SampledRecall) {
         let measured = recall(chosen.0)
-        guard chosen.1 >= InvertedFileIndex.calibrationTarget else { return (chosen.0, measured) }
+        guard chosen.1.reaches(InvertedFileIndex.calibrationTarget) else { return (chosen.0, measured) }
         let widened = rising(
             from: chosen.0, measured: measured, upTo: limit, reaching: recall, plateau: beamPlateau, stepsPerQuarter: 2)
         return (widened.count, widened.measured)
@@ -144,16 +153,16 @@ extension EmbeddingIndex {
     ///   would otherwise be walked at every beam up to the widest, for nothing: on Debian's
     ///   63,666 articles the index stage took 8.6 s so, 5.9 s with the rule.
     static func fewest(
-        from start: Int, upTo limit: Int, reaching recall: (Int) -> Float, plateau: Float? = nil
-    ) -> (Int, Float) {
+        from start: Int, upTo limit: Int, reaching recall: (Int) -> SampledRecall, plateau: Float? = nil
+    ) -> (Int, SampledRecall) {
         let target = InvertedFileIndex.calibrationTarget
         let first = min(start, limit)
         let rose = rising(from: first, measured: recall(first), upTo: limit, reaching: recall, plateau: plateau)
         var (failing, count, measured) = (rose.failing ?? start - 1, rose.count, rose.measured)
-        while measured >= target && count - failing > max(1, count / 32) {
+        while measured.reaches(target) && count - failing > max(1, count / 32) {
             let middle = (failing + count) / 2
             let atMiddle = recall(middle)
-            if atMiddle >= target {
+            if atMiddle.reaches(target) {
                 (count, measured) = (middle, atMiddle)
             } else {
                 failing = middle
@@ -168,16 +177,18 @@ extension EmbeddingIndex {
     /// eighths) gained less than it together. Returns the last number that fell short before the
     /// final one (nil when no step was taken), the final number and its recall.
     static func rising(
-        from count: Int, measured: Float, upTo limit: Int, reaching recall: (Int) -> Float, plateau: Float?,
-        stepsPerQuarter: Int = 1
-    ) -> (failing: Int?, count: Int, measured: Float) {
+        from count: Int, measured: SampledRecall, upTo limit: Int, reaching recall: (Int) -> SampledRecall,
+        plateau: Float?, stepsPerQuarter: Int = 1
+    ) -> (failing: Int?, count: Int, measured: SampledRecall) {
         let target = InvertedFileIndex.calibrationTarget
         let lookBack = 2 * stepsPerQuarter + 1, parts = 4 * stepsPerQuarter
         var (failing, count, measured) = (Int?.none, count, measured)
         var earlier: [Float] = []
-        while measured < target && count < limit {
-            earlier.append(measured)
-            if let plateau, earlier.count >= lookBack, measured - earlier[earlier.count - lookBack] < plateau { break }
+        while !measured.reaches(target) && count < limit {
+            earlier.append(measured.mean)
+            if let plateau, earlier.count >= lookBack, measured.mean - earlier[earlier.count - lookBack] < plateau {
+                break
+            }
             (failing, count) = (count, min(limit, max(count + 1, count * (parts + 1) / parts)))
             measured = recall(count)
         }

@@ -25,8 +25,9 @@ public struct NeighborGraph: Sendable, Equatable {
     public let adjacency: [Int32]
     /// The articles every search starts from (scored first; the best are expanded).
     public let entries: [Int32]
-    /// The rows a search keeps while it walks (its beam), unless told otherwise: the fewest that
-    /// reached `InvertedFileIndex.calibrationTarget` recall at build time.
+    /// The rows a search keeps while it walks (its beam), unless told otherwise: the fewest whose
+    /// sampled walks made sure of `InvertedFileIndex.calibrationTarget` recall at build time
+    /// (`SampledRecall`).
     public private(set) var beam: Int
     /// The recall@10 against exact search that `beam` measured at build time, on
     /// `calibrationQueries` sampled articles (0 queries: not calibrated).

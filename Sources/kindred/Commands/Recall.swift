@@ -9,7 +9,9 @@ struct Recall: ParsableCommand {
         discussion: """
             Runs each query through the approximate index and through exact search (every \
             article scored) and prints recall@k of the approximate lists against the exact ones, \
-            with the median and 99th-percentile time of each search, in this process on one core. \
+            what it is at least for all such queries with 95 % confidence (the bound the build \
+            calibrates the index's settings to reach 0.98), and the median and 99th-percentile \
+            time of each search, in this process on one core. \
             Queries are articles of the model searched by id (without themselves: what a by-id \
             request that can't use its precomputed list does), the same articles held out of \
             the graph's walk (searched as a draft of an article the graph does not hold would \
@@ -98,7 +100,15 @@ struct Recall: ParsableCommand {
                     byID.map { Model.RecallQuery(vector: $0.vector, excludedRow: $0.excludedRow, heldOut: true) }
                 ))
         }
-        print("search             queries            recall@\(k)  complete  approximate p50 / p99   exact p50 / p99")
+        // `text` in `width` characters, on the left or the right (Foundation's %-20@ does not pad on Linux).
+        func column(_ text: String, _ width: Int, right: Bool = false) -> String {
+            let padding = String(repeating: " ", count: max(0, width - text.count))
+            return right ? padding + text : text + padding
+        }
+        print(
+            column("search", 20) + "  " + column("queries", 16) + "  " + column("recall@\(k)", 10, right: true) + "  "
+                + column("≥, 95 %", 9, right: true) + "  " + column("complete", 9, right: true) + "  "
+                + column("approx. p50 / p99", 18) + "  exact p50 / p99")
         // By default the model's own way, and its lists too when it walks the graph first.
         var rows = try settings()
         if beam != nil && !model.index.searchesGraph {
@@ -123,12 +133,13 @@ struct Recall: ParsableCommand {
                     return String(format: "%6.3f / %6.3f ms", p50 * 1000, p99 * 1000)
                 }
                 print(
-                    String(
-                        format: "%-17@  %-8@ %6d  %10.4f  %8.1f%%  %@  %@", label as NSString, set.name as NSString,
-                        set.queries.count, measured.recall,
-                        Double(measured.complete) * 100 / Double(max(1, measured.queries)),
-                        milliseconds(measured.approximateSeconds) as NSString,
-                        milliseconds(measured.exactSeconds) as NSString))
+                    column(label, 20) + "  " + column(set.name, 8)
+                        + String(
+                            format: " %7d  %10.4f  %9.4f  %8.1f%%  %@  %@", set.queries.count, measured.recall,
+                            measured.lowerBound,
+                            Double(measured.complete) * 100 / Double(max(1, measured.queries)),
+                            milliseconds(measured.approximateSeconds) as NSString,
+                            milliseconds(measured.exactSeconds) as NSString))
             }
         }
     }
