@@ -124,15 +124,15 @@ extension EmbeddingIndex {
     static let beamPlateau: Float = 0.002
 
     /// A number `fewest` chose, checked on a sample it never saw and widened by eighths while
-    /// that sample falls short of the target, with that sample's recall.
+    /// that sample's lower bound falls short of the target, with that sample's recall.
     ///
     /// The narrowest setting that reaches the target on one sample is, by that choice, one its
     /// sample was lucky with: where recall grows slowly with the setting, a sample a few
     /// thousandths above the truth moves the choice a long way. At a million generated articles a
     /// beam chosen on 256 articles at 0.985 measured 0.978–0.980 on four other samples of 256.
     /// A choice that did not reach the target (a graph whose recall stopped rising) is only
-    /// measured, not widened. Eighths, not the quarters of the first choice: that sample's own
-    /// check needs no margin beyond the target's, and a quarter too wide is a quarter slower (at a
+    /// measured, not widened. Eighths, not the quarters of the first choice: that sample's bound
+    /// is its margin already, and a quarter too wide is a quarter slower (at a
     /// million articles, a walk measured 0.9845 by id at a beam of 1,138 and 0.9871 at 1,465).
     static func widened(
         _ chosen: (Int, SampledRecall), upTo limit: Int, recall: (Int) -> SampledRecall

@@ -3,8 +3,10 @@
 ///
 /// A calibration keeps the narrowest setting whose sample reaches its target, and the narrowest
 /// that passes is one its sample was lucky with: the sample's noise is then a bias, not a margin.
-/// Asking the one-sided 95 % lower bound to reach the target leaves that noise out: about 0.0015
-/// below the mean for 1,024 queries near 0.985 recall@10, about 0.003 for 256. The mean is a
+/// Asking the one-sided 95 % lower bound to reach the target leaves that noise out. Searches fail
+/// rarely but sometimes wholly, so the bound lies further below the mean than a binomial's would:
+/// on the generated million, 0.0041 for 1,000 held-out walks near 0.98, 0.0028 for 1,000 drafts
+/// near 0.99 (docs/performance.md, *The approximate index*). The mean is a
 /// ratio Σ found / Σ wanted, so its standard error is the ratio estimator's (Cochran 1977,
 /// *Sampling Techniques*, §6.4): the spread of found − mean · wanted over the queries.
 struct SampledRecall: Equatable, ExpressibleByFloatLiteral {
