@@ -9,13 +9,14 @@ extension EmbeddingIndex {
     /// target (`SampledRecall`), and the bound lies below the mean by the sample's noise: held-out
     /// walks fail rarely but sometimes wholly, so on the generated million 1,024 articles needed a
     /// mean near 0.987 to be sure of 0.98 (beam 371), and four times the articles halve that
-    /// margin. Their exact searches and walks cost about 20 s of that million's reindex.
+    /// margin. Their exact searches and walks cost about 25 s of that million's reindex.
     public static let heldOutQueries = 4_096
 
     /// `approximate` with its default probes set to the fewest at which its top-`k` agreed with
     /// this (exact) index's on `calibrationQueries` sampled articles, each searched for its nearest
-    /// others, surely enough for `calibrationTarget` (the sample's 95 % lower bound, `SampledRecall`); tried in steps of a quarter, from 1 up to every list, the
-    /// last step then halved until it is a 32nd of the probes.
+    /// others, surely enough for `calibrationTarget` (the sample's 95 % lower bound reaches it,
+    /// `SampledRecall`); tried in steps of a quarter, from 1 up to every list, the last step then
+    /// halved until it is a 32nd of the probes.
     /// The lists compared are the ones a query returns: `depth` nearest by LSA cosine, then
     /// `refine(row, candidates)` (the blend's re-ranking), cut to `k`; a result from deep in the
     /// LSA candidates must be found too.
@@ -23,8 +24,8 @@ extension EmbeddingIndex {
     /// way, from the depth up to `NeighborGraph.widestBeam`, on the first sample's mean, and checks
     /// it on `heldOutQueries` other sampled articles, widening it until their lower bound reaches
     /// the target (`widened`): the graph's recall is the one measured on those. At a million
-    /// generated articles asking the first sample's bound too chose a beam of 363 where the check
-    /// alone needs about 250 (a bound from 256 articles lies twice as far below their mean). Its walks
+    /// generated articles asking the first sample's bound too chose a beam of 363, where the check
+    /// alone chose 244 (a bound from 256 articles lies four times as far below their mean). Its walks
     /// keep off the sampled article's own row (`heldOut`): searched as a draft of its text would
     /// be on a graph without it. Otherwise, on a graph of exact nearest neighbours, the walk finds
     /// the answers among the article's own links: on the generated million a by-id calibration
@@ -32,8 +33,9 @@ extension EmbeddingIndex {
     /// `kindred recall` measures drafts and by-id searches the same way on any model.
     ///
     /// - Complexity: `calibrationQueries` (and `heldOutQueries` with a graph) exact searches, then
-    ///   as many approximate ones per step tried; with the training, the graph's build and its beam, 48.6 s
-    ///   of a million-article reindex on two vnni EPYC cores (docs/performance.md, *The approximate index*).
+    ///   as many approximate ones per step tried; with the training, the graph's build and its
+    ///   beam, 72.9 s of a million-article reindex on two vnni EPYC cores (docs/performance.md, *The
+    ///   approximate index*).
     ///
     /// - Parameter nearest: each article's `NeighborGraph.initialNeighbors` nearest others, when the
     ///   build found them exactly (its related lists' search): the graph's candidates instead of
@@ -103,7 +105,7 @@ extension EmbeddingIndex {
             }
         }
         // With a check to follow, the first sample's mean only finds where to start: the check's
-        // four times the articles make sure of the target at a narrower beam than 256 could.
+        // sixteen times the articles make sure of the target at a narrower beam than 256 could.
         let chosen = Self.fewest(
             from: depth + 2, upTo: NeighborGraph.widestBeam,
             reaching: {

@@ -74,8 +74,8 @@ public struct InvertedFileIndex: Sendable, Equatable {
     /// promised. A setting reaches it when its sample's one-sided 95 % lower bound does
     /// (`SampledRecall`), so the margin is the sample's noise, not a guess. The sampled articles are
     /// the harder queries besides: by id for the lists, held out of the walk for the graph, and on
-    /// the generated million held-out walks measured 0.9869 where drafts measured 0.9929 at the same
-    /// beam (docs/performance.md, *The approximate index*).
+    /// the generated million held-out walks measured 0.9812 where drafts measured 0.9885 at the
+    /// calibrated beam, 244 (docs/performance.md, *The approximate index*).
     public static let calibrationTarget: Float = 0.98
 
     /// This index with other default probes and their measured recall.
