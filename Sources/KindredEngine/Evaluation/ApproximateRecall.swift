@@ -4,7 +4,7 @@ import Foundation
 /// lists (LSA candidates re-ranked by the blend, before any ranking control) and the time each
 /// search took. What `kindred recall` prints and the tests hold the index to.
 public struct ApproximateRecall: Sendable {
-    /// Mean over queries of |approximate top-k ∩ exact top-k| / |exact top-k|.
+    /// Σ |approximate top-k ∩ exact top-k| / Σ |exact top-k| over the queries (`SampledRecall.mean`).
     public var recall: Double
     /// What the recall of all such queries is at least, with 95 % confidence, by these queries'
     /// spread (`SampledRecall`: the bound the build's calibration holds its settings to).
@@ -62,10 +62,10 @@ extension Model {
             wanted.append(truth.count)
             if hits == truth.count { complete += 1 }
         }
-        let (totalFound, totalWanted) = (found.reduce(0, +), wanted.reduce(0, +))
+        // The calibration's own measure, so that the two agree on every edge (nothing wanted: 1).
+        let sampled = SampledRecall(found: found, wanted: wanted)
         return ApproximateRecall(
-            recall: totalWanted == 0 ? 1 : Double(totalFound) / Double(totalWanted),
-            lowerBound: Double(SampledRecall(found: found, wanted: wanted).lowerBound), complete: complete,
+            recall: Double(sampled.mean), lowerBound: Double(sampled.lowerBound), complete: complete,
             queries: queries.count, approximateSeconds: approximateSeconds, exactSeconds: exactSeconds)
     }
 }
