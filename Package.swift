@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "KindredServerTests",
             dependencies: [
-                "KindredServer", "KindredAPI", "KindredEngine",
+                "KindredServer", "KindredAPI", "KindredEngine", "DatabaseTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(name: "KindredCLITests", dependencies: ["KindredEngine", "kindred", "DatabaseTestSupport"]),

@@ -9,6 +9,9 @@ public struct ServiceStatus: Codable, Sendable {
     public var blas: String
     /// Writes since the model was built (not yet absorbed by a reindex).
     public var journalEntries: Int
+    /// Journal entries skipped since the server started: they can't be read or applied (the log
+    /// names each once, with its line or sequence). The entries after them are applied.
+    public var journalSkipped: Int
     /// Articles with editorial overrides.
     public var overrides: Int
     /// The sync from a source database, when the server runs one (`--sync-query`).
@@ -17,10 +20,11 @@ public struct ServiceStatus: Codable, Sendable {
     public var replica: ReplicaStatus?
 
     public init(
-        model: ModelInfo, articles: Int, dimensions: Int, terms: Int, blas: String, journalEntries: Int, overrides: Int,
-        sync: SyncStatus? = nil, replica: ReplicaStatus? = nil
+        model: ModelInfo, articles: Int, dimensions: Int, terms: Int, blas: String, journalEntries: Int,
+        journalSkipped: Int = 0, overrides: Int, sync: SyncStatus? = nil, replica: ReplicaStatus? = nil
     ) {
         (self.model, self.articles, self.dimensions, self.terms) = (model, articles, dimensions, terms)
+        self.journalSkipped = journalSkipped
         (self.blas, self.journalEntries, self.overrides, self.sync) = (blas, journalEntries, overrides, sync)
         self.replica = replica
     }
@@ -37,13 +41,18 @@ public struct ReplicaStatus: Codable, Sendable, Equatable {
     /// Whether the last call to the journal succeeded; while false, writes get 503.
     public var journalReachable: Bool
     public var lastError: String?
+    /// Whether the journal's writes have been applied since the start. False while a replica that
+    /// started with its journal away serves its model's articles alone.
+    public var caughtUp: Bool
 
     public init(
-        journal: String, appliedSequence: Int, headSequence: Int, journalReachable: Bool, lastError: String?
+        journal: String, appliedSequence: Int, headSequence: Int, journalReachable: Bool, lastError: String?,
+        caughtUp: Bool = true
     ) {
         (self.journal, self.appliedSequence, self.headSequence) = (journal, appliedSequence, headSequence)
         (self.lagEntries, self.journalReachable, self.lastError) =
             (max(0, headSequence - appliedSequence), journalReachable, lastError)
+        self.caughtUp = caughtUp
     }
 }
 
@@ -63,8 +72,15 @@ public struct SyncStatus: Codable, Sendable, Equatable {
     /// Rows applied since the server started: PUTs and DELETEs.
     public var upserted: Int
     public var deleted: Int
-    /// Rows skipped since the server started (invalid, or refused by the index); the log has each.
+    /// Rows skipped since the server started (invalid, or refused by the index), each counted
+    /// once however often the overlap reads it again; the log has each.
     public var skipped: Int
+    /// Rows of the last read dated after the source's clock: applied, but the watermark stays at
+    /// the clock (a bad `updated_at`, or a CMS clock running fast). The log names each once.
+    public var futureRows: Int
+    /// Changes read but not applied because the journal is full: applied by the syncs after the
+    /// next reindex and reload.
+    public var waiting: Int
     /// Failed syncs since the server started, and in a row now (the retry backs off with them).
     public var errors: Int
     public var consecutiveErrors: Int
@@ -73,6 +89,7 @@ public struct SyncStatus: Codable, Sendable, Equatable {
     public init(source: String, intervalSeconds: Double) {
         (self.source, self.intervalSeconds) = (source, intervalSeconds)
         (upserted, deleted, skipped, errors, consecutiveErrors) = (0, 0, 0, 0, 0)
+        (futureRows, waiting) = (0, 0)
     }
 }
 

@@ -42,10 +42,20 @@ public func buildRouter(store: ModelStore, configuration: ServerConfiguration, s
         case (.get, "/readyz"):
             router.on(routerPath, method: method) { _, _ in
                 let index = store.current
-                let journal = store.replicaStatus.map { $0.journalReachable ? "reachable" : "unreachable" }
+                let replica = store.replicaStatus
+                let journal = replica.map { $0.journalReachable ? "reachable" : "unreachable" }
+                // A replica that reaches its journal is ready once it has applied it; one that
+                // can't reach it serves its model's articles, and says so, rather than nothing.
+                if let replica, replica.journalReachable, !replica.caughtUp {
+                    return try handlers.response(
+                        StatusResponse(
+                            status: "catching up", model: ModelInfo(index), articles: index.articleCount,
+                            journal: journal), status: .serviceUnavailable)
+                }
                 return try handlers.response(
                     StatusResponse(
-                        status: "ready", model: ModelInfo(index), articles: index.articleCount, journal: journal))
+                        status: replica.map { $0.caughtUp ? "ready" : "ready: model only, journal unreachable" }
+                            ?? "ready", model: ModelInfo(index), articles: index.articleCount, journal: journal))
             }
         case (.get, "/metrics"): router.on(routerPath, method: method) { try await handlers.metrics($0, $1) }
         case (.get, "/openapi.json"): router.on(routerPath, method: method) { handlers.openAPI($0, $1) }

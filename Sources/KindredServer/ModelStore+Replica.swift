@@ -10,6 +10,9 @@ struct ReplicaState: Sendable {
     var head = 0
     var lastError: String?
     var overridesStamp = -1
+    /// Whether the journal's entries have been applied once since the start: until then the
+    /// replica serves its model's articles only, and `/readyz` says so.
+    var caughtUp = false
 }
 
 extension ModelStore {
@@ -32,8 +35,12 @@ extension ModelStore {
         let applied = current.journalSequence
         return ReplicaStatus(
             journal: shared.name, appliedSequence: applied, headSequence: max(state.head, applied),
-            journalReachable: state.reachable, lastError: state.lastError)
+            journalReachable: state.reachable, lastError: state.lastError, caughtUp: state.caughtUp)
     }
+
+    /// Entries of the shared journal applied on top of the model (a sequence span: rolled-back
+    /// writes leave gaps, so it may count a few more than there are).
+    var replicatedJournalLength: Int { current.journalSequence - (current.model.manifest.journalSequence ?? 0) }
 
     /// Runs a call to the shared journal off the request threads, recording whether it answered.
     func journalCall<T: Sendable>(_ work: @escaping @Sendable (SharedJournal) throws -> T) async throws -> T {
@@ -55,30 +62,45 @@ extension ModelStore {
     }
 
     /// Applies, in sequence order, every entry committed after the one this replica applied last.
-    /// Called after each own write (so the writer reads its write) and whenever the journal says
-    /// it has news; entries already applied by a concurrent call are skipped.
+    /// Called before each own write (so that it decides on what every replica wrote before it),
+    /// after it (so the writer reads its write), and whenever the journal says it has news.
+    ///
+    /// The read happens outside the writer (it waits on the database), so the index may have
+    /// moved meanwhile. Entries are applied only onto an index at or past the point the read
+    /// started from; an index behind it (a reload swapped in a model opened earlier) would get a
+    /// gap, so the read is done again from where that index stands.
     public func catchUp() async throws {
-        let after = current.journalSequence
-        let entries = try await journalCall { try $0.entries(after: after) }
-        let head = entries.last?.sequence ?? after
-        replica.withLock { $0.head = max($0.head, head) }
-        guard !entries.isEmpty else { return }
-        try await writer.run {
-            var index = self.state.read()
-            for entry in entries where entry.sequence > index.journalSequence {
-                index = try index.applying(entry)
+        for _ in 0..<8 {
+            let after = current.journalSequence
+            let read = try await journalCall { try $0.entries(after: after) }
+            let head = read.last ?? after
+            replica.withLock { $0.head = max($0.head, head) }
+            let outcome = await writer.run { () -> (applied: Bool, problems: [Journal.Problem]) in
+                let index = self.state.read()
+                guard index.journalSequence >= after else { return (false, []) }
+                var (next, refused) = index.replaying(read.entries)
+                if let last = read.last { next = next.passing(last) }
+                self.state.write(next)
+                return (true, refused)
             }
-            self.state.write(index)
+            noteSkipped(read.skipped + outcome.problems, source: shared?.name ?? "")
+            if outcome.applied {
+                replica.withLock { $0.caughtUp = true }
+                return
+            }
         }
+        throw JournalUnavailable(
+            journal: shared?.name ?? "", reason: "the index kept moving back while catching up (reloads in a row)")
     }
 
     /// Re-reads the shared overrides, and applies them when they changed since the last read.
     public func refreshOverrides() async throws {
-        let (overrides, stamp) = try await journalCall { try $0.overrides() }
-        guard replica.withLock({ $0.overridesStamp }) != stamp else { return }
+        let read = try await journalCall { try $0.overrides() }
+        noteSkipped(read.skipped, source: shared?.name ?? "")
+        guard replica.withLock({ $0.overridesStamp }) != read.stamp else { return }
         await writer.run {
-            self.state.write(self.state.read().with(overrides: overrides))
-            self.replica.withLock { $0.overridesStamp = stamp }
+            self.state.write(self.state.read().with(overrides: read.overrides))
+            self.replica.withLock { $0.overridesStamp = read.stamp }
         }
     }
 
@@ -104,36 +126,61 @@ extension ModelStore {
     public func poll() async throws {
         let positions = try await journalCall { try $0.positions() }
         replica.withLock { $0.head = max($0.head, positions.head) }
-        if positions.head > current.journalSequence { try await catchUp() }
+        if positions.head > current.journalSequence || !replica.withLock({ $0.caughtUp }) { try await catchUp() }
         if positions.overridesStamp != replica.withLock({ $0.overridesStamp }) { try await refreshOverrides() }
         if let newest = positions.newestModel, newest != current.version {
             try await followPublishedModel(known: newest)
         }
     }
 
-    func replicatedUpsert(_ article: Article) async throws -> Bool {
-        let created = current.metadata(of: article.id) == nil
-        try await applyOwn(try await journalCall { try $0.append(.put(article)) })
+    /// Refuses a write when the shared journal holds `maximumJournalEntries` since the model.
+    func checkReplicatedRoom(adding count: Int = 1) throws {
+        let length = replicatedJournalLength
+        guard length + count <= maximumJournalEntries else { throw JournalFull(entries: length) }
+    }
+
+    /// Catches up, then appends: whether the article is new, or there at all for a withdrawal,
+    /// is decided on every write committed before this one, on whichever replica.
+    func replicatedUpsert(_ received: ReceivedArticle) async throws -> Bool {
+        try await catchUp()
+        try checkReplicatedRoom()
+        let created = current.metadata(of: received.article.id) == nil
+        let entry = try await journalCall { try $0.append(.put(received)) }
+        await applyCommitted(entry)
         return created
     }
 
     func replicatedDelete(_ id: String) async throws -> Bool {
+        try await catchUp()
         guard current.metadata(of: id) != nil else { return false }
-        try await applyOwn(try await journalCall { try $0.append(.delete(id)) })
+        try checkReplicatedRoom()
+        let entry = try await journalCall { try $0.append(.delete(id)) }
+        await applyCommitted(entry)
         return true
     }
 
     /// Applies this replica's own committed write: directly when it is the next entry (the usual
-    /// case), else by catching up, so that no entry committed before it is skipped.
-    func applyOwn(_ entry: JournalEntry) async throws {
-        let applied = try await writer.run { () throws -> Bool in
+    /// case), else by catching up, so that no entry committed before it is skipped. The write is
+    /// committed whatever happens here: when the journal can't be reached for the catch-up, the
+    /// follower applies it once the journal is back, and the client is not told otherwise.
+    func applyCommitted(_ entry: JournalEntry) async {
+        let applied = await writer.run { () -> Bool in
             let index = self.state.read()
             if index.journalSequence >= entry.sequence { return true }
             guard index.journalSequence == entry.sequence - 1 else { return false }
-            self.state.write(try index.applying(entry))
+            let (next, refused) = index.replaying([entry])
+            self.state.write(next)
+            self.noteSkipped(refused, source: self.shared?.name ?? "")
             return true
         }
-        if !applied { try await catchUp() }
+        guard !applied else { return }
+        do {
+            try await catchUp()
+        } catch {
+            logger.warning(
+                "write committed to the shared journal but not applied here yet; the follower applies it when the journal answers",
+                metadata: ["sequence": "\(entry.sequence)", "error": "\(error)"])
+        }
     }
 
     func replicatedSetOverrides(_ entry: EditorialOverrides.Entry?, for id: String) async throws
@@ -145,11 +192,16 @@ extension ModelStore {
     }
 
     func replicatedApply(_ changes: [SourceChange]) async throws -> AppliedChanges {
+        try await catchUp()
+        if !changes.isEmpty { try checkReplicatedRoom() }
+        let room = maximumJournalEntries - replicatedJournalLength
         var outcome = AppliedChanges()
         for change in changes {
+            guard outcome.upserted + outcome.deleted < room else { break }
+            outcome.taken += 1
             switch change.operation {
-            case .put(let article):
-                _ = try await journalCall { try $0.append(.put(article)) }
+            case .put(let received):
+                _ = try await journalCall { try $0.append(.put(received)) }
                 outcome.upserted += 1
             case .withdraw:
                 guard current.metadata(of: change.id) != nil else {
@@ -160,7 +212,7 @@ extension ModelStore {
                 outcome.deleted += 1
             }
         }
-        try await catchUp()
+        try? await catchUp()
         return outcome
     }
 
@@ -168,14 +220,18 @@ extension ModelStore {
         guard let shared else { preconditionFailure("replicatedReload without a shared journal") }
         let previous = current
         let directory = self.directory
-        let opened: (index: LiveIndex, applied: Int, replayed: Int)
+        let opened: ModelDirectory.SharedOpening
         do {
             opened = try await Blocking.runLong { try directory.openLive(journal: shared, reusing: previous) }
         } catch {
             logger.error("reload refused", metadata: ["reason": "\(error)", "serving": "\(previous.version)"])
             throw ReloadError(description: "\(error); still serving model \(previous.version)")
         }
-        await writer.run { self.state.write(opened.index) }
+        noteSkipped(opened.skipped, source: shared.name)
+        await writer.run {
+            self.state.write(opened.index)
+            self.replica.withLock { $0.overridesStamp = opened.overridesStamp }
+        }
         // Writes applied on the old index while the new one was opened come back with the next catch-up.
         try await catchUp()
         logger.info("reloaded", metadata: ["previous": "\(previous.version)", "version": "\(opened.index.version)"])

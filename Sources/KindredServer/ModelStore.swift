@@ -26,7 +26,7 @@ public final class ModelStore: Sendable {
     public struct JournalFull: Error, CustomStringConvertible {
         public let entries: Int
         public var description: String {
-            "the journal holds changes to \(entries) articles since the last reindex, its limit: run 'kindred reindex' and reload, then retry"
+            "the journal holds changes to \(entries) articles since the last reindex, its limit (--max-journal-entries): run 'kindred reindex' and reload, which absorbs them, then retry"
         }
     }
 
@@ -60,20 +60,60 @@ public final class ModelStore: Sendable {
         self.logger = logger
         self.shared = shared
         if let shared {
-            let opened = try directory.openLive(journal: shared)
-            logger.info(
-                "model loaded",
-                metadata: [
-                    "version": "\(opened.index.version)", "articles": "\(opened.index.articleCount)",
-                    "journal": "\(shared.name)", "journal_replayed": "\(opened.replayed)",
-                    "applied_sequence": "\(opened.applied)",
-                ])
-            self.state = ReadWriteLocked(opened.index)
-            self.writer = Writer(journal: nil)
-        } else {
-            let (index, journal) = try Self.open(directory: directory, logger: logger)
+            // The model alone first: a replica whose journal is away still serves reads from it,
+            // and its follower catches up (and marks it ready) once the journal answers.
+            let index = try directory.openModel()
             self.state = ReadWriteLocked(index)
+            self.writer = Writer(journal: nil)
+            do {
+                let opened = try ModelDirectory.catchUp(index, journal: shared)
+                state.write(opened.index)
+                replica.withLock {
+                    $0.caughtUp = true
+                    $0.overridesStamp = opened.overridesStamp
+                }
+                noteSkipped(opened.skipped, source: shared.name)
+                logger.info(
+                    "model loaded",
+                    metadata: [
+                        "version": "\(opened.index.version)", "articles": "\(opened.index.articleCount)",
+                        "journal": "\(shared.name)", "journal_replayed": "\(opened.replayed)",
+                        "applied_sequence": "\(opened.index.journalSequence)",
+                    ])
+            } catch {
+                replica.withLock {
+                    $0.reachable = false
+                    $0.lastError = "\(error)"
+                }
+                logger.error(
+                    "shared journal unreachable at start: serving the model's articles without the journal's writes until it answers",
+                    metadata: [
+                        "version": "\(index.version)", "journal": "\(shared.name)", "error": "\(error)",
+                    ])
+            }
+        } else {
+            let (loaded, journal) = try Self.open(directory: directory, logger: logger)
+            self.state = ReadWriteLocked(loaded.index)
             self.writer = Writer(journal: journal)
+            noteSkipped(loaded.skipped, source: journal.path)
+        }
+    }
+
+    /// Journal entries skipped since the server started (unreadable, or refused by the model), by
+    /// where they are: each is logged once, and counted in `/v1/status` and `/metrics`.
+    let skippedEntries = Mutex<Set<String>>([])
+
+    /// How many journal entries this server skipped.
+    public var skippedJournalEntries: Int { skippedEntries.withLock { $0.count } }
+
+    /// Records skipped entries, logging each the first time it is seen.
+    func noteSkipped(_ problems: [Journal.Problem], source: String) {
+        for problem in problems {
+            let key = problem.sequence.map { "entry \($0)" } ?? problem.description
+            guard skippedEntries.withLock({ $0.insert(key).inserted }) else { continue }
+            logger.warning(
+                "journal entry skipped: it can't be read or applied; the entries after it are applied",
+                metadata: ["journal": "\(source)", "problem": "\(problem)"])
         }
     }
 
@@ -82,7 +122,7 @@ public final class ModelStore: Sendable {
 
     /// Entries in the journal (changes not yet absorbed by a reindex).
     public func journalLength() async -> Int {
-        if shared != nil { return current.journalSequence - (current.model.manifest.journalSequence ?? 0) }
+        if shared != nil { return replicatedJournalLength }
         return await writer.journalCount
     }
 
@@ -90,14 +130,15 @@ public final class ModelStore: Sendable {
     ///
     /// - Returns: true when the id was new.
     @discardableResult
-    public func upsert(_ article: Article) async throws -> Bool {
-        if shared != nil { return try await replicatedUpsert(article) }
+    public func upsert(_ received: ReceivedArticle) async throws -> Bool {
+        if shared != nil { return try await replicatedUpsert(received) }
         return try await writer.perform { journal in
             try self.checkRoom(journal)
             let before = self.state.read()
+            let article = received.article
             let created = before.metadata(of: article.id) == nil
             let next = try before.upserting(article, sequence: journal.nextSequence)
-            _ = try journal.append(.put(article))
+            _ = try journal.append(.put(received))
             self.state.write(next)
             return created
         }
@@ -125,35 +166,39 @@ public final class ModelStore: Sendable {
         public var absent = 0
         /// Changes that could not be indexed, with the reason; the others were applied.
         public var refused: [(id: String, reason: String)] = []
+        /// The changes dealt with, in order: a prefix of the batch. The rest did not fit in the
+        /// journal and wait for the next reindex.
+        public var taken = 0
 
         public static func == (a: Self, b: Self) -> Bool {
-            (a.upserted, a.deleted, a.absent, a.refused.map(\.id)) == (
-                b.upserted, b.deleted, b.absent, b.refused.map(\.id)
+            (a.upserted, a.deleted, a.absent, a.refused.map(\.id), a.taken) == (
+                b.upserted, b.deleted, b.absent, b.refused.map(\.id), b.taken
             )
         }
     }
 
     /// Applies a sync's changes as the PUTs and DELETEs the publishing system would have sent, in
-    /// one journal write (one fsync) and one index swap.
+    /// one journal write (one fsync) and one index swap: as many, from the first, as the journal
+    /// has room for (`AppliedChanges.taken`).
     ///
-    /// - Throws: `JournalFull` when the batch does not fit in the journal (nothing is applied).
+    /// - Throws: `JournalFull` when the journal has no room at all (nothing is applied).
     public func apply(_ changes: [SourceChange]) async throws -> AppliedChanges {
         if shared != nil { return try await replicatedApply(changes) }
         return try await writer.perform { journal in
-            try self.checkRoom(journal)
-            guard journal.count + changes.count <= maximumJournalEntries else {
-                throw JournalFull(entries: journal.count)
-            }
+            if !changes.isEmpty { try self.checkRoom(journal) }
+            let room = self.maximumJournalEntries - journal.count
             var index = self.state.read()
             var operations: [JournalEntry.Operation] = []
             var outcome = AppliedChanges()
             for change in changes {
+                guard operations.count < room else { break }
+                outcome.taken += 1
                 let sequence = journal.nextSequence + operations.count
                 switch change.operation {
-                case .put(let article):
+                case .put(let received):
                     do {
-                        index = try index.upserting(article, sequence: sequence)
-                        operations.append(.put(article))
+                        index = try index.upserting(received.article, sequence: sequence)
+                        operations.append(.put(received))
                         outcome.upserted += 1
                     } catch {
                         outcome.refused.append((change.id, "\(error)"))
@@ -220,6 +265,7 @@ public final class ModelStore: Sendable {
                 throw ReloadError(description: "\(error); still serving model \(previous.version)")
             }
             self.state.write(loaded.index)
+            self.noteSkipped(loaded.skipped, source: loaded.journalPath)
             self.logger.info(
                 "reloaded", metadata: ["previous": "\(previous.version)", "version": "\(loaded.index.version)"])
             if previous.version != loaded.index.version { Self.returnFreedMemoryLater() }
@@ -232,16 +278,12 @@ public final class ModelStore: Sendable {
         }
     }
 
-    /// Opens the newest model of `directory` (`ModelDirectory.openLive`), logging the journal
-    /// lines it skipped and what it loaded.
+    /// Opens the newest model of `directory` (`ModelDirectory.openLive`), logging what it loaded;
+    /// the caller records the entries it skipped (`noteSkipped`).
     static func load(directory: ModelDirectory, logger: Logger, current: LiveIndex? = nil) throws
         -> ModelDirectory.OpenedIndex
     {
         let opened = try directory.openLive(reusing: current)
-        for problem in opened.skipped {
-            logger.warning(
-                "journal line skipped", metadata: ["file": "\(opened.journalPath)", "problem": "\(problem)"])
-        }
         logger.info(
             "model loaded",
             metadata: [
@@ -262,10 +304,10 @@ public final class ModelStore: Sendable {
         }
     }
 
-    static func open(directory: ModelDirectory, logger: Logger) throws -> (LiveIndex, JournalWriter) {
+    static func open(directory: ModelDirectory, logger: Logger) throws -> (ModelDirectory.OpenedIndex, JournalWriter) {
         let loaded = try load(directory: directory, logger: logger)
         let last = max(loaded.entries.map(\.sequence).max() ?? 0, loaded.index.model.manifest.journalSequence ?? 0)
-        return (loaded.index, JournalWriter(path: loaded.journalPath, lastSequence: last, count: loaded.entries.count))
+        return (loaded, JournalWriter(path: loaded.journalPath, lastSequence: last, count: loaded.entries.count))
     }
 }
 

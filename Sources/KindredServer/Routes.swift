@@ -47,7 +47,7 @@ struct Handlers: Sendable {
         guard let id = raw.removingPercentEncoding, !id.isEmpty else {
             throw Problem.badRequest("the article id '\(raw)' in the path is not valid percent-encoding")
         }
-        return id
+        return ArticleID.normalized(id)
     }
 
     static let encoder = JSONCoding.encoder()
@@ -113,7 +113,8 @@ struct Handlers: Sendable {
             ServiceStatus(
                 model: ModelInfo(index), articles: index.articleCount, dimensions: index.model.dimensions,
                 terms: index.model.weighting.vocabulary.count, blas: BLASBackend.current.summary,
-                journalEntries: await store.journalLength(), overrides: index.overrides.entries.count,
+                journalEntries: await store.journalLength(), journalSkipped: store.skippedJournalEntries,
+                overrides: index.overrides.entries.count,
                 sync: sync?.currentStatus, replica: store.replicaStatus))
     }
 
@@ -135,12 +136,12 @@ struct Handlers: Sendable {
             }
         }
         fields["id"] = id
-        let article: Article
-        switch CorpusReader.article(from: fields) {
-        case .success(let value): article = value
+        let received: ReceivedArticle
+        switch ReceivedArticle.read(fields) {
+        case .success(let value): received = value
         case .failure(let reason): throw Problem.badRequest(reason.text)
         }
-        let created = try await store.upsert(article)
+        let created = try await store.upsert(received)
         return try response(
             UpsertResponse(id: id, created: created, model: ModelInfo(store.current)), status: created ? .created : .ok)
     }
@@ -199,7 +200,8 @@ struct Handlers: Sendable {
     }
 
     func metrics(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        ServerMetrics.update(index: store.current, journalLength: await store.journalLength())
+        ServerMetrics.update(
+            index: store.current, journalLength: await store.journalLength(), skipped: store.skippedJournalEntries)
         if let sync { SyncMetrics.update(sync.currentStatus) }
         if let replica = store.replicaStatus { ServerMetrics.update(replica: replica) }
         return Response(

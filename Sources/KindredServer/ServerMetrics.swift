@@ -39,7 +39,7 @@ public enum ServerMetrics {
     }
 
     /// Sets the model and journal gauges from the current state.
-    static func update(index: LiveIndex, journalLength: Int) {
+    static func update(index: LiveIndex, journalLength: Int, skipped: Int) {
         _ = registry
         let manifest = index.model.manifest
         Gauge(label: "kindred_model_articles").record(index.articleCount)
@@ -47,6 +47,7 @@ public enum ServerMetrics {
         Gauge(label: "kindred_model_built_timestamp_seconds").record(manifest.createdAt.timeIntervalSince1970)
         Gauge(label: "kindred_model_age_seconds").record(Date().timeIntervalSince(manifest.createdAt))
         Gauge(label: "kindred_journal_entries").record(journalLength)
+        Gauge(label: "kindred_journal_skipped_entries").record(skipped)
         Gauge(label: "kindred_model_info", dimensions: [("version", index.version)]).record(1)
         for old in versionsSeen.withLock({ seen -> [String] in
             let others = seen.subtracting([index.version])
@@ -65,6 +66,7 @@ public enum ServerMetrics {
         Gauge(label: "kindred_journal_head_sequence").record(replica.headSequence)
         Gauge(label: "kindred_replica_lag_entries").record(replica.lagEntries)
         Gauge(label: "kindred_journal_reachable").record(replica.journalReachable ? 1 : 0)
+        Gauge(label: "kindred_replica_caught_up").record(replica.caughtUp ? 1 : 0)
     }
 
     private static let versionsSeen = Mutex<Set<String>>([])

@@ -23,6 +23,9 @@ public final class SourceSync: Service, Sendable {
     let logger: Logger
     private let status: Mutex<SyncStatus>
     private let state: Mutex<SyncState?>
+    /// Problems already reported: the overlap reads a bad row again on every sync, and it is
+    /// logged and counted once.
+    private let reported = Mutex<Set<String>>([])
 
     /// The longest wait between attempts while the source keeps failing.
     public static let maximumBackoff = 300.0
@@ -87,23 +90,43 @@ public final class SourceSync: Service, Sendable {
             let since = current.since(overlap: overlap)
             let feed = self.feed
             let read = try await Blocking.runLong { try feed.changes(since: since) }
-            let fresh = current.admit(read, overlap: overlap)
+            let fresh = current.pending(read)
             let applied = try await store.apply(fresh)
+            let complete = applied.taken == fresh.count
+            let future = current.record(
+                Array(fresh.prefix(applied.taken)), of: read, complete: complete, overlap: overlap)
             try current.write(directory: store.directory.path)
             state.withLock { $0 = current }
-            for problem in read.problems {
+            var skipped = 0
+            for problem in read.problems where firstReport("\(problem.reason)") {
                 logger.warning("sync row skipped", metadata: ["problem": "\(problem)"])
+                skipped += 1
             }
-            for refusal in applied.refused {
+            for refusal in applied.refused where firstReport("refused \(refusal.id) \(refusal.reason)") {
                 logger.warning("sync row refused", metadata: ["id": "\(refusal.id)", "reason": "\(refusal.reason)"])
+                skipped += 1
             }
-            let skipped = read.problems.count + applied.refused.count
+            for change in future where firstReport("future \(change.id) \(change.updatedAt)") {
+                logger.warning(
+                    "sync row dated after the source's clock: applied, but the watermark stays at the clock so later changes are still read",
+                    metadata: [
+                        "id": "\(change.id)", "updated_at": "\(RFC3339.format(change.updatedAt))",
+                        "source_now": "\(read.readAt.map(RFC3339.format) ?? "")",
+                    ])
+            }
+            if !complete {
+                logger.warning(
+                    "the journal is full: \(fresh.count - applied.taken) changes wait; run 'kindred reindex' and reload to absorb the journal, and the next syncs apply them",
+                    metadata: ["applied": "\(applied.taken)", "waiting": "\(fresh.count - applied.taken)"])
+            }
             status.withLock {
                 $0.lastSuccessAt = RFC3339.format(started)
                 $0.watermark = RFC3339.format(current.watermark)
                 $0.upserted += applied.upserted
                 $0.deleted += applied.deleted
                 $0.skipped += skipped
+                $0.futureRows = future.count
+                $0.waiting = fresh.count - applied.taken
                 $0.consecutiveErrors = 0
             }
             SyncMetrics.record(applied: applied, skipped: skipped, watermark: current.watermark, success: started)
@@ -124,6 +147,14 @@ public final class SourceSync: Service, Sendable {
             }
             SyncMetrics.recordError()
             throw error
+        }
+    }
+
+    /// Whether `key` is reported for the first time (the set is bounded: past 100,000 it starts over).
+    private func firstReport(_ key: String) -> Bool {
+        reported.withLock {
+            if $0.count > 100_000 { $0.removeAll() }
+            return $0.insert(key).inserted
         }
     }
 

@@ -52,7 +52,14 @@ public enum ArticleSource {
 
     /// A row as an article, a problem naming the row's id when it has one.
     static func article(from fields: [String: Any], bodyFormat: BodyFormat?) -> Result<Article, CorpusReader.Reason> {
-        CorpusReader.article(from: fields, bodyFormat: bodyFormat).mapError { reason in
+        received(from: fields, bodyFormat: bodyFormat).map(\.article)
+    }
+
+    /// A row as a received article (what a sync journals), a problem naming the row's id.
+    static func received(from fields: [String: Any], bodyFormat: BodyFormat?)
+        -> Result<ReceivedArticle, CorpusReader.Reason>
+    {
+        ReceivedArticle.read(fields, bodyFormat: bodyFormat).mapError { reason in
             guard let id = fields["id"] as? String, !reason.text.contains("'\(id)'") else { return reason }
             return CorpusReader.Reason(text: "id '\(id)': \(reason.text)")
         }

@@ -30,9 +30,13 @@ public struct DatabaseChangeFeed: ChangeFeed {
 
     public func changes(since: Date) throws -> SourceChanges {
         let connection = try Database.connect(url)
+        // The clock before the rows: a row committed during the read has a later time and is
+        // read again by the next sync, never passed by the watermark.
+        let readAt = try connection.now()
         let cursor = try connection.rows(query, since: since)
         try ArticleSource.requireColumns(["id", "updated_at"], in: cursor, of: url, query: "sync query")
         var read = SourceChanges()
+        read.readAt = readAt
         var row = 0
         while let values = try cursor.next() {
             row += 1
@@ -45,7 +49,7 @@ public struct DatabaseChangeFeed: ChangeFeed {
                 continue
             }
             read.newest = max(read.newest ?? updatedAt, updatedAt)
-            guard let id = fields["id"] as? String, !id.isEmpty else {
+            guard let id = (fields["id"] as? String).map(ArticleID.normalized), !id.isEmpty else {
                 problem("missing 'id'; row skipped")
                 continue
             }
@@ -53,9 +57,10 @@ public struct DatabaseChangeFeed: ChangeFeed {
                 read.changes.append(SourceChange(id: id, updatedAt: updatedAt, operation: .withdraw))
                 continue
             }
-            switch ArticleSource.article(from: fields, bodyFormat: bodyFormat) {
-            case .success(let article):
-                read.changes.append(SourceChange(id: id, updatedAt: updatedAt, operation: .put(article)))
+            switch ArticleSource.received(from: fields, bodyFormat: bodyFormat) {
+            case .success(let received):
+                read.changes.append(
+                    SourceChange(id: received.article.id, updatedAt: updatedAt, operation: .put(received)))
             case .failure(let reason): problem(reason.text)
             }
         }
@@ -74,11 +79,15 @@ public struct DatabaseChangeFeed: ChangeFeed {
         }
     }
 
+    /// A `withdrawn` value as the drivers give it: a boolean (PostgreSQL), an integer (MariaDB's
+    /// `TINYINT(1)` and `BIT(1)`, SQLite), a number, or text.
     static func flag(_ value: Any?) -> Bool {
         switch value {
         case let flag as Bool: return flag
         case let number as Int64: return number != 0
-        case let text as String: return ["1", "t", "true", "yes", "y"].contains(text.lowercased())
+        case let number as Double: return number != 0
+        case let text as String:
+            return ["1", "t", "true", "yes", "y", "on"].contains(text.trimmingCharacters(in: .whitespaces).lowercased())
         default: return false
         }
     }

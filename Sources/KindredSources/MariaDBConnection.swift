@@ -106,6 +106,13 @@ final class MariaDBConnection: DatabaseConnection {
                     continue
                 }
                 let count = lengths.map { Int($0[i]) } ?? strlen(bytes)
+                if types[i] == MYSQL_TYPE_BIT {
+                    // BIT(n) comes as n bits in big-endian bytes, not as digits: b'1' is the byte 0x01.
+                    row[column] = bytes.withMemoryRebound(to: UInt8.self, capacity: count) { raw in
+                        (0..<min(count, 8)).reduce(Int64(0)) { $0 << 8 | Int64(raw[$1]) }
+                    }
+                    continue
+                }
                 let text = bytes.withMemoryRebound(to: UInt8.self, capacity: count) {
                     String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
                 }

@@ -108,34 +108,49 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         }
     }
 
-    public func entries(after sequence: Int) throws -> [JournalEntry] {
+    /// Rows that can't be decoded (written by hand, or by a newer Kindred) are returned as
+    /// problems and read past: one bad row must not stop every replica behind it.
+    public func entries(after sequence: Int) throws -> JournalRead {
         let rows = try withConnection { connection in
             try connection.execute(
                 "SELECT seq, entry FROM kindred_journal WHERE seq > $1 ORDER BY seq", [String(sequence)])
         }
-        return try rows.map { row in
-            guard let sequence = row[0].flatMap({ Int($0) }), let text = row[1] else {
-                throw SourceError(source: name, reason: "a journal row without seq or entry")
+        var read = JournalRead(entries: [])
+        for row in rows {
+            // seq is the primary key: never null.
+            guard let sequence = row[0].flatMap({ Int($0) }) else { continue }
+            read.last = max(read.last ?? sequence, sequence)
+            do {
+                var entry = try Journal.decode(Data((row[1] ?? "").utf8))
+                entry.sequence = sequence
+                read.entries.append(entry)
+            } catch {
+                read.skipped.append(Journal.Problem(sequence: sequence, reason: "\(error)"))
             }
-            var entry = try Journal.decode(Data(text.utf8))
-            entry.sequence = sequence
-            return entry
         }
+        return read
     }
 
-    public func overrides() throws -> (overrides: EditorialOverrides, stamp: Int) {
+    public func overrides() throws -> SharedOverrides {
         let rows = try withConnection { connection in
             try connection.execute("SELECT article_id, entry, stamp FROM kindred_overrides")
         }
         var entries: [String: EditorialOverrides.Entry] = [:]
         var stamp = 0
+        var skipped: [Journal.Problem] = []
         for row in rows {
             guard let id = row[0], let text = row[1] else { continue }
             stamp = max(stamp, row[2].flatMap { Int($0) } ?? 0)
-            let entry = try JSONDecoder().decode(EditorialOverrides.Entry.self, from: Data(text.utf8))
-            if !entry.isEmpty { entries[id] = entry }
+            do {
+                let entry = try JSONDecoder().decode(EditorialOverrides.Entry.self, from: Data(text.utf8))
+                try EditorialOverrides.validate(entry, for: id)
+                if !entry.isEmpty { entries[ArticleID.normalized(id)] = entry }
+            } catch {
+                skipped.append(
+                    Journal.Problem(reason: "kindred_overrides row '\(id)' can't be read (\(error)); left out"))
+            }
         }
-        return (EditorialOverrides(entries: entries), stamp)
+        return SharedOverrides(overrides: EditorialOverrides(entries: entries), stamp: stamp, skipped: skipped)
     }
 
     public func positions() throws -> JournalPositions {
@@ -178,11 +193,31 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         }
     }
 
-    /// Drops the entries every kept model version has absorbed (`ModelDirectory`'s lowest).
-    public func prune(through sequence: Int) throws {
-        _ = try withConnection { connection in
-            try connection.execute("DELETE FROM kindred_journal WHERE seq <= $1", [String(sequence)])
+    /// Drops the entries absorbed by every kept model version (`ModelDirectory`'s lowest, given)
+    /// and by each of the last `published` versions recorded here: a replica still serving one of
+    /// those (before it switches, or rolled back to it) replays from its sequence. Returns the
+    /// sequence pruned through.
+    @discardableResult
+    public func prune(through sequence: Int, keepingPublished published: Int) throws -> Int {
+        try withConnection { connection in
+            let recorded = try connection.value(
+                """
+                SELECT coalesce(min(absorbed), $1) FROM
+                  (SELECT absorbed FROM kindred_models ORDER BY id DESC LIMIT $2) AS kept
+                """, [String(sequence), String(max(1, published))])
+            let floor = min(sequence, recorded.flatMap { Int($0) } ?? 0)
+            try connection.execute("DELETE FROM kindred_journal WHERE seq <= $1", [String(floor)])
+            return floor
         }
+    }
+
+    /// The newest version `record(published:absorbed:)` recorded, if any.
+    public func newestPublished() throws -> (version: String, absorbed: Int)? {
+        let row = try withConnection { connection in
+            try connection.execute("SELECT version, absorbed FROM kindred_models ORDER BY id DESC LIMIT 1").first
+        }
+        guard let row, let version = row[0], let absorbed = row[1].flatMap({ Int($0) }) else { return nil }
+        return (version, absorbed)
     }
 
     public func waitForNews(timeout: Double) -> JournalNews {

@@ -23,7 +23,7 @@ struct ModelOptions: ParsableArguments {
     /// overrides applied.
     func loadLive(search: SearchSettings = SearchSettings()) throws -> LiveIndex {
         let opened = try ModelDirectory(path: directory, search: search).openLive()
-        for problem in opened.skipped { StandardError.print("warning: journal line skipped: \(problem)") }
+        for problem in opened.skipped { StandardError.print("warning: journal entry skipped: \(problem)") }
         return opened.index
     }
 

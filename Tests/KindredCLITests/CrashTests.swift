@@ -144,7 +144,7 @@ extension CLITests {
                     #expect(await get(base + "/v1/articles/\(id)")?.status == 404, "round \(round): lost DELETE \(id)")
                 }
                 let log = try String(contentsOfFile: directory + "/stderr", encoding: .utf8)
-                #expect(log.contains("journal line skipped"), "round \(round): the torn record was not reported")
+                #expect(log.contains("journal entry skipped"), "round \(round): the torn record was not reported")
             }
             for write in 0..<15 {
                 if write % 4 == 3, let victim = present.keys.sorted().randomElement(using: &generator) {

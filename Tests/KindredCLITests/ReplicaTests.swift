@@ -172,7 +172,8 @@ struct ReplicaTests {
                 decoding: Journal.encode(
                     JournalEntry(
                         sequence: 1,
-                        operation: .put(Article(id: "held-writer", title: "Held", body: "Held commit", language: "en"))
+                        operation: .put(
+                            text: Article(id: "held-writer", title: "Held", body: "Held commit", language: "en"))
                     )
                 ).dropLast(), as: UTF8.self)
             try holder.run("BEGIN")

@@ -7,7 +7,7 @@ import Testing
 struct JournalTests {
     let put = JournalEntry(
         sequence: 1,
-        operation: .put(Article(id: "new", title: "A new story", body: "Body", section: "science", tags: ["t"])),
+        operation: .put(text: Article(id: "new", title: "A new story", body: "Body", section: "science", tags: ["t"])),
         recordedAt: Date(timeIntervalSince1970: 1_795_000_000))
 
     @Test("entries round-trip through their JSON line")
@@ -26,7 +26,7 @@ struct JournalTests {
         let path = directory + "/journal.jsonl"
         let writer = JournalWriter(path: path, lastSequence: 4, count: 0)
         let first = try writer.append(.delete("a"))
-        let second = try writer.append(.put(Article(id: "b", title: "B")))
+        let second = try writer.append(.put(text: Article(id: "b", title: "B")))
         #expect(first.sequence == 5 && second.sequence == 6)
         let (entries, problems) = try Journal.read(path: path)
         #expect(problems.isEmpty)
@@ -74,11 +74,11 @@ struct JournalTests {
     @Test("coalescing keeps the last entry per article, in order, and replays to the same state")
     func coalesce() throws {
         let entries = [
-            JournalEntry(sequence: 1, operation: .put(Article(id: "a", title: "A1"))),
-            JournalEntry(sequence: 2, operation: .put(Article(id: "b", title: "B1"))),
+            JournalEntry(sequence: 1, operation: .put(text: Article(id: "a", title: "A1"))),
+            JournalEntry(sequence: 2, operation: .put(text: Article(id: "b", title: "B1"))),
             JournalEntry(sequence: 3, operation: .delete("a")),
-            JournalEntry(sequence: 4, operation: .put(Article(id: "b", title: "B2"))),
-            JournalEntry(sequence: 5, operation: .put(Article(id: "c", title: "C1"))),
+            JournalEntry(sequence: 4, operation: .put(text: Article(id: "b", title: "B2"))),
+            JournalEntry(sequence: 5, operation: .put(text: Article(id: "c", title: "C1"))),
         ]
         let kept = Journal.coalesced(entries)
         #expect(kept.map(\.sequence) == [3, 4, 5])
@@ -92,10 +92,10 @@ struct JournalTests {
     func apply() {
         let articles = [Article(id: "a", title: "A"), Article(id: "b", title: "B")]
         let entries = [
-            JournalEntry(sequence: 3, operation: .put(Article(id: "a", title: "A2"))),
+            JournalEntry(sequence: 3, operation: .put(text: Article(id: "a", title: "A2"))),
             JournalEntry(sequence: 1, operation: .delete("b")),
-            JournalEntry(sequence: 2, operation: .put(Article(id: "b", title: "B again"))),
-            JournalEntry(sequence: 4, operation: .put(Article(id: "c", title: "C"))),
+            JournalEntry(sequence: 2, operation: .put(text: Article(id: "b", title: "B again"))),
+            JournalEntry(sequence: 4, operation: .put(text: Article(id: "c", title: "C"))),
             JournalEntry(sequence: 5, operation: .delete("missing")),
         ]
         let result = Journal.apply(entries, to: articles)

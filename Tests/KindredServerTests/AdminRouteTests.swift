@@ -54,7 +54,7 @@ struct AdminRouteTests {
         let old = store.current.version
         let article = Article(
             id: "late-story", title: "Xiaomi Tag price cut", body: "The Xiaomi Tag tracker costs less.")
-        try await store.upsert(article)
+        try await store.upsert(ReceivedArticle(text: article))
         // The nightly reindex absorbs the journal (entry 1) into a new version.
         try await Task.sleep(for: .seconds(1.1))
         let (entries, _) = try Journal.read(path: directory + "/journal.jsonl")

@@ -89,7 +89,8 @@ struct ReloadCostTests {
             index.model.termVectors.storage.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
         }
         let before = address(store.current)
-        _ = try await store.upsert(Article(id: "late", title: "A late story", body: "Xiaomi Leica phone"))
+        _ = try await store.upsert(
+            ReceivedArticle(text: Article(id: "late", title: "A late story", body: "Xiaomi Leica phone")))
         let outcome = try await store.reload()
         #expect(!outcome.changed)
         #expect(outcome.replayed == 1)

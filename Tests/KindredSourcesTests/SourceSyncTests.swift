@@ -209,16 +209,20 @@ struct SourceSyncTests {
             Issue.record("post 3 is not a PUT: \(String(describing: byID["3"]))")
             return
         }
+        let article = edited.article
         #expect(
-            edited.title == "Edited" && edited.tags == Self.corpus[2].tags && edited.section == Self.corpus[2].section)
+            article.title == "Edited" && article.tags == Self.corpus[2].tags
+                && article.section == Self.corpus[2].section)
         #expect(byID["4"] == .withdraw)
     }
 }
 
 @Suite("sync watermark")
 struct SyncStateTests {
-    static func change(_ id: String, _ seconds: Double) -> SourceChange {
-        SourceChange(id: id, updatedAt: Date(timeIntervalSince1970: seconds), operation: .withdraw)
+    static func change(_ id: String, _ seconds: Double, title: String = "First version") -> SourceChange {
+        SourceChange(
+            id: id, updatedAt: Date(timeIntervalSince1970: seconds),
+            operation: .put(ReceivedArticle(text: Article(id: id, title: title, body: "Body of \(id)"))))
     }
 
     @Test("rows in the watermark's second, or committed late within the overlap, are applied once")
@@ -233,13 +237,60 @@ struct SyncStateTests {
         // one a late transaction gave an earlier time.
         read.changes = [Self.change("a", 100), Self.change("b", 100.5), Self.change("c", 100.5), Self.change("d", 97)]
         #expect(state.admit(read, overlap: 5).map(\.id) == ["d", "c"])
-        // A new version of an applied row is applied.
-        read.changes = [Self.change("a", 101)]
+        // A new version of an applied row is applied; the same content with a new time is not.
+        read.changes = [Self.change("a", 101, title: "Second version"), Self.change("b", 101)]
+        #expect(state.admit(read, overlap: 5).map(\.id) == ["a"])
+        // A second edit in the same second (a DATETIME column's clock) is a new version too.
+        read.changes = [Self.change("a", 101, title: "Third version")]
         #expect(state.admit(read, overlap: 5).map(\.id) == ["a"])
         // Versions older than the overlap are forgotten.
         read.changes = [Self.change("e", 200)]
         _ = state.admit(read, overlap: 5)
-        #expect(state.recent == ["e": Date(timeIntervalSince1970: 200)])
+        #expect(state.recent.keys.sorted() == ["e"])
+        #expect(state.recent["e"]?.updatedAt == Date(timeIntervalSince1970: 200))
+    }
+
+    @Test("the watermark never passes the source's clock: a row from the future hides no later change")
+    func futureRows() {
+        var state = SyncState(watermark: Date(timeIntervalSince1970: 100))
+        var read = SourceChanges()
+        read.readAt = Date(timeIntervalSince1970: 110)
+        read.changes = [Self.change("doomsday", 253_402_214_400), Self.change("a", 105)]
+        let fresh = state.pending(read)
+        #expect(fresh.map(\.id) == ["a", "doomsday"])
+        let future = state.record(fresh, of: read, complete: true, overlap: 5)
+        #expect(future.map(\.id) == ["doomsday"])
+        #expect(state.watermark == Date(timeIntervalSince1970: 110))
+        // The next read sees the future row again (not applied twice) and a later edit of "a".
+        read.readAt = Date(timeIntervalSince1970: 120)
+        read.changes = [Self.change("doomsday", 253_402_214_400), Self.change("a", 115, title: "Later")]
+        #expect(state.admit(read, overlap: 5).map(\.id) == ["a"])
+        #expect(state.watermark == Date(timeIntervalSince1970: 120))
+    }
+
+    @Test("a batch applied in part moves the watermark to its last applied row only")
+    func partial() {
+        var state = SyncState(watermark: Date(timeIntervalSince1970: 100))
+        var read = SourceChanges()
+        read.readAt = Date(timeIntervalSince1970: 200)
+        read.changes = (0..<10).map { Self.change("row-\($0)", 101 + Double($0)) }
+        let fresh = state.pending(read)
+        state.record(Array(fresh.prefix(4)), of: read, complete: false, overlap: 5)
+        #expect(state.watermark == Date(timeIntervalSince1970: 104))
+        // Read again from the watermark less the overlap: the six left are the ones pending.
+        #expect(state.pending(read).map(\.id) == (4..<10).map { "row-\($0)" })
+    }
+
+    @Test("a state written before content digests reads, and applies its rows once more")
+    func olderState() throws {
+        let json = #"{"recent":{"x":1795702200.25},"watermark":1795702201.5}"#
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        let state = try decoder.decode(SyncState.self, from: Data(json.utf8))
+        #expect(state.recent["x"]?.digest == nil)
+        var read = SourceChanges()
+        read.changes = [Self.change("x", 1_795_702_200.25)]
+        #expect(state.pending(read).map(\.id) == ["x"])
     }
 
     @Test("the state survives a write and a read, and an unreadable file is an error, never a reset")
@@ -251,24 +302,17 @@ struct SyncStateTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         #expect(try SyncState.read(directory: directory) == nil)
+        let x = Self.change("x", 1_795_702_200.25)
         let state = SyncState(
             watermark: Date(timeIntervalSince1970: 1_795_702_201.467531),
-            recent: ["x": Date(timeIntervalSince1970: 1_795_702_200.25)])
+            recent: ["x": .init(updatedAt: x.updatedAt, digest: x.digest)])
         try state.write(directory: directory)
-        #expect(try SyncState.read(directory: directory) == state)
-        // A version read back from the file is still recognised as applied (to the microsecond).
-        var reread = try #require(try SyncState.read(directory: directory))
+        let reread = try #require(try SyncState.read(directory: directory))
+        #expect(reread.watermark == state.watermark && reread.recent["x"]?.digest == x.digest)
+        // A version read back from the file is still recognised as applied.
         var read = SourceChanges()
-        read.changes = [
-            SourceChange(id: "x", updatedAt: Date(timeIntervalSince1970: 1_795_702_200.25), operation: .withdraw)
-        ]
-        for microsecond in [1_795_702_201_467_531.0, 1_795_702_201_467_533.0] {
-            let version = Date(timeIntervalSince1970: microsecond / 1_000_000)
-            try SyncState(watermark: version, recent: ["y": version]).write(directory: directory)
-            reread = try #require(try SyncState.read(directory: directory))
-            read.changes = [SourceChange(id: "y", updatedAt: version, operation: .withdraw)]
-            #expect(reread.admit(read, overlap: 5).isEmpty)
-        }
+        read.changes = [x]
+        #expect(reread.pending(read).isEmpty)
         try Data("{".utf8).write(to: URL(fileURLWithPath: directory + "/" + SyncState.fileName))
         #expect(throws: ModelFileError.self) { try SyncState.read(directory: directory) }
     }

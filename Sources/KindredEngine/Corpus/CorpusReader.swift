@@ -165,8 +165,15 @@ public struct CorpusReader: Sendable {
     public static func article(from fields: [String: Any], bodyFormat: BodyFormat? = nil)
         -> Swift.Result<Article, Reason>
     {
+        read(fields, bodyFormat: bodyFormat).map(\.article)
+    }
+
+    /// Checks the fields and builds the article, with the body format it was read in.
+    static func read(_ fields: [String: Any], bodyFormat: BodyFormat?, markup: Bool = true)
+        -> Swift.Result<(article: Article, format: BodyFormat), Reason>
+    {
         do {
-            return .success(try ArticleFields(fields, bodyFormat: bodyFormat).article())
+            return .success(try ArticleFields(fields, bodyFormat: bodyFormat, markup: markup).article())
         } catch let reason as Reason {
             return .failure(reason)
         } catch {
@@ -207,16 +214,21 @@ public struct CorpusReader: Sendable {
 private struct ArticleFields {
     let fields: [String: Any]
     let bodyFormat: BodyFormat?
+    /// False for text that was read once already (a journal's older lines): title and body are
+    /// taken as they are, since decoding entities a second time would change them.
+    let markup: Bool
 
-    init(_ fields: [String: Any], bodyFormat: BodyFormat?) {
+    init(_ fields: [String: Any], bodyFormat: BodyFormat?, markup: Bool) {
         self.fields = fields
         self.bodyFormat = bodyFormat
+        self.markup = markup
     }
 
     typealias Reason = CorpusReader.Reason
 
-    func article() throws -> Article {
-        guard let id = try string("id") else { throw Reason(text: "missing 'id'") }
+    func article() throws -> (article: Article, format: BodyFormat) {
+        guard let given = try string("id") else { throw Reason(text: "missing 'id'") }
+        let id = ArticleID.normalized(given)
         guard !Self.isBlank(id) else { throw Reason(text: "empty 'id'") }
         guard id.utf8.count <= CorpusReader.maximumIDLength else {
             throw Reason(text: "'id' is \(id.utf8.count) bytes long; the limit is \(CorpusReader.maximumIDLength)")
@@ -230,15 +242,16 @@ private struct ArticleFields {
             )
         }
         let html = try bodyFormat(of: rawBody)
-        let title = html.title(rawTitle), body = html.body(rawBody)
+        let title = markup ? html.title(rawTitle) : rawTitle, body = markup ? html.body(rawBody) : rawBody
         guard !Self.isBlank(title) || !Self.isBlank(body) else {
             throw Reason(text: "article '\(id)' has neither a title nor a body")
         }
-        return Article(
+        let article = Article(
             id: id, title: title, body: body, url: try string("url"), publishedAt: try publishedAt(),
             section: try string("section"), language: try language(), tags: try strings("tags", of: "strings") ?? [],
             links: (try strings("related", of: "article ids or urls") ?? [])
                 + (try strings("links", of: "article ids or urls") ?? []))
+        return (article, html)
     }
 
     /// Whether the text is empty or white space only. Stops at the first other character, where

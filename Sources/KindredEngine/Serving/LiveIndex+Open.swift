@@ -8,7 +8,7 @@ extension ModelDirectory {
         public var entries: [JournalEntry]
         /// How many of them were applied on top of the model.
         public var replayed: Int
-        /// Journal lines that could not be read and were skipped.
+        /// Journal lines that could not be read, and entries that could not be applied: skipped.
         public var skipped: [Journal.Problem]
         /// Where the journal is.
         public var journalPath: String
@@ -31,10 +31,11 @@ extension ModelDirectory {
             ?? Self.loadModel(at: modelPath, search: search)
         let journalPath = (path as NSString).appendingPathComponent(Journal.fileName)
         let (entries, problems) = try Journal.read(path: journalPath)
-        var index = LiveIndex(model: model, version: version, overrides: try OverridesFile.load(directory: path))
+        let base = LiveIndex(model: model, version: version, overrides: try OverridesFile.load(directory: path))
         let pending = entries.filter { $0.sequence > (model.manifest.journalSequence ?? 0) }
-        for entry in pending { index = try index.applying(entry) }
+        let (index, refused) = base.replaying(pending)
         return OpenedIndex(
-            index: index, entries: entries, replayed: pending.count, skipped: problems, journalPath: journalPath)
+            index: index, entries: entries, replayed: pending.count - refused.count, skipped: problems + refused,
+            journalPath: journalPath)
     }
 }

@@ -134,10 +134,34 @@ public struct LiveIndex: Sendable {
         return next
     }
 
+    /// Applies entries in sequence order. One that can't be applied (an article the model can't
+    /// read) is passed over — counted as applied, so that the index never waits for it — and
+    /// returned as a problem: a bad entry costs its own write, never the writes after it.
+    public func replaying(_ entries: [JournalEntry]) -> (index: LiveIndex, problems: [Journal.Problem]) {
+        var index = self
+        var problems: [Journal.Problem] = []
+        for entry in entries where entry.sequence > index.journalSequence {
+            do {
+                index = try index.applying(entry)
+            } catch {
+                problems.append(Journal.Problem(sequence: entry.sequence, reason: "\(error)"))
+                index = index.passing(entry.sequence)
+            }
+        }
+        return (index, problems)
+    }
+
+    /// The index with `sequence` counted as applied, nothing else changed: a skipped entry.
+    public func passing(_ sequence: Int) -> LiveIndex {
+        var next = self
+        next.journalSequence = max(journalSequence, sequence)
+        return next
+    }
+
     /// Applies a journal entry, whatever its outcome (a delete of an unknown id is a no-op).
     public func applying(_ entry: JournalEntry) throws -> LiveIndex {
         switch entry.operation {
-        case .put(let article): return try upserting(article, sequence: entry.sequence)
+        case .put(let received): return try upserting(received.article, sequence: entry.sequence)
         case .delete(let id):
             if let next = deleting(id, sequence: entry.sequence) { return next }
             var same = self

@@ -3,8 +3,12 @@ import Foundation
 /// One change the publishing system sent between reindexes.
 public struct JournalEntry: Sendable, Equatable {
     public enum Operation: Sendable, Equatable {
-        case put(Article)
+        /// An article published or changed, as it was received.
+        case put(ReceivedArticle)
         case delete(String)
+
+        /// A put of an article whose title and body are text already.
+        public static func put(text article: Article) -> Operation { .put(ReceivedArticle(text: article)) }
     }
 
     /// Increases by one per entry, across restarts; a model's manifest records the last one it
@@ -21,7 +25,7 @@ public struct JournalEntry: Sendable, Equatable {
 
     public var articleID: String {
         switch operation {
-        case .put(let article): article.id
+        case .put(let received): received.article.id
         case .delete(let id): id
         }
     }
@@ -32,8 +36,13 @@ public struct JournalEntry: Sendable, Equatable {
 /// One JSON object per line, written and flushed to disk (`fsync`) before the write is
 /// acknowledged:
 ///
-///     {"seq": 7, "op": "put", "at": "2026-03-04T09:30:00Z", "article": {"id": "...", "title": "...", ...}}
+///     {"seq": 7, "op": "put", "at": "2026-03-04T09:30:00Z", "received": {"id": "...", "title": "...", "body_format": "html", ...}}
 ///     {"seq": 8, "op": "delete", "at": "2026-03-04T09:31:00Z", "id": "..."}
+///
+/// A put holds the article's fields as they were received (`ReceivedArticle`), and replay reads
+/// them as the first write did. A put written as `"article"` instead holds text already read (lines
+/// from before the received fields were kept, and articles made in code): its title and body are
+/// taken as they are.
 ///
 /// A line that does not parse (typically a torn last line after a crash) is reported and skipped,
 /// never applied and never fatal. `kindred reindex` reads the journal alongside the corpus, and
@@ -41,11 +50,24 @@ public struct JournalEntry: Sendable, Equatable {
 public enum Journal {
     public static let fileName = "journal.jsonl"
 
-    /// A line that could not be used.
-    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+    /// An entry that could not be used: a line of `journal.jsonl`, or a shared journal's entry
+    /// (by sequence). It is skipped, never fatal: the entries after it are applied.
+    public struct Problem: Sendable, Equatable, Hashable, CustomStringConvertible {
+        /// The line in `journal.jsonl`; 0 for a shared journal's entry.
         public var line: Int
+        /// The entry's sequence, when known.
+        public var sequence: Int?
         public var reason: String
-        public var description: String { "line \(line): \(reason)" }
+
+        public init(line: Int = 0, sequence: Int? = nil, reason: String) {
+            (self.line, self.sequence, self.reason) = (line, sequence, reason)
+        }
+
+        public var description: String {
+            if line > 0 { return "line \(line): \(reason)" }
+            if let sequence { return "entry \(sequence): \(reason)" }
+            return reason
+        }
     }
 
     /// Reads every entry; a missing file is an empty journal.
@@ -95,19 +117,29 @@ public enum Journal {
         let recordedAt = (object["at"] as? String).flatMap(RFC3339.parse) ?? Date(timeIntervalSince1970: 0)
         switch object["op"] as? String {
         case "put":
-            guard let fields = object["article"] as? [String: Any] else {
-                throw DecodeError(description: "put without 'article'")
+            let read: Result<ReceivedArticle, CorpusReader.Reason>
+            if let received = object["received"] as? [String: Any] {
+                guard
+                    let fields = try? JSONSerialization.data(
+                        withJSONObject: received, options: [.sortedKeys, .withoutEscapingSlashes])
+                else { throw DecodeError(description: "'received' can't be read back as JSON") }
+                read = ReceivedArticle.replay(fields)
+            } else if let fields = object["article"] as? [String: Any] {
+                read = ReceivedArticle.text(fields)
+            } else {
+                throw DecodeError(description: "put without 'received' or 'article'")
             }
-            switch CorpusReader.article(from: fields) {
-            case .success(let article):
-                return JournalEntry(sequence: sequence, operation: .put(article), recordedAt: recordedAt)
+            switch read {
+            case .success(let received):
+                return JournalEntry(sequence: sequence, operation: .put(received), recordedAt: recordedAt)
             case .failure(let reason): throw DecodeError(description: reason.text)
             }
         case "delete":
             guard let id = object["id"] as? String, !id.isEmpty else {
                 throw DecodeError(description: "delete without 'id'")
             }
-            return JournalEntry(sequence: sequence, operation: .delete(id), recordedAt: recordedAt)
+            return JournalEntry(
+                sequence: sequence, operation: .delete(ArticleID.normalized(id)), recordedAt: recordedAt)
         default:
             throw DecodeError(description: "unknown 'op'")
         }
@@ -117,16 +149,22 @@ public enum Journal {
     public static func encode(_ entry: JournalEntry) throws -> Data {
         var object: [String: Any] = ["seq": entry.sequence, "at": RFC3339.format(entry.recordedAt)]
         switch entry.operation {
-        case .put(let article):
+        case .put(let received):
             object["op"] = "put"
-            var fields: [String: Any] = [
-                "id": article.id, "title": article.title, "body": article.body, "language": article.language,
-                "tags": article.tags,
-            ]
-            if let url = article.url { fields["url"] = url }
-            if let section = article.section { fields["section"] = section }
-            if let date = article.publishedAt { fields["published_at"] = RFC3339.format(date) }
-            object["article"] = fields
+            if let data = received.fields {
+                object["received"] = try JSONSerialization.jsonObject(with: data)
+            } else {
+                let article = received.article
+                var fields: [String: Any] = [
+                    "id": article.id, "title": article.title, "body": article.body, "language": article.language,
+                    "tags": article.tags,
+                ]
+                if let url = article.url { fields["url"] = url }
+                if let section = article.section { fields["section"] = section }
+                if let date = article.publishedAt { fields["published_at"] = RFC3339.format(date) }
+                if !article.links.isEmpty { fields["links"] = article.links }
+                object["article"] = fields
+            }
         case .delete(let id):
             object["op"] = "delete"
             object["id"] = id
@@ -144,7 +182,8 @@ public enum Journal {
         var deleted = Set<Int>()
         for entry in entries.sorted(by: { $0.sequence < $1.sequence }) {
             switch entry.operation {
-            case .put(let article):
+            case .put(let received):
+                let article = received.article
                 if let row = index[article.id], !deleted.contains(row) {
                     result[row] = article
                 } else {

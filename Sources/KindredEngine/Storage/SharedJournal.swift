@@ -15,11 +15,13 @@ public protocol SharedJournal: Sendable {
     /// - Returns: the entry with its sequence; no entry with a lower sequence can appear later.
     func append(_ operation: JournalEntry.Operation) throws -> JournalEntry
 
-    /// The committed entries after `sequence`, in order (gaps are rolled-back writes).
-    func entries(after sequence: Int) throws -> [JournalEntry]
+    /// The committed entries after `sequence`, in order (gaps are rolled-back writes), and those
+    /// that can't be decoded, as problems: skipped, never fatal.
+    func entries(after sequence: Int) throws -> JournalRead
 
-    /// Every article's editorial overrides, and a stamp that changes whenever one of them does.
-    func overrides() throws -> (overrides: EditorialOverrides, stamp: Int)
+    /// Every article's editorial overrides, and a stamp that changes whenever one of them does;
+    /// an article's overrides that can't be read are skipped and returned as problems.
+    func overrides() throws -> SharedOverrides
 
     /// The journal's head, the overrides' stamp and the newest published model, in one round trip:
     /// what a replica's poll compares with what it has.
@@ -35,6 +37,34 @@ public protocol SharedJournal: Sendable {
     /// Waits up to `timeout` seconds to be told (LISTEN/NOTIFY) of a write, an overrides change or
     /// a published model; empty on timeout, when replicas poll for all three.
     func waitForNews(timeout: Double) -> JournalNews
+}
+
+/// What one read of a shared journal found.
+public struct JournalRead: Sendable, Equatable {
+    public var entries: [JournalEntry]
+    /// Committed entries that can't be decoded (a row written by hand, or by a newer Kindred).
+    public var skipped: [Journal.Problem]
+    /// The highest sequence read, skipped entries included: where the next read starts.
+    public var last: Int?
+
+    public init(entries: [JournalEntry], skipped: [Journal.Problem] = [], last: Int? = nil) {
+        self.entries = entries
+        self.skipped = skipped
+        self.last = [last, entries.last?.sequence].compactMap { $0 }.max()
+    }
+}
+
+/// A shared journal's editorial overrides.
+public struct SharedOverrides: Sendable {
+    public var overrides: EditorialOverrides
+    /// Changes whenever an article's overrides do.
+    public var stamp: Int
+    /// Articles whose stored overrides can't be read; their overrides are left out.
+    public var skipped: [Journal.Problem]
+
+    public init(overrides: EditorialOverrides, stamp: Int, skipped: [Journal.Problem] = []) {
+        (self.overrides, self.stamp, self.skipped) = (overrides, stamp, skipped)
+    }
 }
 
 /// Where a shared journal stands.
@@ -66,22 +96,47 @@ public struct JournalNews: Sendable, Equatable {
 }
 
 extension ModelDirectory {
+    /// A model opened as a replica serves it.
+    public struct SharedOpening: Sendable {
+        public var index: LiveIndex
+        /// Entries replayed on top of the model.
+        public var replayed: Int
+        /// Entries and overrides that could not be read or applied, skipped.
+        public var skipped: [Journal.Problem]
+        /// The overrides' stamp read.
+        public var overridesStamp: Int
+    }
+
     /// Opens the newest model of this directory as a replica serves it: the shared journal's
-    /// entries the model has not absorbed replayed on top, the shared overrides applied.
+    /// entries the model has not absorbed replayed on top (those that can't be read or applied
+    /// skipped), the shared overrides applied.
     ///
-    /// - Returns: the index and the last sequence applied.
-    public func openLive(journal: SharedJournal, reusing current: LiveIndex? = nil) throws -> (
-        index: LiveIndex, applied: Int, replayed: Int
-    ) {
+    /// - Throws: `ModelFileError` when no valid model can be loaded; the journal's error when it
+    ///   can't be reached.
+    public func openLive(journal: SharedJournal, reusing current: LiveIndex? = nil) throws -> SharedOpening {
+        let index = try openModel(reusing: current)
+        return try Self.catchUp(index, journal: journal)
+    }
+
+    /// The newest model of this directory, with no journal entry applied: what a replica serves
+    /// while its journal can't be reached.
+    public func openModel(reusing current: LiveIndex? = nil) throws -> LiveIndex {
         let modelPath = try newestModelPath()
         let version = (modelPath as NSString).lastPathComponent
         let model =
             try current.flatMap { $0.version == version ? $0.model : nil }
             ?? Self.loadModel(at: modelPath, search: search)
-        let absorbed = model.manifest.journalSequence ?? 0
-        var index = LiveIndex(model: model, version: version, overrides: try journal.overrides().overrides)
-        let pending = try journal.entries(after: absorbed)
-        for entry in pending { index = try index.applying(entry) }
-        return (index, pending.last?.sequence ?? absorbed, pending.count)
+        return LiveIndex(model: model, version: version)
+    }
+
+    /// `index` with the shared overrides and every entry after its sequence applied.
+    public static func catchUp(_ index: LiveIndex, journal: SharedJournal) throws -> SharedOpening {
+        let overrides = try journal.overrides()
+        let read = try journal.entries(after: index.journalSequence)
+        var (caughtUp, refused) = index.with(overrides: overrides.overrides).replaying(read.entries)
+        if let last = read.last { caughtUp = caughtUp.passing(last) }
+        return SharedOpening(
+            index: caughtUp, replayed: read.entries.count - refused.count,
+            skipped: overrides.skipped + read.skipped + refused, overridesStamp: overrides.stamp)
     }
 }

@@ -116,6 +116,7 @@ struct Reindex: ParsableCommand {
         let shared = try sharedJournal()
         // One reindex publishes at a time on a shared journal; the lock is held until the end.
         let reindexLock = try shared?.lockForReindex()
+        if let shared { try checkPublishedVersion(in: shared) }
         var (articles, invalid) = try readCorpus()
         let journalSequence =
             try shared.map { try applySharedJournal($0, to: &articles) } ?? applyJournal(to: &articles)
@@ -135,7 +136,7 @@ struct Reindex: ParsableCommand {
             let version = (published as NSString).lastPathComponent
             try shared.record(published: version, absorbed: journalSequence ?? 0)
             let floor = ModelDirectory(path: modelOptions.directory).lowestAbsorbedJournalSequence()
-            try shared.prune(through: floor)
+            try shared.prune(through: floor, keepingPublished: keep)
             StandardError.print(
                 "journal: published \(version) in \(shared.name); replicas switch to it within a second")
         }
@@ -204,7 +205,24 @@ struct Reindex: ParsableCommand {
     /// Applies the shared journal's committed writes to the corpus, returning the last sequence
     /// absorbed; writes committed later are replayed by the replicas on top of the new model.
     func applySharedJournal(_ shared: PostgreSQLJournal, to articles: inout [Article]) throws -> Int? {
-        absorb(try shared.entries(after: 0), from: shared.name, into: &articles)
+        let read = try shared.entries(after: 0)
+        for problem in read.skipped { StandardError.print("warning: \(shared.name): \(problem); skipped") }
+        let last = absorb(read.entries, from: shared.name, into: &articles)
+        return [last, read.last].compactMap { $0 }.max()
+    }
+
+    /// Refuses a model directory that doesn't hold the version the replicas serve: publishing
+    /// from another directory would announce a model they can't find, and pruning by that
+    /// directory's versions would drop entries they still replay.
+    func checkPublishedVersion(in shared: PostgreSQLJournal) throws {
+        guard let published = try shared.newestPublished() else { return }
+        let versions = ModelDirectory(path: modelOptions.directory).versions()
+        guard versions.contains(published.version) else {
+            throw CLIError(
+                "\(shared.name) was last published as model \(published.version), which \(modelOptions.directory) doesn't hold: "
+                    + "point --model at the directory the replicas serve (the one that holds \(published.version)); nothing was changed"
+            )
+        }
     }
 
     /// Applies the journal's writes to the corpus (unless `--ignore-journal`), returning the last
