@@ -186,7 +186,7 @@ public final class ModelStore: Sendable {
         if shared != nil { return try await replicatedApply(changes) }
         return try await writer.perform { journal in
             if !changes.isEmpty { try self.checkRoom(journal) }
-            let room = self.maximumJournalEntries - journal.count
+            let room = self.maximumJournalEntries - journal.pending
             var index = self.state.read()
             var operations: [JournalEntry.Operation] = []
             var outcome = AppliedChanges()
@@ -222,14 +222,14 @@ public final class ModelStore: Sendable {
     /// Makes room for one more entry: at the limit, the journal is first shrunk to one entry per
     /// article (`Journal.coalesced`); only when that leaves it full is the write refused.
     private func checkRoom(_ journal: JournalWriter) throws {
-        guard journal.count >= maximumJournalEntries else { return }
+        guard journal.pending >= maximumJournalEntries else { return }
         let (entries, _) = try Journal.read(path: journal.path)
         let kept = Journal.coalesced(entries)
         if kept.count < entries.count {
-            try journal.compact(keeping: kept)
+            try journal.compact(keeping: kept, absorbed: state.read().model.manifest.journalSequence ?? 0)
             logger.info("journal coalesced", metadata: ["entries": "\(entries.count)", "kept": "\(kept.count)"])
         }
-        guard journal.count < maximumJournalEntries else { throw JournalFull(entries: journal.count) }
+        guard journal.pending < maximumJournalEntries else { throw JournalFull(entries: journal.pending) }
     }
 
     /// Replaces an article's editorial overrides (nil removes them), durably in `overrides.json`.
@@ -272,7 +272,8 @@ public final class ModelStore: Sendable {
             // Keep what any kept version still needs, so rolling back to it loses no write.
             let absorbed = loaded.index.model.manifest.journalSequence ?? 0
             let floor = min(self.directory.lowestAbsorbedJournalSequence(), absorbed)
-            try journal.compact(keeping: Journal.coalesced(loaded.entries.filter { $0.sequence > floor }))
+            try journal.compact(
+                keeping: Journal.coalesced(loaded.entries.filter { $0.sequence > floor }), absorbed: absorbed)
             return ReloadOutcome(
                 previousVersion: previous.version, version: loaded.index.version, replayed: loaded.replayed)
         }
@@ -307,7 +308,11 @@ public final class ModelStore: Sendable {
     static func open(directory: ModelDirectory, logger: Logger) throws -> (ModelDirectory.OpenedIndex, JournalWriter) {
         let loaded = try load(directory: directory, logger: logger)
         let last = max(loaded.entries.map(\.sequence).max() ?? 0, loaded.index.model.manifest.journalSequence ?? 0)
-        return (loaded, JournalWriter(path: loaded.journalPath, lastSequence: last, count: loaded.entries.count))
+        let absorbed = loaded.index.model.manifest.journalSequence ?? 0
+        let writer = JournalWriter(
+            path: loaded.journalPath, lastSequence: last, count: loaded.entries.count,
+            pending: loaded.entries.count { $0.sequence > absorbed })
+        return (loaded, writer)
     }
 }
 
@@ -317,7 +322,8 @@ actor Writer {
 
     init(journal: JournalWriter?) { self.journal = journal }
 
-    var journalCount: Int { journal?.count ?? 0 }
+    /// Entries the served model has not absorbed.
+    var journalCount: Int { journal?.pending ?? 0 }
 
     func perform<T: Sendable>(_ work: (JournalWriter) throws -> T) throws -> T {
         guard let journal else { preconditionFailure("a replica writes to its shared journal") }

@@ -50,9 +50,9 @@ struct ReplicaTests {
 
         func base(_ replica: Int) -> String { "http://127.0.0.1:\(ports[replica])" }
 
-        func start(_ replica: Int) async throws {
+        func start(_ replica: Int, _ extra: [String] = []) async throws {
             let (process, ready) = try await CLITests().startServer(
-                port: ports[replica], ["--model", directory, "--journal", journalURL])
+                port: ports[replica], ["--model", directory, "--journal", journalURL] + extra)
             replicas[replica] = process
             #expect(ready?.status == 200, "replica \(replica) did not start")
         }
