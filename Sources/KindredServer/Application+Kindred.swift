@@ -15,6 +15,11 @@ public func buildRouter(store: ModelStore, configuration: ServerConfiguration, s
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
+    if let names = HostCheckMiddleware<BasicRequestContext>.names(
+        host: configuration.host, extra: configuration.allowedHosts)
+    {
+        router.add(middleware: HostCheckMiddleware(allowed: names))
+    }
     router.add(middleware: DeadlineMiddleware(seconds: configuration.requestTimeout))
     let handlers = Handlers(store: store, configuration: configuration, sync: sync)
     for (method, path) in KindredRoutes.all {
@@ -75,6 +80,8 @@ public func buildApplication(
     if let shared = store.shared { services.append(ReplicaFollower(store: store, journal: shared, logger: logger)) }
     return Application(
         router: buildRouter(store: store, configuration: configuration, sync: sync),
+        server: .http1(
+            configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kindred"),
         services: services,
         logger: logger)

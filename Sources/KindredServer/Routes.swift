@@ -232,8 +232,17 @@ struct Handlers: Sendable {
         guard let file = Self.consoleFiles[name] else {
             throw Problem(.notFound, "no console file '\(name)'")
         }
+        // The console loads its own files only, and no other site may frame it (clickjacking its
+        // write buttons) or run script in it.
         return Response(
-            status: .ok, headers: [.contentType: file.type, .cacheControl: "no-cache"],
+            status: .ok,
+            headers: [
+                .contentType: file.type, .cacheControl: "no-cache",
+                .contentSecurityPolicy:
+                    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+                HTTPFields.Element.Name("X-Frame-Options")!: "DENY", .xContentTypeOptions: "nosniff",
+                HTTPFields.Element.Name("Referrer-Policy")!: "no-referrer",
+            ],
             body: ResponseBody(byteBuffer: file.body))
     }
 

@@ -27,6 +27,12 @@ public struct ServerConfiguration: Sendable {
     /// 503 saying to reindex. Default 100,000: a busy newsroom publishes and edits a few thousand a
     /// day, and every upsert keeps its vectors in memory until the next reindex absorbs it.
     public var maximumJournalEntries: Int
+    /// Seconds a connection may stay idle, or take to send its request's headers, before it is
+    /// closed: a client that opens connections and never finishes them ties up nothing for long.
+    public var idleTimeout: Double
+    /// Names besides the bound address that requests may give as their `Host`
+    /// (`HostCheckMiddleware`).
+    public var allowedHosts: [String]
 
     /// The defaults, which `kindred serve`'s options show and use.
     public static let defaultHost = "127.0.0.1"
@@ -34,16 +40,22 @@ public struct ServerConfiguration: Sendable {
     public static let defaultMaximumBodyBytes = 1 << 20
     public static let defaultRequestTimeout = 10.0
     public static let defaultMaximumJournalEntries = 100_000
+    public static let defaultIdleTimeout = 30.0
+    /// The longest `--request-timeout`, `--idle-timeout` accepted: an hour. Longer values are a
+    /// mistake (1e300 seconds overflowed the timers and crashed the server).
+    public static let longestTimeout = 3600.0
 
     public init(
         host: String = defaultHost, port: Int = defaultPort, modelDirectory: String,
         maximumBodyBytes: Int = defaultMaximumBodyBytes, defaultK: Int = 10, maximumK: Int = 100,
         logLevel: Logger.Level = .info, adminToken: String? = nil, requestTimeout: Double = defaultRequestTimeout,
-        maximumJournalEntries: Int = defaultMaximumJournalEntries
+        maximumJournalEntries: Int = defaultMaximumJournalEntries, idleTimeout: Double = defaultIdleTimeout,
+        allowedHosts: [String] = []
     ) {
         (self.host, self.port, self.modelDirectory) = (host, port, modelDirectory)
         (self.maximumBodyBytes, self.defaultK, self.maximumK) = (maximumBodyBytes, defaultK, maximumK)
         (self.logLevel, self.adminToken, self.requestTimeout) = (logLevel, adminToken, requestTimeout)
         self.maximumJournalEntries = maximumJournalEntries
+        (self.idleTimeout, self.allowedHosts) = (idleTimeout, allowedHosts)
     }
 }

@@ -22,6 +22,8 @@ public struct SourceURL: Sendable {
     let options: [URLQueryItem]
     /// The URL with the password, if any, replaced by `***`: for messages, logs and the manifest.
     public let redacted: String
+    /// Passwords the URL holds (its user's, a `password` query parameter): never printed.
+    let secrets: [String]
 
     /// The environment variable that holds the password when the URL has none.
     public static let passwordVariable = "KINDRED_SOURCE_PASSWORD"
@@ -36,6 +38,16 @@ public struct SourceURL: Sendable {
         _ text: String, passwordFile: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
+        // A password with an unencoded '@' splits the URL at the wrong place, and the part after
+        // it would be printed as the host: refuse it, printing nothing of what precedes the last '@'.
+        if let separator = text.range(of: "://"), text[separator.upperBound...].filter({ $0 == "@" }).count > 1 {
+            let tail = text[text.lastIndex(of: "@")!...]
+            throw SourceError(
+                source: "\(text[..<separator.upperBound])***\(tail)",
+                reason:
+                    "the URL has more than one '@': percent-encode an '@' in the user or password as %40 (or give the password with --source-password-file)"
+            )
+        }
         guard let components = URLComponents(string: text), let name = components.scheme?.lowercased() else {
             throw SourceError(
                 source: "the source",
@@ -43,7 +55,17 @@ public struct SourceURL: Sendable {
         }
         var shown = components
         if shown.password != nil { shown.password = "***" }
+        // libpq also takes the password as a query parameter (?password=…).
+        let secretOptions = Set(["password", "passwd", "pwd", "sslpassword"])
+        shown.queryItems = components.queryItems?.map {
+            secretOptions.contains($0.name.lowercased()) ? URLQueryItem(name: $0.name, value: "***") : $0
+        }
         redacted = shown.string ?? "\(name)://…"
+        secrets =
+            ([components.password]
+            + (components.queryItems ?? []).filter {
+                secretOptions.contains($0.name.lowercased())
+            }.map(\.value)).compactMap { $0 }.filter { !$0.isEmpty }
         let aliases: [String: Scheme] = ["postgres": .postgresql, "mariadb": .mysql]
         guard let scheme = Scheme(rawValue: name) ?? aliases[name] else {
             throw SourceError(
@@ -91,7 +113,10 @@ public struct SourceURL: Sendable {
     /// `text` with any occurrence of the password replaced by `***`: client libraries sometimes
     /// repeat what they were given in their messages.
     func redacting(_ message: String) -> String {
-        guard let password, !password.isEmpty else { return message }
-        return message.replacingOccurrences(of: password, with: "***")
+        var message = message
+        for secret in secrets + [password].compactMap({ $0 }) where !secret.isEmpty {
+            message = message.replacingOccurrences(of: secret, with: "***")
+        }
+        return message
     }
 }

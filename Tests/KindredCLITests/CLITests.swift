@@ -32,7 +32,11 @@ struct CLITests {
 
     /// Runs the executable with its standard streams on temporary files (no pipe buffers to fill).
     @discardableResult
-    func kindred(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
+    /// Runs `kindred` to its end; with `timeout`, a run still going after that many seconds is
+    /// terminated (SIGTERM), so a command that should have refused to start can't hang the suite.
+    func kindred(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], timeout: Double? = nil
+    ) throws -> Run {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let paths = (input: directory + "/stdin", output: directory + "/stdout", error: directory + "/stderr")
@@ -48,6 +52,11 @@ struct CLITests {
         process.standardOutput = FileHandle(forWritingAtPath: paths.output)
         process.standardError = FileHandle(forWritingAtPath: paths.error)
         try process.run()
+        if let timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if process.isRunning { process.terminate() }
+            }
+        }
         process.waitUntilExit()
         return Run(
             status: process.terminationStatus,

@@ -77,4 +77,15 @@ struct SourceTextTests {
         #expect(try SourceURL("mysql://reader@db/news", passwordFile: file, environment: [:]).password == "file-pw")
         #expect(throws: SourceError.self) { try SourceURL("mysql://reader@db/news", passwordFile: file + ".missing") }
     }
+
+    @Test("a password given as ?password= is redacted; an unencoded '@' is refused without printing any of it")
+    func passwordsElsewhere() throws {
+        let query = try SourceURL("postgresql://reader@db/news?sslmode=require&password=hunter2-secret")
+        #expect(!query.redacted.contains("hunter2") && query.redacted.contains("password=***"))
+        #expect(query.redacted.contains("sslmode=require"))
+        #expect(query.redacting("FATAL: password hunter2-secret refused") == "FATAL: password *** refused")
+        let error = #expect(throws: SourceError.self) { try SourceURL("postgresql://reader:p@ss-word@db/news") }
+        #expect(error?.description.contains("ss-word") == false, "\(String(describing: error))")
+        #expect(error?.description.contains("%40") == true)
+    }
 }

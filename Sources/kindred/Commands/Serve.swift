@@ -60,6 +60,22 @@ struct Serve: AsyncParsableCommand {
     var requestTimeout: Double = ServerConfiguration.defaultRequestTimeout
 
     @Option(
+        name: .customLong("idle-timeout"),
+        help: ArgumentHelp(
+            "Seconds a connection may stay idle, or take to send its headers, before it is closed.",
+            valueName: "seconds"))
+    var idleTimeout: Double = ServerConfiguration.defaultIdleTimeout
+
+    @Option(
+        name: .customLong("allowed-host"),
+        help: ArgumentHelp(
+            "A name clients may reach this server by (repeatable), checked against each request's Host header.",
+            discussion:
+                "A server bound to loopback answers only to 127.0.0.1, localhost and [::1] by default (a guard against DNS rebinding); add the names a proxy or the console's users give. Bound to another address, Host is checked only when names are given.",
+            valueName: "name"))
+    var allowedHosts: [String] = []
+
+    @Option(
         name: .customLong("max-journal-entries"),
         help: "Writes accepted between reindexes; beyond, PUT and DELETE get a 503 asking for a reindex.")
     var maximumJournalEntries: Int = ServerConfiguration.defaultMaximumJournalEntries
@@ -98,8 +114,29 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError(
                 "--admin-token must be at least 16 characters; generate one with 'openssl rand -hex 24'")
         }
-        guard requestTimeout > 0, requestTimeout.isFinite else {
-            throw ValidationError("--request-timeout must be a positive number of seconds; got \(requestTimeout)")
+        if let variable = ProcessInfo.processInfo.environment["KINDRED_ADMIN_TOKEN"], adminToken == nil {
+            guard !variable.isEmpty else {
+                throw ValidationError(
+                    "KINDRED_ADMIN_TOKEN is set but empty, which would leave writes open: unset it, or set a token of at least 16 characters ('openssl rand -hex 24')"
+                )
+            }
+            guard variable.count >= 16 else {
+                throw ValidationError(
+                    "KINDRED_ADMIN_TOKEN must be at least 16 characters; generate one with 'openssl rand -hex 24'")
+            }
+        }
+        let longest = ServerConfiguration.longestTimeout
+        guard requestTimeout > 0, requestTimeout <= longest else {
+            throw ValidationError(
+                "--request-timeout must be a number of seconds above 0 and at most \(Int(longest)); got \(requestTimeout)"
+            )
+        }
+        guard idleTimeout >= 1, idleTimeout <= longest else {
+            throw ValidationError(
+                "--idle-timeout must be a number of seconds from 1 to \(Int(longest)); got \(idleTimeout)")
+        }
+        if let blank = allowedHosts.first(where: { $0.isEmpty || $0.contains(where: { $0 == "/" || $0 == " " }) }) {
+            throw ValidationError("--allowed-host takes a host name such as news.example.com; got '\(blank)'")
         }
         guard maximumJournalEntries >= 1 else {
             throw ValidationError("--max-journal-entries must be at least 1; got \(maximumJournalEntries)")
@@ -107,11 +144,14 @@ struct Serve: AsyncParsableCommand {
         guard (sourceOptions.source == nil) == (syncQuery == nil) else {
             throw ValidationError("--source and --sync-query go together: the query says what changed in the source")
         }
-        guard syncInterval >= 0.1, syncInterval.isFinite else {
-            throw ValidationError("--sync-interval must be at least 0.1 seconds; got \(syncInterval)")
+        // A day: a longer interval is a mistake (1e16 seconds overflowed the sleep and crashed
+        // the server), and a nightly reindex covers what a daily sync would.
+        let day = 86_400.0
+        guard syncInterval >= 0.1, syncInterval <= day else {
+            throw ValidationError("--sync-interval must be from 0.1 to \(Int(day)) seconds; got \(syncInterval)")
         }
-        guard syncOverlap >= 0, syncOverlap.isFinite else {
-            throw ValidationError("--sync-overlap must be 0 or more seconds; got \(syncOverlap)")
+        guard syncOverlap >= 0, syncOverlap <= day else {
+            throw ValidationError("--sync-overlap must be from 0 to \(Int(day)) seconds; got \(syncOverlap)")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -142,7 +182,7 @@ struct Serve: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             host: host, port: port, modelDirectory: modelOptions.directory, maximumBodyBytes: maximumBodyBytes,
             logLevel: level, adminToken: token, requestTimeout: requestTimeout,
-            maximumJournalEntries: maximumJournalEntries)
+            maximumJournalEntries: maximumJournalEntries, idleTimeout: idleTimeout, allowedHosts: allowedHosts)
         let store = try ModelStore(
             directory: configuration.modelDirectory, logger: logger,
             maximumJournalEntries: configuration.maximumJournalEntries, shared: try journalOptions.shared(),
