@@ -80,6 +80,9 @@ public final class ModelStore: Sendable {
                         "journal": "\(shared.name)", "journal_replayed": "\(opened.replayed)",
                         "applied_sequence": "\(opened.index.journalSequence)",
                     ])
+            } catch let foreign as ModelDirectory.ForeignModel {
+                // Not an outage: serving it would hide every shared write below its sequence.
+                throw foreign
             } catch {
                 replica.withLock {
                     $0.reachable = false

@@ -211,6 +211,14 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         }
     }
 
+    public func published(_ version: String, absorbed: Int) throws -> Bool {
+        try withConnection { connection in
+            try connection.value(
+                "SELECT count(*) FROM kindred_models WHERE version = $1 AND absorbed = $2", [version, String(absorbed)])
+                != "0"
+        }
+    }
+
     /// The newest version `record(published:absorbed:)` recorded, if any.
     public func newestPublished() throws -> (version: String, absorbed: Int)? {
         let row = try withConnection { connection in

@@ -156,4 +156,20 @@ extension ReplicaTests {
         let database = try ServerDatabase(connectingTo: cluster.journalURL)
         #expect(try database.value("SELECT count(*) FROM kindred_journal") == "3")
     }
+
+    @Test("a replica refuses a model whose sequence counts another journal's entries")
+    func foreignModel() async throws {
+        let cluster = try Cluster(count: 1)
+        let local = try CLITests().temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: local) }
+        try FileManager.default.createDirectory(atPath: local, withIntermediateDirectories: true)
+        // A directory whose own journal.jsonl reached entry 500 before its reindex.
+        let entry = JournalEntry(sequence: 500, operation: .delete("football-derby-result"))
+        try Journal.encode(entry).write(to: URL(fileURLWithPath: local + "/" + Journal.fileName))
+        let built = try CLITests().kindred(["reindex", "--corpus", "corpus", "--model", local])
+        #expect(built.status == 0, "\(built.stderr)")
+        let refused = try CLITests().kindred(
+            ["serve", "--port", "0", "--model", local, "--journal", cluster.journalURL], timeout: 30)
+        #expect(refused.status != 0 && refused.stderr.contains("another journal"), "\(refused.stderr)")
+    }
 }

@@ -34,6 +34,11 @@ public protocol SharedJournal: Sendable {
     /// up to `absorbed`, and tells the replicas.
     func record(published version: String, absorbed: Int) throws
 
+    /// Whether `version` was published on this journal having absorbed it up to `absorbed`
+    /// (`record(published:absorbed:)`). Both must match: version names are build times, and two
+    /// directories can hold versions built in the same second.
+    func published(_ version: String, absorbed: Int) throws -> Bool
+
     /// Waits up to `timeout` seconds to be told (LISTEN/NOTIFY) of a write, an overrides change or
     /// a published model; empty on timeout, when replicas poll for all three.
     func waitForNews(timeout: Double) -> JournalNews
@@ -129,8 +134,29 @@ extension ModelDirectory {
         return LiveIndex(model: model, version: version)
     }
 
+    /// A model whose journal sequence counts another journal's entries: a replica would skip the
+    /// shared entries below it, and serve none of its own writes until the sequence passed it.
+    public struct ForeignModel: Error, CustomStringConvertible {
+        public let version: String
+        public let absorbed: Int
+        public let journal: String
+        public var description: String {
+            "model \(version) absorbed \(absorbed) entries of another journal (a directory's journal.jsonl, or another database) than \(journal): "
+                + "build the replicas' model with 'kindred reindex --journal <the replicas' URL>'"
+        }
+    }
+
+    /// Refuses a model that absorbed entries of a journal other than `journal`: one whose
+    /// sequence is not zero was built by `reindex --journal`, which records it there.
+    public static func checkOwnership(of index: LiveIndex, journal: SharedJournal) throws {
+        let absorbed = index.model.manifest.journalSequence ?? 0
+        guard absorbed > 0, try !journal.published(index.version, absorbed: absorbed) else { return }
+        throw ForeignModel(version: index.version, absorbed: absorbed, journal: journal.name)
+    }
+
     /// `index` with the shared overrides and every entry after its sequence applied.
     public static func catchUp(_ index: LiveIndex, journal: SharedJournal) throws -> SharedOpening {
+        try checkOwnership(of: index, journal: journal)
         let overrides = try journal.overrides()
         let read = try journal.entries(after: index.journalSequence)
         var (caughtUp, refused) = index.with(overrides: overrides.overrides).replaying(read.entries)
