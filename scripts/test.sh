@@ -2,7 +2,8 @@
 # The test command: installs what is missing, checks the format, builds, runs every test (Swift Testing), runs the
 # numeric suites (linear algebra, engine) again with the CPU capped at AVX2 so that a machine of
 # one CPU class also checks the other's int8 and kernel paths, then the editor's console end to
-# end in headless Chromium (scripts/browser-test.sh; skip it with KINDRED_SKIP_BROWSER=1).
+# end in headless Chromium (scripts/browser-test.sh; skip it with KINDRED_SKIP_BROWSER=1). Before
+# the browser, a 45-second chaos run on three replicas (Benchmarks/chaos.sh; KINDRED_SKIP_CHAOS=1).
 # Arguments go to `swift test` (e.g. --filter RankingControlTests) and skip the extra passes.
 # The source tests get a PostgreSQL and a MariaDB of their own (scripts/databases.sh: Debian's
 # servers, installed when missing, on free loopback ports in a temporary directory), stopped on exit.
@@ -36,6 +37,13 @@ swift test --skip-build --no-parallel --filter "$timed"
 echo "numeric suites again, capped at AVX2"
 ONEDNN_MAX_CPU_ISA=AVX2 KINDRED_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell \
   swift test --skip-build --filter 'KindredLinearAlgebraTests|KindredEngineTests'
+
+# The chaos run's short form: three replicas taking writes through SIGKILLs, PostgreSQL restarts,
+# reindexes and poison rows must end serving every acknowledged write alike (Benchmarks/chaos.sh;
+# skip it with KINDRED_SKIP_CHAOS=1).
+if [ "${KINDRED_SKIP_CHAOS:-0}" != 1 ]; then
+  Benchmarks/chaos.sh 45 .build/debug/kindred
+fi
 
 if [ "${KINDRED_SKIP_BROWSER:-0}" != 1 ]; then
   scripts/browser-test.sh
