@@ -1,9 +1,10 @@
 import Foundation
 import KindredEngine
 
-/// The journal replicas share, in PostgreSQL (`--journal postgresql://…`): three tables Kindred
+/// The journal replicas share, in PostgreSQL (`--journal postgresql://…`): four tables Kindred
 /// creates on first use, `kindred_journal` (the writes), `kindred_overrides` (the editorial
-/// overrides) and `kindred_models` (the versions published), and one NOTIFY channel, `kindred`.
+/// overrides), `kindred_models` (the versions published) and `kindred_identity` (the journal's
+/// name, which models built from it record), and one NOTIFY channel, `kindred`.
 ///
 /// **Order.** A sequence's values are handed out in call order, not commit order: a writer that
 /// took 7 and commits after the writer that took 8 would be skipped by a reader that had already
@@ -75,6 +76,10 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         try connection.execute("CREATE SEQUENCE IF NOT EXISTS kindred_overrides_stamp")
         try connection.execute(
             "CREATE TABLE IF NOT EXISTS kindred_overrides (article_id text PRIMARY KEY, entry text NOT NULL, stamp bigint NOT NULL)"
+        )
+        try connection.execute("CREATE TABLE IF NOT EXISTS kindred_identity (id text PRIMARY KEY)")
+        try connection.execute(
+            "INSERT INTO kindred_identity SELECT gen_random_uuid()::text WHERE NOT EXISTS (SELECT 1 FROM kindred_identity)"
         )
         try connection.execute(
             """
@@ -209,6 +214,12 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
             try connection.execute("DELETE FROM kindred_journal WHERE seq <= $1", [String(floor)])
             return floor
         }
+    }
+
+    public func identity() throws -> String {
+        let value = try withConnection { connection in try connection.value("SELECT id FROM kindred_identity") }
+        guard let value else { throw SourceError(source: name, reason: "kindred_identity is empty") }
+        return value
     }
 
     public func published(_ version: String, absorbed: Int) throws -> Bool {

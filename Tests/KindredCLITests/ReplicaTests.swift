@@ -115,6 +115,15 @@ struct ReplicaTests {
             .status
     }
 
+    /// Whether the replica at `base` serves another model than the one `/readyz` showed as
+    /// `before`, and is ready on it, within 10 s.
+    static func switched(_ base: String, from before: String) async -> Bool {
+        await within(10) {
+            let now = await http("GET", base + "/readyz")?.body ?? before
+            return now != before && now.contains("\"status\":\"ready\"")
+        } != nil
+    }
+
     /// Polls `check` every 20 ms; the seconds it took, or nil after `limit` seconds.
     static func within(_ limit: Double, _ check: () async throws -> Bool) async rethrows -> Double? {
         let start = ContinuousClock.now
@@ -300,11 +309,7 @@ struct ReplicaTests {
         let run = try await reindex.value
         #expect(run.status == 0, "\(run.stderr)")
         for replica in 0..<3 {
-            let switched = await Self.within(10) {
-                let now = await Self.http("GET", cluster.base(replica) + "/readyz")?.body ?? before
-                return now != before && now.contains("\"status\":\"ready\"")
-            }
-            #expect(switched != nil, "replica \(replica) did not switch")
+            #expect(await Self.switched(cluster.base(replica), from: before), "replica \(replica) did not switch")
             #expect(await Self.http("GET", cluster.base(replica) + "/v1/articles/during-reindex")?.status == 200)
         }
     }

@@ -47,11 +47,9 @@ extension ReplicaTests {
         ])
         #expect(reindex.status == 0, "\(reindex.stderr)")
         for replica in 0..<2 {
-            let switched = await Self.within(10) {
-                let now = await Self.http("GET", cluster.base(replica) + "/readyz")?.body ?? before
-                return now != before && now.contains("\"status\":\"ready\"")
-            }
-            #expect(switched != nil, "replica \(replica) did not switch to the reindexed model")
+            #expect(
+                await Self.switched(cluster.base(replica), from: before),
+                "replica \(replica) did not switch to the reindexed model")
             #expect(await Self.articles(cluster.base(replica), accepted) == written, "replica \(replica) after reindex")
         }
     }
@@ -171,5 +169,18 @@ extension ReplicaTests {
         let refused = try CLITests().kindred(
             ["serve", "--port", "0", "--model", local, "--journal", cluster.journalURL], timeout: 30)
         #expect(refused.status != 0 && refused.stderr.contains("another journal"), "\(refused.stderr)")
+        // A model of this journal whose publication was never recorded (PostgreSQL went away
+        // between the files and the record) is its own: its manifest names the journal.
+        try await cluster.start(0)
+        #expect(await Self.put(cluster.base(0), "before-publish", title: "Before") == 201)
+        try await Task.sleep(for: .seconds(1.1))
+        let reindex = try CLITests().kindred([
+            "reindex", "--corpus", "corpus", "--model", cluster.directory, "--journal", cluster.journalURL,
+        ])
+        #expect(reindex.status == 0, "\(reindex.stderr)")
+        try ServerDatabase(connectingTo: cluster.journalURL).run("DELETE FROM kindred_models")
+        cluster.kill(0)
+        try await cluster.start(0)
+        #expect(await Self.http("GET", cluster.base(0) + "/v1/articles/before-publish")?.status == 200)
     }
 }

@@ -31,6 +31,9 @@ public struct ModelBuilder: Sendable {
     /// Articles from which the approximate index gets its graph (`NeighborGraph.minimumArticles`
     /// unless set; 0 for every archive).
     public var graphFrom = NeighborGraph.minimumArticles
+    /// The shared journal whose entries `journalSequence` counts (`SharedJournal.identity()`),
+    /// recorded in the manifest; nil for a model directory's own journal.
+    public var journalIdentity: String?
 
     public init(
         parameters: ModelParameters = ModelParameters(), lowerDimensionsToFit: Bool = true,
@@ -253,7 +256,7 @@ public struct ModelBuilder: Sendable {
             explainedVariance: total > 0 ? energy / total : 0,
             leadingSingularValues: Array(factors.singularValues.prefix(10)), blas: BLASBackend.current.summary,
             stageSeconds: stageSeconds, kindredVersion: KindredVersion.current, journalSequence: journalSequence,
-            archiveChoice: archiveChoice)
+            archiveChoice: archiveChoice, journal: journalIdentity)
     }
 
     /// XXH3-128 over the articles' fields in order, each field followed by a 0 byte, as hex.

@@ -37,6 +37,9 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// The analysis `reindex` chose from the archive's language mix for the options not given;
     /// nil when every option was given (or the model predates the choice).
     public var archiveChoice: ArchiveChoice? = nil
+    /// The shared journal whose entries `journalSequence` counts (its `SharedJournal.identity()`);
+    /// nil for a model directory's own journal, and in models built before it was recorded.
+    public var journal: String? = nil
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

@@ -10,6 +10,10 @@ public protocol SharedJournal: Sendable {
     /// The journal's URL, password redacted.
     var name: String { get }
 
+    /// A name made once for this journal when its tables are created: a model built from it
+    /// records it (`Manifest.journal`), so that no replica serves a model built from another.
+    func identity() throws -> String
+
     /// Appends a write and commits it.
     ///
     /// - Returns: the entry with its sequence; no entry with a lower sequence can appear later.
@@ -146,11 +150,18 @@ extension ModelDirectory {
         }
     }
 
-    /// Refuses a model that absorbed entries of a journal other than `journal`: one whose
-    /// sequence is not zero was built by `reindex --journal`, which records it there.
+    /// Refuses a model that absorbed entries of a journal other than `journal`: its manifest names
+    /// the journal it was built from. A model built before manifests named it passes when this
+    /// journal recorded it as published with that sequence.
     public static func checkOwnership(of index: LiveIndex, journal: SharedJournal) throws {
-        let absorbed = index.model.manifest.journalSequence ?? 0
-        guard absorbed > 0, try !journal.published(index.version, absorbed: absorbed) else { return }
+        let manifest = index.model.manifest
+        let absorbed = manifest.journalSequence ?? 0
+        guard absorbed > 0 else { return }
+        if let built = manifest.journal {
+            guard try built != journal.identity() else { return }
+        } else {
+            guard try !journal.published(index.version, absorbed: absorbed) else { return }
+        }
         throw ForeignModel(version: index.version, absorbed: absorbed, journal: journal.name)
     }
 

@@ -126,6 +126,7 @@ struct Reindex: ParsableCommand {
         var builder = ModelBuilder(
             parameters: sized, lowerDimensionsToFit: build.dimensions == nil, automatic: build.automatic)
         builder.graphFrom = graphFrom
+        builder.journalIdentity = try shared?.identity()
         let outcome = try builder.build(consume articles, journalSequence: journalSequence) { printer.report($0) }
         for notice in outcome.notices { StandardError.print("note: \(notice)") }
         StandardError.print("search: \(outcome.model.index.candidateStage)")
