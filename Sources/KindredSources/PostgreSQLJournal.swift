@@ -230,13 +230,13 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         }
     }
 
-    /// The newest version `record(published:absorbed:)` recorded, if any.
-    public func newestPublished() throws -> (version: String, absorbed: Int)? {
-        let row = try withConnection { connection in
-            try connection.execute("SELECT version, absorbed FROM kindred_models ORDER BY id DESC LIMIT 1").first
+    /// The newest `limit` versions `record(published:absorbed:)` recorded, newest first.
+    public func recentlyPublished(limit: Int) throws -> [String] {
+        try withConnection { connection in
+            try connection.execute(
+                "SELECT version FROM kindred_models ORDER BY id DESC LIMIT $1", [String(limit)]
+            ).compactMap { $0[0] }
         }
-        guard let row, let version = row[0], let absorbed = row[1].flatMap({ Int($0) }) else { return nil }
-        return (version, absorbed)
     }
 
     public func waitForNews(timeout: Double) -> JournalNews {

@@ -212,17 +212,18 @@ struct Reindex: ParsableCommand {
         return [last, read.last].compactMap { $0 }.max()
     }
 
-    /// Refuses a model directory that doesn't hold the version the replicas serve: publishing
-    /// from another directory would announce a model they can't find, and pruning by that
-    /// directory's versions would drop entries they still replay.
+    /// Refuses a model directory that holds none of the versions last published on the journal:
+    /// publishing from another directory would announce a model the replicas can't find, and
+    /// pruning by that directory's versions would drop entries they still replay. (A directory
+    /// whose newest published version was moved out, a rollback, still holds older ones.)
     func checkPublishedVersion(in shared: PostgreSQLJournal) throws {
-        guard let published = try shared.newestPublished() else { return }
-        let versions = ModelDirectory(path: modelOptions.directory).versions()
-        guard versions.contains(published.version) else {
+        let published = try shared.recentlyPublished(limit: 20)
+        guard let newest = published.first else { return }
+        let versions = Set(ModelDirectory(path: modelOptions.directory).versions())
+        guard published.contains(where: versions.contains) else {
             throw CLIError(
-                "\(shared.name) was last published as model \(published.version), which \(modelOptions.directory) doesn't hold: "
-                    + "point --model at the directory the replicas serve (the one that holds \(published.version)); nothing was changed"
-            )
+                "\(shared.name) was last published as model \(newest), and \(modelOptions.directory) doesn't hold it or any version published before it: "
+                    + "point --model at the directory the replicas serve; nothing was changed")
         }
     }
 
