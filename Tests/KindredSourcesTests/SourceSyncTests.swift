@@ -93,8 +93,10 @@ struct SourceSyncTests {
         try await eventually("the withdrawal") { store.current.metadata(of: gone.id) == nil }
         #expect(try !Self.related(store, "leica-red-dot-leitzphone").contains(gone.id))
 
+        // The index changes inside the sync, its counters just after: wait for them.
+        try await eventually("the sync's counters") { sync.currentStatus.deleted == 1 }
         let status = sync.currentStatus
-        #expect(status.upserted == 2 && status.deleted == 1 && status.errors == 0)
+        #expect(status.upserted == 2 && status.deleted == 1 && status.errors == 0, "\(status)")
         #expect(status.source.contains(":***@") && !status.source.contains("kindred-test-secret"))
     }
 
