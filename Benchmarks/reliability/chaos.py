@@ -33,6 +33,7 @@ import threading
 import time
 import unicodedata
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 
 AWKWARD = [
     "&lt;br&gt;", "Use &lt;b&gt; tags on phone pages", "AT&amp;T", "&amp;lt;", "<b>bold</b>", "a < b && c > d",
@@ -89,6 +90,7 @@ class Replica:
             if self.process.poll() is not None:
                 break
             time.sleep(0.1)
+        self.kill()  # never leave a replica running that the run no longer tracks
         return False
 
     def kill(self):
@@ -304,11 +306,17 @@ def check(replicas, ledger, label):
     failures, passed = [], 0
     with ledger.lock:
         expected, uncertain = dict(ledger.expected), set(ledger.uncertain)
-    for article_id in sorted(set(expected) | uncertain):
+    def answers_for(article_id):
         answers = []
         for replica in replicas:
             status, text = request(replica.port, "GET", path_of(article_id))
             answers.append("404" if status == 404 else text if status == 200 else f"status {status}")
+        return article_id, answers
+
+    ids = sorted(set(expected) | uncertain)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        read = list(pool.map(answers_for, ids))
+    for article_id, answers in read:
         if len(set(answers)) != 1:
             failures.append(f"{label}: replicas differ on {article_id}: {answers}")
         elif article_id not in uncertain and answers[0] != expected[article_id]:

@@ -80,6 +80,16 @@ public struct ModelDirectory: Sendable {
         return model
     }
 
+    /// The journals (`Manifest.journal`) the kept versions were built from.
+    public func journalIdentities() -> Set<String> {
+        Set(
+            versions().compactMap { version -> String? in
+                let file = join(join(path, version), Self.manifestFileName)
+                let data = try? Data(contentsOf: URL(fileURLWithPath: file))
+                return data.flatMap { try? Manifest.decode($0) }?.journal
+            })
+    }
+
     /// The lowest journal sequence absorbed by any kept version (0 when one absorbed none): journal
     /// entries after it are still needed by some version, so a rollback to it loses nothing.
     public func lowestAbsorbedJournalSequence() -> Int {

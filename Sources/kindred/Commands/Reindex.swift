@@ -212,15 +212,20 @@ struct Reindex: ParsableCommand {
         return [last, read.last].compactMap { $0 }.max()
     }
 
-    /// Refuses a model directory that holds none of the versions last published on the journal:
-    /// publishing from another directory would announce a model the replicas can't find, and
-    /// pruning by that directory's versions would drop entries they still replay. (A directory
-    /// whose newest published version was moved out, a rollback, still holds older ones.)
+    /// Refuses a model directory that holds no version of this journal: publishing from another
+    /// directory would announce a model the replicas can't find, and pruning by that directory's
+    /// versions would drop entries they still replay. A version is the journal's when its
+    /// manifest names it, or (built before manifests did) when it is among the last published
+    /// there. A directory rolled back (its newest version moved out) still holds older ones; one
+    /// whose publishes were not recorded (PostgreSQL away at that moment) holds versions that
+    /// name the journal.
     func checkPublishedVersion(in shared: PostgreSQLJournal) throws {
         let published = try shared.recentlyPublished(limit: 20)
         guard let newest = published.first else { return }
-        let versions = Set(ModelDirectory(path: modelOptions.directory).versions())
-        guard published.contains(where: versions.contains) else {
+        let directory = ModelDirectory(path: modelOptions.directory)
+        let versions = Set(directory.versions())
+        let identity = try shared.identity()
+        guard published.contains(where: versions.contains) || directory.journalIdentities().contains(identity) else {
             throw CLIError(
                 "\(shared.name) was last published as model \(newest), and \(modelOptions.directory) doesn't hold it or any version published before it: "
                     + "point --model at the directory the replicas serve; nothing was changed")
