@@ -116,6 +116,15 @@ extension ReplicaTests {
         ])
         #expect(wrong.status != 0 && wrong.stderr.contains("doesn't hold"), "\(wrong.stderr)")
         #expect(try database.value("SELECT count(*) FROM kindred_journal") == rows)
+        // The replicas' directory whose recorded versions are gone (publishes PostgreSQL missed
+        // the record of, then --keep) still reindexes: its versions name the journal.
+        try database.run("DELETE FROM kindred_models")
+        try database.run("INSERT INTO kindred_models (version, absorbed) VALUES ('19990101T000000Z', 0)")
+        try await Task.sleep(for: .seconds(1.1))
+        let right = try CLITests().kindred([
+            "reindex", "--corpus", "corpus", "--model", cluster.directory, "--journal", cluster.journalURL,
+        ])
+        #expect(right.status == 0, "\(right.stderr)")
         cluster.kill(0)
         try await cluster.start(0)
         #expect(await Self.http("GET", cluster.base(0) + "/v1/articles/kept-write")?.status == 200)
