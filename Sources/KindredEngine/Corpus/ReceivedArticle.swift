@@ -54,7 +54,12 @@ public struct ReceivedArticle: Sendable, Equatable {
         guard let object = try? JSONSerialization.jsonObject(with: fields) as? [String: Any] else {
             return .failure(CorpusReader.Reason(text: "the received fields are not a JSON object"))
         }
-        return CorpusReader.read(object, bodyFormat: nil).map { ReceivedArticle(fields: fields, article: $0.article) }
+        return replay(object, fields: fields)
+    }
+
+    /// Reads fields already parsed (`object`) whose JSON is `fields`: a journal line's.
+    static func replay(_ object: [String: Any], fields: Data) -> Result<ReceivedArticle, CorpusReader.Reason> {
+        CorpusReader.read(object, bodyFormat: nil).map { ReceivedArticle(fields: fields, article: $0.article) }
     }
 
     /// Reads an article's fields as text (no markup), as the journal's older lines hold them.

@@ -123,7 +123,7 @@ public enum Journal {
                     let fields = try? JSONSerialization.data(
                         withJSONObject: received, options: [.sortedKeys, .withoutEscapingSlashes])
                 else { throw DecodeError(description: "'received' can't be read back as JSON") }
-                read = ReceivedArticle.replay(fields)
+                read = ReceivedArticle.replay(received, fields: fields)
             } else if let fields = object["article"] as? [String: Any] {
                 read = ReceivedArticle.text(fields)
             } else {
