@@ -65,6 +65,11 @@ let package = Package(
         .target(
             name: "KindredLinearAlgebra",
             dependencies: ["CBLAS", "CLAPACKE", "CDNNL", "CKindredKernels"]),
+        // The sentence encoder of the semantic channel: BERT's tokenizer and forward pass on the
+        // BLAS, reading the files a Hugging Face model ships (docs/semantic.md).
+        .target(
+            name: "KindredEncoder",
+            dependencies: ["KindredLinearAlgebra", "CKindredKernels", "CXXHash"]),
         .target(
             name: "KindredText",
             dependencies: ["CStemmer", "CKindredHTML"]),
@@ -116,6 +121,7 @@ let package = Package(
             name: "fuzz-model-file", dependencies: ["FuzzSupport", "KindredEngine"], path: "Tests/Fuzz/ModelFile"),
         .testTarget(name: "KindredLinearAlgebraTests", dependencies: ["KindredLinearAlgebra", "CKindredKernels"]),
         .testTarget(name: "KindredTextTests", dependencies: ["KindredText"]),
+        .testTarget(name: "KindredEncoderTests", dependencies: ["KindredEncoder", "CKindredKernels"]),
         .testTarget(name: "KindredEngineTests", dependencies: ["KindredEngine"]),
         .testTarget(name: "KindredAPITests", dependencies: ["KindredAPI", "KindredEngine"]),
         // Loads test databases on the servers scripts/databases.sh starts, with the client libraries.

@@ -171,4 +171,21 @@ int kindred_cpu_level_in_effect(void);
 /// Linux's O_DIRECT (Swift's Glibc module does not export it: it needs _GNU_SOURCE).
 int kindred_open_direct_flag(void);
 
+/// The element-wise steps of a BERT layer (see Transformer.c), on the build `level` names: −1 for
+/// the one chosen for this CPU, else 0 baseline, 1 AVX2 (callers check kindred_transformer_kernel_runs).
+/// x[i][j] = gelu(x[i][j] + bias[j]), GELU with erf.
+void kindred_bias_gelu(int level, float *x, const float *bias, size_t rows, size_t columns);
+/// x[i][j] += bias[j].
+void kindred_add_bias(int level, float *x, const float *bias, size_t rows, size_t columns);
+/// Each of `rows` rows (`stride` floats apart) replaced by the softmax of its first `columns` values.
+void kindred_softmax_rows(int level, float *x, size_t rows, size_t columns, size_t stride);
+/// hidden[i] = LayerNorm(hidden[i] + update[i] + bias) · gamma + beta, over `columns`.
+void kindred_add_layer_norm(
+    int level, float *hidden, const float *update, const float *bias, size_t rows, size_t columns,
+    const float *gamma, const float *beta, float epsilon);
+/// The build the transformer kernels run on: "avx2" or "baseline".
+const char *kindred_transformer_kernel(void);
+/// Whether this CPU runs the transformer kernels' build `level` (−1: the chosen one, always).
+int kindred_transformer_kernel_runs(int level);
+
 #endif
