@@ -121,7 +121,8 @@ let package = Package(
             name: "fuzz-model-file", dependencies: ["FuzzSupport", "KindredEngine"], path: "Tests/Fuzz/ModelFile"),
         .testTarget(name: "KindredLinearAlgebraTests", dependencies: ["KindredLinearAlgebra", "CKindredKernels"]),
         .testTarget(name: "KindredTextTests", dependencies: ["KindredText"]),
-        .testTarget(name: "KindredEncoderTests", dependencies: ["KindredEncoder", "CKindredKernels"]),
+        .testTarget(
+            name: "KindredEncoderTests", dependencies: ["KindredEncoder", "CKindredKernels"], exclude: ["Fixtures"]),
         .testTarget(name: "KindredEngineTests", dependencies: ["KindredEngine"]),
         .testTarget(name: "KindredAPITests", dependencies: ["KindredAPI", "KindredEngine"]),
         // Loads test databases on the servers scripts/databases.sh starts, with the client libraries.
