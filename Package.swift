@@ -101,8 +101,8 @@ let package = Package(
         .executableTarget(
             name: "kindred",
             dependencies: [
-                "KindredAPI", "KindredEngine", "KindredText", "KindredLinearAlgebra", "KindredServer", "KindredSources",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KindredAPI", "KindredEncoder", "KindredEngine", "KindredText", "KindredLinearAlgebra", "KindredServer",
+                "KindredSources", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Fuzz targets: libFuzzer binaries under scripts/fuzz.sh, input replayers otherwise (CI
         // replays Tests/Fuzz/Corpus and every past finding in Tests/Fuzz/Regressions).

@@ -25,6 +25,8 @@ struct BertWeights: Sendable {
     let embeddingNormScale: [Float]
     let embeddingNormShift: [Float]
     let layers: [Layer]
+    /// `intermediate` zeros: the bias of a GELU that has none.
+    let zeros: [Float]
 
     /// Reads every tensor the forward pass needs, checking each shape against `configuration`.
     init(_ file: SafeTensors, _ configuration: BertConfiguration) throws(EncoderError) {
@@ -67,5 +69,6 @@ struct BertWeights: Sendable {
                     outputNormShift: try part("output.LayerNorm.bias", [h])))
         }
         self.layers = layers
+        zeros = [Float](repeating: 0, count: max(i, h))
     }
 }

@@ -29,6 +29,7 @@ extension SentenceEncoder {
     /// Buffers for one batch.
     struct Workspace {
         var hidden: [Float]
+        /// The position and type embeddings, then free.
         var update: [Float]
         var queryKeyValue: [Float]
         var intermediate: [Float]
@@ -67,63 +68,69 @@ extension SentenceEncoder {
     private func apply(_ layer: BertWeights.Layer, lengths: [Int], starts: [Int], work: inout Workspace) {
         let h = configuration.hiddenSize, i = configuration.intermediateSize, t = work.tokens
         let epsilon = configuration.layerNormEpsilon
-        Self.linear(work.hidden, rows: t, inputs: h, layer.queryKeyValue, outputs: 3 * h, into: &work.queryKeyValue)
-        Self.addBias(&work.queryKeyValue, layer.queryKeyValueBias, rows: t, columns: 3 * h, gelu: false)
+        Self.linear(
+            work.hidden, rows: t, inputs: h, layer.queryKeyValue, outputs: 3 * h, into: &work.queryKeyValue,
+            onto: layer.queryKeyValueBias)
         attention(lengths: lengths, starts: starts, work: &work)
-        Self.linear(work.intermediate, rows: t, inputs: h, layer.attentionOutput, outputs: h, into: &work.update)
+        Self.linear(work.intermediate, rows: t, inputs: h, layer.attentionOutput, outputs: h, into: &work.hidden)
         Self.layerNorm(
-            &work.hidden, plus: work.update, bias: layer.attentionOutputBias, rows: t, columns: h,
+            &work.hidden, plus: nil, bias: layer.attentionOutputBias, rows: t, columns: h,
             scale: layer.attentionNormScale, shift: layer.attentionNormShift, epsilon: epsilon)
-        Self.linear(work.hidden, rows: t, inputs: h, layer.intermediate, outputs: i, into: &work.intermediate)
-        Self.addBias(&work.intermediate, layer.intermediateBias, rows: t, columns: i, gelu: true)
-        Self.linear(work.intermediate, rows: t, inputs: i, layer.output, outputs: h, into: &work.update)
+        Self.linear(
+            work.hidden, rows: t, inputs: h, layer.intermediate, outputs: i, into: &work.intermediate,
+            onto: layer.intermediateBias)
+        Self.gelu(&work.intermediate, rows: t, columns: i, zeros: weights.zeros)
+        Self.linear(work.intermediate, rows: t, inputs: i, layer.output, outputs: h, into: &work.hidden)
         Self.layerNorm(
-            &work.hidden, plus: work.update, bias: layer.outputBias, rows: t, columns: h,
+            &work.hidden, plus: nil, bias: layer.outputBias, rows: t, columns: h,
             scale: layer.outputNormScale, shift: layer.outputNormShift, epsilon: epsilon)
     }
 
     /// Scaled dot-product attention (Vaswani et al., "Attention Is All You Need", NeurIPS 2017)
-    /// per text and head, written into the first `tokens × h` floats of `work.intermediate`
-    /// (free until the feed-forward step). Texts run in parallel, each with its own score buffer.
+    /// per text, written into the first `tokens × h` floats of `work.intermediate` (free until the
+    /// feed-forward step). Texts run in parallel, each on one thread with its own scratch buffer:
+    /// their products are small, and a multi-threaded BLAS under each would fight for the cores.
     private func attention(lengths: [Int], starts: [Int], work: inout Workspace) {
         let h = configuration.hiddenSize, d = configuration.headSize, heads = configuration.heads
-        let stride = 3 * h
         let scale = 1 / Float(d).squareRoot()
-        let longest = lengths.max() ?? 0
         work.queryKeyValue.withUnsafeBufferPointer { qkvBuffer in
             work.intermediate.withUnsafeMutableBufferPointer { contextBuffer in
-                let qkv = qkvBuffer.baseAddress!
+                nonisolated(unsafe) let qkv = qkvBuffer.baseAddress!
                 nonisolated(unsafe) let context = contextBuffer.baseAddress!
                 Parallel.forEach(lengths.count) { text in
-                    let length = lengths[text], first = starts[text]
-                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: longest * longest)
-                    defer { scores.deallocate() }
-                    for head in 0..<heads {
-                        let query = qkv + first * stride + head * d
-                        BLAS.gemm(
-                            transposeA: false, transposeB: true, m: length, n: length, k: d, alpha: scale,
-                            a: query, lda: stride, b: query + h, ldb: stride, c: scores, ldc: length)
-                        kindred_softmax_rows(-1, scores, length, length, length)
-                        BLAS.gemm(
-                            transposeA: false, transposeB: false, m: length, n: d, k: length,
-                            a: scores, lda: length, b: query + 2 * h, ldb: stride,
-                            c: context + first * h + head * d, ldc: h)
-                    }
+                    let scratch = UnsafeMutablePointer<Float>.allocate(
+                        capacity: kindred_attention_scratch(lengths[text], d))
+                    defer { scratch.deallocate() }
+                    kindred_attention(
+                        -1, qkv + starts[text] * 3 * h, 3 * h, lengths[text], heads, d, h, scale,
+                        context + starts[text] * h, h, scratch)
                 }
             }
         }
     }
 
-    /// `output = input·weightᵀ` for a row-major `rows × inputs` input and an `outputs × inputs` weight.
+    /// `output += input·weightᵀ` for a row-major `rows × inputs` input and an `outputs × inputs`
+    /// weight; with `bias`, each row of `output` is first set to it instead. Adding onto what
+    /// `output` holds (the residual, the bias) saves the BLAS its zeroing pass and Kindred a pass
+    /// of its own.
     static func linear(
-        _ input: [Float], rows: Int, inputs: Int, _ weight: [Float], outputs: Int, into output: inout [Float]
+        _ input: [Float], rows: Int, inputs: Int, _ weight: [Float], outputs: Int, into output: inout [Float],
+        onto bias: [Float]? = nil
     ) {
         input.withUnsafeBufferPointer { a in
             weight.withUnsafeBufferPointer { w in
                 output.withUnsafeMutableBufferPointer { c in
+                    if let bias {
+                        bias.withUnsafeBufferPointer { b in
+                            for row in 0..<rows {
+                                (c.baseAddress! + row * outputs).update(from: b.baseAddress!, count: outputs)
+                            }
+                        }
+                    }
                     BLAS.gemm(
                         transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs,
-                        a: a.baseAddress!, lda: inputs, b: w.baseAddress!, ldb: inputs, c: c.baseAddress!, ldc: outputs)
+                        a: a.baseAddress!, lda: inputs, b: w.baseAddress!, ldb: inputs, beta: 1, c: c.baseAddress!,
+                        ldc: outputs)
                 }
             }
         }
@@ -131,19 +138,20 @@ extension SentenceEncoder {
 
     /// `hidden[r] = LayerNorm(hidden[r] + update[r] + bias)·scale + shift` for every row, in parallel.
     static func layerNorm(
-        _ hidden: inout [Float], plus update: [Float], bias: [Float], rows: Int, columns: Int,
+        _ hidden: inout [Float], plus update: [Float]?, bias: [Float], rows: Int, columns: Int,
         scale: [Float], shift: [Float], epsilon: Float
     ) {
         hidden.withUnsafeMutableBufferPointer { x in
             nonisolated(unsafe) let x = x.baseAddress!
-            update.withUnsafeBufferPointer { u in
+            (update ?? []).withUnsafeBufferPointer { u in
+                nonisolated(unsafe) let u = update == nil ? nil : u.baseAddress
                 bias.withUnsafeBufferPointer { b in
                     scale.withUnsafeBufferPointer { g in
                         shift.withUnsafeBufferPointer { s in
                             elementwise(rows: rows) { range in
                                 let offset = range.lowerBound * columns
                                 kindred_add_layer_norm(
-                                    -1, x + offset, u.baseAddress! + offset, b.baseAddress!, range.count, columns,
+                                    -1, x + offset, u.map { $0 + offset }, b.baseAddress!, range.count, columns,
                                     g.baseAddress!, s.baseAddress!, epsilon)
                             }
                         }
@@ -153,18 +161,13 @@ extension SentenceEncoder {
         }
     }
 
-    /// `x[r] += bias` for every row, then GELU when `gelu`, in parallel.
-    static func addBias(_ x: inout [Float], _ bias: [Float], rows: Int, columns: Int, gelu: Bool) {
+    /// `x = GELU(x)` element-wise, in parallel (`zeros`: `columns` zeros, the kernel's bias).
+    static func gelu(_ x: inout [Float], rows: Int, columns: Int, zeros: [Float]) {
         x.withUnsafeMutableBufferPointer { x in
             nonisolated(unsafe) let x = x.baseAddress!
-            bias.withUnsafeBufferPointer { b in
+            zeros.withUnsafeBufferPointer { b in
                 elementwise(rows: rows) { range in
-                    let start = x + range.lowerBound * columns
-                    if gelu {
-                        kindred_bias_gelu(-1, start, b.baseAddress!, range.count, columns)
-                    } else {
-                        kindred_add_bias(-1, start, b.baseAddress!, range.count, columns)
-                    }
+                    kindred_bias_gelu(-1, x + range.lowerBound * columns, b.baseAddress!, range.count, columns)
                 }
             }
         }

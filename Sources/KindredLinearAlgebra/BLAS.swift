@@ -39,19 +39,20 @@ public enum BLAS {
         return c
     }
 
-    /// Raw row-major `C = alpha·A·B` (`beta = 0`) on pointers, for blocked loops over large
-    /// matrices and for the strided blocks of attention heads.
+    /// Raw row-major `C = alpha·A·B + beta·C` on pointers, for blocked loops over large matrices,
+    /// and for products added onto what `C` holds (`beta = 1`: a bias or a residual, with no
+    /// zeroing pass).
     ///
     /// The caller guarantees the shapes: `A` is `m × k` (`k × m` when transposed) with row
     /// stride `lda`, and so on, exactly as in `cblas_sgemm`.
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         cblas_sgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// `A ← A·B` in `A`'s own memory, for `B` (`A.columns × p`) with `p ≤ A.columns`: the product

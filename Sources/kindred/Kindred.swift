@@ -27,7 +27,7 @@ struct Kindred: AsyncParsableCommand {
         version: KindredVersion.current,
         subcommands: [
             Reindex.self, Serve.self, Related.self, Similar.self, Neighbors.self, Overrides.self, Inspect.self,
-            Eval.self, Recall.self,
+            Eval.self, Recall.self, Embed.self,
         ])
 
     /// Runs the command; the engine's errors are worded with the CLI's flags (`--min-df`, not

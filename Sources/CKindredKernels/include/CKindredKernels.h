@@ -173,13 +173,23 @@ int kindred_open_direct_flag(void);
 
 /// The element-wise steps of a BERT layer (see Transformer.c), on the build `level` names: −1 for
 /// the one chosen for this CPU, else 0 baseline, 1 AVX2 (callers check kindred_transformer_kernel_runs).
+/// One text's attention over `length` tokens: per head, softmax(scale·Q·Kᵀ)·V from the fused
+/// projection `qkv` (rows `stride` floats apart: Q at column h·head_size, K `hidden` further, V
+/// 2·hidden further), written to `context` (rows `context_stride` apart). `scratch` holds
+/// kindred_attention_scratch(length, head_size) floats.
+void kindred_attention(
+    int level, const float *qkv, size_t stride, size_t length, size_t heads, size_t head_size, size_t hidden,
+    float scale, float *context, size_t context_stride, float *scratch);
+/// The floats kindred_attention's scratch needs for a text of `length` tokens.
+size_t kindred_attention_scratch(size_t length, size_t head_size);
 /// x[i][j] = gelu(x[i][j] + bias[j]), GELU with erf.
 void kindred_bias_gelu(int level, float *x, const float *bias, size_t rows, size_t columns);
 /// x[i][j] += bias[j].
 void kindred_add_bias(int level, float *x, const float *bias, size_t rows, size_t columns);
 /// Each of `rows` rows (`stride` floats apart) replaced by the softmax of its first `columns` values.
 void kindred_softmax_rows(int level, float *x, size_t rows, size_t columns, size_t stride);
-/// hidden[i] = LayerNorm(hidden[i] + update[i] + bias) · gamma + beta, over `columns`.
+/// hidden[i] = LayerNorm(hidden[i] + update[i] + bias) · gamma + beta, over `columns`; `update`
+/// may be NULL (then hidden[i] + bias).
 void kindred_add_layer_norm(
     int level, float *hidden, const float *update, const float *bias, size_t rows, size_t columns,
     const float *gamma, const float *beta, float epsilon);
