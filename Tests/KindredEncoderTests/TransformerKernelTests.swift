@@ -57,6 +57,40 @@ import Testing
         }
     }
 
+    /// Attention over lengths that are and aren't multiples of the kernel's blocks, against a
+    /// plain double-precision softmax(Q·Kᵀ/√d)·V.
+    @Test(arguments: levels) func attentionMatchesTheDefinition(level: Int32) {
+        let heads = 3, d = 32, hidden = heads * d, stride = 3 * hidden
+        for length in [1, 2, 7, 8, 13, 64, 130] {
+            let qkv = (0..<(length * stride)).map { Float(sin(Double($0) * 0.37 + Double(length))) }
+            var context = [Float](repeating: .nan, count: length * hidden)
+            var scratch = [Float](repeating: .nan, count: kindred_attention_scratch(length, d))
+            let scale = 1 / Float(d).squareRoot()
+            kindred_attention(level, qkv, stride, length, heads, d, hidden, scale, &context, hidden, &scratch)
+            var worst = 0.0
+            for h in 0..<heads {
+                for i in 0..<length {
+                    let scores = (0..<length).map { j in
+                        (0..<d).reduce(0.0) {
+                            $0 + Double(qkv[i * stride + h * d + $1]) * Double(qkv[j * stride + hidden + h * d + $1])
+                        }
+                            * Double(scale)
+                    }
+                    let top = scores.max()!
+                    let weights = scores.map { exp($0 - top) }
+                    let total = weights.reduce(0, +)
+                    for c in 0..<d {
+                        let exact = (0..<length).reduce(0.0) {
+                            $0 + weights[$1] / total * Double(qkv[$1 * stride + 2 * hidden + h * d + c])
+                        }
+                        worst = max(worst, abs(exact - Double(context[i * hidden + h * d + c])))
+                    }
+                }
+            }
+            #expect(worst < 1e-5, "length \(length): largest error \(worst)")
+        }
+    }
+
     @Test func theChosenBuildIsOneThisCPURuns() {
         let name = String(cString: kindred_transformer_kernel())
         #expect(["baseline", "avx2"].contains(name))
