@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "KindredEngine",
             dependencies: [
-                "KindredText", "KindredLinearAlgebra", "CKindredKernels", "CXXHash",
+                "KindredText", "KindredLinearAlgebra", "KindredEncoder", "CKindredKernels", "CXXHash",
                 .product(name: "HeapModule", package: "swift-collections"),
             ]),
         // What the server and the CLI say to callers: request and response types, the ranking
@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "KindredTextTests", dependencies: ["KindredText"]),
         .testTarget(
             name: "KindredEncoderTests", dependencies: ["KindredEncoder", "CKindredKernels"], exclude: ["Fixtures"]),
-        .testTarget(name: "KindredEngineTests", dependencies: ["KindredEngine"]),
+        .testTarget(name: "KindredEngineTests", dependencies: ["KindredEngine", "KindredEncoder"]),
         .testTarget(name: "KindredAPITests", dependencies: ["KindredAPI", "KindredEngine"]),
         // Loads test databases on the servers scripts/databases.sh starts, with the client libraries.
         .target(

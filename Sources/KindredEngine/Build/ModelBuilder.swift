@@ -4,7 +4,10 @@ import KindredLinearAlgebra
 /// What the builder is doing, for progress output.
 public struct BuildProgress: Sendable {
     public enum Stage: String, Sendable, CaseIterable {
-        case analysis, vocabulary, weighting, svd, vectors, neighbors
+        case analysis
+        /// The semantic channel's vectors: embedded, or reused from the previous build.
+        case semantic
+        case vocabulary, weighting, svd, vectors, neighbors
         /// The approximate index: trained, every article assigned, probes calibrated.
         case index
         /// The term vectors `V`, formed last from the article vectors (`ModelBuilder.termVectors`).
@@ -34,6 +37,9 @@ public struct ModelBuilder: Sendable {
     /// The shared journal whose entries `journalSequence` counts (`SharedJournal.identity()`),
     /// recorded in the manifest; nil for a model directory's own journal.
     public var journalIdentity: String?
+    /// The sentence encoder that gives each article its semantic vector; nil builds on words
+    /// alone (no encoder, no embedding cost).
+    public var semantic: SemanticBuild?
 
     public init(
         parameters: ModelParameters = ModelParameters(), lowerDimensionsToFit: Bool = true,
@@ -49,6 +55,8 @@ public struct ModelBuilder: Sendable {
         public var model: Model
         /// Things worth saying that are not errors (dimensions lowered, articles without terms).
         public var notices: [String]
+        /// How many articles were embedded, reused and left out, when the build had an encoder.
+        public var semanticCounts: SemanticBuild.Counts?
     }
 
     /// Builds the model: analyse → weight → decompose → index → related lists, each stage a
@@ -85,6 +93,11 @@ public struct ModelBuilder: Sendable {
         let corpusDigest = Self.digest(of: articles)
         let metadata = ArticleTable(articles.lazy.map(\.metadata))
         let analysed = clock.timed(.analysis) { analyse(articles) }
+        let semantic = self.semantic.map { build in
+            clock.timed(.semantic) {
+                build.vectors(of: articles) { progress(BuildProgress(stage: .semantic, fraction: $0)) }
+            }
+        }
         let articleCount = articles.count
         articles = []  // the texts are no longer needed: their memory goes before the vocabulary's
         let weighted = try weigh(consume analysed, articles: articleCount, clock: &clock)
@@ -142,7 +155,8 @@ public struct ModelBuilder: Sendable {
         }
         manifest.stageSeconds = clock.seconds
         model = try model.replacing(manifest: manifest, termVectors: termVectors)
-        return Outcome(model: model, notices: clock.notices)
+        model.semantic = semantic?.0
+        return Outcome(model: model, notices: clock.notices, semanticCounts: semantic?.1)
     }
 
     /// The weighted corpus: each article's TF-IDF and headline rows over the pruned vocabulary.

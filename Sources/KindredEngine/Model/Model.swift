@@ -31,6 +31,8 @@ public struct Model: Sendable {
     public let articles: ArticleTable
     /// Each article's best related articles, when computed at build time.
     public let neighborLists: NeighborLists
+    /// The semantic channel's vectors, when the model was built with a sentence encoder.
+    public internal(set) var semantic: SemanticVectors?
     /// The tables derived from `articles`: ids, URLs, recency, languages and sections.
     let lookups: ArticleLookups
     /// Rows by publication time, newest first, undated ones last: the fallback's order.
@@ -98,18 +100,21 @@ public struct Model: Sendable {
     ) throws -> Model {
         var index = self.index.droppingCodes()
         if let approximateIndex { index = index.attaching(approximateIndex) }
-        return try Model(
+        var model = try Model(
             manifest: manifest, weighting: weighting, termVectors: termVectors, singularValues: singularValues,
             index: index, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles,
             neighborLists: neighborLists, lookups: lookups, termVectorsPending: termVectorsPending, dataChecked: true)
+        model.semantic = semantic
+        return model
     }
 
     /// This build's model with its term vectors and final manifest (`termVectorsPending`).
     func replacing(manifest: Manifest, termVectors: DenseMatrix) throws -> Model {
-        let model = try Model(
+        var model = try Model(
             manifest: manifest, weighting: weighting, termVectors: termVectors, singularValues: singularValues,
             index: index, tfidfRows: tfidfRows, headlineRows: headlineRows, articles: articles,
             neighborLists: neighborLists, lookups: lookups, termVectorsPending: false, dataChecked: true)
+        model.semantic = semantic
         try model.checkTermVectors()
         return model
     }

@@ -53,6 +53,19 @@ public struct ModelDirectory: Sendable {
         return join(path, newest)
     }
 
+    /// The newest version's semantic vectors as a cache for the next build: empty when there is
+    /// no version yet, or it has none. A damaged section is reported by `warn` and treated as
+    /// empty: the build then embeds every article, which costs time but not correctness.
+    public func semanticCache(warn: (String) -> Void) -> SemanticCache {
+        guard let newest = try? newestModelPath() else { return SemanticCache(nil) }
+        do {
+            return SemanticCache(try ModelFile.readSemanticVectors(file: join(newest, Self.modelFileName)))
+        } catch {
+            warn("the previous model's semantic vectors can't be reused (\(error)); every article is embedded again")
+            return SemanticCache(nil)
+        }
+    }
+
     /// Loads and validates the newest model.
     ///
     /// - Returns: the model and the directory it came from.

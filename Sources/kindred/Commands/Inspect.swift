@@ -49,6 +49,7 @@ struct Inspect: ParsableCommand {
                         ? "searched by default (--search exact to score every article)"
                         : "not used unless --search approximate (it is from \(SearchSettings.automaticThreshold) articles up when its graph reached the recall target or it probes at most a quarter of its lists)")
             } ?? "approximate index: none (every search is exact)")
+        print("semantic: \(model.semanticSummary)")
         print(model.manifest.archiveChoice?.summary ?? "analysis: as the build options gave it")
         if let hubness = model.manifest.hubness {
             print(Self.describe(hubness.measured, title: "hubness"))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KindredEncoder
 import KindredEngine
 import KindredLinearAlgebra
 import KindredSources
@@ -63,8 +64,10 @@ struct Reindex: ParsableCommand {
     var bodyFormat: BodyFormatChoice = .auto
 
     @OptionGroup var modelOptions: ModelOptions
-
     @OptionGroup var build: BuildOptions
+
+    @OptionGroup(title: "Semantic channel (on when --encoder or $KINDRED_ENCODER names an encoder)")
+    var encoderOptions: EncoderOptions
 
     @Flag(
         name: .customLong("skip-invalid"),
@@ -127,8 +130,14 @@ struct Reindex: ParsableCommand {
             parameters: sized, lowerDimensionsToFit: build.dimensions == nil, automatic: build.automatic)
         builder.graphFrom = graphFrom
         builder.journalIdentity = try shared?.identity()
+        builder.semantic = try semanticBuild()
         let outcome = try builder.build(consume articles, journalSequence: journalSequence) { printer.report($0) }
         for notice in outcome.notices { StandardError.print("note: \(notice)") }
+        if let counts = outcome.semanticCounts {
+            StandardError.print(
+                "semantic: embedded \(counts.embedded) article(s), reused \(counts.reused) unchanged from the previous model"
+                    + (counts.uncovered > 0 ? ", \(counts.uncovered) in languages the encoder doesn't read" : ""))
+        }
         StandardError.print("search: \(outcome.model.index.candidateStage)")
         let writeStart = Date()
         PeakMemory.reset()
@@ -159,6 +168,19 @@ struct Reindex: ParsableCommand {
             time:       \(Self.seconds(since: started))
             """)
         if let peak = PeakMemory.overallPeakBytes() { print("peak:       \(peak / 1_000_000) MB resident") }
+    }
+
+    /// The encoder and the previous model's vectors, when `--encoder` or `$KINDRED_ENCODER` names
+    /// one; nil builds on words alone.
+    func semanticBuild() throws -> SemanticBuild? {
+        let location = encoderOptions.location
+        guard location.origin != .defaultFolder else { return nil }
+        let encoder = try encoderOptions.load()
+        let cache = ModelDirectory(path: modelOptions.directory).semanticCache { StandardError.print("warning: \($0)") }
+        StandardError.print(
+            "semantic: \(encoder.identity), \(encoderOptions.encoderMaxTokens) word pieces; \(cache.count) vector(s) to reuse"
+        )
+        return SemanticBuild(encoder: encoder, maxTokens: encoderOptions.encoderMaxTokens, cache: cache)
     }
 
     /// The corpus's articles and how many invalid lines were skipped.

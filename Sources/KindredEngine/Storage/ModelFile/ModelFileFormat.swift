@@ -14,7 +14,8 @@ import Foundation
 ///
 /// Digests are XXH3-128 in xxHash's canonical (big-endian) form (`Checksum`).
 ///
-/// Sections (all required):
+/// Sections (all required; a version-8 file has no `SEMV`, and is read as a model without the
+/// semantic channel):
 ///
 /// | tag    | contents |
 /// |--------|----------|
@@ -31,15 +32,18 @@ import Foundation
 /// | `NBRS` | precomputed related lists: UInt32 width, Int32 article rows (articles × width, −1 pads), Float scores |
 /// | `META` | per article: id, title, url?, section?, language (strings), published-at (Int64 ms since 1970, `Int64.min` = none), tag count UInt32 + tags |
 /// | `IVFL` | the approximate index (`InvertedFileIndex`): UInt32 groups (0 = none, and nothing follows), lists, probes, calibration queries; Float calibrated recall; Float group centroids (groups × dimensions); Int32 group offsets (groups + 1); Float list centroids (lists × dimensions); Int32 list offsets (lists + 1); Int32 rows (articles); then its graph (`NeighborGraph`): UInt32 degree (0 = none, and nothing follows), beam, calibration queries, entry points; Float calibrated recall; Int32 entry points; Int32 neighbours (articles × degree, −1 pads) |
+/// | `SEMV` | the semantic channel (`SemanticVectors`): UInt32 dimension (0 = none, and nothing follows); encoder name and checksum (strings); UInt32 word-piece limit; Float vectors (articles × dimension, zero rows for articles not embedded); per article a UInt64 pair, the content digest (0, 0 for none) |
 ///
 /// A reader checks the magic, the version, the table digest, every section's bounds and checksum,
 /// then every size against the manifest, then the model's invariants. Any failure names the file
 /// and the section.
 public enum ModelFile {
-    /// 8: the approximate index's graph (in `IVFL`). 7: the approximate index (`IVFL`). 6: XXH3-128 checksums (16 bytes) replace SHA-256
+    /// 9: the semantic channel (`SEMV`); version 8 is still read. 8: the approximate index's graph (in `IVFL`). 7: the approximate index (`IVFL`). 6: XXH3-128 checksums (16 bytes) replace SHA-256
     /// (32 bytes), and the terms' surface forms (`SURF`) are stored. Older files are refused with
     /// a message to rebuild.
-    public static let formatVersion = 8
+    public static let formatVersion = 9
+    /// The oldest version read: 8 lacks only `SEMV`.
+    static let oldestReadVersion = 8
     public static let magic: [UInt8] = Array("KINDRED\0".utf8)
     static let alignment = 64
 
@@ -48,6 +52,7 @@ public enum ModelFile {
         case manifest = "MANI", vocabulary = "VOCB", surfaceForms = "SURF", documentFrequencies = "DFRQ", idf = "IDFW"
         case termVectors = "TVEC", singularValues = "SVAL", articleVectors = "AVEC", tfidfRows = "TFID"
         case headlineRows = "HEAD", neighborLists = "NBRS", metadata = "META", approximateIndex = "IVFL"
+        case semanticVectors = "SEMV"
 
         public var name: String {
             switch self {
@@ -64,6 +69,7 @@ public enum ModelFile {
             case .neighborLists: "neighbour lists"
             case .metadata: "article metadata"
             case .approximateIndex: "approximate index"
+            case .semanticVectors: "semantic vectors"
             }
         }
     }

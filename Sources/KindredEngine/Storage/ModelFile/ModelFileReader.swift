@@ -20,15 +20,16 @@ extension ModelFile {
             }
             _ = try reader.readBytes(count: magic.count)
             let version = try reader.read(UInt32.self)
-            guard version == formatVersion else {
+            guard (oldestReadVersion...formatVersion).contains(Int(version)) else {
                 throw fail(
                     nil,
-                    "format version \(version); this Kindred reads version \(formatVersion): rebuild the model with 'kindred reindex'"
+                    "format version \(version); this Kindred reads versions \(oldestReadVersion) to \(formatVersion): rebuild the model with 'kindred reindex'"
                 )
             }
+            let required = Section.allCases.filter { version >= 9 || $0 != .semanticVectors }
             let count = try reader.read(UInt32.self)
-            guard count == Section.allCases.count else {
-                throw fail(nil, "the section table lists \(count) sections, expected \(Section.allCases.count)")
+            guard count == required.count else {
+                throw fail(nil, "the section table lists \(count) sections, expected \(required.count)")
             }
             var table: [Section: TableEntry] = [:]
             for _ in 0..<count {
@@ -51,7 +52,7 @@ extension ModelFile {
             guard Checksum.of(data[data.startIndex..<tableEnd]) == storedTableDigest else {
                 throw fail(nil, "bad checksum of the section table: the file is damaged")
             }
-            for section in Section.allCases where table[section] == nil {
+            for section in required where table[section] == nil {
                 throw fail(section, "missing from the section table")
             }
             let expected = table.values.map { align($0.offset + $0.length) }.max() ?? 0
@@ -73,7 +74,7 @@ extension ModelFile {
             ModelFileError(file: file, section: section?.name, reason: reason)
         }
         let table = try readTable(data, fileSize: data.count, fail: fail)
-        return try SectionDecoder(fail: fail, search: search) { section in
+        return try SectionDecoder(fail: fail, search: search, present: Set(table.keys)) { section in
             let entry = table[section]!
             // A slice, not a copy: the decoders copy what they keep out of it.
             return try checked(
@@ -122,10 +123,34 @@ extension ModelFile {
             return data
         }
         let table = try readTable(try bytes(at: 0, count: min(headerSize, size)), fileSize: size, fail: fail)
-        return try SectionDecoder(fail: fail, search: search) { section in
+        return try SectionDecoder(fail: fail, search: search, present: Set(table.keys)) { section in
             let entry = table[section]!
             return try checked(try bytes(at: entry.offset, count: entry.length), entry, fail)
         }.model()
+    }
+
+    /// The semantic channel's vectors of the model file at `file`, reading only its header, its
+    /// manifest and that section: what a reindex reuses of the previous build (`SemanticCache`).
+    /// Nil for a model without them (or a version-8 file).
+    ///
+    /// - Throws: `ModelFileError` when the file or the section is damaged.
+    public static func readSemanticVectors(file: String) throws -> SemanticVectors? {
+        func fail(_ section: Section?, _ reason: String) -> ModelFileError {
+            ModelFileError(file: file, section: section?.name, reason: reason)
+        }
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw fail(nil, "can't read it") }
+        defer { try? handle.close() }
+        let size = Int(try handle.seekToEnd())
+        try handle.seek(toOffset: 0)
+        let header = try handle.read(upToCount: min(headerSize, size)) ?? Data()
+        let table = try readTable(header, fileSize: size, fail: fail)
+        guard table[.semanticVectors] != nil else { return nil }
+        let decoder = SectionDecoder(fail: fail, present: Set(table.keys)) { section in
+            let entry = table[section]!
+            try handle.seek(toOffset: UInt64(entry.offset))
+            return try checked(try handle.read(upToCount: entry.length) ?? Data(), entry, fail)
+        }
+        return try decoder.semanticVectorsAlone()
     }
 
     /// `payload` when its checksum is the table's.

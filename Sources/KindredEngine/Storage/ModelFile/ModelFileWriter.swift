@@ -71,6 +71,7 @@ extension ModelFile {
                     encodedMetadata(model.articles, rows: start..<min(start + metadataBatch, model.articles.count)))
             }
         case .approximateIndex: try writeApproximateIndex(model.index.approximateIndex, emit)
+        case .semanticVectors: try writeSemanticVectors(model.semantic, emit)
         case .neighborLists:
             var width = BinaryWriter()
             width.write(UInt32(model.neighborLists.width))
@@ -128,6 +129,27 @@ extension ModelFile {
             for tag in article.tags { metadata.write(tag) }
         }
         return metadata
+    }
+
+    /// The semantic channel's section (`SEMV`): a zero dimension when there is none.
+    private static func writeSemanticVectors(
+        _ semantic: SemanticVectors?, _ emit: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        var head = BinaryWriter()
+        guard let semantic else {
+            head.write(UInt32(0))
+            return try head.data.withUnsafeBytes { try emit($0) }
+        }
+        head.write(UInt32(semantic.vectors.columns))
+        head.write(semantic.encoder.name)
+        head.write(semantic.encoder.checksum)
+        head.write(UInt32(semantic.maxTokens))
+        try head.data.withUnsafeBytes { try emit($0) }
+        try semantic.vectors.storage.withUnsafeBytes { try emit($0) }
+        var digests = [UInt64]()
+        digests.reserveCapacity(2 * semantic.digests.count)
+        for digest in semantic.digests { digests += [digest.high.littleEndian, digest.low.littleEndian] }
+        try digests.withUnsafeBytes { try emit($0) }
     }
 
     /// The approximate index's section (`IVFL`): its counts encoded, its arrays from memory.

@@ -1,4 +1,5 @@
 import Foundation
+import KindredEncoder
 import KindredLinearAlgebra
 
 extension ModelFile {
@@ -8,6 +9,8 @@ extension ModelFile {
         let fail: (Section?, String) -> ModelFileError
         /// How the decoded model will search (it decides how the index's codes are laid out).
         var search = SearchSettings()
+        /// The sections the file has (an older version lacks some).
+        var present = Set(Section.allCases)
         let payload: (Section) throws -> Data
 
         func model() throws -> Model {
@@ -28,10 +31,11 @@ extension ModelFile {
             let neighborLists = try self.neighborLists(articles: n)
             let articles = try metadata(articles: n)
             let approximateIndex = try self.approximateIndex(articles: n, dimensions: d)
+            let semantic = present.contains(.semanticVectors) ? try semanticVectors(articles: n) : nil
             do {
                 let vocabulary = try Vocabulary(
                     terms: termList, documentFrequencies: frequencies, surfaceForms: surfaceForms)
-                return try Model(
+                var model = try Model(
                     manifest: manifest,
                     weighting: TermWeighting(
                         scheme: manifest.parameters.weighting, vocabulary: vocabulary, globalWeights: idf),
@@ -40,6 +44,8 @@ extension ModelFile {
                     articleVectors: DenseMatrix(rows: n, columns: d, storage: articleVectors), tfidfRows: tfidfRows,
                     headlineRows: headlineRows, articles: articles, neighborLists: neighborLists,
                     approximateIndex: approximateIndex, search: search)
+                model.semantic = semantic
+                return model
             } catch {
                 throw fail(nil, "inconsistent model: \(error)")
             }
@@ -56,6 +62,33 @@ extension ModelFile {
                 return value
             } catch let error as BinaryReader.Truncated {
                 throw fail(section, "truncated: \(error.reason)")
+            }
+        }
+
+        /// `SEMV` of a file read for it alone: the manifest gives the article count.
+        func semanticVectorsAlone() throws -> SemanticVectors? {
+            try semanticVectors(articles: try manifest().articles)
+        }
+
+        /// `SEMV`: nil when the model was built without an encoder.
+        private func semanticVectors(articles n: Int) throws -> SemanticVectors? {
+            try section(.semanticVectors) { reader in
+                let d = Int(try reader.read(UInt32.self))
+                guard d > 0 else { return nil }
+                guard d <= 4096 else { throw fail(.semanticVectors, "implausible dimension \(d)") }
+                let identity = EncoderIdentity(name: try reader.readString(), checksum: try reader.readString())
+                let maxTokens = Int(try reader.read(UInt32.self))
+                let vectors = try reader.readFloats(count: n * d)
+                guard vectors.allSatisfy(\.isFinite) else { throw fail(.semanticVectors, "a vector is not finite") }
+                var digests: [SemanticVectors.ContentDigest] = []
+                digests.reserveCapacity(n)
+                for _ in 0..<n {
+                    digests.append(.init(high: try reader.read(UInt64.self), low: try reader.read(UInt64.self)))
+                }
+                return SemanticVectors(
+                    encoder: identity, maxTokens: maxTokens,
+                    vectors: DenseMatrix(rows: n, columns: d, storage: vectors),
+                    digests: digests)
             }
         }
 

@@ -1,0 +1,73 @@
+import CXXHash
+import Foundation
+import KindredEncoder
+import KindredLinearAlgebra
+
+/// The semantic channel's vectors in a model: one unit vector per article from a sentence
+/// encoder (`SentenceEncoder`), beside LSA's, with what made them.
+///
+/// An article in a language the encoder doesn't cover has a zero row: its semantic cosine is 0
+/// with everything, so the channel adds nothing to it. Each row also keeps a digest of the
+/// encoder's input and identity (`contentDigest`), so that the next build reuses the vector of
+/// an unchanged article instead of embedding it again (`SemanticCache`).
+public struct SemanticVectors: Sendable {
+    /// The encoder the vectors came from; a server refuses to embed drafts with another.
+    public let encoder: EncoderIdentity
+    /// The word-piece limit the articles were cut at.
+    public let maxTokens: Int
+    /// `articles × dimension`, unit rows or zero rows.
+    public let vectors: DenseMatrix
+    /// Per row, `contentDigest` of its input (all zeros for a row not embedded).
+    public let digests: [ContentDigest]
+
+    public init(encoder: EncoderIdentity, maxTokens: Int, vectors: DenseMatrix, digests: [ContentDigest]) {
+        precondition(digests.count == vectors.rows, "one digest per vector")
+        self.encoder = encoder
+        self.maxTokens = maxTokens
+        self.vectors = vectors
+        self.digests = digests
+    }
+
+    /// Rows with a vector (articles in a language the encoder covers).
+    public var covered: Int { digests.count(where: { $0 != .none }) }
+
+    /// A 128-bit XXH3 digest (Collet, xxHash 0.8) of what an article's vector depends on.
+    public struct ContentDigest: Sendable, Hashable {
+        public let high: UInt64
+        public let low: UInt64
+        public static let none = ContentDigest(high: 0, low: 0)
+    }
+
+    /// The digest of `input` as `encoder` reads it at `maxTokens`: equal digests, equal vectors.
+    public static func contentDigest(of input: String, encoder: EncoderIdentity, maxTokens: Int) -> ContentDigest {
+        var key = "\(encoder.checksum)\u{0}\(maxTokens)\u{0}"
+        key += input
+        let hash =
+            key.utf8.withContiguousStorageIfAvailable { XXH3_128bits($0.baseAddress, $0.count) }
+            ?? Array(key.utf8).withUnsafeBytes { XXH3_128bits($0.baseAddress, $0.count) }
+        return ContentDigest(high: hash.high64, low: hash.low64)
+    }
+
+    /// Whether the encoder reads `language` (a BCP 47 tag): its primary subtag is one it covers.
+    public static func covers(_ language: String, languages: Set<String>) -> Bool {
+        let primary = language.split(separator: "-").first.map { $0.lowercased() } ?? ""
+        return languages.contains(primary)
+    }
+
+    /// The languages all-MiniLM-L6-v2 was trained on. A multilingual encoder would list its own
+    /// (docs/architecture.md).
+    public static let englishOnly: Set<String> = ["en"]
+}
+
+extension Model {
+    /// One line on the semantic channel, after "semantic: ": `on (all-MiniLM-L6-v2, checksum
+    /// 7ce693a4, 128 word pieces, 85 of 85 articles)`, or `off (` and how to turn it on `)`.
+    public var semanticSummary: String {
+        guard let semantic else {
+            return
+                "off (the model was built without a sentence encoder: run scripts/fetch-encoder.sh, then reindex with --encoder DIR or $KINDRED_ENCODER set)"
+        }
+        return
+            "on (\(semantic.encoder), \(semantic.maxTokens) word pieces, \(semantic.covered) of \(articles.count) articles)"
+    }
+}
