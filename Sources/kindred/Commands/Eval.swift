@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KindredEncoder
 import KindredEngine
 import KindredLinearAlgebra
 
@@ -74,6 +75,15 @@ struct Eval: ParsableCommand {
     @OptionGroup var build: BuildOptions
     @OptionGroup var ranking: RankingOptions
 
+    @OptionGroup(title: "Semantic channel (on when --encoder or $KINDRED_ENCODER names an encoder)")
+    var encoderOptions: EncoderOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "With --pairs and an encoder: the share of each pair's score that is the semantic cosine, 0…1.",
+            valueName: "w"))
+    var semanticWeight: Float = 0
+
     func validate() throws {
         let sources = [qrels != nil, label != nil, links, pairs != nil].filter { $0 }.count
         guard sources == 1 else {
@@ -144,9 +154,13 @@ struct Eval: ParsableCommand {
         // Evaluation ranks by search; precomputed lists would only cost build time.
         var parameters = build.parameters
         if build.neighbors == nil { parameters.neighbors = 0 }
-        let outcome = try ModelBuilder(
-            parameters: parameters, lowerDimensionsToFit: build.dimensions == nil, automatic: build.automatic
-        ).build(articles)
+        var builder = ModelBuilder(
+            parameters: parameters, lowerDimensionsToFit: build.dimensions == nil, automatic: build.automatic)
+        if encoderOptions.location.origin != .defaultFolder {
+            builder.semantic = SemanticBuild(
+                encoder: try encoderOptions.load(), maxTokens: encoderOptions.encoderMaxTokens)
+        }
+        let outcome = try builder.build(articles)
         if let notice = outcome.model.manifest.archiveChoice?.notice { StandardError.print("note: \(notice)") }
         return (outcome.model, Date().timeIntervalSince(start))
     }
@@ -191,7 +205,7 @@ struct Eval: ParsableCommand {
         for article in articles { languages[article.id] = article.language }
         let correlation = PairCorrelation(pairs: rated, language: { languages[$0.first] }) { pair in
             guard let a = model.row(of: pair.first), let b = model.row(of: pair.second) else { return nil }
-            return model.similarity(row: a, to: b)
+            return model.similarity(row: a, to: b, semanticWeight: semanticWeight)
         }
         if correlation.overall.unscored == rated.count {
             throw CLIError("no pair in \(path) has both articles in the model; check that it uses the corpus ids")
