@@ -38,6 +38,6 @@ public enum ParameterSpelling: Sendable {
         .maximumTerms: "max-terms",
         .dimensions: "dimensions", .oversampling: "oversampling", .powerIterations: "power-iterations",
         .lexicalWeight: "lexical-weight", .headlineWeight: "headline-weight", .rerankDepth: "rerank-depth",
-        .neighbors: "neighbors", .hubCap: "hub-cap",
+        .neighbors: "neighbors", .hubCap: "hub-cap", .semanticWeight: "semantic-weight",
     ]
 }

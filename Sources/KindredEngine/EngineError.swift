@@ -100,7 +100,7 @@ public struct EngineMessage: Sendable, Equatable, ExpressibleByStringInterpolati
 public enum EngineParameter: String, Sendable, CaseIterable {
     // RelatedQuery
     case k, excludedIDs, section, language, since, until, maximumAge, referenceTime, minimumScore, fallback
-    case halfLife, freshnessWeight, diversity, duplicateThreshold, linkedArticles, explain
+    case halfLife, freshnessWeight, diversity, duplicateThreshold, linkedArticles, explain, semanticWeight
     /// The articles and texts a query is like or unlike.
     case examples
     // ModelParameters

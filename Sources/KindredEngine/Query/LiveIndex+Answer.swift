@@ -20,7 +20,7 @@ extension LiveIndex {
         var pool = CandidatePool(index: self, subject: subject)
         if wanted > 0, let vector = subject.vector {
             let (candidates, searched) = try self.candidates(
-                vector, row: subject.row, admission: admission, wanted: wanted, query: query)
+                vector, row: subject.row, meaning: subject.meaning, admission: admission, wanted: wanted, query: query)
             pool.searched = searched
             pool.floor(candidates, minimum: query.minimumScore, wanted: wanted)
             if let freshness = query.freshness { pool.freshen(freshness, now: now) }

@@ -72,7 +72,8 @@ extension LiveIndex {
     /// `max(wanted, rerankDepth)` of them, so the shaping steps have spares; and whether they
     /// came from a search rather than the row's precomputed list.
     func candidates(
-        _ vector: Model.QueryVector, row: Int?, admission: Admission, wanted: Int, query: RelatedQuery
+        _ vector: Model.QueryVector, row: Int?, meaning: [Float]? = nil, admission: Admission, wanted: Int,
+        query: RelatedQuery
     ) throws -> (candidates: [ScoredIndex], searched: Bool) {
         let poolSize = max(wanted, model.parameters.rerankDepth)
         let filter = RowFilter(admission, index: self)
@@ -82,7 +83,11 @@ extension LiveIndex {
         let base =
             try listed
             ?? model.rank(vector, k: poolSize, exact: query.exact, amongRows: filter.rows) { !filter.admits($0) }
-        return (merged(base, vector: vector, admission: admission, poolSize: poolSize), listed == nil)
+        let words = merged(base, vector: vector, admission: admission, poolSize: poolSize)
+        guard let meaning, query.semanticWeight > 0, model.semantic != nil else { return (words, listed == nil) }
+        let fused = try fusingMeaning(
+            words, vector: vector, meaning: meaning, filter: filter, poolSize: poolSize, query: query)
+        return (fused, true)
     }
 
     /// `base` with the upserts `admission` admits merged in by relevance, best first.

@@ -23,6 +23,8 @@ extension LiveIndex {
         var excluded: Set<String>
         /// Articles the draft links to.
         var linked: Set<String>
+        /// The semantic channel's query vector (`LiveIndex.meaning`); nil when the subject has none.
+        var meaning: [Float]? = nil
     }
 
     /// The articles most related to an indexed (or upserted) one, itself excluded, with its
@@ -61,6 +63,7 @@ extension LiveIndex {
     func subject(like: [QueryExample], unlike: [QueryExample], links: [String]) throws -> Subject {
         var excluded = Set<String>(), linked = Set<String>()
         var language: String?, section: String?
+        var meanings: [[Float]?] = []
         func resolve(_ example: QueryExample) throws -> (vector: Model.QueryVector?, row: Int?) {
             switch example {
             case .article(let id):
@@ -78,6 +81,7 @@ extension LiveIndex {
                 }
                 language = language ?? model.articles[row].language
                 section = section ?? model.articles[row].section
+                meanings.append(model.semanticVector(row: row))
                 return (model.queryVector(row: row), row)
             case .text(let title, let body, let textLanguage, let bodyFormat):
                 language = language ?? textLanguage ?? Language.defaultCode
@@ -98,6 +102,8 @@ extension LiveIndex {
             }
         }
         let positives = try like.map(resolve)
+        let positiveMeanings = meanings
+        meanings = []
         let savedLanguage = language, savedSection = section
         let negatives = try unlike.map(resolve)
         language = savedLanguage
@@ -110,7 +116,9 @@ extension LiveIndex {
         return Subject(
             vector: Model.combining(like: positives.compactMap(\.vector), unlike: negatives.compactMap(\.vector)),
             row: single ? positives[0].row : nil, overridesID: overridesID, language: language, section: section,
-            excluded: excluded, linked: linked)
+            excluded: excluded, linked: linked,
+            meaning: Self.combinedMeaning(like: positiveMeanings, count: like.count, unlike: meanings.compactMap { $0 })
+        )
     }
 
     /// Ids of live articles referenced in a text by URL or by id.

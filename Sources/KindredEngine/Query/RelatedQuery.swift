@@ -43,6 +43,13 @@ public struct RelatedQuery: Sendable, Equatable {
     /// Score every article even when the model searches approximately (`SearchSettings`), so a
     /// caller can check an answer against the exact one.
     public var exact: Bool
+    /// The share of a score that is the semantic cosine (`SemanticVectors`): each candidate's
+    /// score is `(1 − s)·words + s·meaning`, with `s` 0 for an article the encoder didn't read
+    /// and for a model without the channel. 0 ranks on words alone.
+    public var semanticWeight: Float
+
+    /// Default semantic weight, chosen on the development sets (docs/quality.md).
+    public static let defaultSemanticWeight: Float = 0.5
 
     /// Default relevance floor. On manpages-dev's judged relatedness (docs/quality.md) the top-10
     /// results below 0.1 were relevant in 0.45 % of cases, and dropping them kept 99.96 % of
@@ -59,7 +66,7 @@ public struct RelatedQuery: Sendable, Equatable {
         minimumScore: Float = RelatedQuery.defaultMinimumScore, fallback: FallbackPolicy = .none,
         freshness: Freshness? = nil, diversity: Float = 1,
         duplicateThreshold: Float? = RelatedQuery.defaultDuplicateThreshold, linkedArticles: LinkPolicy = .exclude,
-        explain: Bool = false, exact: Bool = false
+        explain: Bool = false, exact: Bool = false, semanticWeight: Float = RelatedQuery.defaultSemanticWeight
     ) {
         self.k = k
         self.excludedIDs = excludedIDs
@@ -77,6 +84,7 @@ public struct RelatedQuery: Sendable, Equatable {
         self.linkedArticles = linkedArticles
         self.explain = explain
         self.exact = exact
+        self.semanticWeight = semanticWeight
     }
 
     /// A query that returns the plain ranking: every language, no floor, no de-duplication.
@@ -104,6 +112,9 @@ public struct RelatedQuery: Sendable, Equatable {
         }
         if let duplicateThreshold, !(duplicateThreshold.isFinite && duplicateThreshold > 0 && duplicateThreshold <= 1) {
             throw EngineError.invalid(.duplicateThreshold, duplicateThreshold, allowed: "a TF-IDF cosine in (0, 1]")
+        }
+        guard semanticWeight.isFinite, (0...1).contains(semanticWeight) else {
+            throw EngineError.invalid(.semanticWeight, semanticWeight, allowed: "between 0 and 1")
         }
         try freshness?.validate()
     }

@@ -19,6 +19,9 @@ public struct SemanticVectors: Sendable {
     public let vectors: DenseMatrix
     /// Per row, `contentDigest` of its input (all zeros for a row not embedded).
     public let digests: [ContentDigest]
+    /// Exact (int8 candidates, `Float` rescoring) search over `vectors`: the same machinery as
+    /// LSA's, on the encoder's vectors.
+    public let index: EmbeddingIndex
 
     public init(encoder: EncoderIdentity, maxTokens: Int, vectors: DenseMatrix, digests: [ContentDigest]) {
         precondition(digests.count == vectors.rows, "one digest per vector")
@@ -26,6 +29,19 @@ public struct SemanticVectors: Sendable {
         self.maxTokens = maxTokens
         self.vectors = vectors
         self.digests = digests
+        index = EmbeddingIndex(vectors: vectors)
+    }
+
+    /// Whether row `row` has a vector.
+    public func isCovered(_ row: Int) -> Bool { digests[row] != .none }
+
+    /// The cosine of `query` (unit length) and row `row`; nil when the row has no vector.
+    public func cosine(_ query: [Float], row: Int) -> Float? {
+        guard isCovered(row) else { return nil }
+        let d = vectors.columns
+        return vectors.storage.withUnsafeBufferPointer { rows in
+            query.withUnsafeBufferPointer { Vector.dot($0.baseAddress!, rows.baseAddress! + row * d, count: d) }
+        }
     }
 
     /// Rows with a vector (articles in a language the encoder covers).
@@ -60,6 +76,12 @@ public struct SemanticVectors: Sendable {
 }
 
 extension Model {
+    /// Row `row`'s semantic vector; nil without the channel or for an article it didn't read.
+    public func semanticVector(row: Int) -> [Float]? {
+        guard let semantic, semantic.isCovered(row) else { return nil }
+        return semantic.vectors.row(row)
+    }
+
     /// `similarity(row:to:)` with the semantic cosine blended in:
     /// `(1 − s)·blend + s·cosine(semantic a, semantic b)`, where `s` is `semanticWeight` when both
     /// articles have a semantic vector and 0 otherwise (an uncovered language, or no channel),

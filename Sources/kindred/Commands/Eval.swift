@@ -80,9 +80,8 @@ struct Eval: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "With --pairs and an encoder: the share of each pair's score that is the semantic cosine, 0…1.",
-            valueName: "w"))
-    var semanticWeight: Float = 0
+            "With an encoder: the share of each score that is the semantic cosine, 0…1.", valueName: "w"))
+    var semanticWeight: Float = RelatedQuery.defaultSemanticWeight
 
     func validate() throws {
         let sources = [qrels != nil, label != nil, links, pairs != nil].filter { $0 }.count
@@ -132,7 +131,8 @@ struct Eval: ParsableCommand {
         }
         let (judged, source) = try judgements(of: read.articles)
         let judgements = sample.map { Qrels.sample(judged, count: $0) } ?? judged
-        let query = try ranking.query(k: k, base: asServed ? nil : .unshaped(k: k))
+        var query = try ranking.query(k: k, base: asServed ? nil : .unshaped(k: k))
+        query.semanticWeight = semanticWeight
         let index = LiveIndex(model: built, version: "eval")
         let report = try Evaluation(k: k).run(
             judgements: judgements, known: { built.row(of: $0) != nil },
