@@ -18,11 +18,15 @@ public struct ServiceStatus: Codable, Sendable {
     public var sync: SyncStatus?
     /// The shared journal, when the server is a replica (`--journal postgresql://…`).
     public var replica: ReplicaStatus?
+    /// The semantic channel: `on (encoder, checksum, word pieces, articles)` or `off (how to turn it on)`.
+    public var semantic: String
 
     public init(
         model: ModelInfo, articles: Int, dimensions: Int, terms: Int, blas: String, journalEntries: Int,
-        journalSkipped: Int = 0, overrides: Int, sync: SyncStatus? = nil, replica: ReplicaStatus? = nil
+        journalSkipped: Int = 0, overrides: Int, sync: SyncStatus? = nil, replica: ReplicaStatus? = nil,
+        semantic: String = "off"
     ) {
+        self.semantic = semantic
         (self.model, self.articles, self.dimensions, self.terms) = (model, articles, dimensions, terms)
         self.journalSkipped = journalSkipped
         (self.blas, self.journalEntries, self.overrides, self.sync) = (blas, journalEntries, overrides, sync)

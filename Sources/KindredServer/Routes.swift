@@ -115,7 +115,7 @@ struct Handlers: Sendable {
                 terms: index.model.weighting.vocabulary.count, blas: BLASBackend.current.summary,
                 journalEntries: await store.journalLength(), journalSkipped: store.skippedJournalEntries,
                 overrides: index.overrides.entries.count,
-                sync: sync?.currentStatus, replica: store.replicaStatus))
+                sync: sync?.currentStatus, replica: store.replicaStatus, semantic: index.model.semanticSummary))
     }
 
     func article(_ request: Request, _ context: BasicRequestContext) throws -> Response {

@@ -72,6 +72,11 @@ struct ConsoleRouteTests {
                 #expect(response.json["journal_entries"] as? Int == 1)
                 #expect((response.json["blas"] as? String)?.isEmpty == false)
                 #expect((response.json["model"] as? [String: Any])?["version"] as? String == store.current.version)
+                // The fixture's model was built on words alone: the line says how to turn the channel on.
+                let semantic = response.json["semantic"] as? String
+                #expect(
+                    semantic?.hasPrefix("off (") == true && semantic?.contains("--encoder") == true, "\(semantic ?? "")"
+                )
             }
         }
     }

@@ -192,6 +192,7 @@ struct Serve: AsyncParsableCommand {
             metadata: [
                 "cpu": "\(CPUClass.current.summary)", "blas": "\(BLASBackend.current.summary)",
                 "candidates": "\(store.current.model.index.candidateStage)",
+                "semantic": "\(store.current.model.semanticSummary)",
             ])
         var sync: SourceSync?
         if let url = try sourceOptions.url(), let syncQuery {
