@@ -131,15 +131,17 @@ extension ModelFile {
         return metadata
     }
 
+    /// An optional section's payload when it is absent: its leading count, 0, and nothing after.
+    private static func writeAbsent(_ emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try withUnsafeBytes(of: UInt32(0).littleEndian) { try emit($0) }
+    }
+
     /// The semantic channel's section (`SEMV`): a zero dimension when there is none.
     private static func writeSemanticVectors(
         _ semantic: SemanticVectors?, _ emit: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
+        guard let semantic else { return try writeAbsent(emit) }
         var head = BinaryWriter()
-        guard let semantic else {
-            head.write(UInt32(0))
-            return try head.data.withUnsafeBytes { try emit($0) }
-        }
         head.write(UInt32(semantic.vectors.columns))
         head.write(semantic.encoder.name)
         head.write(semantic.encoder.checksum)
@@ -156,11 +158,8 @@ extension ModelFile {
     private static func writeApproximateIndex(
         _ index: InvertedFileIndex?, _ emit: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
+        guard let index else { return try writeAbsent(emit) }
         var counts = BinaryWriter()
-        guard let index else {
-            counts.write(UInt32(0))
-            return try counts.data.withUnsafeBytes { try emit($0) }
-        }
         for count in [index.groups, index.lists, index.probes, index.calibrationQueries] {
             counts.write(UInt32(count))
         }
