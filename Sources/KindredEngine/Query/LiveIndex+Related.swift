@@ -23,7 +23,7 @@ extension LiveIndex {
         var excluded: Set<String>
         /// Articles the draft links to.
         var linked: Set<String>
-        /// The semantic channel's query vector (`LiveIndex.meaning`); nil when the subject has none.
+        /// The semantic channel's query vector (`LiveIndex.combinedMeaning`); nil when the subject has none.
         var meaning: [Float]? = nil
     }
 
