@@ -11,6 +11,7 @@ public enum RankingParameter: String, CaseIterable, Sendable {
     case fallback
     case halfLife = "half_life"
     case freshness, diversity, dedupe, linked, explain, exact
+    case semanticWeight = "semantic_weight"
 
     /// The query parameter (`min_score`).
     public var queryName: String { rawValue }
@@ -51,6 +52,8 @@ public enum RankingParameter: String, CaseIterable, Sendable {
         case .explain: "true to explain each result"
         case .exact:
             "true to score every article, even where the model searches its approximate index (to check an answer)"
+        case .semanticWeight:
+            "share of the score that is the sentence encoder's cosine, 0…1, where the model has it; default \(RelatedQuery.defaultSemanticWeight), 0 ranks on words alone"
         }
     }
 
@@ -66,7 +69,7 @@ public enum RankingParameter: String, CaseIterable, Sendable {
         case .minScore: "score"
         case .fallback, .linked: "policy"
         case .halfLife: "days"
-        case .freshness: "weight"
+        case .freshness, .semanticWeight: "weight"
         case .diversity: "lambda"
         case .dedupe: "cosine"
         case .explain, .exact: "bool"
@@ -84,7 +87,7 @@ public enum RankingParameter: String, CaseIterable, Sendable {
     public var jsonType: JSONType {
         switch self {
         case .k: .integer
-        case .minScore, .halfLife, .freshness, .diversity: .number
+        case .minScore, .halfLife, .freshness, .diversity, .semanticWeight: .number
         case .dedupe: .numberOrString
         case .explain, .exact: .boolean
         case .exclude: .strings
@@ -111,6 +114,7 @@ public enum RankingParameter: String, CaseIterable, Sendable {
         case .duplicateThreshold: self = .dedupe
         case .linkedArticles: self = .linked
         case .explain: self = .explain
+        case .semanticWeight: self = .semanticWeight
         default: return nil
         }
     }

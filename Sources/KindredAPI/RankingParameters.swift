@@ -25,6 +25,7 @@ public struct RankingParameters: Sendable, Equatable {
     public var linked: LinkPolicy?
     public var explain: Bool?
     public var exact: Bool?
+    public var semanticWeight: Double?
 
     /// A near-duplicate setting: off, or a TF-IDF cosine threshold.
     public enum Dedupe: Sendable, Equatable {
@@ -89,11 +90,12 @@ public struct RankingParameters: Sendable, Equatable {
         case .linked: linked = try parsed(LinkPolicy(rawValue: text))
         case .explain: explain = try parsed(["true": true, "false": false, "1": true, "0": false][text])
         case .exact: exact = try parsed(["true": true, "false": false, "1": true, "0": false][text])
+        case .semanticWeight: semanticWeight = try number()
         }
     }
 
     /// Sets a numeric control from a JSON number (`min_score`, `half_life`, `freshness`,
-    /// `diversity`, `dedupe`); other controls are not numbers and are left alone.
+    /// `diversity`, `dedupe`, `semantic_weight`); other controls are not numbers and are left alone.
     public mutating func set(_ parameter: RankingParameter, number: Double) {
         switch parameter {
         case .minScore: minScore = number
@@ -101,6 +103,7 @@ public struct RankingParameters: Sendable, Equatable {
         case .freshness: freshness = number
         case .diversity: diversity = number
         case .dedupe: dedupe = .threshold(number)
+        case .semanticWeight: semanticWeight = number
         default: break
         }
     }
@@ -144,6 +147,7 @@ public struct RankingParameters: Sendable, Equatable {
         if let linked { query.linkedArticles = linked }
         if let explain { query.explain = explain }
         if let exact { query.exact = exact }
+        if let semanticWeight { query.semanticWeight = Float(semanticWeight) }
         try query.validate()
         return query
     }

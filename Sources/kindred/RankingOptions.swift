@@ -19,6 +19,7 @@ struct RankingOptions: ParsableArguments {
     @Option(help: .ranking(.freshness, "with --half-life")) var freshness: Double?
     @Option(help: .ranking(.diversity)) var diversity: Double?
     @Option(help: .ranking(.dedupe)) var dedupe: String?
+    @Option(name: .customLong("semantic-weight"), help: .ranking(.semanticWeight)) var semanticWeight: Double?
     @Flag(help: "Explain each result: shared terms and LSA dimensions.") var explain = false
     @Flag(
         help: "Score every article, even where the model searches approximately: check an answer against exact search.")
@@ -36,6 +37,7 @@ struct RankingOptions: ParsableArguments {
         parameters.halfLife = halfLife
         parameters.freshness = freshness
         parameters.diversity = diversity
+        parameters.semanticWeight = semanticWeight
         parameters.linked = linked
         if explain { parameters.explain = true }
         if exact { parameters.exact = true }

@@ -71,6 +71,22 @@ struct RankingParametersTests {
         #expect(try #require(error.map(ParameterSpelling.flag.message)).hasPrefix("\(control.flag) must be "))
     }
 
+    @Test("semantic_weight reads as a number, defaults to the engine's, and is checked in each spelling")
+    func semanticWeight() throws {
+        #expect(try query([:]).semanticWeight == RelatedQuery.defaultSemanticWeight)
+        #expect(try query(["semantic_weight": "0"]).semanticWeight == 0)
+        #expect(try query(["semantic_weight": "0.7"]).semanticWeight == 0.7)
+        #expect(throws: RankingParameters.UnreadableValue.self) { try query(["semantic_weight": "high"]) }
+        do {
+            _ = try query(["semantic_weight": "1.5"])
+            Issue.record("1.5 was accepted")
+        } catch let error as EngineError {
+            #expect(
+                ParameterSpelling.queryParameter.message(error) == "semantic_weight must be between 0 and 1; got 1.5")
+            #expect(ParameterSpelling.flag.message(error) == "--semantic-weight must be between 0 and 1; got 1.5")
+        }
+    }
+
     @Test("k is checked against the caller's maximum")
     func maximumK() {
         let error = #expect(throws: EngineError.self) {

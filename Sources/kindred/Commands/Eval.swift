@@ -78,11 +78,6 @@ struct Eval: ParsableCommand {
     @OptionGroup(title: "Semantic channel (on when --encoder or $KINDRED_ENCODER names an encoder)")
     var encoderOptions: EncoderOptions
 
-    @Option(
-        help: ArgumentHelp(
-            "With an encoder: the share of each score that is the semantic cosine, 0…1.", valueName: "w"))
-    var semanticWeight: Float = RelatedQuery.defaultSemanticWeight
-
     func validate() throws {
         let sources = [qrels != nil, label != nil, links, pairs != nil].filter { $0 }.count
         guard sources == 1 else {
@@ -131,8 +126,7 @@ struct Eval: ParsableCommand {
         }
         let (judged, source) = try judgements(of: read.articles)
         let judgements = sample.map { Qrels.sample(judged, count: $0) } ?? judged
-        var query = try ranking.query(k: k, base: asServed ? nil : .unshaped(k: k))
-        query.semanticWeight = semanticWeight
+        let query = try ranking.query(k: k, base: asServed ? nil : .unshaped(k: k))
         let index = LiveIndex(model: built, version: "eval")
         let report = try Evaluation(k: k).run(
             judgements: judgements, known: { built.row(of: $0) != nil },
@@ -205,7 +199,9 @@ struct Eval: ParsableCommand {
         for article in articles { languages[article.id] = article.language }
         let correlation = PairCorrelation(pairs: rated, language: { languages[$0.first] }) { pair in
             guard let a = model.row(of: pair.first), let b = model.row(of: pair.second) else { return nil }
-            return model.similarity(row: a, to: b, semanticWeight: semanticWeight)
+            return model.similarity(
+                row: a, to: b,
+                semanticWeight: ranking.semanticWeight.map(Float.init) ?? RelatedQuery.defaultSemanticWeight)
         }
         if correlation.overall.unscored == rated.count {
             throw CLIError("no pair in \(path) has both articles in the model; check that it uses the corpus ids")
