@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(
             name: "KindredServerTests",
             dependencies: [
-                "KindredServer", "KindredAPI", "KindredEngine", "DatabaseTestSupport",
+                "KindredServer", "KindredAPI", "KindredEncoder", "KindredEngine", "DatabaseTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(name: "KindredCLITests", dependencies: ["KindredEngine", "kindred", "DatabaseTestSupport"]),
