@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "KindredServer",
             dependencies: [
-                "KindredAPI", "KindredEngine", "KindredText", "KindredLinearAlgebra",
+                "KindredAPI", "KindredEncoder", "KindredEngine", "KindredText", "KindredLinearAlgebra",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -85,7 +85,8 @@ struct Handlers: Sendable {
 
     func relatedToDraft(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let (draft, query) = try await RequestParsing.draft(request, configuration: configuration)
-        let index = store.current
+        var index = store.current
+        index.encoder = configuration.encoder
         let list = try index.related(like: draft.like, unlike: draft.unlike, links: draft.links, query: query)
         return try response(RelatedResponse(id: nil, model: ModelInfo(index), list: list))
     }

@@ -1,3 +1,4 @@
+import KindredEncoder
 import Logging
 
 /// How `kindred serve` runs.
@@ -33,6 +34,9 @@ public struct ServerConfiguration: Sendable {
     /// Names besides the bound address that requests may give as their `Host`
     /// (`HostCheckMiddleware`).
     public var allowedHosts: [String]
+    /// The sentence encoder that embeds drafts for the semantic channel (`serve --encoder`); nil
+    /// ranks drafts on words alone.
+    public var encoder: SentenceEncoder?
 
     /// The defaults, which `kindred serve`'s options show and use.
     public static let defaultHost = "127.0.0.1"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KindredEncoder
+import KindredEngine
 
 /// `--encoder` and `--encoder-max-tokens`, shared by the commands that embed text.
 struct EncoderOptions: ParsableArguments {
@@ -15,6 +16,22 @@ struct EncoderOptions: ParsableArguments {
     var encoderMaxTokens: Int = SentenceEncoder.defaultMaxTokens
 
     var location: EncoderLocation { EncoderLocation(option: encoder) }
+
+    /// The encoder that embeds drafts: `--encoder` or `$KINDRED_ENCODER`, or the default folder
+    /// when it is there and the model has the channel (a model on words alone never needs it; one
+    /// published later with the channel gets drafts embedded from the next start). One that is not
+    /// the encoder of the model's vectors is refused: their cosines would mean nothing.
+    func draftEncoder(for model: Model) throws -> SentenceEncoder? {
+        let location = self.location
+        guard location.origin != .defaultFolder || (location.exists && model.semantic != nil) else { return nil }
+        let encoder = try load()
+        if let semantic = model.semantic, !encoder.identity.matches(semantic.encoder) {
+            throw CLIError(
+                "the encoder at \(location.described) (\(encoder.identity)) is not the one the model's vectors came from (\(semantic.encoder)); pass --encoder naming that one, or rebuild the model with this one"
+            )
+        }
+        return encoder
+    }
 
     /// The encoder, which must be there (for `embed`).
     func load() throws -> SentenceEncoder {

@@ -69,6 +69,35 @@ import Testing
         #expect(off.stdout.contains("semantic: off ("), "\(off.stdout)")
     }
 
+    @Test func aDraftIsEmbeddedOnlyWithTheModelsOwnEncoder() throws {
+        let directory = try CLITests().temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let model = directory + "/model"
+        let build = try CLITests().kindred(
+            [
+                "reindex", "--corpus", "corpus", "--model", model, "--encoder", Self.encoder, "--encoder-max-tokens",
+                "32",
+            ])
+        #expect(build.status == 0, "\(build.stderr)")
+        let draft = [
+            "similar", "--model", model, "--title", "Xiaomi tracker", "--text", "A tag for Find My", "-k", "3",
+        ]
+        let ok = try CLITests().kindred(draft + ["--encoder", Self.encoder])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("xiaomi-tag-find-my"), "\(ok.stdout)")
+        // Same architecture and vocabulary, other files: another encoder's vectors.
+        let other = directory + "/other-encoder"
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.encoder + "/vocab.txt", toPath: other + "/vocab.txt")
+        try FileManager.default.createSymbolicLink(
+            atPath: other + "/model.safetensors", withDestinationPath: Self.encoder + "/model.safetensors")
+        let config = try String(contentsOfFile: Self.encoder + "/config.json", encoding: .utf8)
+        try (config + "\n").write(toFile: other + "/config.json", atomically: true, encoding: .utf8)
+        let refused = try CLITests().kindred(draft + ["--encoder", other])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("is not the one the model's vectors came from"), "\(refused.stderr)")
+    }
+
     @Test func reindexRefusesADamagedEncoderAndLeavesTheModelAlone() throws {
         let directory = try CLITests().temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -19,6 +19,47 @@ import Testing
         return try? builder.build(Fixture.articles).model
     }()
 
+    @Test func draftsAreEmbeddedWithTheModelsEncoder() async throws {
+        let model = try #require(Self.model, "no encoder: run scripts/fetch-encoder.sh")
+        let encoder = try SentenceEncoder(
+            directory: Fixture.root.appendingPathComponent("models/encoders/all-MiniLM-L6-v2").path)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-semantic-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try ModelDirectory(path: directory).publish(model)
+        var configuration = ServerConfiguration(port: 0, modelDirectory: directory)
+        configuration.encoder = encoder
+        let (app, _) = try Fixture.application(directory: directory, configuration: configuration)
+        // The draft is an article's own text: its meaning is that article's vector, so the fused
+        // scores of the others are what the article's own by-id list gives them.
+        let article = try #require(Fixture.articles.first { $0.id == "xiaomi-17-ultra-launch" })
+        let row = try #require(model.row(of: article.id))
+        try await app.test(.router) { client in
+            var scores: [Double: [String: Double]] = [:]
+            for weight in [0.0, 0.5] {
+                try await client.execute(
+                    uri: "/v1/related", method: .post, headers: jsonHeaders,
+                    body: jsonBody([
+                        "title": article.title, "body": article.body, "k": 10, "min_score": -1, "dedupe": "off",
+                        "semantic_weight": weight, "exclude": [article.id],
+                    ])
+                ) { response in
+                    #expect(response.status == .ok, "\(response.text)")
+                    for result in response.json["results"] as? [[String: Any]] ?? [] {
+                        scores[weight, default: [:]][result["id"] as! String] = result["score"] as? Double
+                    }
+                }
+            }
+            let both = Set(scores[0.0, default: [:]].keys).intersection(scores[0.5, default: [:]].keys)
+            #expect(both.count >= 3, "\(scores)")
+            for id in both {
+                let other = try #require(model.row(of: id))
+                let meaning = try #require(model.semantic?.cosine(model.semanticVector(row: row)!, row: other))
+                let expected = 0.5 * scores[0.0]![id]! + 0.5 * Double(meaning)
+                #expect(abs(scores[0.5]![id]! - expected) < 1e-3, "\(id)")
+            }
+        }
+    }
+
     @Test func byIDBlendsMeaningUnlessTheWeightIsZero() async throws {
         let model = try #require(Self.model, "no encoder: run scripts/fetch-encoder.sh")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-semantic-\(UUID())").path
@@ -50,6 +91,21 @@ import Testing
                 #expect(response.status == .badRequest)
                 #expect(response.text.contains("semantic_weight must be between 0 and 1"))
             }
+            // Without the encoder in the configuration, a draft ranks on words alone.
+            var draftScores: [[Double]] = []
+            for weight in [0.0, 0.5] {
+                try await client.execute(
+                    uri: "/v1/related", method: .post, headers: jsonHeaders,
+                    body: jsonBody([
+                        "title": "Leica", "body": "A red dot on a phone camera", "k": 3, "semantic_weight": weight,
+                    ])
+                ) { response in
+                    #expect(response.status == .ok)
+                    draftScores.append(
+                        (response.json["results"] as? [[String: Any]] ?? []).map { $0["score"] as! Double })
+                }
+            }
+            #expect(draftScores.count == 2 && draftScores[0] == draftScores[1] && !draftScores[0].isEmpty)
             try await client.execute(uri: "/v1/status", method: .get) { response in
                 #expect((response.json["semantic"] as? String)?.hasPrefix("on (all-MiniLM-L6-v2") == true)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import KindredEncoder
 import KindredLinearAlgebra
 import KindredText
 
@@ -57,10 +58,14 @@ extension LiveIndex {
         guard !like.isEmpty else {
             throw EngineError.invalidParameter("give at least one example to be like (\(.examples))")
         }
-        return try answer(subject(like: like, unlike: unlike, links: links), query: query)
+        return try answer(
+            subject(like: like, unlike: unlike, links: links, embedding: query.semanticWeight > 0), query: query)
     }
 
-    func subject(like: [QueryExample], unlike: [QueryExample], links: [String]) throws -> Subject {
+    /// - Parameter embedding: embed a text example with `encoder` (the query blends meaning).
+    func subject(like: [QueryExample], unlike: [QueryExample], links: [String], embedding: Bool = false) throws
+        -> Subject
+    {
         var excluded = Set<String>(), linked = Set<String>()
         var language: String?, section: String?
         var meanings: [[Float]?] = []
@@ -93,6 +98,7 @@ extension LiveIndex {
                 linked.formUnion(linkedIDs(in: title + "\n" + text))
                 for target in html?.links ?? [] { if let id = linkedID(target) { linked.insert(id) } }
                 let vector = try model.queryVector(title: title, body: text, language: textLanguage)
+                meanings.append(embedding ? meaning(title: title, body: text, language: language) : nil)
                 if let terms = vector?.sparse.indices.count, terms > Self.maximumQueryTerms {
                     throw EngineError.invalidParameter(
                         "the text has \(terms) distinct indexed terms; the limit is \(Self.maximumQueryTerms): send one article, not a collection"
@@ -119,6 +125,15 @@ extension LiveIndex {
             excluded: excluded, linked: linked,
             meaning: Self.combinedMeaning(like: positiveMeanings, count: like.count, unlike: meanings.compactMap { $0 })
         )
+    }
+
+    /// A draft's semantic vector: embedded once, when the index has the encoder the model's vectors
+    /// came from and the encoder reads the draft's language; nil otherwise.
+    func meaning(title: String, body: String, language: String?) -> [Float]? {
+        guard let encoder, let semantic = model.semantic, encoder.identity.matches(semantic.encoder),
+            SemanticVectors.covers(language ?? Language.defaultCode, languages: SemanticVectors.englishOnly)
+        else { return nil }
+        return encoder.encode([SentenceEncoder.input(title: title, body: body)], maxTokens: semantic.maxTokens).row(0)
     }
 
     /// Ids of live articles referenced in a text by URL or by id.

@@ -1,4 +1,5 @@
 import Foundation
+import KindredEncoder
 import KindredLinearAlgebra
 import KindredText
 
@@ -25,6 +26,9 @@ public struct LiveIndex: Sendable {
     public private(set) var journalSequence: Int
     /// Pins and blocks editors set, applied to every by-id request.
     public private(set) var overrides: EditorialOverrides = .none
+    /// The sentence encoder that embeds a draft for the semantic channel; used only when it is the
+    /// one the model's vectors came from (`SemanticVectors.encoder`). Nil: drafts rank on words.
+    public var encoder: SentenceEncoder?
 
     public struct UpsertedArticle: Sendable {
         public let metadata: ArticleMetadata

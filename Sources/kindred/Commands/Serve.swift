@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import KindredEncoder
 import KindredEngine
 import KindredLinearAlgebra
 import KindredServer
@@ -32,6 +33,9 @@ struct Serve: AsyncParsableCommand {
               kindred serve --source postgresql://kindred@db.internal/cms \\
                 --sync-query "SELECT *, false AS withdrawn FROM articles WHERE updated_at >= :since"
             """)
+
+    @OptionGroup(title: "Semantic channel (drafts are embedded when the model has the channel)")
+    var encoderOptions: EncoderOptions
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var searchOptions: SearchOptions
@@ -179,7 +183,7 @@ struct Serve: AsyncParsableCommand {
                 "binding \(host) without an admin token: anyone who reaches the port can change the index; set --admin-token"
             )
         }
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, modelDirectory: modelOptions.directory, maximumBodyBytes: maximumBodyBytes,
             logLevel: level, adminToken: token, requestTimeout: requestTimeout,
             maximumJournalEntries: maximumJournalEntries, idleTimeout: idleTimeout, allowedHosts: allowedHosts)
@@ -187,6 +191,7 @@ struct Serve: AsyncParsableCommand {
             directory: configuration.modelDirectory, logger: logger,
             maximumJournalEntries: configuration.maximumJournalEntries, shared: try journalOptions.shared(),
             search: searchOptions.settings)
+        configuration.encoder = try encoderOptions.draftEncoder(for: store.current.model)
         logger.info(
             "search",
             metadata: [

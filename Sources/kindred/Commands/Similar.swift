@@ -39,6 +39,9 @@ struct Similar: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var searchOptions: SearchOptions
 
+    @OptionGroup(title: "Semantic channel (the draft is embedded when the model has the channel)")
+    var encoderOptions: EncoderOptions
+
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var count: CountOptions
     @OptionGroup var ranking: RankingOptions
@@ -75,7 +78,8 @@ struct Similar: ParsableCommand {
             throw CLIError("the draft is empty; pass --title, --text, --file or text on standard input")
         }
         let query = try ranking.query(k: count.k, linked: LinkPolicy(rawValue: linked))
-        let index = try journalOptions.loadLive(modelOptions, search: searchOptions.settings)
+        var index = try journalOptions.loadLive(modelOptions, search: searchOptions.settings)
+        index.encoder = try encoderOptions.draftEncoder(for: index.model)
         let list = try index.similar(title: title, body: body, language: language, links: link, query: query)
         if json {
             print(try Output.json(RelatedResponse(id: nil, model: nil, list: list)))
