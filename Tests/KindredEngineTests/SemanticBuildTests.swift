@@ -105,3 +105,42 @@ struct SemanticTestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// A version-8 file (before the semantic channel) still loads, as a model without it.
+@Suite struct FormatEightTests {
+    /// The sample model's file as Kindred 8 wrote it: the same sections but `SEMV`, version 8.
+    static func versionEightBytes() throws -> Data {
+        let current = try ModelFile.encode(Sample.model)
+        let entrySize = 4 + 8 + 8 + 16
+        var header = Data(current.prefix(16))
+        let count = Int(current[12]) | Int(current[13]) << 8
+        var semanticOffset = current.count
+        for entry in 0..<count {
+            let start = 16 + entry * entrySize
+            let bytes = current[start..<(start + entrySize)]
+            if String(decoding: bytes.prefix(4), as: UTF8.self) == "SEMV" {
+                semanticOffset = bytes.dropFirst(4).prefix(8).enumerated().reduce(0) {
+                    $0 | Int($1.element) << (8 * $1.offset)
+                }
+            } else {
+                header.append(bytes)
+            }
+        }
+        header[8] = 8
+        header[12] = UInt8(count - 1)
+        header.append(contentsOf: Checksum.of(header))
+        header.append(Data(count: ModelFile.headerSize - header.count))
+        return header + current[ModelFile.headerSize..<semanticOffset]
+    }
+
+    @Test func aVersionEightFileLoadsWithoutTheChannel() throws {
+        let bytes = try Self.versionEightBytes()
+        let model = try ModelFile.decode(bytes, file: "v8.kdm")
+        #expect(model.semantic == nil)
+        #expect(model.articles.count == Sample.model.articles.count)
+        #expect(model.semanticSummary.hasPrefix("off ("))
+        var damaged = bytes
+        damaged[8] = 7
+        #expect(throws: ModelFileError.self) { try ModelFile.decode(damaged, file: "v7.kdm") }
+    }
+}
