@@ -18,7 +18,7 @@ public final class SentenceEncoder: Sendable {
     public let tokenizer: BertTokenizer
     let weights: BertWeights
 
-    /// The word-piece limit chosen on the development sets (docs/quality.md): the first 128
+    /// The word-piece limit chosen on the development sets (docs/semantic.md): the first 128
     /// pieces of title and body carry a news story's subject, and cost half of 256.
     public static let defaultMaxTokens = 128
 

@@ -48,7 +48,7 @@ public struct RelatedQuery: Sendable, Equatable {
     /// and for a model without the channel. 0 ranks on words alone.
     public var semanticWeight: Float
 
-    /// Default semantic weight, chosen on the development sets (docs/quality.md).
+    /// Default semantic weight, chosen on the development sets (docs/semantic.md, *Quality*).
     public static let defaultSemanticWeight: Float = 0.5
 
     /// Default relevance floor. On manpages-dev's judged relatedness (docs/quality.md) the top-10
