@@ -255,12 +255,16 @@ public struct Model: Sendable {
     /// found in a top-k; nil when either article has no indexed term.
     public func similarity(row a: Int, to b: Int) -> Float? {
         guard let query = queryVector(row: a), !index.isEmptyRow[b] else { return nil }
-        let lsa = index.vectors.storage.withUnsafeBufferPointer { vectors in
-            query.dense.withUnsafeBufferPointer {
-                Vector.dot($0.baseAddress!, vectors.baseAddress! + b * dimensions, count: dimensions)
+        return blend(query, lsa: lsaCosine(query.dense, row: b), row: b)
+    }
+
+    /// The LSA cosine of a unit query vector and row `row`, read in place.
+    func lsaCosine(_ query: [Float], row: Int) -> Float {
+        index.vectors.storage.withUnsafeBufferPointer { vectors in
+            query.withUnsafeBufferPointer {
+                Vector.dot($0.baseAddress!, vectors.baseAddress! + row * dimensions, count: dimensions)
             }
         }
-        return blend(query, lsa: lsa, row: b)
     }
 
     /// Re-scores LSA candidates with the blend and keeps the best `k`.

@@ -30,7 +30,7 @@ extension LiveIndex {
         _ words: [ScoredIndex], vector: Model.QueryVector, meaning: [Float], filter: RowFilter, poolSize: Int,
         query: RelatedQuery
     ) throws -> [ScoredIndex] {
-        guard let semantic = model.semantic else { return words }
+        guard let semantic = model.semantic, let search = semantic.index else { return words }
         let s = query.semanticWeight, n = model.articles.count
         var top = TopK(k: poolSize)
         var seen = Set<Int>()
@@ -41,23 +41,14 @@ extension LiveIndex {
                 index: candidate.index, score: cosine.map { (1 - s) * candidate.score + s * $0 } ?? candidate.score)
         }
         let depth = max(poolSize, model.parameters.rerankDepth)
-        let nearest = try semantic.index.search(meaning, k: depth, exact: query.exact, amongRows: filter.rows) {
+        let nearest = try search.search(meaning, k: depth, exact: query.exact, amongRows: filter.rows) {
             !filter.admits($0)
         }
         for candidate in nearest where !seen.contains(candidate.index) && semantic.isCovered(candidate.index) {
             let row = candidate.index
-            let words: Float
-            if model.index.isEmptyRow[row] {
-                words = 0
-            } else {
-                let lsa = model.index.vectors.storage.withUnsafeBufferPointer { vectors in
-                    vector.dense.withUnsafeBufferPointer {
-                        Vector.dot(
-                            $0.baseAddress!, vectors.baseAddress! + row * model.dimensions, count: model.dimensions)
-                    }
-                }
-                words = model.blend(vector, lsa: lsa, row: row)
-            }
+            let words =
+                model.index.isEmptyRow[row]
+                ? 0 : model.blend(vector, lsa: model.lsaCosine(vector.dense, row: row), row: row)
             top.offer(index: row, score: (1 - s) * words + s * candidate.score)
         }
         return top.sorted()

@@ -20,16 +20,22 @@ public struct SemanticVectors: Sendable {
     /// Per row, `contentDigest` of its input (all zeros for a row not embedded).
     public let digests: [ContentDigest]
     /// Exact (int8 candidates, `Float` rescoring) search over `vectors`: the same machinery as
-    /// LSA's, on the encoder's vectors.
-    public let index: EmbeddingIndex
+    /// LSA's, on the encoder's vectors. Nil for vectors read only to be reused by a build
+    /// (`ModelFile.readSemanticVectors`), which never searches them.
+    public let index: EmbeddingIndex?
 
-    public init(encoder: EncoderIdentity, maxTokens: Int, vectors: DenseMatrix, digests: [ContentDigest]) {
+    /// - Parameter searchable: build `index` (quantising every vector and preparing the int8
+    ///   product); false for a cache.
+    public init(
+        encoder: EncoderIdentity, maxTokens: Int, vectors: DenseMatrix, digests: [ContentDigest],
+        searchable: Bool = true
+    ) {
         precondition(digests.count == vectors.rows, "one digest per vector")
         self.encoder = encoder
         self.maxTokens = maxTokens
         self.vectors = vectors
         self.digests = digests
-        index = EmbeddingIndex(vectors: vectors)
+        index = searchable ? EmbeddingIndex(vectors: vectors) : nil
     }
 
     /// Whether row `row` has a vector.

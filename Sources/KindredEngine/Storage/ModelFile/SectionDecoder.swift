@@ -67,11 +67,11 @@ extension ModelFile {
 
         /// `SEMV` of a file read for it alone: the manifest gives the article count.
         func semanticVectorsAlone() throws -> SemanticVectors? {
-            try semanticVectors(articles: try manifest().articles)
+            try semanticVectors(articles: try manifest().articles, searchable: false)
         }
 
         /// `SEMV`: nil when the model was built without an encoder.
-        private func semanticVectors(articles n: Int) throws -> SemanticVectors? {
+        private func semanticVectors(articles n: Int, searchable: Bool = true) throws -> SemanticVectors? {
             try section(.semanticVectors) { reader in
                 let d = Int(try reader.read(UInt32.self))
                 guard d > 0 else { return nil }
@@ -88,7 +88,7 @@ extension ModelFile {
                 return SemanticVectors(
                     encoder: identity, maxTokens: maxTokens,
                     vectors: DenseMatrix(rows: n, columns: d, storage: vectors),
-                    digests: digests)
+                    digests: digests, searchable: searchable)
             }
         }
 
