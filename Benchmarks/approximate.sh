@@ -48,7 +48,10 @@ with open(os.path.join(path, "model.kdm"), "rb") as f:
 count = struct.unpack_from("<I", head, 12)[0]
 sizes = {head[16 + 36 * i:20 + 36 * i].decode(): struct.unpack_from("<Q", head, 28 + 36 * i)[0] for i in range(count)}
 file_size = os.path.getsize(os.path.join(path, "model.kdm"))
-print(f"index stage {stages.get('index', 0):.1f} s of {total:.1f} s in stages ({100 * stages.get('index', 0) / total:.1f} %); "
+index = {name: stages.get(name, 0) for name in ("lists", "graph", "calibration")}
+spent = sum(index.values())
+print(f"index stages {spent:.1f} s (lists {index['lists']:.1f}, graph {index['graph']:.1f}, calibration "
+      f"{index['calibration']:.1f}) of {total:.1f} s in stages ({100 * spent / total:.1f} %); "
       f"section {sizes.get('IVFL', 0) / 1e6:.1f} MB of {file_size / 1e6:.0f} MB ({100 * sizes.get('IVFL', 0) / file_size:.2f} %)")
 PY
   env "${kindred_env[@]}" .build/release/kindred recall --model "$model" --drafts "$out/drafts.jsonl" \

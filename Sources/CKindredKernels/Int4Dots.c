@@ -1,5 +1,5 @@
 // Dot products of one int8 query with rows of 4-bit codes: the approximate index's scan
-// (InvertedLists). A probed list is read once per query from memory, so the scan runs at memory
+// (ListScan). A probed list is read once per query from memory, so the scan runs at memory
 // speed; 4-bit codes halve the bytes of the int8 ones (128 instead of 256 a row at 256
 // dimensions) and with them the time. Candidates are rescored in Float afterwards.
 //

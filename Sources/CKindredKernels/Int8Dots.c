@@ -7,10 +7,8 @@
 // vpsignb(r, q) as its signed one. Each pair sum is then at most 2 · 127 · 127 = 32,258, which
 // fits 16 bits, and vpmaddwd with ones widens the pairs to 32-bit sums: every product exact.
 // Four instructions per 32 multiply-adds, what AVX2's FMA does in Float per instruction, on a
-// quarter of the bytes: a single query, which is memory-bound, reads 16 MB for Debian's 64k × 256
-// codes instead of 64 MB. Measured on the avx2 class (docs/performance.md): 182 GOP/s on two
-// cores for the all-pairs tile against `sgemm`'s 103 GFLOP/s, and 0.68 ms for one query against
-// every Debian row against `sgemv`'s 1.23 ms.
+// quarter of the bytes: a single query, which is memory-bound, reads a quarter of what `sgemv`
+// reads. docs/performance.md (*Exact search*) has both against BLAS on the avx2 class.
 
 #include "CKindredKernels.h"
 #include "Dispatch.h"

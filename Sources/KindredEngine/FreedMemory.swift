@@ -4,8 +4,8 @@ import Foundation
 ///
 /// glibc's malloc keeps what a program frees for its next allocations, in one arena per thread
 /// that allocated it. Kindred frees a great deal at once in two places: between reindex stages
-/// (the analysis's strings and dictionaries, built on the worker threads, left about 100 MB free
-/// inside their arenas on the Debian corpus, resident to the end of the run), and in the server
+/// (the analysis's strings and dictionaries, built on the worker threads, left megabytes free
+/// inside their arenas, resident to the end of the run), and in the server
 /// after a model swap. `malloc_trim(0)` returns every free page of every arena (glibc 2.8 and
 /// later) in a few milliseconds. It is not in the Glibc module map, so it is looked up by name,
 /// and a C library without it simply skips the step.
@@ -24,8 +24,8 @@ public enum FreedMemory {
     /// Makes the allocator map every block of `bytes` or more on its own, so that freeing it
     /// returns it to the kernel at once (glibc's `M_MMAP_THRESHOLD`, -3).
     ///
-    /// Why: glibc starts at 128 KiB but raises the threshold to the size of each mapped block
-    /// freed, up to 32 MiB, after which the arrays of a build stage (candidate tables, sparse
+    /// Why: glibc starts low but raises the threshold to the size of each mapped block freed, up
+    /// to `M_MMAP_THRESHOLD`'s ceiling, after which the arrays of a build stage (candidate tables, sparse
     /// rows, term lists: megabytes each) come from the arenas and stay resident after they are
     /// freed, between the pages `malloc_trim` can hand back. A fixed threshold turns that off.
     public static func mapBlocks(atLeast bytes: Int32) {

@@ -24,8 +24,8 @@ extension CSRMatrix {
 
     /// `Y = A·X` written into `y`'s memory when it already has the shape `rows × x.columns`
     /// (every element is overwritten), into a new matrix otherwise. Subspace iteration calls this
-    /// with the same two buffers at every pass, so no pass pays for fresh pages (a 208 MB `m × l`
-    /// matrix for Debian: a third of the pass's time).
+    /// with the same two buffers at every pass, so no pass pays for fresh pages of an `m × l`
+    /// matrix (a third of a pass's time on Debian's corpus).
     public func multiply(_ x: DenseMatrix, into y: inout DenseMatrix, threads: Int? = nil) throws {
         guard x.rows == columns else {
             throw LinearAlgebraError(
@@ -43,8 +43,8 @@ extension CSRMatrix {
     /// `Y = Aᵀ·X` for this sparse `A` (`rows × columns`) and a dense row-major `X` (`rows × l`),
     /// written into `y`'s memory when it already has the shape `columns × l`, without a transposed
     /// copy of `A` (`CKindredKernels/SparseTransposedDense.c`): the same result to the bit as
-    /// `transposed().multiply(x)`, in none of the copy's memory (8 bytes a nonzero: 1.1 GB of the
-    /// randomized SVD's peak for 3 million generated articles).
+    /// `transposed().multiply(x)`, in none of the copy's memory (8 bytes a nonzero, part of the
+    /// randomized SVD's peak otherwise).
     ///
     /// Each worker owns a range of `Y`'s rows with about equal nonzeros and reads all of `A` and
     /// `X` once, so the result does not depend on the thread count either.

@@ -8,7 +8,7 @@
 /// A graph walk reads 256-byte rows from anywhere in hundreds of megabytes of codes, and a draft's
 /// projection reads term vectors from anywhere in gigabytes. On 4 KiB pages nearly every such
 /// read also misses the TLB, and the page-table walk that follows (two-dimensional under a
-/// hypervisor) costs about as much as the read itself; one 2 MiB page covers 512 of them. The
+/// hypervisor) costs about as much as the read itself; one huge page covers 512 of them. The
 /// advice must come before the memory is first written: pages already touched stay small.
 /// Where the kernel has no transparent huge pages, or they are off, the advice is refused and the
 /// array is an ordinary one.
@@ -18,7 +18,7 @@ public enum HugePages {
 
     static let pageBytes = 2 << 20
 
-    /// Advises huge pages for the 2 MiB-aligned part of `bytes` bytes at `start`. Returns whether
+    /// Advises huge pages for the `pageBytes`-aligned part of `bytes` bytes at `start`. Returns whether
     /// the kernel took the advice.
     @discardableResult
     static func advise(_ start: UnsafeMutableRawPointer, bytes: Int) -> Bool {

@@ -103,8 +103,8 @@ public enum LAPACK {
     /// Householder QR runs largely at level-2 BLAS speed.
     ///
     /// It works in the matrix's own memory: `matrix` becomes `Q` and then `U`
-    /// (`BLAS.multiplyInPlace`), so no second tall matrix is ever allocated; for the 2.3M × 272 of
-    /// a million articles that is 2.5 GB less at the peak of a reindex. `matrix` is consumed (left
+    /// (`BLAS.multiplyInPlace`), so no second tall matrix is ever allocated, the largest saving
+    /// at the peak of a large reindex (docs/performance.md, *Memory*). `matrix` is consumed (left
     /// empty). Returns nil, with `matrix` overwritten, when CholeskyQR2 fails; the caller, which
     /// knows how to rebuild the matrix, then uses `svd(_:)`.
     ///

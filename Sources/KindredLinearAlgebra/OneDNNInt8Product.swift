@@ -6,12 +6,12 @@ import Synchronization
 #endif
 
 /// `Int8Product` on oneDNN's matrix multiply (Debian's `libdnnl`): the engine on CPUs with int8
-/// dot-product instructions (AVX-512 VNNI, AVX-VNNI, AMX), where it runs at 1,200–1,650 GOP/s
-/// on two cores against 233–242 GFLOP/s for OpenBLAS's `sgemm` (docs/performance.md).
+/// dot-product instructions (AVX-512 VNNI, AVX-VNNI, AMX), where it runs several times as fast as
+/// OpenBLAS's `sgemm` (docs/performance.md, *Exact search*).
 ///
 /// Not used without VNNI: oneDNN 2.6's s8 × s8 product on AVX2 (`gemm:jit`) shifts the source to
 /// unsigned and forms 16-bit pair sums with `vpmaddubsw`, which saturate, so its products are not
-/// the integer dot products; it is also slow for single queries (3.4 ms a 4,096-row block).
+/// the integer dot products; it is also slow for single queries.
 ///
 /// The rows are split into column blocks of `blockWidth`, each reordered once into the layout the
 /// multiply prefers. Calls may run concurrently: every call brings its own stream, scratchpad and
@@ -237,9 +237,9 @@ final class OneDNNInt8Product: @unchecked Sendable {
     /// The layout oneDNN prefers for a slice of 256 queries (the all-pairs search's shape), unless
     /// a single query (a draft, a by-id fallback) would then fall to oneDNN's reference code:
     /// on AMX (Intel Xeon family 6 model 207, oneDNN 2.6.3) the slice layout is AMX's, and a
-    /// one-row product against it runs `ref_int8` at about 30 ms a 4,096-row block, 500 times
-    /// the VNNI kernel's 0.07 ms. Then the layout a single query prefers serves both shapes
-    /// (slices on `brg:avx512_core_vnni`: Debian's all-pairs stage 1.5 s → 2.1 s).
+    /// one-row product against it runs `ref_int8`, hundreds of times slower than the VNNI kernel.
+    /// Then the layout a single query prefers serves both shapes (slices on
+    /// `brg:avx512_core_vnni`, a little slower for the all-pairs stage).
     private static func layout(
         engine: dnnl_engine_t, width: Int, columns: Int
     ) throws -> (weights: dnnl_memory_desc_t, implementation: String, singleQuery: String) {

@@ -5,8 +5,8 @@
 extension Array where Element: BitwiseCopyable {
     /// Hands the whole pages of the array's unused capacity back to the kernel, keeping them as
     /// address space: an array cut short in place (`BLAS.multiplyInPlace` leaves an `n × k`
-    /// matrix in the memory of an `n × l` one) otherwise keeps the tail resident to its end, 192 MB
-    /// of a build's article vectors at 3 million articles. Swift never reads capacity beyond
+    /// matrix in the memory of an `n × l` one) otherwise keeps the tail resident to its end: a
+    /// sixteenth of a build's article vectors. Swift never reads capacity beyond
     /// `count`; if the array grows into it again, the kernel gives it zeroed pages.
     ///
     /// Call it on an array no other value shares: a shared one is copied first (to its count).

@@ -21,8 +21,9 @@ public struct ServerConfiguration: Sendable {
     /// When set, the routes that change state (PUT and DELETE of articles, reload) require
     /// `Authorization: Bearer <token>`; read routes stay open.
     public var adminToken: String?
-    /// Longest a request may take before the client gets a 503 problem, in seconds. Default 10: a
-    /// draft query on a 64k-article model takes 35 ms, so only a pathological request comes near.
+    /// Longest a request may take before the client gets a 503 problem, in seconds. Default 10:
+    /// hundreds of times a draft's time (docs/performance.md), so only a pathological request comes
+    /// near.
     public var requestTimeout: Double
     /// Most journal entries (writes since the last reindex) accepted; beyond, PUT and DELETE get a
     /// 503 saying to reindex. Default 100,000: a busy newsroom publishes and edits a few thousand a

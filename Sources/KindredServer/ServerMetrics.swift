@@ -13,7 +13,7 @@ public enum ServerMetrics {
     public static let registry: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
-        // Kindred answers in well under a millisecond; the library's default buckets start at 5 ms.
+        // Kindred's answers take well under the library's smallest default bucket: finer ones here.
         factory.defaultDurationHistogramBuckets = [
             .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
             .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),

@@ -4,7 +4,7 @@ import Synchronization
 
 /// The largest resident memory of each reindex stage, for the progress output, and of the whole run.
 ///
-/// A sampling thread reads the resident size from `/proc/self/statm` every 5 ms and keeps the
+/// A sampling thread reads the resident size from `/proc/self/statm` 200 times a second and keeps the
 /// largest value since the current stage began; the run's peak is the kernel's own high-water
 /// mark (`VmHWM`), which `/usr/bin/time` also reports. Sampling rather than resetting the kernel's
 /// mark (`/proc/self/clear_refs`) keeps that mark, and so `/usr/bin/time`, right. A stage's figure
@@ -54,7 +54,7 @@ enum PeakMemory {
         return nil
     }
 
-    /// `", peak 412 MB"` for the stage so far, or nothing where unknown.
+    /// `", peak "` and the stage's peak so far in megabytes, or nothing where unknown.
     static func caption() -> String {
         guard sampler else { return "" }
         let sampled = max(windowPeak.withLock { $0 }, residentBytes() ?? 0)

@@ -55,16 +55,17 @@ struct ApproximateIndexTests {
 
     @Test("the build partitions every article into lists and calibrates its probes")
     func build() throws {
-        let index = try #require(Self.built.index.approximateIndex)
+        let approximate = try #require(Self.built.index.approximateIndex)
+        let index = approximate.lists
         // Groups get lists in proportion to their share of the sample, rounded.
         #expect(abs(index.lists - 4_000 / InvertedFileIndex.listSize) <= 4)
         #expect(index.groups == Int(Double(index.lists).squareRoot().rounded()))
-        #expect(index.problem(articles: 4_000, dimensions: 48) == nil)
+        #expect(approximate.problem(articles: 4_000, dimensions: 48) == nil)
         #expect(Set(index.rows).count == 4_000)
-        #expect(index.calibrationQueries == EmbeddingIndex.calibrationQueries)
-        #expect(index.calibratedRecall >= InvertedFileIndex.calibrationTarget)
+        #expect(approximate.probes.queries == EmbeddingIndex.calibrationQueries)
+        #expect(approximate.probes.recall >= ApproximateIndex.calibrationTarget)
         // Fewer lists than all: otherwise the index would be an exact scan with extra steps.
-        #expect(index.probes < index.lists)
+        #expect(approximate.probes.value < index.lists)
         // Each list's rows are nearer its centroid than the average list centroid is.
         var inside = 0.0, overall = 0.0
         for list in 0..<index.lists {
@@ -76,23 +77,24 @@ struct ApproximateIndexTests {
                 Double(Vector.dot(centroid, Self.built.index.vectors.row(list % 4_000))) * 4_000 / Double(index.lists)
         }
         #expect(inside / 4_000 > 2 * overall / 4_000)
-        #expect(Self.built.manifest.stageSeconds["index"] != nil)
+        // The index's three stages are timed apart.
+        for stage in ["lists", "graph", "calibration"] { #expect(Self.built.manifest.stageSeconds[stage] != nil) }
     }
 
     @Test("the build links every article into a graph that reaches all of them, and calibrates its beam")
     func graph() throws {
         let index = try #require(Self.built.index.approximateIndex)
-        let graph = try #require(index.graph)
+        let graph = try #require(index.graph), beam = try #require(index.beam)
         #expect(graph.problem(articles: 4_000) == nil)
         #expect(graph.degree == NeighborGraph.defaultDegree)
         #expect(graph.entries.count == NeighborGraph.entryCount)
         // The check takes every article the first sample left, 4,000 being fewer than both samples.
         #expect(
-            graph.calibrationQueries == min(EmbeddingIndex.heldOutQueries, 4_000 - EmbeddingIndex.calibrationQueries))
-        #expect(graph.calibratedRecall >= InvertedFileIndex.calibrationTarget)
+            beam.queries == min(EmbeddingIndex.heldOutQueries, 4_000 - EmbeddingIndex.calibrationQueries))
+        #expect(beam.recall >= ApproximateIndex.calibrationTarget)
         #expect(index.searchesGraph)
         // A beam narrower than the articles: otherwise the graph would be an exact scan.
-        #expect(graph.beam < 4_000)
+        #expect(beam.value < 4_000)
         var reached = Set(graph.entries)
         var frontier = graph.entries
         var links = 0
@@ -123,7 +125,7 @@ struct ApproximateIndexTests {
         builder.parameters.rerankDepth = NeighborGraph.initialNeighbors
         let withLists = try builder.build(Self.articles).model
         let graph = try #require(withLists.index.approximateIndex?.graph)
-        #expect(graph.calibratedRecall >= InvertedFileIndex.calibrationTarget)
+        #expect(try #require(withLists.index.approximateIndex?.beam).recall >= ApproximateIndex.calibrationTarget)
         let width = NeighborGraph.initialNeighbors
         var nearest = [Set<Int32>](repeating: [], count: Self.articles.count)
         try withLists.index.floatAllNeighbors(k: width) { row, found in
@@ -154,7 +156,7 @@ struct ApproximateIndexTests {
         let index = try #require(Self.built.index.approximateIndex)
         let vectors = Self.built.index.vectors
         let quantized = QuantizedRows(vectors)
-        let lists = InvertedLists(index, vectors: vectors)
+        let lists = ListScan(index.lists, vectors: vectors)
         func graph(reusing: Bool) -> NeighborGraph {
             NeighborGraph.built(
                 lists: lists, codes: quantized.codes, scales: quantized.scales, isEmptyRow: Self.built.index.isEmptyRow,
@@ -176,7 +178,8 @@ struct ApproximateIndexTests {
         ).model
         #expect(listsOnly.index.approximateIndex?.graph == nil)
         #expect(
-            listsOnly.index.approximateIndex?.with(graph: again.index.approximateIndex?.graph)
+            listsOnly.index.approximateIndex?.with(
+                graph: again.index.approximateIndex?.graph, beam: again.index.approximateIndex?.beam)
                 == again.index.approximateIndex)
     }
 
@@ -204,8 +207,8 @@ struct ApproximateIndexTests {
         var builder = Self.builder
         builder.parameters.dimensions = 128
         let built = try builder.build(Self.articles).model
-        let graph = try #require(built.index.approximateIndex?.graph)
-        #expect(graph.calibratedRecall >= InvertedFileIndex.calibrationTarget)
+        #expect(built.index.approximateIndex?.graph != nil)
+        #expect(try #require(built.index.approximateIndex?.beam).recall >= ApproximateIndex.calibrationTarget)
         let model = try ModelFile.decode(
             ModelFile.encode(built), file: "wide.kdm", search: SearchSettings(mode: .approximate))
         #expect(model.index.searchesGraph)
@@ -224,12 +227,14 @@ struct ApproximateIndexTests {
     @Test("auto searches approximately only in a large archive whose probes are at most a quarter of the lists")
     func automaticMode() throws {
         // Without a graph that reached the target, the lists decide.
-        let index = try #require(Self.built.index.approximateIndex).with(graph: nil)
-        let cheap = index.calibrated(probes: index.lists / 4, recall: 0.99, queries: 256)
-        let costly = index.calibrated(probes: index.lists / 4 + 1, recall: 0.99, queries: 256)
+        let index = try #require(Self.built.index.approximateIndex).with(graph: nil, beam: nil)
+        let lists = index.lists.lists
+        let cheap = index.with(probes: Calibration(value: lists / 4, recall: 0.99, queries: 256))
+        let costly = index.with(probes: Calibration(value: lists / 4 + 1, recall: 0.99, queries: 256))
         let graph = try #require(Self.built.index.approximateIndex?.graph)
-        let graphed = costly.with(graph: graph)
-        let short = costly.with(graph: graph.calibrated(beam: 4_096, recall: 0.9, queries: 256))
+        let beam = try #require(Self.built.index.approximateIndex?.beam)
+        let graphed = costly.with(graph: graph, beam: beam)
+        let short = costly.with(graph: graph, beam: Calibration(value: 4_096, recall: 0.9, queries: 256))
         let auto = SearchSettings()
         #expect(auto.usesApproximateIndex(articles: SearchSettings.automaticThreshold, index: cheap))
         #expect(!auto.usesApproximateIndex(articles: SearchSettings.automaticThreshold - 1, index: cheap))
@@ -245,7 +250,7 @@ struct ApproximateIndexTests {
 
     @Test("a beam chosen on one sample is widened by eighths until a held-out sample reaches the target too")
     func heldOutCheck() {
-        let target = InvertedFileIndex.calibrationTarget
+        let target = ApproximateIndex.calibrationTarget
         var measured: [Int] = []
         // Held-out recall climbing 0.004 each quarter wider from 0.01 below the target at beam 100.
         func rising(_ beam: Int) -> SampledRecall {
@@ -281,10 +286,11 @@ struct ApproximateIndexTests {
         let calibrated = try Self.approximate.approximateRecall(of: queries, k: 10)
         #expect(calibrated.recall >= 0.98)
         let lists = try Self.approximate.approximateRecall(
-            of: queries, k: 10, probes: Self.approximate.index.approximateIndex!.probes)
+            of: queries, k: 10, probes: Self.approximate.index.approximateIndex!.probes.value)
         #expect(lists.recall >= 0.98)
         // The walk navigates at its calibrated beam: from the entry points to each article itself.
         let graph = try #require(Self.built.index.approximateIndex?.graph)
+        let beam = try #require(Self.built.index.approximateIndex?.beam).value
         let vectors = Self.built.index.vectors
         let quantized = QuantizedRows(vectors)
         let rows = vectors.storage.withUnsafeBufferPointer { v in
@@ -292,15 +298,15 @@ struct ApproximateIndexTests {
         }
         for row in stride(from: 0, to: 4_000, by: 80) {
             let found = graph.search(
-                query: rows.query(Array(quantized.codes[row * 48..<(row + 1) * 48])), rows: rows, beam: graph.beam)
-            #expect(found.count == graph.beam)
+                query: rows.query(Array(quantized.codes[row * 48..<(row + 1) * 48])), rows: rows, beam: beam)
+            #expect(found.count == beam)
             // Itself, or a near twin that 4-bit rounding puts level with it.
             #expect(found.prefix(3).contains { $0.index == row })
             // Held out (as the calibration walks), never reached, and the beam still fills.
             let around = graph.search(
-                query: rows.query(Array(quantized.codes[row * 48..<(row + 1) * 48])), rows: rows, beam: graph.beam,
+                query: rows.query(Array(quantized.codes[row * 48..<(row + 1) * 48])), rows: rows, beam: beam,
                 heldOut: row)
-            #expect(around.count == graph.beam && !around.contains { $0.index == row })
+            #expect(around.count == beam && !around.contains { $0.index == row })
         }
         // Articles searched as drafts of themselves: the calibration's measure, on other articles.
         let heldOut = (0..<300).map {
@@ -309,7 +315,7 @@ struct ApproximateIndexTests {
         }
         #expect(try Self.approximate.approximateRecall(of: heldOut, k: 10).recall >= 0.98)
         let everyList = try Self.approximate.approximateRecall(
-            of: queries, k: 10, probes: Self.approximate.index.approximateIndex!.lists)
+            of: queries, k: 10, probes: Self.approximate.index.approximateIndex!.lists.lists)
         #expect(everyList.recall == 1)
         #expect(everyList.complete == 300)
         // One probe (widened until it holds the int4 stage's 800 candidates) misses some: the
@@ -384,10 +390,11 @@ struct ApproximateIndexTests {
             return error?.section == "approximate index" && error!.reason.contains("checksum")
         }
         // A row listed twice, written with a valid checksum (a bug, not damage): the check catches it.
-        let index = try #require(Self.built.index.approximateIndex)
+        let index = try #require(Self.built.index.approximateIndex).lists
         let d = index.dimensions
+        let centroids = index.groups * d + index.groups + 1 + index.lists * d + index.lists + 1
         let rowsEnd =
-            entry.offset + 20 + 4 * (index.groups * d + index.groups + 1 + index.lists * d + index.lists + 1 + 4_000)
+            entry.offset + 20 + 4 * (centroids + 4_000)
         var twice = bytes
         twice.replaceSubrange((rowsEnd - 4)..<rowsEnd, with: bytes[(rowsEnd - 8)..<(rowsEnd - 4)])
         #expect {

@@ -111,15 +111,16 @@ struct FilterRowsTests {
         let query = try #require(model.queryVector(row: 0))
         let allowed: Set<Int> = [17, 123, 234, 345, 999]
         let index = model.index, depth = model.parameters.rerankDepth
-        let graph = try #require(index.approximateIndex?.graph), rows = try #require(index.graphCodes)
+        let walk = try #require(index.graph)
         // A walk widened for a thousand rows (a quarter of the archive) to hold 2k of them on average
         // still holds too few of the five: it gives up, and the rows answer.
-        let widened = index.filteredBeam(1_000, k: depth, beam: index.beam)
+        let widened = walk.beam(forFiltered: 1_000, of: index.count, k: depth)
         #expect(widened == min(NeighborGraph.widestBeam, max(index.beam, 2 * depth * 4_000 / 1_000)))
-        #expect(index.filteredBeam(nil, k: depth, beam: index.beam) == index.beam)
-        #expect(
-            index.searchGraph(query.dense, k: depth, graph: graph, rows: rows, beam: widened) { !allowed.contains($0) }
-                == nil)
+        #expect(walk.beam(forFiltered: nil, of: index.count, k: depth) == index.beam)
+        let candidates = walk.walking(beam: widened).candidates(for: SearchQuery(query.dense), k: depth) {
+            allowed.contains($0)
+        }
+        #expect(candidates == nil)
         // At 4,000 articles every filter's rows are fewer than the walk would cost.
         #expect(index.scoresRowsAlone(3_999, k: depth, exact: false))
         let found = try model.rank(query, k: 10, amongRows: Array(0..<1_000)[...]) { !allowed.contains($0) }

@@ -37,7 +37,7 @@ struct SampledRecallTests {
 
     @Test("the calibration keeps the fewest whose lower bound, not whose mean, reaches the target")
     func fewestByBound() {
-        let target = InvertedFileIndex.calibrationTarget
+        let target = ApproximateIndex.calibrationTarget
         // Below 200 the mean (0.99) is above the target but the sample of 20 too noisy to be sure of
         // it (its bound is 0.99 − 1.645 · 0.01).
         let noisy = SampledRecall(found: Array(repeating: 10, count: 19) + [8], wanted: Array(repeating: 10, count: 20))

@@ -8,8 +8,12 @@ public struct BuildProgress: Sendable {
         /// The semantic channel's vectors: embedded, or reused from the previous build.
         case semantic
         case vocabulary, weighting, svd, vectors, neighbors
-        /// The approximate index: trained, every article assigned, probes calibrated.
-        case index
+        /// The approximate index's lists: trained, every article assigned (`InvertedFileIndex`).
+        case lists
+        /// Its graph over the same articles (`NeighborGraph`), in archives large enough for one.
+        case graph
+        /// Its probes and beam, measured against exact search (`EmbeddingIndex.calibrating`).
+        case calibration
         /// The term vectors `V`, formed last from the article vectors (`ModelBuilder.termVectors`).
         case termVectors = "term-vectors"
     }
@@ -64,8 +68,7 @@ public struct ModelBuilder: Sendable {
     ///
     /// The articles are consumed: their texts are released once analysed, before the vocabulary
     /// is counted, so a caller that passes its last reference (`consume`) lowers the build's peak
-    /// by the corpus's size in memory (the weighting stage of 3 million generated articles
-    /// peaked 1.4 GB lower).
+    /// by the corpus's size in memory.
     ///
     /// - Throws: `EngineError` for a corpus too small or with no term left after pruning, or
     ///   dimensions that don't fit; `LinearAlgebraError` from LAPACK.
@@ -107,7 +110,7 @@ public struct ModelBuilder: Sendable {
             try decompose(weighted.matrix, dimensions: dimensions, progress: progress)
         }
         // V is formed again at the end (`termVectors`): the index's build does without its
-        // memory (1 GB at a million terms of 256 dimensions).
+        // memory (1 KB a term at 256 dimensions).
         factors.v = DenseMatrix(rows: 0, columns: 0)
         let (vectors, lengths) = clock.timed(.vectors) { Self.articleVectors(taking: &factors) }
         let empty = lengths.count(where: { $0 == 0 })
@@ -136,13 +139,19 @@ public struct ModelBuilder: Sendable {
                 of: model, width: width, keepingNearest: withGraph, clock: &clock)
             manifest.hubness = hubness
         }
-        let approximate = try clock.timed(.index) {
-            try model.index.calibrating(
-                InvertedFileIndex.train(
-                    vectors: model.index.vectors, isEmptyRow: model.index.isEmptyRow, seed: parameters.seed),
-                seed: parameters.seed, depth: max(10, parameters.rerankDepth), withGraph: withGraph,
-                nearest: nearest.take().flatMap { $0.isEmpty ? nil : $0 }
-            ) { row, candidates in
+        let depth = max(10, parameters.rerankDepth)
+        let partition = clock.timed(.lists) {
+            InvertedFileIndex.train(
+                vectors: model.index.vectors, isEmptyRow: model.index.isEmptyRow, seed: parameters.seed)
+        }
+        var graph: NeighborGraph?
+        let found = nearest.take().flatMap { $0.isEmpty ? nil : $0 }
+        if withGraph && model.index.calibrates(partition, depth: depth) {
+            graph = clock.timed(.graph) { model.index.graph(over: partition, seed: parameters.seed, nearest: found) }
+        }
+        let approximate = try clock.timed(.calibration) {
+            try model.index.calibrating(partition, graph: graph.take(), seed: parameters.seed, depth: depth) {
+                row, candidates in
                 model.queryVector(row: row).map { model.rerank(candidates, query: $0, k: 10) } ?? []
             }
         }

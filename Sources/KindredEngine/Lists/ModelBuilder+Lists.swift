@@ -50,7 +50,7 @@ extension ModelBuilder {
     ///
     /// The nearest are the graph's best candidates: exact, where the lists' own scan
     /// (`NeighborGraph.built`) reads 8 of thousands of lists with 4-bit codes. Keeping them costs
-    /// 4 bytes a neighbour (128 MB at a million articles), for the rest of the build.
+    /// 4 bytes a neighbour for the rest of the build.
     static func neighborLists(
         of model: Model, width: Int, keepingNearest: Int = 0, progress: (BuildProgress) -> Void
     ) throws -> (NeighborLists, nearest: [Int32]) {
@@ -83,8 +83,8 @@ extension ModelBuilder {
     /// The capped lists cut to `width`, each list the cap left shorter than the request default
     /// (`HubnessReport.depth`, or `width` when smaller) topped up by a search that skips the
     /// capped articles. Without it, a by-id request on such a list would fall back to the full
-    /// search at every call, which costs most at the largest archives (about 10 ms at a million
-    /// articles, for 0.4 % of 30-deep lists there) and brings the capped hubs back.
+    /// search at every call, which costs most at the largest archives, and brings the capped hubs
+    /// back.
     ///
     /// - Returns: the lists and how many were refilled.
     static func refillingShortLists(

@@ -1,8 +1,8 @@
 /// Every article's best related articles, computed once at reindex time.
 ///
 /// A publishing system asks for an article's related list far more often than the archive
-/// changes, and an exact query reads every article vector (65 MB for 64k articles × 256
-/// dimensions). The nightly build therefore ranks every article against all others with blocked
+/// changes, and an exact query reads every article's vector or codes. The nightly build
+/// therefore ranks every article against all others with blocked
 /// matrix products (`Model.neighbors`) and keeps the best `width` of each; a by-id request then
 /// reads one list. Requests whose filters leave fewer than `k` admitted entries in the list, or
 /// that ask for more than `width`, fall back to the exact search.

@@ -4,11 +4,9 @@ import Foundation
 /// instead of an `ArticleMetadata` of five `String`s an article.
 ///
 /// Why: a model holds its archive's metadata from the build's first stage to the server's last
-/// request. As structs, 3 million generated articles (short ids and sections, 60-byte titles)
-/// took 0.89 GB by themselves: 104 bytes a struct, and a heap block for every string too long to
-/// be stored inline. Packed, they take about 0.4 GB (their text and 57 bytes an article); their
-/// reindex peaked 1.0–1.4 GB lower in every stage from the vocabulary on (docs/performance.md,
-/// *Scaling*).
+/// request. As structs, each article took 104 bytes and a heap block for every string too long
+/// to be stored inline; packed, it takes its text and 57 bytes, and a large reindex peaks lower
+/// in every stage from the vocabulary on (docs/performance.md, *Memory*).
 ///
 /// `self[row]` makes an article's `ArticleMetadata` (its strings are made then); filters read the
 /// one field they need (`hasSection(_:equalTo:)`, `publishedAt(of:)`) without making the others.

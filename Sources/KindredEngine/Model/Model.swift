@@ -54,7 +54,7 @@ public struct Model: Sendable {
     public init(
         manifest: Manifest, weighting: TermWeighting, termVectors: DenseMatrix, singularValues: [Float],
         articleVectors: DenseMatrix, tfidfRows: CSRMatrix, headlineRows: CSRMatrix, articles: ArticleTable,
-        neighborLists: NeighborLists = .none, approximateIndex: InvertedFileIndex? = nil,
+        neighborLists: NeighborLists = .none, approximateIndex: ApproximateIndex? = nil,
         search: SearchSettings = SearchSettings(), keepingIndexCodes: Bool = false, indexProduct: Bool = true
     ) throws {
         try self.init(
@@ -69,7 +69,7 @@ public struct Model: Sendable {
     init(
         manifest: Manifest, weighting: TermWeighting, formedTermVectors termVectors: DenseMatrix?,
         singularValues: [Float], articleVectors: DenseMatrix, tfidfRows: CSRMatrix, headlineRows: CSRMatrix,
-        articles: ArticleTable, neighborLists: NeighborLists = .none, approximateIndex: InvertedFileIndex? = nil,
+        articles: ArticleTable, neighborLists: NeighborLists = .none, approximateIndex: ApproximateIndex? = nil,
         search: SearchSettings = SearchSettings(), keepingIndexCodes: Bool = false, indexProduct: Bool = true
     ) throws {
         // The index (quantising, oneDNN's reorders) and the lookups (hashing ids and URLs) are
@@ -96,7 +96,7 @@ public struct Model: Sendable {
     /// This model with other precomputed lists and manifest, sharing the search index (whose
     /// oneDNN weights are not rebuilt; int8 codes kept for the lists' search are let go).
     func replacing(
-        manifest: Manifest, neighborLists: NeighborLists, approximateIndex: InvertedFileIndex? = nil
+        manifest: Manifest, neighborLists: NeighborLists, approximateIndex: ApproximateIndex? = nil
     ) throws -> Model {
         var index = self.index.droppingCodes()
         if let approximateIndex { index = index.attaching(approximateIndex) }

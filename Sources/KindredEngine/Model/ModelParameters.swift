@@ -21,7 +21,7 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     /// `dimensions` floats a term: 1 KB at 256. A generated archive of a million articles has
     /// 2.3 million terms after the frequency bounds (most of them bigrams in two or three
     /// articles), three million articles 5.5 million, so without a bound the term side
-    /// outgrows the article side and an 8 GiB build. Debian's 191k terms are far below the
+    /// outgrows the article side and the build's memory target. Debian's 191k terms are far below the
     /// default; docs/performance.md (*Scaling*) has what it changes at scale. Nil in models built
     /// before the bound existed.
     public var maximumTerms: Int?
@@ -86,8 +86,8 @@ public struct ModelParameters: Codable, Equatable, Sendable {
     /// cap*) has what it does to Debian's lists and to quality.
     public static let defaultHubCap = 50
 
-    /// Default vocabulary bound (`maximumTerms`): a million terms, 1 GB of term vectors at 256
-    /// dimensions.
+    /// Default vocabulary bound (`maximumTerms`): a million terms, 1 KB of term vector each at
+    /// 256 dimensions.
     public static let defaultMaximumTerms = 1_000_000
 
     /// Checks each value against its range.

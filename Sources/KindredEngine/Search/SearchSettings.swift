@@ -1,5 +1,5 @@
 /// How a model's searches find their candidates: by scoring every article (exact) or through the
-/// approximate index (`InvertedFileIndex` with its `NeighborGraph`), the beam its graph search
+/// approximate index (`ApproximateIndex`), the beam its graph search
 /// keeps and how many of its lists a query probes.
 ///
 /// Chosen when a model is loaded (`serve --search`, the query commands' `--search`), since the
@@ -16,10 +16,10 @@ public struct SearchSettings: Sendable, Equatable {
     }
 
     public var mode: Mode
-    /// Lists each query probes; nil for the number the build calibrated (`InvertedFileIndex.probes`).
+    /// Lists each query probes; nil for the number the build calibrated (`ApproximateIndex.probes`).
     public var probes: Int?
     /// The beam of the approximate index's graph search; nil for the build's calibrated one
-    /// (`NeighborGraph.beam`).
+    /// (`ApproximateIndex.beam`).
     public var beam: Int?
 
     public init(mode: Mode = .automatic, probes: Int? = nil, beam: Int? = nil) {
@@ -29,7 +29,7 @@ public struct SearchSettings: Sendable, Equatable {
     }
 
     /// Models of this many articles or more search approximately by default. Below it a query's
-    /// exact int8 scan reads at most 64 MB and takes under 2 ms (docs/performance.md, *Scaling*),
+    /// exact int8 scan is fast enough for any request (docs/performance.md, *Scaling*),
     /// and exact answers cost nothing in recall.
     public static let automaticThreshold = 250_000
 
@@ -42,7 +42,7 @@ public struct SearchSettings: Sendable, Equatable {
     public static let automaticProbeFraction = 0.25
 
     /// Whether a model of `articles` articles searches through `index` (nil: it has none).
-    public func usesApproximateIndex(articles: Int, index: InvertedFileIndex?) -> Bool {
+    public func usesApproximateIndex(articles: Int, index: ApproximateIndex?) -> Bool {
         guard let index else { return false }
         switch mode {
         case .automatic: return articles >= Self.automaticThreshold && Self.pays(index)
@@ -53,7 +53,7 @@ public struct SearchSettings: Sendable, Equatable {
 
     /// Whether the index has a graph that reached the calibration target, or calibrated probes
     /// that read at most `automaticProbeFraction` of its lists.
-    public static func pays(_ index: InvertedFileIndex) -> Bool {
-        index.searchesGraph || Double(index.probes) <= automaticProbeFraction * Double(index.lists)
+    public static func pays(_ index: ApproximateIndex) -> Bool {
+        index.searchesGraph || Double(index.probes.value) <= automaticProbeFraction * Double(index.lists.lists)
     }
 }

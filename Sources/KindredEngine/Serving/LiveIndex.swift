@@ -72,7 +72,7 @@ public struct LiveIndex: Sendable {
     /// (case- and diacritic-insensitive): title matches first, newest first within each group.
     /// For finding an article to look at, not for ranking.
     ///
-    /// - Complexity: O(n) in the articles; about 10 ms at 64k.
+    /// - Complexity: O(n) in the articles.
     public func articles(matching prefix: String, limit: Int) -> [ArticleMetadata] {
         let needle = prefix.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
             .trimmingCharacters(in: .whitespaces)

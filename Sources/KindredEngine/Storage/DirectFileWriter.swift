@@ -8,10 +8,10 @@ import Foundation
 /// Writes a large new file durably, bypassing the page cache where the file system allows it
 /// (`O_DIRECT`), for the model file.
 ///
-/// Why: the model is fsynced anyway, so staging 300 MB in the page cache only adds a copy into
-/// freshly allocated kernel pages before the same bytes go to disk. On the development VM, whose
-/// host backs guest memory lazily, that copy was most of the write: `dd` of 300 MB took 0.90 s
-/// buffered against 0.10 s direct. Bytes are gathered into an aligned staging buffer and written
+/// Why: the model is fsynced anyway, so staging it in the page cache only adds a copy into
+/// freshly allocated kernel pages before the same bytes go to disk. On a VM whose host backs
+/// guest memory lazily, that copy is most of the write (`dd` buffered against direct shows it).
+/// Bytes are gathered into an aligned staging buffer and written
 /// in whole blocks; the last block is padded and the file truncated back to its length. File
 /// systems that refuse `O_DIRECT` (tmpfs, some network file systems) get ordinary writes.
 ///

@@ -30,7 +30,7 @@ import Foundation
 /// | `TFID` | the articles' TF-IDF rows in CSR form: UInt64 entry count, Int64 row offsets (articles + 1), Int32 term ids, Float values |
 /// | `HEAD` | the articles' headline (title and tags) rows, in the same form as `TFID` |
 /// | `NBRS` | precomputed related lists: UInt32 width, Int32 article rows (articles × width, −1 pads), Float scores |
-/// | `META` | per article: id, title, url?, section?, language (strings), published-at (Int64 ms since 1970, `Int64.min` = none), tag count UInt32 + tags |
+/// | `META` | per article: id, title, url?, section?, language (strings), published-at (Int64 milliseconds since 1970, `Int64.min` = none), tag count UInt32 + tags |
 /// | `IVFL` | the approximate index (`InvertedFileIndex`): UInt32 groups (0 = none, and nothing follows), lists, probes, calibration queries; Float calibrated recall; Float group centroids (groups × dimensions); Int32 group offsets (groups + 1); Float list centroids (lists × dimensions); Int32 list offsets (lists + 1); Int32 rows (articles); then its graph (`NeighborGraph`): UInt32 degree (0 = none, and nothing follows), beam, calibration queries, entry points; Float calibrated recall; Int32 entry points; Int32 neighbours (articles × degree, −1 pads) |
 /// | `SEMV` | the semantic channel (`SemanticVectors`): UInt32 dimension (0 = none, and nothing follows); encoder name and checksum (strings); UInt32 word-piece limit; Float vectors (articles × dimension, zero rows for articles not embedded); per article a UInt64 pair, the content digest (0, 0 for none) |
 ///

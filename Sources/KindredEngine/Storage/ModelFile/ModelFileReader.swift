@@ -84,8 +84,8 @@ extension ModelFile {
 
     /// Reads and validates a model file one section at a time: each section is read, checked
     /// and decoded before the next is read, so a load holds the decoded model and one section's
-    /// bytes, never the whole file beside it (a million-article model is a 4.3 GB file: its
-    /// server peaked at 8.7 GiB while loading, with the file mapped beside the decoded model).
+    /// bytes, never the whole file beside it (with the file mapped beside the decoded model, a
+    /// million-article server's load peaked at twice the model's size).
     ///
     /// - Throws: `ModelFileError` naming the file, the section and what is wrong.
     ///

@@ -13,8 +13,7 @@ extension ModelFile {
     /// Writes the file's sections, in order and padded, through `emit`, one part at a time: the
     /// float matrices, the sparse rows and the index's arrays straight from the model's memory,
     /// the metadata in batches of articles, the small sections encoded whole (so a model of
-    /// several gigabytes is never held twice: the index and metadata sections were 0.7 GB of
-    /// copies at 3 million articles). Each section is hashed as it is written. Returns the
+    /// several gigabytes is never held twice). Each section is hashed as it is written. Returns the
     /// header, which belongs in front of them: its size is fixed, so a file writer reserves it,
     /// streams the sections and then fills it in.
     static func write(_ model: Model, emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Data {
@@ -156,29 +155,30 @@ extension ModelFile {
 
     /// The approximate index's section (`IVFL`): its counts encoded, its arrays from memory.
     private static func writeApproximateIndex(
-        _ index: InvertedFileIndex?, _ emit: (UnsafeRawBufferPointer) throws -> Void
+        _ index: ApproximateIndex?, _ emit: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         guard let index else { return try writeAbsent(emit) }
+        let lists = index.lists
         var counts = BinaryWriter()
-        for count in [index.groups, index.lists, index.probes, index.calibrationQueries] {
+        for count in [lists.groups, lists.lists, index.probes.value, index.probes.queries] {
             counts.write(UInt32(count))
         }
-        counts.write([index.calibratedRecall])
+        counts.write([index.probes.recall])
         try counts.data.withUnsafeBytes { try emit($0) }
-        try index.groupCentroids.storage.withUnsafeBytes { try emit($0) }
-        try index.groupOffsets.withUnsafeBytes { try emit($0) }
-        try index.listCentroids.storage.withUnsafeBytes { try emit($0) }
-        try index.listOffsets.withUnsafeBytes { try emit($0) }
-        try index.rows.withUnsafeBytes { try emit($0) }
+        try lists.groupCentroids.storage.withUnsafeBytes { try emit($0) }
+        try lists.groupOffsets.withUnsafeBytes { try emit($0) }
+        try lists.listCentroids.storage.withUnsafeBytes { try emit($0) }
+        try lists.listOffsets.withUnsafeBytes { try emit($0) }
+        try lists.rows.withUnsafeBytes { try emit($0) }
         var graphCounts = BinaryWriter()
-        guard let graph = index.graph else {
+        guard let graph = index.graph, let beam = index.beam else {
             graphCounts.write(UInt32(0))
             return try graphCounts.data.withUnsafeBytes { try emit($0) }
         }
-        for count in [graph.degree, graph.beam, graph.calibrationQueries, graph.entries.count] {
+        for count in [graph.degree, beam.value, beam.queries, graph.entries.count] {
             graphCounts.write(UInt32(count))
         }
-        graphCounts.write([graph.calibratedRecall])
+        graphCounts.write([beam.recall])
         try graphCounts.data.withUnsafeBytes { try emit($0) }
         try graph.entries.withUnsafeBytes { try emit($0) }
         try graph.adjacency.withUnsafeBytes { try emit($0) }

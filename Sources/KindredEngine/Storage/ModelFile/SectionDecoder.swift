@@ -148,10 +148,10 @@ extension ModelFile {
             }
         }
 
-        /// The approximate index, checked (`InvertedFileIndex.problem`) before any search could
+        /// The approximate index, checked (`ApproximateIndex.problem`) before any search could
         /// follow its rows; nil when the model has none.
-        private func approximateIndex(articles n: Int, dimensions d: Int) throws -> InvertedFileIndex? {
-            try section(.approximateIndex) { reader -> InvertedFileIndex? in
+        private func approximateIndex(articles n: Int, dimensions d: Int) throws -> ApproximateIndex? {
+            try section(.approximateIndex) { reader -> ApproximateIndex? in
                 let groups = Int(try reader.read(UInt32.self))
                 guard groups > 0 else { return nil }
                 let lists = Int(try reader.read(UInt32.self)), probes = Int(try reader.read(UInt32.self))
@@ -160,23 +160,27 @@ extension ModelFile {
                 guard groups <= lists, lists <= n else {
                     throw fail(.approximateIndex, "claims \(groups) groups and \(lists) lists for \(n) articles")
                 }
-                let index = InvertedFileIndex(
+                let partition = InvertedFileIndex(
                     groupCentroids: DenseMatrix(
                         rows: groups, columns: d, storage: try reader.readFloats(count: groups * d)),
                     groupOffsets: try reader.readInt32s(count: groups + 1),
                     listCentroids: DenseMatrix(
                         rows: lists, columns: d, storage: try reader.readFloats(count: lists * d)),
-                    listOffsets: try reader.readInt32s(count: lists + 1), rows: try reader.readInt32s(count: n),
-                    probes: probes, calibratedRecall: recall, calibrationQueries: queries,
-                    graph: try graph(articles: n, reader: &reader))
+                    listOffsets: try reader.readInt32s(count: lists + 1), rows: try reader.readInt32s(count: n))
+                let graph = try graph(articles: n, reader: &reader)
+                let index = ApproximateIndex(
+                    lists: partition, probes: Calibration(value: probes, recall: recall, queries: queries),
+                    graph: graph?.graph, beam: graph?.beam)
                 if let problem = index.problem(articles: n, dimensions: d) { throw fail(.approximateIndex, problem) }
                 return index
             }
         }
 
-        /// The approximate index's graph, after its partition in the same section; nil when it has
-        /// none (degree 0).
-        private func graph(articles n: Int, reader: inout BinaryReader) throws -> NeighborGraph? {
+        /// The approximate index's graph and its beam, after its partition in the same section; nil
+        /// when it has none (degree 0).
+        private func graph(
+            articles n: Int, reader: inout BinaryReader
+        ) throws -> (graph: NeighborGraph, beam: Calibration)? {
             let degree = Int(try reader.read(UInt32.self))
             guard degree > 0 else { return nil }
             let beam = Int(try reader.read(UInt32.self)), queries = Int(try reader.read(UInt32.self))
@@ -186,9 +190,9 @@ extension ModelFile {
                 throw fail(.approximateIndex, "claims a graph of degree \(degree) with \(entryCount) entry points")
             }
             let entries = try reader.readInt32s(count: entryCount)
-            return NeighborGraph(
-                degree: degree, adjacency: try reader.readInt32s(count: n * degree), entries: entries, beam: beam,
-                calibratedRecall: recall, calibrationQueries: queries)
+            let graph = NeighborGraph(
+                degree: degree, adjacency: try reader.readInt32s(count: n * degree), entries: entries)
+            return (graph, Calibration(value: beam, recall: recall, queries: queries))
         }
 
         private func metadata(articles n: Int) throws -> ArticleTable {

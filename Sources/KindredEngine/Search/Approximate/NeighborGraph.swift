@@ -25,25 +25,13 @@ public struct NeighborGraph: Sendable, Equatable {
     public let adjacency: [Int32]
     /// The articles every search starts from (scored first; the best are expanded).
     public let entries: [Int32]
-    /// The rows a search keeps while it walks (its beam), unless told otherwise: the fewest whose
-    /// sampled walks made sure of `InvertedFileIndex.calibrationTarget` recall at build time
-    /// (`SampledRecall`).
-    public private(set) var beam: Int
-    /// The recall@10 against exact search that `beam` measured at build time, on
-    /// `calibrationQueries` sampled articles (0 queries: not calibrated).
-    public private(set) var calibratedRecall: Float
-    public private(set) var calibrationQueries: Int
 
     public init(
-        degree: Int, adjacency: [Int32], entries: [Int32], beam: Int, calibratedRecall: Float = 0,
-        calibrationQueries: Int = 0
+        degree: Int, adjacency: [Int32], entries: [Int32]
     ) {
         self.degree = degree
         self.adjacency = adjacency
         self.entries = entries
-        self.beam = beam
-        self.calibratedRecall = calibratedRecall
-        self.calibrationQueries = calibrationQueries
     }
 
     /// Neighbours an article keeps. 32 and 48 measured the same recall for the articles scored
@@ -65,13 +53,6 @@ public struct NeighborGraph: Sendable, Equatable {
     /// about eight times what a calibrated search scores.
     static func visitLimit(beam: Int) -> Int { max(8_192, beam * 128) }
 
-    /// This graph with another default beam and its measured recall.
-    func calibrated(beam: Int, recall: Float, queries: Int) -> NeighborGraph {
-        var graph = self
-        (graph.beam, graph.calibratedRecall, graph.calibrationQueries) = (beam, recall, queries)
-        return graph
-    }
-
     /// What is wrong with this graph for a model of `articles` rows, or nil: the shapes, that
     /// every neighbour and entry is an article, that padding only ends a list.
     public func problem(articles: Int) -> String? {
@@ -92,10 +73,6 @@ public struct NeighborGraph: Sendable, Equatable {
                 }
             }
         }
-        guard (1...Self.widestBeam).contains(beam) else { return "a beam of \(beam)" }
-        if let problem = CalibratedRecall.problem(recall: calibratedRecall, queries: calibrationQueries) {
-            return problem
-        }
         return nil
     }
 
@@ -104,8 +81,7 @@ public struct NeighborGraph: Sendable, Equatable {
         let edges = adjacency.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
         let articles = adjacency.count / max(degree, 1)
         let mean = articles == 0 ? 0 : Double(edges) / Double(articles)
-        let recall = CalibratedRecall.clause(recall: calibratedRecall, queries: calibrationQueries)
-        return "graph of degree \(degree) (\(String(format: "%.1f", mean)) on average), beam \(beam)\(recall)"
+        return "graph of degree \(degree) (\(String(format: "%.1f", mean)) on average)"
     }
 
     /// The `beam` rows nearest a query by the walk's score (`rows`: the articles' codes in

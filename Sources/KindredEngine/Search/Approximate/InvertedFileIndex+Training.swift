@@ -11,8 +11,6 @@ extension InvertedFileIndex {
     /// nearest list among the lists of its three nearest groups: the tree's own descent, made
     /// wider than one group so that rows near a group's border find their list.
     ///
-    /// The default probes are a placeholder (a twentieth of the lists) until `calibrated`.
-    ///
     /// - Complexity: O(s·(g + l/g)·d·i) for a sample of s rows, then O(n·(g + 3·l/g)·d) to assign
     ///   n rows, all in `sgemm`; with the calibration, 4 % of a million-article reindex.
     static func train(
@@ -50,7 +48,7 @@ extension InvertedFileIndex {
         }
         return InvertedFileIndex(
             groupCentroids: groupCentroids, groupOffsets: groupOffsets, listCentroids: listCentroids,
-            listOffsets: listOffsets, rows: rows, probes: max(1, listCentroids.rows / 20))
+            listOffsets: listOffsets, rows: rows)
     }
 
     /// The list centroids of each group, trained on the sample rows nearest that group; a group
@@ -99,64 +97,66 @@ extension InvertedFileIndex {
     private static func assign(
         _ vectors: DenseMatrix, groups: DenseMatrix, groupOffsets: [Int32], lists: DenseMatrix
     ) -> [Int32] {
-        let n = vectors.rows, d = vectors.columns, g = groups.rows
-        let beam = min(assignmentGroups, g)
-        // The nearest groups of every row, as one list of rows per group.
-        var rowsOfGroup = [[Int32]](repeating: [], count: g)
-        let block = SphericalKMeans.blockRows
-        var scores = [Float](repeating: 0, count: block * g)
-        vectors.storage.withUnsafeBufferPointer { v in
-            groups.storage.withUnsafeBufferPointer { c in
-                scores.withUnsafeMutableBufferPointer { s in
-                    for start in stride(from: 0, to: n, by: block) {
-                        let rows = min(block, n - start)
-                        BLAS.gemm(
-                            transposeA: false, transposeB: true, m: rows, n: g, k: d, a: v.baseAddress! + start * d,
-                            lda: d, b: c.baseAddress!, ldb: d, c: s.baseAddress!, ldc: g)
-                        for r in 0..<rows {
-                            for group in nearest(beam, of: s.baseAddress! + r * g, count: g) {
-                                rowsOfGroup[group].append(Int32(start + r))
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let n = vectors.rows
+        let rowsOfGroup = rowsByNearestGroups(vectors, groups: groups)
         var best = [Float](repeating: -.infinity, count: n)
         var assignment = [Int32](repeating: 0, count: n)
-        var gathered = [Float](repeating: 0, count: block * d)
-        let widest = (0..<g).map { Int(groupOffsets[$0 + 1] - groupOffsets[$0]) }.max() ?? 1
-        scores = [Float](repeating: 0, count: block * widest)
-        vectors.storage.withUnsafeBufferPointer { v in
-            lists.storage.withUnsafeBufferPointer { c in
-                for group in 0..<g {
-                    let first = Int(groupOffsets[group]), width = Int(groupOffsets[group + 1]) - first
-                    let members = rowsOfGroup[group]
-                    for start in stride(from: 0, to: members.count, by: block) {
-                        let rows = min(block, members.count - start)
-                        for r in 0..<rows {
-                            let row = Int(members[start + r])
-                            for j in 0..<d { gathered[r * d + j] = v[row * d + j] }
-                        }
-                        gathered.withUnsafeBufferPointer { x in
-                            scores.withUnsafeMutableBufferPointer { s in
-                                BLAS.gemm(
-                                    transposeA: false, transposeB: true, m: rows, n: width, k: d, a: x.baseAddress!,
-                                    lda: d, b: c.baseAddress! + first * d, ldb: d, c: s.baseAddress!, ldc: width)
-                                for r in 0..<rows {
-                                    let row = Int(members[start + r])
-                                    for j in 0..<width where s[r * width + j] > best[row] {
-                                        best[row] = s[r * width + j]
-                                        assignment[row] = Int32(first + j)
-                                    }
-                                }
-                            }
-                        }
+        for (group, members) in rowsOfGroup.enumerated() {
+            let first = Int(groupOffsets[group]), width = Int(groupOffsets[group + 1]) - first
+            for start in stride(from: 0, to: members.count, by: SphericalKMeans.blockRows) {
+                let block = members[start..<min(start + SphericalKMeans.blockRows, members.count)]
+                let scores = scores(of: block, in: vectors, against: lists, first: first, width: width)
+                for (r, row) in block.lazy.map(Int.init).enumerated() {
+                    for j in 0..<width where scores[r * width + j] > best[row] {
+                        best[row] = scores[r * width + j]
+                        assignment[row] = Int32(first + j)
                     }
                 }
             }
         }
         return assignment
+    }
+
+    /// For every row, the groups among whose lists it looks for its own: its
+    /// `assignmentGroups` nearest, as one list of rows per group.
+    private static func rowsByNearestGroups(_ vectors: DenseMatrix, groups: DenseMatrix) -> [[Int32]] {
+        let n = vectors.rows, d = vectors.columns, g = groups.rows, block = SphericalKMeans.blockRows
+        var rowsOfGroup = [[Int32]](repeating: [], count: g)
+        var scores = [Float](repeating: 0, count: block * g)
+        for start in stride(from: 0, to: n, by: block) {
+            let rows = min(block, n - start)
+            vectors.storage.withUnsafeBufferPointer { v in
+                BLAS.gemm(
+                    transposeA: false, transposeB: true, m: rows, n: g, k: d, a: v.baseAddress! + start * d, lda: d,
+                    b: groups.storage, ldb: d, c: &scores, ldc: g)
+            }
+            scores.withUnsafeBufferPointer { s in
+                for r in 0..<rows {
+                    for group in nearest(min(assignmentGroups, g), of: s.baseAddress! + r * g, count: g) {
+                        rowsOfGroup[group].append(Int32(start + r))
+                    }
+                }
+            }
+        }
+        return rowsOfGroup
+    }
+
+    /// The cosines of `rows` of `vectors` with list centroids `first..<first + width`, row by row.
+    private static func scores(
+        of rows: ArraySlice<Int32>, in vectors: DenseMatrix, against lists: DenseMatrix, first: Int, width: Int
+    ) -> [Float] {
+        let d = vectors.columns
+        var gathered = [Float](repeating: 0, count: rows.count * d)
+        for (r, row) in rows.lazy.map(Int.init).enumerated() {
+            gathered.replaceSubrange(r * d..<(r + 1) * d, with: vectors.storage[row * d..<(row + 1) * d])
+        }
+        var scores = [Float](repeating: 0, count: rows.count * width)
+        lists.storage.withUnsafeBufferPointer { c in
+            BLAS.gemm(
+                transposeA: false, transposeB: true, m: rows.count, n: width, k: d, a: gathered, lda: d,
+                b: c.baseAddress! + first * d, ldb: d, c: &scores, ldc: width)
+        }
+        return scores
     }
 
     /// The positions of the `count` highest of `n` scores, best first.

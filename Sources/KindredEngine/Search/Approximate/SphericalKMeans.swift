@@ -8,7 +8,7 @@ struct SphericalKMeans {
     let clusters: Int
     let iterations: Int
 
-    /// Rows of points per `sgemm`: 4,096 × 128 centroids is 2 MB of scores.
+    /// Rows of points per `sgemm`: with 128 centroids, half a million scores.
     static let blockRows = 4_096
 
     /// The centroids, `(clusters × columns)`, of `count` rows at `points`; fewer when there are

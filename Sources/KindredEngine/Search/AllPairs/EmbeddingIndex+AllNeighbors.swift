@@ -17,10 +17,9 @@ public enum AllPairsMethod: Sendable {
 
 extension EmbeddingIndex {
     /// The most memory the all-pairs search's `CandidateTable` may take before the search falls
-    /// back to scoring every pair twice, a slice of rows at a time. 1 GiB: Debian's 64k articles
-    /// with 110-deep lists take 169 MB and a million articles with 40-deep lists 972 MB (a 1M
-    /// build then peaks at 6.4 GiB, under its 8 GiB target); a million with 110-deep lists would
-    /// take 2.6 GB, more than that target leaves.
+    /// back to scoring every pair twice, a slice of rows at a time. 2³⁰ bytes: a million articles
+    /// with 40-deep lists fit and the build stays under its memory target; a million with
+    /// 110-deep lists would not (docs/performance.md, *Memory*).
     public static let symmetricMemoryBudget = 1 << 30
 
     /// The most scores scanned per call in the symmetric search: small enough that a row's
@@ -54,7 +53,7 @@ extension EmbeddingIndex {
         guard usesCandidateStage(k: k), let product else {
             return try floatAllNeighbors(k: k, refine: refine, handle: handle)
         }
-        let fits = CandidateTable.bytes(rows: count, k: Self.candidateCount(k)) <= Self.symmetricMemoryBudget
+        let fits = CandidateTable.bytes(rows: count, k: ExactScan.candidateCount(k)) <= Self.symmetricMemoryBudget
         if method == .eachPairOnce || (method == .automatic && fits) {
             try symmetricAllNeighbors(
                 k: k, slice: slice, tile: tile, refine: refine, progress: progress, handle: handle)
@@ -86,7 +85,7 @@ extension EmbeddingIndex {
         progress: (Double) -> Void, handle: (Int, [ScoredIndex]) throws -> Void
     ) throws {
         let n = count, d = dimensions
-        let width = Self.candidateCount(k)
+        let width = ExactScan.candidateCount(k)
         let codes = self.codes ?? QuantizedRows(vectors).codes
         // The index's own product when its blocks are the tiles (the default), else one for them.
         let tiles =
@@ -138,14 +137,9 @@ extension EmbeddingIndex {
         var results = [[ScoredIndex]](repeating: [], count: min(batch, n))
         for start in stride(from: 0, to: n, by: batch) {
             let rows = min(batch, n - start)
-            vectors.storage.withUnsafeBufferPointer { v in
-                results.withUnsafeMutableBufferPointer { out in
-                    Parallel.forEachChunk(of: rows) { range in
-                        for r in range {
-                            out[r] = finished(
-                                start + r, k: k, vectors: v.baseAddress!, refine: refine, candidates: candidates)
-                        }
-                    }
+            results.withUnsafeMutableBufferPointer { out in
+                Parallel.forEachChunk(of: rows) { range in
+                    for r in range { out[r] = finished(start + r, k: k, refine: refine, candidates: candidates) }
                 }
             }
             for r in 0..<rows { try handle(start + r, results[r]) }
@@ -167,68 +161,113 @@ extension EmbeddingIndex {
         k: Int, slice: Int, product: Int8Product, refine: ((Int, [ScoredIndex]) -> [ScoredIndex])?,
         progress: (Double) -> Void, handle: (Int, [ScoredIndex]) throws -> Void
     ) throws {
-        let n = count, d = dimensions
+        let n = count
         let codes = self.codes ?? QuantizedRows(vectors).codes
         let slice = max(1, min(slice, n))
         let workers = ProcessorCount.active
         let round = slice * workers
-        let width = Self.candidateCount(k)
         var results = [[ScoredIndex]](repeating: [], count: round)
-        let isEmptyRow = self.isEmptyRow
         let dots = (0..<workers).map { _ in
             UnsafeMutableBufferPointer<Float>.allocate(capacity: slice * product.blockWidth)
         }
         defer { dots.forEach { $0.deallocate() } }
         for start in stride(from: 0, to: n, by: round) {
-            let rows = min(round, n - start)
+            let end = min(start + round, n)
             try results.withUnsafeMutableBufferPointer { out in
-                try codes.withUnsafeBufferPointer { codes in
-                    try scales.withUnsafeBufferPointer { scales in
-                        try vectors.storage.withUnsafeBufferPointer { v in
-                            _ = try Parallel.map(workers) { worker in
-                                let first = worker * slice
-                                guard first < rows else { return }
-                                let count = min(slice, rows - first)
-                                var candidates = (0..<count).map { _ in CandidateBuffer(k: width) }
-                                try product.multiplyEachBlock(
-                                    queries: codes.baseAddress! + (start + first) * d, count: count,
-                                    into: dots[worker].baseAddress!, threads: 1
-                                ) { block in
-                                    let range = product.blockRange(block)
-                                    for r in 0..<count where !isEmptyRow[start + first + r] {
-                                        let row = start + first + r
-                                        Self.select(
-                                            dots: dots[worker].baseAddress! + r * range.count,
-                                            scales: scales.baseAddress! + range.lowerBound, count: range.count,
-                                            offset: range.lowerBound, into: &candidates[r]
-                                        ) { $0 != row && !isEmptyRow[$0] }
-                                    }
-                                }
-                                for r in 0..<count {
-                                    out[first + r] = finished(
-                                        start + first + r, k: k, vectors: v.baseAddress!, refine: refine
-                                    ) { _ in
-                                        candidates[r].best()
-                                    }
-                                }
-                            }
-                        }
+                _ = try Parallel.map(workers) { worker in
+                    let first = start + worker * slice
+                    guard first < end else { return }
+                    let rows = first..<min(first + slice, end)
+                    let candidates = try candidates(
+                        of: rows, k: k, product: product, codes: codes, dots: dots[worker].baseAddress!)
+                    for row in rows {
+                        out[row - start] = finished(row, k: k, refine: refine) { candidates[$0 - first] }
                     }
                 }
             }
-            for r in 0..<rows { try handle(start + r, results[r]) }
-            progress(Double(start + rows) / Double(n))
+            for row in start..<end { try handle(row, results[row - start]) }
+            progress(Double(end) / Double(n))
         }
+    }
+
+    /// The int8 candidates of `rows` against every row: the rows' codes times each column block of
+    /// `product`, each block's scores offered to the row's buffer as it comes. `dots` holds
+    /// `rows.count × product.blockWidth` floats.
+    private func candidates(
+        of rows: Range<Int>, k: Int, product: Int8Product, codes: [Int8], dots: UnsafeMutablePointer<Float>
+    ) throws -> [[Int]] {
+        let isEmptyRow = self.isEmptyRow, d = dimensions
+        var candidates = rows.map { _ in CandidateBuffer(k: ExactScan.candidateCount(k)) }
+        try codes.withUnsafeBufferPointer { codes in
+            try scales.withUnsafeBufferPointer { scales in
+                try product.multiplyEachBlock(
+                    queries: codes.baseAddress! + rows.lowerBound * d, count: rows.count, into: dots, threads: 1
+                ) { block in
+                    let range = product.blockRange(block)
+                    for (r, row) in rows.enumerated() where !isEmptyRow[row] {
+                        candidates[r].offer(
+                            dots: dots + r * range.count, scales: scales.baseAddress! + range.lowerBound,
+                            count: range.count, offset: range.lowerBound
+                        ) { $0 != row && !isEmptyRow[$0] }
+                    }
+                }
+            }
+        }
+        var best: [[Int]] = []
+        for r in candidates.indices { best.append(candidates[r].best()) }
+        return best
     }
 
     /// A row's list from its candidates: none for a row that can't be ranked, else the best `k`
     /// by exact `Float` cosine, then `refine`d. The last step of both all-pairs searches.
     @inline(__always)
     private func finished(
-        _ row: Int, k: Int, vectors: UnsafePointer<Float>, refine: ((Int, [ScoredIndex]) -> [ScoredIndex])?,
-        candidates: (Int) -> [Int]
+        _ row: Int, k: Int, refine: ((Int, [ScoredIndex]) -> [ScoredIndex])?, candidates: (Int) -> [Int]
     ) -> [ScoredIndex] {
-        let neighbors = isEmptyRow[row] ? [] : rescore(candidates(row), query: vectors + row * dimensions, k: k)
+        guard !isEmptyRow[row] else { return refine?(row, []) ?? [] }
+        let neighbors = vectors.storage.withUnsafeBufferPointer {
+            rescore(candidates(row), query: $0.baseAddress! + row * dimensions, k: k)
+        }
         return refine?(row, neighbors) ?? neighbors
+    }
+
+    /// `allNeighbors` in `Float` alone: one `sgemm` of a block against all vectors, then top-k of
+    /// each row of the block in parallel. Memory is `blockSize × n` floats besides the index. The
+    /// reference the two-stage search is measured against.
+    public func floatAllNeighbors(
+        k: Int, blockSize: Int = 256, refine: ((Int, [ScoredIndex]) -> [ScoredIndex])? = nil,
+        handle: (Int, [ScoredIndex]) throws -> Void
+    ) throws {
+        let n = count, d = dimensions
+        guard n > 0 else { return }
+        let block = max(1, min(blockSize, n))
+        var scores = [Float](repeating: 0, count: block * n)
+        var results = [[ScoredIndex]](repeating: [], count: block)
+        let isEmptyRow = self.isEmptyRow
+        for start in stride(from: 0, to: n, by: block) {
+            let rows = min(block, n - start)
+            vectors.storage.withUnsafeBufferPointer { v in
+                scores.withUnsafeMutableBufferPointer { s in
+                    BLAS.gemm(
+                        transposeA: false, transposeB: true, m: rows, n: n, k: d,
+                        a: v.baseAddress! + start * d, lda: d, b: v.baseAddress!, ldb: d, c: s.baseAddress!, ldc: n)
+                }
+            }
+            // Each row's best among its scores, on every core.
+            func best(_ r: Int, _ s: UnsafePointer<Float>) -> [ScoredIndex] {
+                let row = start + r
+                guard !isEmptyRow[row] else { return refine?(row, []) ?? [] }
+                let neighbors = Self.best(k, of: s + r * n, count: n) { $0 != row && !isEmptyRow[$0] }
+                return refine?(row, neighbors) ?? neighbors
+            }
+            scores.withUnsafeBufferPointer { s in
+                results.withUnsafeMutableBufferPointer { out in
+                    Parallel.forEachChunk(of: rows) { range in
+                        for r in range { out[r] = best(r, s.baseAddress!) }
+                    }
+                }
+            }
+            for r in 0..<rows { try handle(start + r, results[r]) }
+        }
     }
 }
