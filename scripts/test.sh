@@ -19,6 +19,9 @@ if [ -z "${KINDRED_TEST_POSTGRESQL_URL:-}" ]; then
 fi
 # Style first: the toolchain's swift-format with .swift-format (scripts/format.sh fixes most of it).
 swift format lint --strict --recursive Sources Tests Benchmarks Package.swift
+# The search seam's shape (functions, nesting, file length) and comments without measurements.
+python3 scripts/check-shape.py Sources/KindredEngine/Search
+scripts/check-comments.sh
 swift build --build-tests
 echo "CPU: $(scripts/cpu-class.sh)"
 if [ $# -gt 0 ]; then

@@ -111,8 +111,8 @@ let benchmarks: @Sendable () -> Void = {
         _ = Fixture.model
     }
 
-    // The candidate stage's product on every engine this CPU runs (docs/performance.md, "Candidate
-    // stage per CPU class"): the all-pairs shape (a slice of 128 rows against a 4,096-row block,
+    // The candidate stage's product on every engine this CPU runs (docs/performance.md, *Exact
+    // search*): the all-pairs shape (a slice of 128 rows against a 4,096-row block,
     // every core) and a single query against every row (a draft, one thread), each beside the
     // Float BLAS call that would do the same work.
     let engines: [Int8Engine] = [.oneDNN] + Int8KernelLevel.allCases.filter(Int8Product.runs).map { .kernel($0) }
