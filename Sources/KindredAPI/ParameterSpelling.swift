@@ -32,7 +32,13 @@ public enum ParameterSpelling: Sendable {
     /// The message of `error` in this spelling.
     public func message(_ error: EngineError) -> String { error.message(naming: name) }
 
-    /// The build's flags (`kindred reindex`, `kindred eval`), without their dashes.
+    /// A build parameter's flag (`kindred reindex`, `kindred eval`) without its dashes: the one
+    /// spelling the CLI declares and every message uses.
+    public static func buildFlag(_ parameter: EngineParameter) -> String {
+        buildFlags[parameter] ?? parameter.rawValue
+    }
+
+    /// The build's flags, without their dashes.
     static let buildFlags: [EngineParameter: String] = [
         .titleWeight: "title-weight", .minimumDocumentFrequency: "min-df", .maximumDocumentFrequency: "max-df",
         .maximumTerms: "max-terms",

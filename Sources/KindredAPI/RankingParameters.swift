@@ -113,14 +113,11 @@ public struct RankingParameters: Sendable, Equatable {
     ///
     /// - Throws: `EngineError` with the parameter, value and range for a value out of range; `k`
     ///   is checked against `maximumK`.
-    public func query(defaultK: Int = 10, maximumK: Int, base: RelatedQuery? = nil) throws -> RelatedQuery {
+    public func query(
+        defaultK: Int = ResultCount.defaultK, maximumK: Int, base: RelatedQuery? = nil
+    ) throws -> RelatedQuery {
         var query = base ?? RelatedQuery(k: defaultK)
-        if let k {
-            guard (1...maximumK).contains(k) else {
-                throw EngineError.invalid(.k, k, allowed: "between 1 and \(maximumK)")
-            }
-            query.k = k
-        }
+        if let k { query.k = try ResultCount.checked(k, maximum: maximumK) }
         if !exclude.isEmpty { query.excludedIDs = Set(exclude) }
         if let section { query.section = section }
         if let language { query.language = try LanguageScope(parsing: language) }

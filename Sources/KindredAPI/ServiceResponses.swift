@@ -76,7 +76,7 @@ public struct SyncStatus: Codable, Sendable, Equatable {
     /// Rows applied since the server started: PUTs and DELETEs.
     public var upserted: Int
     public var deleted: Int
-    /// Rows skipped since the server started (invalid, or refused by the index), each counted
+    /// Rows skipped since the server started (invalid), each counted
     /// once however often the overlap reads it again; the log has each.
     public var skipped: Int
     /// Rows of the last read dated after the source's clock: applied, but the watermark stays at

@@ -75,16 +75,16 @@ extension ModelStore {
             let read = try await journalCall { try $0.entries(after: after) }
             let head = read.last ?? after
             replica.withLock { $0.head = max($0.head, head) }
-            let outcome = await writer.run { () -> (applied: Bool, problems: [Journal.Problem]) in
+            let applied = await writer.run { () -> Bool in
                 let index = self.state.read()
-                guard index.journalSequence >= after else { return (false, []) }
-                var (next, refused) = index.replaying(read.entries)
+                guard index.journalSequence >= after else { return false }
+                var next = index.replaying(read.entries)
                 if let last = read.last { next = next.passing(last) }
                 self.state.write(next)
-                return (true, refused)
+                return true
             }
-            noteSkipped(read.skipped + outcome.problems, source: shared?.name ?? "")
-            if outcome.applied {
+            noteSkipped(read.skipped, source: shared?.name ?? "")
+            if applied {
                 replica.withLock { $0.caughtUp = true }
                 return
             }
@@ -168,9 +168,7 @@ extension ModelStore {
             let index = self.state.read()
             if index.journalSequence >= entry.sequence { return true }
             guard index.journalSequence == entry.sequence - 1 else { return false }
-            let (next, refused) = index.replaying([entry])
-            self.state.write(next)
-            self.noteSkipped(refused, source: self.shared?.name ?? "")
+            self.state.write(index.applying(entry))
             return true
         }
         guard !applied else { return }

@@ -140,7 +140,7 @@ public final class ModelStore: Sendable {
             let before = self.state.read()
             let article = received.article
             let created = before.metadata(of: article.id) == nil
-            let next = try before.upserting(article, sequence: journal.nextSequence)
+            let next = before.upserting(article, sequence: journal.nextSequence)
             _ = try journal.append(.put(received))
             self.state.write(next)
             return created
@@ -167,17 +167,9 @@ public final class ModelStore: Sendable {
         public var deleted = 0
         /// Withdrawals of articles the index does not hold (nothing written).
         public var absent = 0
-        /// Changes that could not be indexed, with the reason; the others were applied.
-        public var refused: [(id: String, reason: String)] = []
         /// The changes dealt with, in order: a prefix of the batch. The rest did not fit in the
         /// journal and wait for the next reindex.
         public var taken = 0
-
-        public static func == (a: Self, b: Self) -> Bool {
-            (a.upserted, a.deleted, a.absent, a.refused.map(\.id), a.taken) == (
-                b.upserted, b.deleted, b.absent, b.refused.map(\.id), b.taken
-            )
-        }
     }
 
     /// Applies a sync's changes as the PUTs and DELETEs the publishing system would have sent, in
@@ -199,13 +191,9 @@ public final class ModelStore: Sendable {
                 let sequence = journal.nextSequence + operations.count
                 switch change.operation {
                 case .put(let received):
-                    do {
-                        index = try index.upserting(received.article, sequence: sequence)
-                        operations.append(.put(received))
-                        outcome.upserted += 1
-                    } catch {
-                        outcome.refused.append((change.id, "\(error)"))
-                    }
+                    index = index.upserting(received.article, sequence: sequence)
+                    operations.append(.put(received))
+                    outcome.upserted += 1
                 case .withdraw:
                     if let next = index.deleting(change.id, sequence: sequence) {
                         index = next

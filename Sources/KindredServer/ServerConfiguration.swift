@@ -1,3 +1,4 @@
+import KindredAPI
 import KindredEncoder
 import Logging
 
@@ -52,7 +53,8 @@ public struct ServerConfiguration: Sendable {
 
     public init(
         host: String = defaultHost, port: Int = defaultPort, modelDirectory: String,
-        maximumBodyBytes: Int = defaultMaximumBodyBytes, defaultK: Int = 10, maximumK: Int = 100,
+        maximumBodyBytes: Int = defaultMaximumBodyBytes, defaultK: Int = ResultCount.defaultK,
+        maximumK: Int = ResultCount.serverMaximum,
         logLevel: Logger.Level = .info, adminToken: String? = nil, requestTimeout: Double = defaultRequestTimeout,
         maximumJournalEntries: Int = defaultMaximumJournalEntries, idleTimeout: Double = defaultIdleTimeout,
         allowedHosts: [String] = []

@@ -102,10 +102,6 @@ public final class SourceSync: Service, Sendable {
                 logger.warning("sync row skipped", metadata: ["problem": "\(problem)"])
                 skipped += 1
             }
-            for refusal in applied.refused where firstReport("refused \(refusal.id) \(refusal.reason)") {
-                logger.warning("sync row refused", metadata: ["id": "\(refusal.id)", "reason": "\(refusal.reason)"])
-                skipped += 1
-            }
             for change in future where firstReport("future \(change.id) \(change.updatedAt)") {
                 logger.warning(
                     "sync row dated after the source's clock: applied, but the watermark stays at the clock so later changes are still read",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KindredAPI
 import KindredEngine
 import KindredText
 
@@ -10,17 +11,23 @@ struct BuildOptions: ParsableArguments {
     )
     var dimensions: Int?
 
-    @Option(name: .customLong("title-weight"), help: "How many body words one title or tag word counts as.")
+    @Option(
+        name: .customLong(ParameterSpelling.buildFlag(.titleWeight)),
+        help: "How many body words one title or tag word counts as.")
     var titleWeight: Float = ModelParameters().titleWeight
 
-    @Option(name: .customLong("min-df"), help: "Drop terms found in fewer articles than this.")
+    @Option(
+        name: .customLong(ParameterSpelling.buildFlag(.minimumDocumentFrequency)),
+        help: "Drop terms found in fewer articles than this.")
     var minimumDocumentFrequency: Int = ModelParameters().minimumDocumentFrequency
 
-    @Option(name: .customLong("max-df"), help: "Drop terms found in more than this fraction of articles (0–1].")
+    @Option(
+        name: .customLong(ParameterSpelling.buildFlag(.maximumDocumentFrequency)),
+        help: "Drop terms found in more than this fraction of articles (0–1].")
     var maximumDocumentFrequency: Double = ModelParameters().maximumDocumentFrequency
 
     @Option(
-        name: .customLong("max-terms"),
+        name: .customLong(ParameterSpelling.buildFlag(.maximumTerms)),
         help: ArgumentHelp(
             "Keep at most this many terms, those found in the most articles (0: no bound).",
             discussion:
@@ -41,7 +48,7 @@ struct BuildOptions: ParsableArguments {
     var stemming = AnalyzerOptions().stemming
 
     @Option(
-        name: .customLong("power-iterations"),
+        name: .customLong(ParameterSpelling.buildFlag(.powerIterations)),
         help:
             "Subspace iterations of the randomized SVD: more is closer to the exact SVD and slower; ranking quality stops improving at 2 (docs/quality.md)."
     )
@@ -62,27 +69,28 @@ struct BuildOptions: ParsableArguments {
     var weighting: WeightingScheme?
 
     @Option(
-        name: .customLong("lexical-weight"),
+        name: .customLong(ParameterSpelling.buildFlag(.lexicalWeight)),
         help: "Weight of the TF-IDF cosine when re-ranking LSA's best candidates (0 = pure LSA).")
     var lexicalWeight: Float = ModelParameters().lexicalWeight
 
     @Option(
-        name: .customLong("headline-weight"),
+        name: .customLong(ParameterSpelling.buildFlag(.headlineWeight)),
         help: "Weight of the headline match (text against the other's title and tags) when re-ranking (0 = off).")
     var headlineWeight: Float = ModelParameters().headlineWeight
 
-    @Option(name: .customLong("rerank-depth"), help: "How many LSA candidates are re-ranked.")
+    @Option(
+        name: .customLong(ParameterSpelling.buildFlag(.rerankDepth)), help: "How many LSA candidates are re-ranked.")
     var rerankDepth: Int = ModelParameters().rerankDepth
 
     @Option(
-        name: .customLong("neighbors"),
+        name: .customLong(ParameterSpelling.buildFlag(.neighbors)),
         help: ArgumentHelp(
             "Related articles precomputed per article for by-id requests (0: none). Costs O(n²) at reindex.",
             discussion: "Default: 100, or 0 above \(BuildOptions.precomputeLimit) articles."))
     var neighbors: Int?
 
     @Option(
-        name: .customLong("hub-cap"),
+        name: .customLong(ParameterSpelling.buildFlag(.hubCap)),
         help:
             "No article in the first 10 places of more precomputed lists than this (0: no cap). See 'kindred inspect'.")
     var hubCap: Int = ModelParameters().hubCap

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KindredAPI
 import KindredEngine
 
 /// `--model`, shared by every command that reads a model.
@@ -48,11 +49,11 @@ struct ModelOptions: ParsableArguments {
 
 /// `-k`, shared by the query commands.
 struct CountOptions: ParsableArguments {
-    /// The most results a command-line query returns (the server's limit is `--max-k`).
-    static let maximumK = 10_000
+    /// The most results a command-line query returns (`ResultCount.commandLineMaximum`).
+    static let maximumK = ResultCount.commandLineMaximum
 
-    @Option(name: .short, help: "How many related articles to return (1–10000).")
-    var k: Int = 10
+    @Option(name: .short, help: "How many related articles to return (1–\(ResultCount.commandLineMaximum)).")
+    var k: Int = ResultCount.defaultK
 
     func validate() throws {
         guard (1...Self.maximumK).contains(k) else {

@@ -8,7 +8,7 @@ import Testing
 struct HelpTests {
     static let commands: [[String]] = [
         [], ["reindex"], ["serve"], ["related"], ["similar"], ["neighbors"], ["overrides"], ["overrides", "show"],
-        ["overrides", "set"], ["overrides", "clear"], ["inspect"], ["eval"], ["embed"],
+        ["overrides", "set"], ["overrides", "clear"], ["inspect"], ["eval"], ["embed"], ["recall"],
     ]
 
     static let golden = CLITests.root.appendingPathComponent("Tests/Fixtures/help")

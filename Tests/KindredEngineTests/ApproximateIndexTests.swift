@@ -214,7 +214,7 @@ struct ApproximateIndexTests {
         #expect(model.index.searchesGraph)
         #expect(model.index.candidateStage.contains("int4"))
         let drafts = Self.topicalArticles(count: 300, topics: 120, seed: 2, idPrefix: "draft").compactMap {
-            try? model.queryVector(title: $0.title, body: $0.body)
+            model.queryVector(title: $0.title, body: $0.body)
         }
         let queries =
             drafts.map { Model.RecallQuery(vector: $0) }
@@ -279,7 +279,7 @@ struct ApproximateIndexTests {
     @Test("held-out drafts find what exact search finds, through the graph and the lists; probing every list is exact")
     func agreement() throws {
         let drafts = Self.topicalArticles(count: 300, topics: 120, seed: 2, idPrefix: "draft").compactMap {
-            try? Self.approximate.queryVector(title: $0.title, body: $0.body)
+            Self.approximate.queryVector(title: $0.title, body: $0.body)
         }
         #expect(drafts.count == 300)
         let queries = drafts.map { Model.RecallQuery(vector: $0) }
@@ -348,7 +348,7 @@ struct ApproximateIndexTests {
         let query = RelatedQuery.unshaped(k: 10)
         let source = Self.articles[42]
         // A new article with the same text as article 42: the nearest to a draft of that text.
-        index = try index.upserting(Article(id: "fresh", title: source.title, body: source.body))
+        index = index.upserting(Article(id: "fresh", title: source.title, body: source.body))
         let draft = try index.similar(title: source.title, body: source.body, language: nil, query: query)
         #expect(Set(draft.results.prefix(2).map(\.article.id)) == ["fresh", source.id])
         // Deleted: gone from every list, drafts and by id alike.
@@ -366,7 +366,7 @@ struct ApproximateIndexTests {
             })
         // Rewritten: article 7 now tells article 42's story; its old neighbours no longer rank it first.
         let rewritten = Self.articles[7]
-        index = try index.upserting(Article(id: rewritten.id, title: source.title, body: source.body))
+        index = index.upserting(Article(id: rewritten.id, title: source.title, body: source.body))
         let nowNear = try index.similar(title: source.title, body: source.body, language: nil, query: query)
         #expect(nowNear.results.prefix(2).map(\.article.id).contains(rewritten.id))
         let oldStory = try index.similar(title: rewritten.title, body: rewritten.body, language: nil, query: query)

@@ -83,8 +83,8 @@ struct JournalTests {
         let kept = Journal.coalesced(entries)
         #expect(kept.map(\.sequence) == [3, 4, 5])
         var full = LiveIndex(model: Sample.model, version: "v"), short = full
-        for entry in entries { full = try full.applying(entry) }
-        for entry in kept { short = try short.applying(entry) }
+        for entry in entries { full = full.applying(entry) }
+        for entry in kept { short = short.applying(entry) }
         for id in ["a", "b", "c"] { #expect(full.metadata(of: id) == short.metadata(of: id)) }
     }
 
@@ -109,7 +109,7 @@ struct LiveIndexTests {
     @Test("upserts are searchable in both directions, deletes disappear, filters apply to upserts too")
     func overlay() throws {
         var index = LiveIndex(model: Sample.model, version: "v1")
-        index = try index.upserting(
+        index = index.upserting(
             Article(
                 id: "tag-2", title: "Xiaomi Tag 2 tracker", body: "Works with Apple Find My and Google Find Hub.",
                 section: "wearables"))
@@ -175,7 +175,7 @@ struct LiveIndexTests {
         let model = try ModelBuilder(parameters: parameters).build(Sample.articles).model
         let rows = LiveIndex(model: model, version: "rows")
         var upserted = rows
-        for article in Sample.articles { upserted = try upserted.upserting(article) }
+        for article in Sample.articles { upserted = upserted.upserting(article) }
         #expect(upserted.upserts.count == Sample.articles.count)
         for id in ["leica-red-dot-leitzphone", "xiaomi-tag-find-my", "football-derby-result"] {
             for query in [RelatedQuery(k: 5), RelatedQuery(k: 3, section: "wearables")] {
@@ -193,7 +193,7 @@ struct LiveIndexTests {
         let before = try index.related(to: "leica-red-dot-leitzphone", query: RelatedQuery(k: 3)).results.map(
             \.article.id)
         index = try #require(index.deleting(before[0]))
-        index = try index.upserting(
+        index = index.upserting(
             Article(
                 id: "leitzphone-review", title: "Leitzphone review: Leica's red dot on the Xiaomi 17 Ultra",
                 body: "The Leica Leitzphone is a Xiaomi 17 Ultra with a rotating camera ring and the red dot logo."))

@@ -86,7 +86,7 @@ struct RankingControlTests {
             body:
                 "Xiaomi will sell a Leica edition of the 17 Ultra with the red dot on its back and a Leica camera grip.",
             publishedAt: RFC3339.parse("2026-03-09T08:00:00Z"), section: "phones-cameras", tags: ["Xiaomi", "Leica"])
-        let next = try index.upserting(story)
+        let next = index.upserting(story)
         #expect(ids(try next.related(to: leica, query: RelatedQuery(k: 3))).contains(story.id))
         #expect(ids(try next.related(to: "xiaomi-17-ultra-launch", query: RelatedQuery(k: 3))).contains(story.id))
         #expect(!ids(try next.related(to: "football-derby-result", query: RelatedQuery(k: 3))).contains(story.id))
@@ -102,7 +102,7 @@ struct RankingControlTests {
             copy.id = "airtag-2-range-rewrite-\(i)"
             copy.title = lead + original.title
             copy.body = original.body + " \(lead)More details later."
-            index = try index.upserting(copy)
+            index = index.upserting(copy)
             ids.append(copy.id)
         }
         return (index, ids)
@@ -214,7 +214,7 @@ struct RankingControlTests {
             id: "leica-edition", title: "Xiaomi 17 Ultra Leica edition wears the red dot",
             body: "A Leica edition of the Xiaomi phone with the red dot.",
             url: "https://news.example.com/x/leica-edition")
-        let live = try index.upserting(story)
+        let live = index.upserting(story)
         let draft = "More on the red dot: http://news.example.com/x/leica-edition/"
         #expect(live.linkedIDs(in: draft) == ["leica-edition"])
         #expect(try #require(live.deleting("leica-edition")).linkedIDs(in: draft).isEmpty)

@@ -173,7 +173,7 @@ public struct Model: Sendable {
     /// - Parameter counter: reuse one per thread to keep stemmer caches warm; a new one by default.
     public func queryVector(
         title: String, body: String, tags: [String] = [], language: String? = nil, counter: TermCounter? = nil
-    ) throws -> QueryVector? {
+    ) -> QueryVector? {
         // Only a build holds such a model, and it folds no text in.
         precondition(!termVectorsPending, "a model still being built has no term vectors to fold text in with")
         let counter = counter ?? TermCounter(parameters: parameters)
@@ -194,8 +194,8 @@ public struct Model: Sendable {
     /// The unit-length LSA vector of any text (see `queryVector(title:body:tags:language:counter:)`).
     public func foldIn(
         title: String, body: String, tags: [String] = [], language: String? = nil, counter: TermCounter? = nil
-    ) throws -> [Float]? {
-        try queryVector(title: title, body: body, tags: tags, language: language, counter: counter)?.dense
+    ) -> [Float]? {
+        queryVector(title: title, body: body, tags: tags, language: language, counter: counter)?.dense
     }
 
     /// The re-ranking score of a candidate: `((1 − w)·LSA + w·TF-IDF + c·headline match) / (1 + 2c)`.
@@ -345,7 +345,7 @@ extension Model {
     /// The `k` articles most related to a text that is not indexed (a draft), best first.
     /// Empty when none of the text's terms is in the vocabulary.
     public func similar(title: String = "", body: String, language: String? = nil, k: Int) throws -> [RelatedArticle] {
-        guard let query = try queryVector(title: title, body: body, language: language) else { return [] }
+        guard let query = queryVector(title: title, body: body, language: language) else { return [] }
         return results(try rank(query, k: k))
     }
 

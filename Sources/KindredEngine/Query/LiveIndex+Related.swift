@@ -97,7 +97,7 @@ extension LiveIndex {
                 let text = html?.text ?? body
                 linked.formUnion(linkedIDs(in: title + "\n" + text))
                 for target in html?.links ?? [] { if let id = linkedID(target) { linked.insert(id) } }
-                let vector = try model.queryVector(title: title, body: text, language: textLanguage)
+                let vector = model.queryVector(title: title, body: text, language: textLanguage)
                 meanings.append(embedding ? meaning(title: title, body: text, language: language) : nil)
                 if let terms = vector?.sparse.indices.count, terms > Self.maximumQueryTerms {
                     throw EngineError.invalidParameter(

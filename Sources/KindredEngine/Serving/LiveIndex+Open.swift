@@ -33,9 +33,8 @@ extension ModelDirectory {
         let (entries, problems) = try Journal.read(path: journalPath)
         let base = LiveIndex(model: model, version: version, overrides: try OverridesFile.load(directory: path))
         let pending = entries.filter { $0.sequence > (model.manifest.journalSequence ?? 0) }
-        let (index, refused) = base.replaying(pending)
         return OpenedIndex(
-            index: index, entries: entries, replayed: pending.count - refused.count, skipped: problems + refused,
+            index: base.replaying(pending), entries: entries, replayed: pending.count, skipped: problems,
             journalPath: journalPath)
     }
 }

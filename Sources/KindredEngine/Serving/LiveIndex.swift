@@ -95,9 +95,9 @@ public struct LiveIndex: Sendable {
     }
 
     /// The index with `article` added or replaced, its vector folded into the model's space.
-    public func upserting(_ article: Article, sequence: Int? = nil) throws -> LiveIndex {
+    public func upserting(_ article: Article, sequence: Int? = nil) -> LiveIndex {
         var next = self
-        let vector = try model.queryVector(
+        let vector = model.queryVector(
             title: article.title, body: article.body, tags: article.tags, language: article.language)
         let entry = UpsertedArticle(metadata: article.metadata, vector: vector)
         if let slot = upsertIndex[article.id] {
@@ -138,21 +138,9 @@ public struct LiveIndex: Sendable {
         return next
     }
 
-    /// Applies entries in sequence order. One that can't be applied (an article the model can't
-    /// read) is passed over — counted as applied, so that the index never waits for it — and
-    /// returned as a problem: a bad entry costs its own write, never the writes after it.
-    public func replaying(_ entries: [JournalEntry]) -> (index: LiveIndex, problems: [Journal.Problem]) {
-        var index = self
-        var problems: [Journal.Problem] = []
-        for entry in entries where entry.sequence > index.journalSequence {
-            do {
-                index = try index.applying(entry)
-            } catch {
-                problems.append(Journal.Problem(sequence: entry.sequence, reason: "\(error)"))
-                index = index.passing(entry.sequence)
-            }
-        }
-        return (index, problems)
+    /// Applies the entries past `journalSequence`, in sequence order.
+    public func replaying(_ entries: [JournalEntry]) -> LiveIndex {
+        entries.reduce(self) { index, entry in entry.sequence > index.journalSequence ? index.applying(entry) : index }
     }
 
     /// The index with `sequence` counted as applied, nothing else changed: a skipped entry.
@@ -163,9 +151,9 @@ public struct LiveIndex: Sendable {
     }
 
     /// Applies a journal entry, whatever its outcome (a delete of an unknown id is a no-op).
-    public func applying(_ entry: JournalEntry) throws -> LiveIndex {
+    public func applying(_ entry: JournalEntry) -> LiveIndex {
         switch entry.operation {
-        case .put(let received): return try upserting(received.article, sequence: entry.sequence)
+        case .put(let received): return upserting(received.article, sequence: entry.sequence)
         case .delete(let id):
             if let next = deleting(id, sequence: entry.sequence) { return next }
             var same = self

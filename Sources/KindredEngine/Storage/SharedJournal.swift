@@ -170,10 +170,10 @@ extension ModelDirectory {
         try checkOwnership(of: index, journal: journal)
         let overrides = try journal.overrides()
         let read = try journal.entries(after: index.journalSequence)
-        var (caughtUp, refused) = index.with(overrides: overrides.overrides).replaying(read.entries)
+        var caughtUp = index.with(overrides: overrides.overrides).replaying(read.entries)
         if let last = read.last { caughtUp = caughtUp.passing(last) }
         return SharedOpening(
-            index: caughtUp, replayed: read.entries.count - refused.count,
-            skipped: overrides.skipped + read.skipped + refused, overridesStamp: overrides.stamp)
+            index: caughtUp, replayed: read.entries.count, skipped: overrides.skipped + read.skipped,
+            overridesStamp: overrides.stamp)
     }
 }

@@ -19,11 +19,13 @@ struct Recall: ParsableCommand {
             not hold (articles kept out of the build, as JSON Lines).
 
             Searches go through the index's graph when the build calibrated one, else through \
-            its lists; --probes measures the lists, --beam the graph, at other settings.
+            its lists; --probes measures the lists, --beam the graph, at other settings. On your \
+            archive's model, give --drafts articles kept out of its build and try wider beams \
+            (--beam 128,256,512) or more probes (--probes 400,800,1600) than the build chose.
 
-            Example, trying wider beams and more probes than the build chose:
-              kindred recall --model models/news --drafts held-out.jsonl --beam 128,256,512
-              kindred recall --model models/news --drafts held-out.jsonl --probes 400,800,1600
+            Examples, on the bundled model (one list: every search is exact there):
+              kindred recall --queries 50
+              kindred recall --queries 50 --probes 1 -k 5
             """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -81,8 +83,8 @@ struct Recall: ParsableCommand {
         if let drafts {
             let read = try CorpusReader().read(path: drafts)
             let counter = TermCounter(parameters: model.parameters)
-            let vectors = try read.articles.prefix(queries).compactMap {
-                try model.queryVector(
+            let vectors = read.articles.prefix(queries).compactMap {
+                model.queryVector(
                     title: $0.title, body: $0.body, tags: $0.tags, language: $0.language, counter: counter)
             }
             guard !vectors.isEmpty else { throw CLIError("\(drafts) holds no text with a term of the model") }

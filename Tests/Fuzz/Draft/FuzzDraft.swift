@@ -9,7 +9,7 @@ func target(_ data: Data) {
     if let fields = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
         case .success(let article) = CorpusReader.article(from: fields)
     {
-        _ = try? Fuzz.index.upserting(article)
+        _ = Fuzz.index.upserting(article)
     }
     guard let draft = try? DraftRequest.decode(data), let query = try? draft.ranking.query(maximumK: 100) else {
         return
