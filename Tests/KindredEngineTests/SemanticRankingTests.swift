@@ -83,4 +83,31 @@ import Testing
         #expect(fused.results.contains { $0.article.id == "footballer-brace" }, "\(fused.results.map(\.article.id))")
         #expect(!words.results.contains { $0.article.id == "footballer-brace" }, "\(words.results.map(\.article.id))")
     }
+
+    @Test func byIDAnswersFromFusedListsAreTheSearchsAnswers() throws {
+        let model = try #require(Self.shared, "no encoder: run scripts/fetch-encoder.sh")
+        #expect(model.manifest.listsSemanticWeight == RelatedQuery.defaultSemanticWeight)
+        var builder = ModelBuilder(parameters: ModelParameters(neighbors: 0))
+        builder.semantic = SemanticBuild(encoder: try SemanticBuildTests.loaded(), maxTokens: 64)
+        let unlisted = try builder.build(Sample.articles + Self.extra).model
+        #expect(unlisted.manifest.listsSemanticWeight == nil)
+        let listed = LiveIndex(model: model, version: "lists"), searched = LiveIndex(model: unlisted, version: "search")
+        let weight = RelatedQuery.defaultSemanticWeight
+        var read = 0
+        for id in model.articles.map(\.id) {
+            let fromList = try listed.related(to: id, query: Self.query(weight))
+            let fromSearch = try searched.related(to: id, query: Self.query(weight))
+            #expect(fromList.results.map(\.article.id) == fromSearch.results.map(\.article.id), "\(id)")
+            for (a, b) in zip(fromList.results, fromSearch.results) { #expect(abs(a.score - b.score) < 1e-5, "\(id)") }
+            #expect(fromSearch.searched)
+            if !fromList.searched { read += 1 }
+        }
+        // Every article's answer at the lists' weight is its list, read as it is.
+        #expect(read == model.articles.count)
+        // Another weight can't read a fused list: it searches, and fuses at its own weight.
+        let other = try listed.related(to: "xiaomi-17-ultra-launch", query: Self.query(0.3))
+        #expect(other.searched)
+        let otherSearched = try searched.related(to: "xiaomi-17-ultra-launch", query: Self.query(0.3))
+        #expect(other.results.map(\.article.id) == otherSearched.results.map(\.article.id))
+    }
 }

@@ -44,6 +44,9 @@ public struct ModelBuilder: Sendable {
     /// The sentence encoder that gives each article its semantic vector; nil builds on words
     /// alone (no encoder, no embedding cost).
     public var semantic: SemanticBuild?
+    /// The semantic weight the precomputed lists are fused at when `semantic` is set
+    /// (`Model.listEntries`): by-id answers at that weight read their list as it is.
+    public var listsSemanticWeight = RelatedQuery.defaultSemanticWeight
 
     public init(
         parameters: ModelParameters = ModelParameters(), lowerDimensionsToFit: Bool = true,
@@ -121,13 +124,18 @@ public struct ModelBuilder: Sendable {
         var manifest = self.manifest(
             weighted, factors: factors, dimensions: dimensions, corpusDigest: corpusDigest, empty: empty,
             journalSequence: journalSequence, stageSeconds: clock.seconds)
+        let width = min(parameters.neighbors, metadata.count - 1)
+        if semantic != nil && width > 0 && listsSemanticWeight > 0 {
+            manifest.listsSemanticWeight = listsSemanticWeight
+        }
         var model = try Model(
             manifest: manifest, weighting: weighted.weighting, formedTermVectors: nil,
             singularValues: factors.singularValues,
             articleVectors: vectors, tfidfRows: weighted.matrix, headlineRows: weighted.headlines, articles: metadata,
             keepingIndexCodes: parameters.neighbors > 0 || metadata.count >= graphFrom,
             indexProduct: parameters.neighbors > 0)
-        let width = min(parameters.neighbors, metadata.count - 1)
+        // The lists fuse each article's meaning in.
+        model.semantic = semantic?.0
         var lists = NeighborLists.none
         let withGraph = model.articles.count >= graphFrom
         // The related lists' search finds each article's nearest exactly: the graph's candidates,

@@ -97,7 +97,10 @@ extension ModelBuilder {
             let row = short[i], kept = lists.list(of: row)
             let have = Set(kept.map(\.index))
             guard let query = model.queryVector(row: row) else { return kept }
-            let more = try model.rank(query, k: width) { $0 == row || have.contains($0) || capped.contains(Int32($0)) }
+            let skipped = { (other: Int) in other == row || have.contains(other) || capped.contains(Int32(other)) }
+            let depth = model.listsSemanticWeight > 0 ? max(width, model.parameters.rerankDepth) : width
+            let words = try model.rank(query, k: depth, excluding: skipped)
+            let more = model.listEntries(row: row, words: words, query: query, k: width, excluding: skipped)
             return (kept + more).sorted { ($0.score, $1.index) > ($1.score, $0.index) }
         }
         let refilled = Dictionary(uniqueKeysWithValues: zip(short, refills))

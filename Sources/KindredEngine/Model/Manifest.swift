@@ -40,6 +40,9 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// The shared journal whose entries `journalSequence` counts (its `SharedJournal.identity()`);
     /// nil for a model directory's own journal, and in models built before it was recorded.
     public var journal: String? = nil
+    /// The semantic weight the precomputed lists were fused at (`RelatedQuery.semanticWeight`);
+    /// nil when they rank on words alone.
+    public var listsSemanticWeight: Float? = nil
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

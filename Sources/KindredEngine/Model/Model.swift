@@ -362,8 +362,8 @@ extension Model {
     }
 
     /// Every article ranked against all others with blocked matrix products, then re-ranked like
-    /// a single query; `handle(row, best first)` is called in row order, `progress` with the
-    /// fraction done.
+    /// a single query and fused with its meaning at the lists' weight (`listEntries`);
+    /// `handle(row, best first)` is called in row order, `progress` with the fraction done.
     ///
     /// - Parameter nearest: given each row's nearest others by LSA cosine before the re-ranking
     ///   (`max(k, rerankDepth)` of them, best first), on the search's worker threads, each row
@@ -375,13 +375,16 @@ extension Model {
     ) throws {
         let depth = max(k, parameters.rerankDepth)
         let scatteredQueries = ScatteredPair.Pool(dimension: tfidfRows.columns)
+        // Fused lists keep every re-ranked candidate for the fusion to choose among.
+        let kept = listsSemanticWeight > 0 ? depth : k
         // The re-ranking runs on the search's worker threads, beside the candidate stage.
         try index.allNeighbors(
             k: depth,
             refine: { row, candidates in
                 nearest?(row, candidates)
                 guard let query = queryVector(row: row) else { return [] }
-                return scatteredQueries.with { rerank(candidates, query: query, k: k, scattered: $0) }
+                let words = scatteredQueries.with { rerank(candidates, query: query, k: kept, scattered: $0) }
+                return listEntries(row: row, words: words, query: query, k: k) { _ in false }
             },
             progress: progress, handle: handle)
     }

@@ -79,12 +79,19 @@ extension LiveIndex {
         let filter = RowFilter(admission, index: self)
         // Freshness and diversity choose among the whole pool; a narrower list can't feed them.
         let reorders = query.freshness != nil || query.diversity < 1
-        let listed = row.flatMap { precomputedCandidates(of: $0, filter: filter, wanted: reorders ? poolSize : wanted) }
+        // A row's list is fused with its meaning at the lists' weight when it has a meaning: it
+        // answers a query at that weight as it is, and at any weight when it is on words alone.
+        let meaningWeight = meaning != nil && model.semantic != nil ? query.semanticWeight : 0
+        let listWeight = row.map { model.semantic?.isCovered($0) ?? true ? model.listsSemanticWeight : 0 } ?? 0
+        let listed =
+            listWeight == 0 || listWeight == meaningWeight
+            ? row.flatMap { precomputedCandidates(of: $0, filter: filter, wanted: reorders ? poolSize : wanted) } : nil
         let base =
             try listed
             ?? model.rank(vector, k: poolSize, exact: query.exact, amongRows: filter.rows) { !filter.admits($0) }
         let words = merged(base, vector: vector, admission: admission, poolSize: poolSize)
-        guard let meaning, query.semanticWeight > 0, model.semantic != nil else { return (words, listed == nil) }
+        guard let meaning, meaningWeight > 0 else { return (words, listed == nil) }
+        if listed != nil && listWeight == meaningWeight { return (words, false) }
         let fused = try fusingMeaning(
             words, vector: vector, meaning: meaning, filter: filter, poolSize: poolSize, query: query)
         return (fused, true)

@@ -23,34 +23,19 @@ extension LiveIndex {
         return Vector.normalize(&sum) ? sum : nil
     }
 
-    /// `words` (best first, scored on words) fused with the semantic channel: each candidate that
-    /// has a semantic vector rescored, the encoder's `max(poolSize, rerankDepth)` nearest admitted
-    /// articles added with their word score, the best `poolSize` kept.
+    /// `words` (best first, scored on words) fused with the semantic channel (`Model.fusing`): the
+    /// encoder's `max(poolSize, rerankDepth)` nearest admitted articles join them, the best
+    /// `poolSize` are kept.
     func fusingMeaning(
         _ words: [ScoredIndex], vector: Model.QueryVector, meaning: [Float], filter: RowFilter, poolSize: Int,
         query: RelatedQuery
     ) throws -> [ScoredIndex] {
-        guard let semantic = model.semantic, let search = semantic.index else { return words }
-        let s = query.semanticWeight, n = model.articles.count
-        var top = TopK(k: poolSize)
-        var seen = Set<Int>()
-        for candidate in words {
-            seen.insert(candidate.index)
-            let cosine = candidate.index < n ? semantic.cosine(meaning, row: candidate.index) : nil
-            top.offer(
-                index: candidate.index, score: cosine.map { (1 - s) * candidate.score + s * $0 } ?? candidate.score)
-        }
+        guard let search = model.semantic?.index else { return words }
         let depth = max(poolSize, model.parameters.rerankDepth)
         let nearest = try search.search(meaning, k: depth, exact: query.exact, amongRows: filter.rows) {
             !filter.admits($0)
         }
-        for candidate in nearest where !seen.contains(candidate.index) && semantic.isCovered(candidate.index) {
-            let row = candidate.index
-            let words =
-                model.index.isEmptyRow[row]
-                ? 0 : model.blend(vector, lsa: model.lsaCosine(vector.dense, row: row), row: row)
-            top.offer(index: row, score: (1 - s) * words + s * candidate.score)
-        }
-        return top.sorted()
+        return model.fusing(
+            words, nearest: nearest, meaning: meaning, query: vector, weight: query.semanticWeight, k: poolSize)
     }
 }

@@ -69,6 +69,13 @@ struct Reindex: ParsableCommand {
     @OptionGroup(title: "Semantic channel (on when --encoder or $KINDRED_ENCODER names an encoder)")
     var encoderOptions: EncoderOptions
 
+    @Option(
+        name: .customLong("semantic-weight"),
+        help: ArgumentHelp(
+            "The semantic weight the precomputed lists are fused at, 0 to 1: by-id answers at this weight read their list. 0 builds on words alone, without the encoder.",
+            valueName: "weight"))
+    var semanticWeight: Double = Double(RelatedQuery.defaultSemanticWeight)
+
     @Flag(
         name: .customLong("skip-invalid"),
         help: "Index the valid articles even if some lines are invalid (they are listed).")
@@ -103,6 +110,9 @@ struct Reindex: ParsableCommand {
         if query != nil && source == nil { throw ValidationError("--query reads from a --source database") }
         guard keep >= 1 else { throw ValidationError("--keep must be at least 1; got \(keep)") }
         guard graphFrom >= 0 else { throw ValidationError("--graph-from must be 0 or more; got \(graphFrom)") }
+        guard semanticWeight.isFinite, (0...1).contains(semanticWeight) else {
+            throw ValidationError("--semantic-weight must be between 0 and 1; got \(semanticWeight)")
+        }
     }
 
     func run() throws {
@@ -131,6 +141,7 @@ struct Reindex: ParsableCommand {
         builder.graphFrom = graphFrom
         builder.journalIdentity = try shared?.identity()
         builder.semantic = try semanticBuild()
+        builder.listsSemanticWeight = Float(semanticWeight)
         let outcome = try builder.build(consume articles, journalSequence: journalSequence) { printer.report($0) }
         for notice in outcome.notices { StandardError.print("note: \(notice)") }
         if let counts = outcome.semanticCounts {
@@ -171,10 +182,10 @@ struct Reindex: ParsableCommand {
     }
 
     /// The encoder and the previous model's vectors, when `--encoder` or `$KINDRED_ENCODER` names
-    /// one; nil builds on words alone.
+    /// one and `--semantic-weight` is above 0; nil builds on words alone.
     func semanticBuild() throws -> SemanticBuild? {
         let location = encoderOptions.location
-        guard location.origin != .defaultFolder else { return nil }
+        guard location.origin != .defaultFolder, semanticWeight > 0 else { return nil }
         let encoder = try encoderOptions.load()
         let cache = ModelDirectory(path: modelOptions.directory).semanticCache { StandardError.print("warning: \($0)") }
         StandardError.print(

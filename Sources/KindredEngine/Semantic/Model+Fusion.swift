@@ -1,0 +1,54 @@
+import KindredLinearAlgebra
+
+/// The semantic channel fused into a ranking: `(1 − s)·words + s·meaning` over the words'
+/// candidates and the encoder's own nearest (`RelatedQuery.semanticWeight`). One function for the
+/// precomputed lists (`rankAll`, the hub cap's refill) and for answers (`LiveIndex.fusingMeaning`),
+/// so that a by-id answer read from a list is the one a search would give.
+extension Model {
+    /// The semantic weight the precomputed lists were fused at; 0 for lists on words alone.
+    public var listsSemanticWeight: Float { manifest.listsSemanticWeight ?? 0 }
+
+    /// The best `k` of `words` (each scored on words, best first; slots past the model's rows are
+    /// upserts, which have no meaning) and `nearest` (the encoder's nearest to `meaning`, scored
+    /// by cosine), each scored `(1 − s)·words + s·cosine`. A candidate without a semantic vector
+    /// keeps its words' score; one of `nearest` that `words` lacks gets its blend computed here.
+    func fusing(
+        _ words: [ScoredIndex], nearest: [ScoredIndex], meaning: [Float], query: QueryVector, weight s: Float, k: Int
+    ) -> [ScoredIndex] {
+        guard let semantic else { return Array(words.prefix(k)) }
+        let n = articles.count
+        var top = TopK(k: k)
+        var seen = Set<Int>()
+        for candidate in words {
+            seen.insert(candidate.index)
+            let cosine = candidate.index < n ? semantic.cosine(meaning, row: candidate.index) : nil
+            top.offer(
+                index: candidate.index, score: cosine.map { (1 - s) * candidate.score + s * $0 } ?? candidate.score)
+        }
+        for candidate in nearest where !seen.contains(candidate.index) && semantic.isCovered(candidate.index) {
+            let row = candidate.index
+            let words = index.isEmptyRow[row] ? 0 : blend(query, lsa: lsaCosine(query.dense, row: row), row: row)
+            top.offer(index: row, score: (1 - s) * words + s * candidate.score)
+        }
+        return top.sorted()
+    }
+
+    /// Row `row`'s list entries: its `words` (re-ranked, best first, at least `k` deep and
+    /// `rerankDepth` when fusing) fused with its meaning at the lists' weight, skipping
+    /// `excluding`; the first `k` words when the lists are on words or the row has no meaning.
+    ///
+    /// The encoder's `max(k, rerankDepth)` nearest are searched exactly; a search that fails (the
+    /// int8 product's engine) leaves the row's list on words.
+    func listEntries(
+        row: Int, words: [ScoredIndex], query: QueryVector, k: Int, excluding: (Int) -> Bool
+    ) -> [ScoredIndex] {
+        let s = listsSemanticWeight
+        guard s > 0, let semantic, let search = semantic.index, semantic.isCovered(row) else {
+            return Array(words.prefix(k))
+        }
+        let meaning = semantic.vectors.row(row)
+        let depth = max(k, parameters.rerankDepth)
+        let nearest = (try? search.search(meaning, k: depth) { $0 == row || excluding($0) }) ?? []
+        return fusing(words, nearest: nearest, meaning: meaning, query: query, weight: s, k: k)
+    }
+}
