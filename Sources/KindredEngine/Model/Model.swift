@@ -375,8 +375,10 @@ extension Model {
     ) throws {
         let depth = max(k, parameters.rerankDepth)
         let scatteredQueries = ScatteredPair.Pool(dimension: tfidfRows.columns)
-        // Fused lists keep every re-ranked candidate for the fusion to choose among.
+        // Fused lists keep every re-ranked candidate for the fusion to choose among, and take
+        // each article's nearest by meaning from one all-pairs search.
         let kept = listsSemanticWeight > 0 ? depth : k
+        let meanings = try semanticNeighbors(k: depth)
         // The re-ranking runs on the search's worker threads, beside the candidate stage.
         try index.allNeighbors(
             k: depth,
@@ -384,7 +386,9 @@ extension Model {
                 nearest?(row, candidates)
                 guard let query = queryVector(row: row) else { return [] }
                 let words = scatteredQueries.with { rerank(candidates, query: query, k: kept, scattered: $0) }
-                return listEntries(row: row, words: words, query: query, k: k) { _ in false }
+                return listEntries(row: row, words: words, query: query, k: k, nearest: meanings?.list(of: row)) {
+                    _ in false
+                }
             },
             progress: progress, handle: handle)
     }

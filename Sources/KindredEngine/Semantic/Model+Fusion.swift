@@ -37,10 +37,12 @@ extension Model {
     /// `rerankDepth` when fusing) fused with its meaning at the lists' weight, skipping
     /// `excluding`; the first `k` words when the lists are on words or the row has no meaning.
     ///
-    /// The encoder's `max(k, rerankDepth)` nearest are searched exactly; a search that fails (the
-    /// int8 product's engine) leaves the row's list on words.
+    /// - Parameter nearest: the row's nearest by meaning when they were found for every row at
+    ///   once (`semanticNeighbors`); else the encoder's `max(k, rerankDepth)` nearest are searched
+    ///   exactly here, and a search that fails (the int8 product's engine) leaves the list on words.
     func listEntries(
-        row: Int, words: [ScoredIndex], query: QueryVector, k: Int, excluding: (Int) -> Bool
+        row: Int, words: [ScoredIndex], query: QueryVector, k: Int, nearest: [ScoredIndex]? = nil,
+        excluding: (Int) -> Bool
     ) -> [ScoredIndex] {
         let s = listsSemanticWeight
         guard s > 0, let semantic, let search = semantic.index, semantic.isCovered(row) else {
@@ -48,7 +50,27 @@ extension Model {
         }
         let meaning = semantic.vectors.row(row)
         let depth = max(k, parameters.rerankDepth)
-        let nearest = (try? search.search(meaning, k: depth) { $0 == row || excluding($0) }) ?? []
-        return fusing(words, nearest: nearest, meaning: meaning, query: query, weight: s, k: k)
+        let found =
+            nearest?.filter { !excluding($0.index) }
+            ?? (try? search.search(meaning, k: depth) { $0 == row || excluding($0) }) ?? []
+        return fusing(words, nearest: found, meaning: meaning, query: query, weight: s, k: k)
+    }
+
+    /// Every article's `k` nearest others by meaning (`n × k`, best first, −1 padded), for fused
+    /// lists: the semantic vectors' all-pairs search (`EmbeddingIndex.allNeighbors`), each pair
+    /// scored once in int8 and the best rescored in `Float`, instead of one search per article,
+    /// each of which would read every vector. Nil when the lists are on words alone.
+    func semanticNeighbors(k: Int) throws -> NeighborLists? {
+        guard listsSemanticWeight > 0, let search = semantic?.index, k > 0 else { return nil }
+        let n = articles.count
+        var indices = [Int32](repeating: -1, count: n * k)
+        var scores = [Float](repeating: 0, count: n * k)
+        try search.allNeighbors(k: k) { row, found in
+            for (slot, entry) in found.enumerated() {
+                indices[row * k + slot] = Int32(entry.index)
+                scores[row * k + slot] = entry.score
+            }
+        }
+        return NeighborLists(width: k, indices: indices, scores: scores)
     }
 }
