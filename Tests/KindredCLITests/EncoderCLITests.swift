@@ -54,13 +54,21 @@ import Testing
         #expect(first.stderr.contains("semantic: embedded 82 article(s), reused 0"), "\(first.stderr)")
         let inspect = try CLITests().kindred(["inspect", "--model", model])
         #expect(inspect.stdout.contains("semantic: on (all-MiniLM-L6-v2, checksum "), "\(inspect.stdout)")
-        #expect(inspect.stdout.contains("32 word pieces, 82 of 85 articles"))
+        #expect(inspect.stdout.contains("32 word pieces, 82 of 85 articles; related lists fused at 0.5"))
+        #expect(inspect.stdout.contains("\"lists_semantic_weight\" : 0.5"), "\(inspect.stdout)")
         // KINDRED_ENCODER names the encoder as well as the flag does.
         let second = try CLITests().kindred(
             ["reindex", "--corpus", "corpus", "--model", model, "--encoder-max-tokens", "32"],
             environment: ["KINDRED_ENCODER": Self.encoder])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("semantic: embedded 0 article(s), reused 82"), "\(second.stderr)")
+        // --semantic-weight 0 never loads the encoder it is given: words alone.
+        let zero = try CLITests().kindred(
+            ["reindex", "--corpus", "corpus", "--model", model, "--encoder", Self.encoder, "--semantic-weight", "0"])
+        #expect(zero.status == 0, "\(zero.stderr)")
+        #expect(!zero.stderr.contains("semantic:"), "\(zero.stderr)")
+        let bad = try CLITests().kindred(["reindex", "--corpus", "corpus", "--model", model, "--semantic-weight", "2"])
+        #expect(bad.status == 64 && bad.stderr.contains("--semantic-weight must be between 0 and 1; got 2.0"))
         // Without either, the build is on words alone.
         let plain = try CLITests().kindred(["reindex", "--corpus", "corpus", "--model", model])
         #expect(plain.status == 0)

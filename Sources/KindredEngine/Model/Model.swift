@@ -386,9 +386,12 @@ extension Model {
                 nearest?(row, candidates)
                 guard let query = queryVector(row: row) else { return [] }
                 let words = scatteredQueries.with { rerank(candidates, query: query, k: kept, scattered: $0) }
-                return listEntries(row: row, words: words, query: query, k: k, nearest: meanings?.list(of: row)) {
-                    _ in false
-                }
+                return listEntries(
+                    row: row, words: words, query: query, k: k, nearest: meanings?.list(of: row),
+                    blending: { more in
+                        scatteredQueries.with { rerank(more, query: query, k: more.count, scattered: $0) }
+                    }
+                ) { _ in false }
             },
             progress: progress, handle: handle)
     }

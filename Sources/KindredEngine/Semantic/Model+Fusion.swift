@@ -40,9 +40,11 @@ extension Model {
     /// - Parameter nearest: the row's nearest by meaning when they were found for every row at
     ///   once (`semanticNeighbors`); else the encoder's `max(k, rerankDepth)` nearest are searched
     ///   exactly here, and a search that fails (the int8 product's engine) leaves the list on words.
+    ///   - blending: scores candidates on words, as `rerank` does (a build's scattered re-ranking,
+    ///     a third of the time of scoring them one by one here).
     func listEntries(
         row: Int, words: [ScoredIndex], query: QueryVector, k: Int, nearest: [ScoredIndex]? = nil,
-        excluding: (Int) -> Bool
+        blending: (([ScoredIndex]) -> [ScoredIndex])? = nil, excluding: (Int) -> Bool
     ) -> [ScoredIndex] {
         let s = listsSemanticWeight
         guard s > 0, let semantic, let search = semantic.index, semantic.isCovered(row) else {
@@ -53,7 +55,14 @@ extension Model {
         let found =
             nearest?.filter { !excluding($0.index) }
             ?? (try? search.search(meaning, k: depth) { $0 == row || excluding($0) }) ?? []
-        return fusing(words, nearest: found, meaning: meaning, query: query, weight: s, k: k)
+        guard let blending else {
+            return fusing(words, nearest: found, meaning: meaning, query: query, weight: s, k: k)
+        }
+        // The nearest that the words lack, scored on words in one pass: `fusing` then finds them all.
+        let listed = Set(words.map(\.index))
+        let missing = found.lazy.map(\.index).filter { !listed.contains($0) && !self.index.isEmptyRow[$0] }
+        let scored = blending(missing.map { ScoredIndex(index: $0, score: lsaCosine(query.dense, row: $0)) })
+        return fusing(words + scored, nearest: found, meaning: meaning, query: query, weight: s, k: k)
     }
 
     /// Every article's `k` nearest others by meaning (`n × k`, best first, −1 padded), for fused

@@ -111,7 +111,8 @@ extension Model {
             return
                 "off (the model was built without a sentence encoder: run scripts/fetch-encoder.sh, then reindex with --encoder DIR or $KINDRED_ENCODER set)"
         }
+        let lists = listsSemanticWeight > 0 ? "; related lists fused at \(listsSemanticWeight)" : ""
         return
-            "on (\(semantic.encoder), \(semantic.maxTokens) word pieces, \(semantic.covered) of \(articles.count) articles)"
+            "on (\(semantic.encoder), \(semantic.maxTokens) word pieces, \(semantic.covered) of \(articles.count) articles\(lists))"
     }
 }
