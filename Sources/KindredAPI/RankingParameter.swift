@@ -121,4 +121,31 @@ public enum RankingParameter: String, CaseIterable, Sendable {
 
     /// Every query parameter name.
     public static var queryNames: Set<String> { Set(allCases.map(\.queryName)) }
+
+    /// A numeric control's default, as the engine applies it; nil when absent means "off" or the
+    /// control is not a number. The OpenAPI document states the same (a test holds them equal).
+    public var numericDefault: Double? {
+        switch self {
+        case .k: Double(ResultCount.defaultK)
+        case .minScore: Double(RelatedQuery.defaultMinimumScore)
+        case .freshness: Double(Freshness.defaultWeight)
+        case .diversity: 1
+        case .dedupe: Double(RelatedQuery.defaultDuplicateThreshold)
+        case .semanticWeight: Double(RelatedQuery.defaultSemanticWeight)
+        default: nil
+        }
+    }
+
+    /// The values a numeric control accepts on the server: `lower` (included unless
+    /// `lowerExcluded`) to `upper`, included.
+    public var numericRange: (lower: Double, lowerExcluded: Bool, upper: Double)? {
+        switch self {
+        case .k: (1, false, Double(ResultCount.serverMaximum))
+        case .minScore: (-1, false, 1)
+        case .halfLife: (0, true, Freshness.longestHalfLifeDays)
+        case .freshness, .diversity, .semanticWeight: (0, false, 1)
+        case .dedupe: (0, true, 1)
+        default: nil
+        }
+    }
 }

@@ -40,7 +40,10 @@ extension RelatedResult {
         guard score.isFinite else { return false }
         guard let explanation else { return true }
         let numbers =
-            [explanation.lsa, explanation.lexical, explanation.headline, explanation.freshness]
+            [
+                explanation.lsa, explanation.lexical, explanation.headline, explanation.freshness, explanation.words,
+                explanation.semanticWeight,
+            ] + (explanation.meaning.map { [$0] } ?? [])
             + explanation.sharedTerms.map(\.weight) + explanation.dimensions.map(\.weight)
         return numbers.allSatisfy(\.isFinite)
     }
@@ -94,6 +97,12 @@ extension JSONBytes {
             json.number(explanation.lexical)
             json.key("lsa")
             json.number(explanation.lsa)
+            if let meaning = explanation.meaning {
+                json.key("meaning")
+                json.number(meaning)
+            }
+            json.key("semantic_weight")
+            json.number(explanation.semanticWeight)
             json.key("shared_terms")
             json.array(explanation.sharedTerms) { json, term in
                 json.object { json in
@@ -103,6 +112,8 @@ extension JSONBytes {
                     json.number(term.weight)
                 }
             }
+            json.key("words")
+            json.number(explanation.words)
         }
     }
 }

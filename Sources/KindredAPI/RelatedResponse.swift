@@ -59,6 +59,8 @@ public struct RelatedResult: Codable, Sendable, Equatable {
         copy.lexical = round(copy.lexical)
         copy.headline = round(copy.headline)
         copy.freshness = round(copy.freshness)
+        copy.words = round(copy.words)
+        copy.meaning = copy.meaning.map(round)
         for i in copy.sharedTerms.indices { copy.sharedTerms[i].weight = round(copy.sharedTerms[i].weight) }
         for i in copy.dimensions.indices { copy.dimensions[i].weight = round(copy.dimensions[i].weight) }
         return copy

@@ -167,10 +167,11 @@ struct Handlers: Sendable {
         try admin.check(request)
         let id = try articleID(context)
         let entry = try await RequestParsing.overrides(request, configuration: configuration)
-        try EditorialOverrides.validate(entry, for: id)
-        let index = store.current
-        guard index.metadata(of: id) != nil else { throw Problem(.notFound, "no article with id '\(id)'") }
-        if let unknown = entry.pinned.first(where: { index.metadata(of: $0) == nil }) {
+        do {
+            try store.current.check(entry, for: id)
+        } catch LiveIndex.OverridesRefusal.unknownArticle {
+            throw Problem(.notFound, "no article with id '\(id)'")
+        } catch LiveIndex.OverridesRefusal.unknownPin(let unknown) {
             throw Problem.badRequest("can't pin '\(unknown)': no such article")
         }
         let stored = try await store.setOverrides(entry, for: id)

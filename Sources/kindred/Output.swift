@@ -39,7 +39,10 @@ enum Output {
         }
         return [
             "        lsa \(number(explanation.lsa))  tf-idf \(number(explanation.lexical))  headline "
-                + "\(number(explanation.headline))  freshness \(number(explanation.freshness))",
+                + "\(number(explanation.headline))  freshness \(number(explanation.freshness))"
+                + (explanation.meaning.map {
+                    "  words \(number(explanation.words))  meaning \(number($0)) (weight \(number(explanation.semanticWeight)))"
+                } ?? ""),
             "        shared terms: \(shared.isEmpty ? "none" : shared.joined(separator: ", "))",
             "        dimensions: \(dimensions.isEmpty ? "none" : dimensions.joined(separator: "; "))",
         ]

@@ -9,7 +9,7 @@ struct ResponseEncodingTests {
     /// Every field set, a null among them, and an explanation with terms and dimensions.
     static let response: RelatedResponse = {
         let explanation = Explanation(
-            lsa: 0.61, lexical: 0.42, headline: 0.1, freshness: 0.9,
+            lsa: 0.61, lexical: 0.42, headline: 0.1, freshness: 0.9, words: 0.45, meaning: 0.72, semanticWeight: 0.5,
             sharedTerms: [.init(term: "red dot", weight: 0.2)],
             dimensions: [.init(dimension: 3, weight: 0.31, terms: ["leica", "camera"])])
         let articles = [
@@ -74,9 +74,11 @@ struct ResponseEncodingTests {
             let results = (0..<random.next(below: 6)).map { _ in
                 var explanation: Explanation?
                 if random.next(below: 3) == 0 {
+                    let meaning = random.next(below: 2) == 0 ? nil : number(&random)
                     explanation = Explanation(
                         lsa: number(&random), lexical: number(&random), headline: number(&random),
-                        freshness: number(&random),
+                        freshness: number(&random), words: number(&random), meaning: meaning,
+                        semanticWeight: meaning == nil ? 0 : number(&random),
                         sharedTerms: (0..<random.next(below: 3)).map { _ in
                             .init(term: text(&random), weight: number(&random))
                         },

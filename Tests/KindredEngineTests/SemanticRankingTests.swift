@@ -110,4 +110,34 @@ import Testing
         let otherSearched = try searched.related(to: "xiaomi-17-ultra-launch", query: Self.query(0.3))
         #expect(other.results.map(\.article.id) == otherSearched.results.map(\.article.id))
     }
+
+    @Test func explanationsSplitEachScoreIntoMeaningAndWords() throws {
+        let model = try #require(Self.shared, "no encoder: run scripts/fetch-encoder.sh")
+        let index = LiveIndex(model: model, version: "test")
+        for weight: Float in [0.5, 0.3] {
+            var query = Self.query(weight)
+            query.explain = true
+            let list = try index.related(to: "xiaomi-17-ultra-launch", query: query)
+            #expect(list.results.contains { $0.explanation?.meaning != nil })
+            for result in list.results {
+                let explanation = try #require(result.explanation)
+                // An article the encoder didn't read (another language) keeps its words' score.
+                guard let meaning = explanation.meaning else {
+                    #expect(explanation.semanticWeight == 0 && abs(explanation.words - result.score) < 1e-4)
+                    continue
+                }
+                #expect(explanation.semanticWeight == weight)
+                let score = (1 - weight) * explanation.words + weight * meaning
+                #expect(abs(score - result.score) < 1e-4, "\(result.article.id) at s = \(weight)")
+            }
+        }
+        // On words alone an explanation has no meaning, and its words are the score.
+        var words = Self.query(0)
+        words.explain = true
+        for result in try index.related(to: "xiaomi-17-ultra-launch", query: words).results {
+            let explanation = try #require(result.explanation)
+            #expect(explanation.meaning == nil && explanation.semanticWeight == 0)
+            #expect(abs(explanation.words - result.score) < 1e-4)
+        }
+    }
 }

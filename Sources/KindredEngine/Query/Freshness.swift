@@ -15,6 +15,8 @@ public struct Freshness: Sendable, Equatable {
     public var weight: Float
 
     public static let defaultWeight: Float = 0.5
+    /// The longest half-life accepted, in days: a century, past which freshness changes nothing.
+    public static let longestHalfLifeDays = 36_500.0
 
     public init(halfLifeDays: Double, weight: Float = Freshness.defaultWeight) {
         self.halfLifeDays = halfLifeDays
@@ -24,8 +26,10 @@ public struct Freshness: Sendable, Equatable {
     /// - Throws: `EngineError.invalidParameter` for a half-life that is not positive or a weight
     ///   outside 0…1.
     public func validate() throws {
-        guard halfLifeDays.isFinite, halfLifeDays > 0, halfLifeDays <= 36_500 else {
-            throw EngineError.invalid(.halfLife, halfLifeDays, allowed: "between 0 and 36500 days (exclusive of 0)")
+        guard halfLifeDays.isFinite, halfLifeDays > 0, halfLifeDays <= Self.longestHalfLifeDays else {
+            throw EngineError.invalid(
+                .halfLife, halfLifeDays, allowed: "between 0 and \(Int(Self.longestHalfLifeDays)) days (exclusive of 0)"
+            )
         }
         guard weight.isFinite, (0...1).contains(weight) else {
             throw EngineError.invalid(.freshnessWeight, weight, allowed: "between 0 and 1")

@@ -31,7 +31,7 @@ extension LiveIndex {
         }
         var results = withOverrides(&pool, pinned: pinned, admission: admission, query: query)
         for i in results.indices { results[i].alreadyLinked = subject.linked.contains(results[i].article.id) }
-        if query.explain { explain(&results, pool: &pool) }
+        if query.explain { explain(&results, pool: &pool, semanticWeight: query.semanticWeight) }
         return RelatedList(results: results, requested: query.k, belowFloor: pool.belowFloor, searched: pool.searched)
     }
 
@@ -69,12 +69,18 @@ extension LiveIndex {
     }
 
     /// Attaches an `Explanation` to every result the subject has a vector for.
-    func explain(_ results: inout [RelatedArticle], pool: inout CandidatePool) {
+    ///
+    /// - Parameter semanticWeight: the query's weight of meaning (0: the answer ranked on words).
+    func explain(_ results: inout [RelatedArticle], pool: inout CandidatePool, semanticWeight: Float) {
         guard let query = pool.subject.vector else { return }
         for i in results.indices {
             guard let slot = slot(of: results[i].article.id), let other = pool.vector(slot) else { continue }
             let factor = pool.freshnessFactors[slot] ?? 1
-            results[i].explanation = model.explanation(of: query, against: other, freshness: factor) {
+            let meaning = semanticWeight > 0 ? pool.subject.meaning : nil
+            let cosine = meaning.flatMap { slot < model.articles.count ? model.semantic?.cosine($0, row: slot) : nil }
+            results[i].explanation = model.explanation(
+                of: query, against: other, freshness: factor, meaning: cosine.map { ($0, semanticWeight) }
+            ) {
                 pool.topTerms(ofDimension: $0, for: query)
             }
         }

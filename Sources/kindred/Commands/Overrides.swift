@@ -80,8 +80,11 @@ struct Overrides: ParsableCommand {
                 throw ValidationError(error.message)
             }
             let (root, index, shared) = try Overrides.root(modelOptions, journalOptions)
-            guard index.metadata(of: id) != nil else { throw CLIError("no article with id '\(id)' in \(root)") }
-            if let unknown = pin.first(where: { index.metadata(of: $0) == nil }) {
+            do {
+                try index.check(entry, for: id)
+            } catch LiveIndex.OverridesRefusal.unknownArticle {
+                throw CLIError("no article with id '\(id)' in \(root)")
+            } catch LiveIndex.OverridesRefusal.unknownPin(let unknown) {
                 throw CLIError("can't pin '\(unknown)': no such article in \(root)")
             }
             if let shared {

@@ -148,8 +148,8 @@ extension EmbeddingIndex {
     ///
     /// - Parameter plateau: give up (returning the last number tried, below the target) when two
     ///   steps gained less recall than this together. A graph whose recall has stopped rising
-    ///   would otherwise be walked at every beam up to the widest, for nothing: on Debian's
-    ///   63,666 articles the index stage took 8.6 s so, 5.9 s with the rule.
+    ///   would otherwise be walked at every beam up to the widest, for nothing (Debian's graph
+    ///   stops short of the target whatever the beam).
     static func fewest(
         from start: Int, upTo limit: Int, reaching recall: (Int) -> SampledRecall, plateau: Float? = nil
     ) -> (Int, SampledRecall) {

@@ -31,10 +31,9 @@ extension NeighborGraph {
     /// the graph is the same).
     ///
     /// - Complexity: O(n · candidateLists · listSize · d) for the candidates (int4 dots), O(n ·
-    ///   c · degree · d) for the pruning of c candidates (int8 dots). With the beam's calibration,
-    ///   most of the index stage (88 s on two vnni Xeon cores for a million articles of 256 dimensions). The
-    ///   candidates' n · 32 links and the articles that chose each make its peak, besides the
-    ///   int8 codes.
+    ///   c · degree · d) for the pruning of c candidates (int8 dots): the `graph` stage of a build
+    ///   (docs/performance.md, *The approximate index*). The candidates' n · 32 links and the
+    ///   articles that chose each make its peak, besides the int8 codes.
     static func built(
         lists: consuming ListScan, codes: [Int8], scales: [Float], isEmptyRow: [Bool], seed: UInt64,
         nearest: consuming [Int32]? = nil, degree: Int = defaultDegree, reusingCandidates: Bool = true

@@ -119,6 +119,10 @@ function describeResult(result, { steerable }) {
     const terms = explanation.shared_terms.map((term) => term.term).join(", ");
     item.append(element("div", { className: "why" }, `shared: ${terms}`));
   }
+  if (explanation && explanation.meaning !== undefined) {
+    const split = `meaning ${explanation.meaning.toFixed(2)} · words ${explanation.words.toFixed(2)}`;
+    item.append(element("div", { className: "why" }, `${split} (meaning weighs ${explanation.semantic_weight})`));
+  }
   if (steerable) {
     const pinned = state.overrides.pinned.includes(result.id);
     item.append(element("div", { className: "actions" },
