@@ -5,14 +5,14 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// Builds the router: middleware (access log, metrics, problem responses), then every route of
+/// Builds the router: middleware (the access log when on, metrics, problem responses), then every route of
 /// `KindredRoutes.all`.
 public func buildRouter(store: ModelStore, configuration: ServerConfiguration, sync: SourceSync? = nil)
     -> Router<BasicRequestContext>
 {
     _ = ServerMetrics.registry
     let router = Router()
-    router.add(middleware: AccessLogMiddleware())
+    if configuration.accessLog { router.add(middleware: AccessLogMiddleware()) }
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
     if let names = HostCheckMiddleware<BasicRequestContext>.names(

@@ -19,6 +19,9 @@ public struct ServerConfiguration: Sendable {
     public var maximumK: Int
     /// Level of the server's log lines.
     public var logLevel: Logger.Level
+    /// One log line per request (`AccessLogMiddleware`), at `info`. Off by default: the metrics
+    /// count and time every request, and a line per request is most of a by-id answer's work.
+    public var accessLog = false
     /// When set, the routes that change state (PUT and DELETE of articles, reload) require
     /// `Authorization: Bearer <token>`; read routes stay open.
     public var adminToken: String?

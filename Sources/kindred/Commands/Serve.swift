@@ -111,6 +111,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Flag(
+        name: .customLong("access-log"),
+        help:
+            "Log a line per request (method, path, status, latency) at info. Off by default: /metrics counts and times every request."
+    )
+    var accessLog = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535; got \(port)") }
         guard maximumBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
@@ -187,6 +194,7 @@ struct Serve: AsyncParsableCommand {
             host: host, port: port, modelDirectory: modelOptions.directory, maximumBodyBytes: maximumBodyBytes,
             logLevel: level, adminToken: token, requestTimeout: requestTimeout,
             maximumJournalEntries: maximumJournalEntries, idleTimeout: idleTimeout, allowedHosts: allowedHosts)
+        configuration.accessLog = accessLog
         let store = try ModelStore(
             directory: configuration.modelDirectory, logger: logger,
             maximumJournalEntries: configuration.maximumJournalEntries, shared: try journalOptions.shared(),
