@@ -19,8 +19,13 @@ struct RankingRouteTests {
             try await client.execute(uri: leica + "/related?k=2&explain=true", method: .get) { response in
                 #expect(response.status == .ok)
                 let explanation = results(response).first?["explanation"] as? [String: Any] ?? [:]
+                // The bundled model has no semantic vectors: no `meaning`, and a weight of 0.
                 #expect(
-                    Set(explanation.keys) == ["lsa", "lexical", "headline", "freshness", "shared_terms", "dimensions"])
+                    Set(explanation.keys) == [
+                        "lsa", "lexical", "headline", "freshness", "words", "semantic_weight", "shared_terms",
+                        "dimensions",
+                    ])
+                #expect(explanation["semantic_weight"] as? Double == 0)
                 let terms = (explanation["shared_terms"] as? [[String: Any]] ?? []).compactMap { $0["term"] as? String }
                 #expect(terms.contains("xiaomi"))
                 let dimensions = explanation["dimensions"] as? [[String: Any]] ?? []
