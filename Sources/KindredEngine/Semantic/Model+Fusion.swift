@@ -37,9 +37,10 @@ extension Model {
     /// `rerankDepth` when fusing) fused with its meaning at the lists' weight, skipping
     /// `excluding`; the first `k` words when the lists are on words or the row has no meaning.
     ///
-    /// - Parameter nearest: the row's nearest by meaning when they were found for every row at
-    ///   once (`semanticNeighbors`); else the encoder's `max(k, rerankDepth)` nearest are searched
-    ///   exactly here, and a search that fails (the int8 product's engine) leaves the list on words.
+    /// - Parameters:
+    ///   - nearest: the row's nearest by meaning when they were found for every row at once
+    ///     (`semanticNeighbors`); else the encoder's `max(k, rerankDepth)` nearest are searched
+    ///     exactly here, and a search that fails (the int8 product's engine) leaves the list on words.
     ///   - blending: scores candidates on words, as `rerank` does (a build's scattered re-ranking,
     ///     a third of the time of scoring them one by one here).
     func listEntries(
