@@ -406,7 +406,6 @@ struct CLITests {
         let related = await get(base + "/v1/articles/leica-red-dot-leitzphone/related?k=3")
         #expect(related?.status == 200 && related?.body.contains("xiaomi-tag-find-my") == true)
 
-        try await Task.sleep(for: .seconds(1.1))
         #expect(try kindred(["reindex", "--corpus", "corpus", "--model", directory, "--dimensions", "30"]).status == 0)
         kill(process.processIdentifier, SIGHUP)
         var reloaded = false

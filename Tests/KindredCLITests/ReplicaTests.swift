@@ -298,7 +298,6 @@ struct ReplicaTests {
         #expect(blocked.status == 1 && blocked.stderr.contains("another 'kindred reindex --journal' is running"))
         try holder.run("SELECT pg_advisory_unlock(7212003)")
 
-        try await Task.sleep(for: .seconds(1.1))  // a new version name
         let reindex = Task.detached {
             try CLITests().kindred([
                 "reindex", "--corpus", "corpus", "--model", cluster.directory, "--journal", cluster.journalURL,

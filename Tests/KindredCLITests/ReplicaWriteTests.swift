@@ -41,7 +41,6 @@ extension ReplicaTests {
         try await cluster.start(1)
         #expect(await Self.articles(cluster.base(1), accepted) == written, "a restarted replica answers otherwise")
         let before = await Self.http("GET", cluster.base(0) + "/readyz")?.body ?? ""
-        try await Task.sleep(for: .seconds(1.1))
         let reindex = try CLITests().kindred([
             "reindex", "--corpus", "corpus", "--model", cluster.directory, "--journal", cluster.journalURL,
         ])
@@ -78,7 +77,6 @@ extension ReplicaTests {
         cluster.kill(1)
         try await cluster.start(1)
         #expect(await Self.http("GET", cluster.base(1) + "/v1/articles/after-poison")?.status == 200)
-        try await Task.sleep(for: .seconds(1.1))
         let reindex = try CLITests().kindred([
             "reindex", "--corpus", "corpus", "--model", cluster.directory, "--journal", cluster.journalURL,
         ])
@@ -120,7 +118,6 @@ extension ReplicaTests {
         // the record of, then --keep) still reindexes: its versions name the journal.
         try database.run("DELETE FROM kindred_models")
         try database.run("INSERT INTO kindred_models (version, absorbed) VALUES ('19990101T000000Z', 0)")
-        try await Task.sleep(for: .seconds(1.1))
         let right = try CLITests().kindred([
             "reindex", "--corpus", "corpus", "--model", cluster.directory, "--journal", cluster.journalURL,
         ])
@@ -182,7 +179,6 @@ extension ReplicaTests {
         // between the files and the record) is its own: its manifest names the journal.
         try await cluster.start(0)
         #expect(await Self.put(cluster.base(0), "before-publish", title: "Before") == 201)
-        try await Task.sleep(for: .seconds(1.1))
         let reindex = try CLITests().kindred([
             "reindex", "--corpus", "corpus", "--model", cluster.directory, "--journal", cluster.journalURL,
         ])

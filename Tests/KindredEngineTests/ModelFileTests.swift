@@ -186,6 +186,19 @@ struct ModelDirectoryTests {
         #expect(directory.versions().count == 2)
     }
 
+    @Test("versions built in the same second sort by their suffix's number, newest last")
+    func sameSecondVersions() throws {
+        let root = try temporaryDirectory()
+        defer { cleanUp(root) }
+        let directory = ModelDirectory(path: root)
+        // Sample.model has one build time: every publish is "the same second".
+        var published: [String] = []
+        for _ in 0..<11 { published.append((try directory.publish(Sample.model, keep: 20) as NSString).lastPathComponent) }
+        #expect(published.last?.hasSuffix("-11") == true)
+        #expect(directory.versions() == published)
+        #expect(try directory.load().path.hasSuffix("-11"))
+    }
+
     @Test("a left-over incoming directory is never loaded and is cleaned by the next publish")
     func staleIncoming() throws {
         let root = try temporaryDirectory()

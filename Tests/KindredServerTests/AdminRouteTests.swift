@@ -26,8 +26,6 @@ struct AdminRouteTests {
                 #expect(response.status == .ok)
                 #expect(response.json["changed"] as? Bool == false)
             }
-            // The nightly job publishes a new model (one second later, so it sorts newer).
-            try await Task.sleep(for: .seconds(1.1))
             var parameters = ModelParameters()
             parameters.dimensions = 40
             try ModelDirectory(path: directory).publish(
@@ -56,7 +54,6 @@ struct AdminRouteTests {
             id: "late-story", title: "Xiaomi Tag price cut", body: "The Xiaomi Tag tracker costs less.")
         try await store.upsert(ReceivedArticle(text: article))
         // The nightly reindex absorbs the journal (entry 1) into a new version.
-        try await Task.sleep(for: .seconds(1.1))
         let (entries, _) = try Journal.read(path: directory + "/journal.jsonl")
         let absorbed = try ModelBuilder().build(Journal.apply(entries, to: Fixture.articles), journalSequence: 1).model
         let new = try ModelDirectory(path: directory).publish(absorbed)
@@ -76,7 +73,6 @@ struct AdminRouteTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (app, store) = try Fixture.application(directory: directory)
         let serving = store.current.version
-        try await Task.sleep(for: .seconds(1.1))
         let bad = try ModelDirectory(path: directory).publish(Fixture.model)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: bad + "/model.kdm"))
         bytes[bytes.count / 2] ^= 0xFF
@@ -114,7 +110,6 @@ struct AdminRouteTests {
         let directory = try Fixture.modelDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (app, store) = try Fixture.application(directory: directory)
-        try await Task.sleep(for: .seconds(1.1))
         try ModelDirectory(path: directory).publish(Fixture.model)
         let versions = Set(ModelDirectory(path: directory).versions())
         try await app.test(.router) { client in

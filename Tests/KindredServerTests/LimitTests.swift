@@ -97,7 +97,6 @@ struct ReloadCostTests {
         #expect(address(store.current) == before)
         #expect(store.current.metadata(of: "late") != nil)
         // A new build is read from disk.
-        try await Task.sleep(for: .seconds(1.1))
         try ModelDirectory(path: directory).publish(Fixture.model)
         let switched = try await store.reload()
         #expect(switched.changed)

@@ -99,7 +99,6 @@ struct WriteRoundTripTests {
 
         // The nightly reindex absorbs the journal; the related lists change with the model, the
         // articles must not.
-        try await Task.sleep(for: .seconds(1.1))
         let (entries, problems) = try Journal.read(path: directory + "/" + Journal.fileName)
         #expect(problems.isEmpty)
         let absorbed = try ModelBuilder().build(

@@ -76,7 +76,6 @@ extension SourceSyncTests {
         }
         /// The nightly reindex: the journal absorbed into a new model, then a reload.
         func reindex() async throws {
-            try await Task.sleep(for: .seconds(1.1))
             let entries = try setup.journal()
             let model = try ModelBuilder().build(
                 Journal.apply(entries, to: Self.corpus), journalSequence: entries.map(\.sequence).max()

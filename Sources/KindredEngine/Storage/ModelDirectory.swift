@@ -35,7 +35,21 @@ public struct ModelDirectory: Sendable {
         return names.filter { name in
             !name.hasPrefix(".")
                 && FileManager.default.fileExists(atPath: join(path, name, Self.modelFileName))
-        }.sorted()
+        }.sorted(by: Self.isOlder)
+    }
+
+    /// Orders version names by build time, then by the suffix `publish` gives a second build in
+    /// the same second (`…Z`, `…Z-2`, …, `…Z-10`): by number, where plain string order would put
+    /// `-10` before `-9`.
+    static func isOlder(_ a: String, _ b: String) -> Bool {
+        func parts(_ name: String) -> (String, Int) {
+            guard let dash = name.lastIndex(of: "-"), let number = Int(name[name.index(after: dash)...]) else {
+                return (name, 1)
+            }
+            return (String(name[..<dash]), number)
+        }
+        let (left, right) = (parts(a), parts(b))
+        return left.0 != right.0 ? left.0 < right.0 : left.1 < right.1
     }
 
     /// The model directory to load: this one if it holds a model file, else its newest version.
