@@ -11,6 +11,8 @@ public func buildRouter(store: ModelStore, configuration: ServerConfiguration, s
     -> Router<BasicRequestContext>
 {
     _ = ServerMetrics.registry
+    // Writes are embedded with the encoder that embeds drafts.
+    store.encoder = configuration.encoder
     let router = Router()
     if configuration.accessLog { router.add(middleware: AccessLogMiddleware()) }
     router.add(middleware: MetricsMiddleware())

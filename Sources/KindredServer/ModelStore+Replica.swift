@@ -141,11 +141,11 @@ extension ModelStore {
 
     /// Catches up, then appends: whether the article is new, or there at all for a withdrawal,
     /// is decided on every write committed before this one, on whichever replica.
-    func replicatedUpsert(_ received: ReceivedArticle) async throws -> Bool {
+    func replicatedUpsert(_ received: ReceivedArticle, meaning: ArticleMeaning?) async throws -> Bool {
         try await catchUp()
         try checkReplicatedRoom()
         let created = current.metadata(of: received.article.id) == nil
-        let entry = try await journalCall { try $0.append(.put(received)) }
+        let entry = try await journalCall { try $0.append(.put(received), meaning: meaning) }
         await applyCommitted(entry)
         return created
     }
@@ -154,7 +154,7 @@ extension ModelStore {
         try await catchUp()
         guard current.metadata(of: id) != nil else { return false }
         try checkReplicatedRoom()
-        let entry = try await journalCall { try $0.append(.delete(id)) }
+        let entry = try await journalCall { try $0.append(.delete(id), meaning: nil) }
         await applyCommitted(entry)
         return true
     }
@@ -189,24 +189,24 @@ extension ModelStore {
         return current.overrides.entry(for: id) ?? .init()
     }
 
-    func replicatedApply(_ changes: [SourceChange]) async throws -> AppliedChanges {
+    func replicatedApply(_ changes: [SourceChange], meanings: [ArticleMeaning?]) async throws -> AppliedChanges {
         try await catchUp()
         if !changes.isEmpty { try checkReplicatedRoom() }
         let room = maximumJournalEntries - replicatedJournalLength
         var outcome = AppliedChanges()
-        for change in changes {
+        for (change, meaning) in zip(changes, meanings) {
             guard outcome.upserted + outcome.deleted < room else { break }
             outcome.taken += 1
             switch change.operation {
             case .put(let received):
-                _ = try await journalCall { try $0.append(.put(received)) }
+                _ = try await journalCall { try $0.append(.put(received), meaning: meaning) }
                 outcome.upserted += 1
             case .withdraw:
                 guard current.metadata(of: change.id) != nil else {
                     outcome.absent += 1
                     continue
                 }
-                _ = try await journalCall { try $0.append(.delete(change.id)) }
+                _ = try await journalCall { try $0.append(.delete(change.id), meaning: nil) }
                 outcome.deleted += 1
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import KindredEncoder
 import KindredEngine
 import Logging
 import Synchronization
@@ -20,6 +21,24 @@ public final class ModelStore: Sendable {
     let replica = Mutex(ReplicaState())
     /// Writes are refused (`JournalFull`) once the journal holds this many entries.
     public let maximumJournalEntries: Int
+    private let writeEncoder = Mutex<SentenceEncoder?>(nil)
+
+    /// The sentence encoder that embeds each written article once, when it is written, for the
+    /// semantic channel (the server's `--encoder`; `buildRouter` sets it). The vector goes into
+    /// the journal entry (`ArticleMeaning`), so replay and replicas reuse it. Nil, or another
+    /// encoder than the model's: written articles rank on words alone.
+    public var encoder: SentenceEncoder? {
+        get { writeEncoder.withLock { $0 } }
+        set { writeEncoder.withLock { $0 = newValue } }
+    }
+
+    /// The meanings of articles about to be written (`LiveIndex.meanings(of:encoder:)`), embedded
+    /// off the request threads: a sync's batch can take seconds.
+    func meanings(of articles: [Article]) async throws -> [ArticleMeaning?] {
+        let (index, encoder) = (current, encoder)
+        guard encoder != nil, index.model.semantic != nil, !articles.isEmpty else { return articles.map { _ in nil } }
+        return try await Blocking.run { index.meanings(of: articles, encoder: encoder) }
+    }
 
     /// A write refused because the journal is at its limit; a reindex (which absorbs it) and a
     /// reload make room.
@@ -134,14 +153,15 @@ public final class ModelStore: Sendable {
     /// - Returns: true when the id was new.
     @discardableResult
     public func upsert(_ received: ReceivedArticle) async throws -> Bool {
-        if shared != nil { return try await replicatedUpsert(received) }
+        let meaning = try await meanings(of: [received.article])[0]
+        if shared != nil { return try await replicatedUpsert(received, meaning: meaning) }
         return try await writer.perform { journal in
             try self.checkRoom(journal)
             let before = self.state.read()
             let article = received.article
             let created = before.metadata(of: article.id) == nil
-            let next = before.upserting(article, sequence: journal.nextSequence)
-            _ = try journal.append(.put(received))
+            let next = before.upserting(article, meaning: meaning, sequence: journal.nextSequence)
+            _ = try journal.append(.put(received), meaning: meaning)
             self.state.write(next)
             return created
         }
@@ -178,36 +198,53 @@ public final class ModelStore: Sendable {
     ///
     /// - Throws: `JournalFull` when the journal has no room at all (nothing is applied).
     public func apply(_ changes: [SourceChange]) async throws -> AppliedChanges {
-        if shared != nil { return try await replicatedApply(changes) }
+        let meanings = try await meanings(of: changes)
+        if shared != nil { return try await replicatedApply(changes, meanings: meanings) }
         return try await writer.perform { journal in
             if !changes.isEmpty { try self.checkRoom(journal) }
             let room = self.maximumJournalEntries - journal.pending
             var index = self.state.read()
-            var operations: [JournalEntry.Operation] = []
+            var entries: [JournalEntry] = []
             var outcome = AppliedChanges()
-            for change in changes {
-                guard operations.count < room else { break }
+            for (change, meaning) in zip(changes, meanings) {
+                guard entries.count < room else { break }
                 outcome.taken += 1
-                let sequence = journal.nextSequence + operations.count
+                let sequence = journal.nextSequence + entries.count
                 switch change.operation {
                 case .put(let received):
-                    index = index.upserting(received.article, sequence: sequence)
-                    operations.append(.put(received))
+                    index = index.upserting(received.article, meaning: meaning, sequence: sequence)
+                    entries.append(JournalEntry(sequence: sequence, operation: .put(received), meaning: meaning))
                     outcome.upserted += 1
                 case .withdraw:
                     if let next = index.deleting(change.id, sequence: sequence) {
                         index = next
-                        operations.append(.delete(change.id))
+                        entries.append(JournalEntry(sequence: sequence, operation: .delete(change.id)))
                         outcome.deleted += 1
                     } else {
                         outcome.absent += 1
                     }
                 }
             }
-            _ = try journal.append(contentsOf: operations)
+            _ = try journal.append(entries: entries)
             self.state.write(index)
             return outcome
         }
+    }
+
+    /// The meanings of a sync's puts, one per change (nil for a withdrawal).
+    func meanings(of changes: [SourceChange]) async throws -> [ArticleMeaning?] {
+        var puts: [Int] = []
+        var articles: [Article] = []
+        for (offset, change) in changes.enumerated() {
+            if case .put(let received) = change.operation {
+                puts.append(offset)
+                articles.append(received.article)
+            }
+        }
+        var meanings = [ArticleMeaning?](repeating: nil, count: changes.count)
+        let embedded = try await self.meanings(of: articles)
+        for (offset, meaning) in zip(puts, embedded) { meanings[offset] = meaning }
+        return meanings
     }
 
     /// Makes room for one more entry: at the limit, the journal is first shrunk to one entry per

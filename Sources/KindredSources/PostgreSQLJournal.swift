@@ -90,8 +90,8 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         try connection.execute("COMMIT")
     }
 
-    public func append(_ operation: JournalEntry.Operation) throws -> JournalEntry {
-        let draft = JournalEntry(sequence: 1, operation: operation)
+    public func append(_ operation: JournalEntry.Operation, meaning: ArticleMeaning? = nil) throws -> JournalEntry {
+        let draft = JournalEntry(sequence: 1, operation: operation, meaning: meaning)
         let text = String(decoding: try Journal.encode(draft).dropLast(), as: UTF8.self)
         return try withConnection { connection in
             // One round trip: the lock, the insert, the notification and the commit.

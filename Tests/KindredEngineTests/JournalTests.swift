@@ -19,6 +19,28 @@ struct JournalTests {
         #expect(try Journal.decode(Journal.encode(delete).dropLast()) == delete)
     }
 
+    @Test("a put's meaning round-trips bit for bit; one that can't be read costs the meaning, not the write")
+    func meaningRoundTrip() throws {
+        var vector = (0..<384).map { Float(sin(Double($0) * 0.37)) }
+        let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        vector = vector.map { $0 / norm }
+        var entry = put
+        entry.meaning = ArticleMeaning(encoder: "0123456789abcdef0123456789abcdef", maxTokens: 128, vector: vector)
+        let line = try Journal.encode(entry)
+        #expect(String(decoding: line, as: UTF8.self).contains(#""meaning":{"#))
+        let decoded = try Journal.decode(line.dropLast())
+        #expect(decoded == entry)
+        #expect(decoded.meaning?.vector.map(\.bitPattern) == vector.map(\.bitPattern))
+        // A hand-edited vector (not unit length, not base64, wrong type): the article is still put.
+        for bad in [#""vector":"AAAA""#, #""vector":"not base64!""#, #""vector":7"#] {
+            let text = String(decoding: line.dropLast(), as: UTF8.self)
+                .replacingOccurrences(of: #""vector":"[^"]*""#, with: bad, options: .regularExpression)
+            #expect(text.contains(bad))
+            let read = try Journal.decode(Data(text.utf8))
+            #expect(read.meaning == nil && read.operation == put.operation, "\(bad)")
+        }
+    }
+
     @Test("the writer appends with increasing sequence numbers and the reader reads them back")
     func writeAndRead() throws {
         let directory = try temporaryDirectory()

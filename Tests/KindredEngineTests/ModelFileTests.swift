@@ -193,7 +193,9 @@ struct ModelDirectoryTests {
         let directory = ModelDirectory(path: root)
         // Sample.model has one build time: every publish is "the same second".
         var published: [String] = []
-        for _ in 0..<11 { published.append((try directory.publish(Sample.model, keep: 20) as NSString).lastPathComponent) }
+        for _ in 0..<11 {
+            published.append((try directory.publish(Sample.model, keep: 20) as NSString).lastPathComponent)
+        }
         #expect(published.last?.hasSuffix("-11") == true)
         #expect(directory.versions() == published)
         #expect(try directory.load().path.hasSuffix("-11"))

@@ -77,7 +77,7 @@ extension LiveIndex {
             guard let slot = slot(of: results[i].article.id), let other = pool.vector(slot) else { continue }
             let factor = pool.freshnessFactors[slot] ?? 1
             let meaning = semanticWeight > 0 ? pool.subject.meaning : nil
-            let cosine = meaning.flatMap { slot < model.articles.count ? model.semantic?.cosine($0, row: slot) : nil }
+            let cosine = meaning.flatMap { meaningCosine($0, slot: slot) }
             results[i].explanation = model.explanation(
                 of: query, against: other, freshness: factor, meaning: cosine.map { ($0, semanticWeight) }
             ) {

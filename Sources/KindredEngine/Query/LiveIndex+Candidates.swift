@@ -89,22 +89,32 @@ extension LiveIndex {
         let base =
             try listed
             ?? model.rank(vector, k: poolSize, exact: query.exact, amongRows: filter.rows) { !filter.admits($0) }
-        let words = merged(base, vector: vector, admission: admission, poolSize: poolSize)
-        guard let meaning, meaningWeight > 0 else { return (words, listed == nil) }
-        if listed != nil && listWeight == meaningWeight { return (words, false) }
-        let fused = try fusingMeaning(
-            words, vector: vector, meaning: meaning, filter: filter, poolSize: poolSize, query: query)
-        return (fused, true)
+        let fusing = meaning.flatMap { meaningWeight > 0 ? (meaning: $0, weight: meaningWeight) : nil }
+        guard let fusing, listed == nil || listWeight != meaningWeight else {
+            // Words alone, or a list fused at the query's weight already.
+            return (
+                merged(base, vector: vector, admission: admission, poolSize: poolSize, fusing: fusing), listed == nil
+            )
+        }
+        let rows = try fusingMeaning(
+            base, vector: vector, meaning: fusing.meaning, filter: filter, poolSize: poolSize, query: query)
+        return (merged(rows, vector: vector, admission: admission, poolSize: poolSize, fusing: fusing), true)
     }
 
-    /// `base` with the upserts `admission` admits merged in by relevance, best first.
+    /// `base` (model rows, best first) with the upserts `admission` admits merged in by relevance,
+    /// best first.
     ///
     /// Upserts are ranked in the model's two stages: the `rerankDepth` nearest by LSA cosine, then
     /// the blend for those alone. An upsert beyond them could not be among the `rerankDepth`
     /// nearest of the model and the upserts together, so a reindex would not re-score it either;
     /// and the blend's sparse products, not the dense ones, are what a long journal costs.
+    ///
+    /// - Parameter fusing: the query's meaning and weight when the answer blends meaning: the
+    ///   upserts nearest by meaning join those nearest by words, and each upsert with a meaning
+    ///   is scored `(1 − s)·words + s·cosine`, as `Model.fusing` scores model rows.
     private func merged(
-        _ base: [ScoredIndex], vector: Model.QueryVector, admission: Admission, poolSize: Int
+        _ base: [ScoredIndex], vector: Model.QueryVector, admission: Admission, poolSize: Int,
+        fusing: (meaning: [Float], weight: Float)?
     ) -> [ScoredIndex] {
         // Both are sorted already; only upserts need merging in.
         guard !upserts.isEmpty else { return base }
@@ -120,15 +130,41 @@ extension LiveIndex {
         if nearest.count < depth && unfiltered.count == depth + admission.excludedIDs.count {
             nearest = nearestUpserts(to: vector, depth: depth, where: admits)
         }
+        var words: [Int: Float] = [:]
+        for candidate in nearest {
+            guard let other = upserts[candidate.index].vector else { continue }
+            words[candidate.index] = model.blend(
+                vector, lsa: candidate.score, sparse: other.sparse, headline: other.headline)
+        }
+        if let fusing {
+            for slot in nearestUpserts(meaning: fusing.meaning, depth: depth, where: admits) where words[slot] == nil {
+                words[slot] =
+                    upserts[slot].vector.map { other in
+                        let lsa = Vector.dot(vector.dense, other.dense)
+                        return model.blend(vector, lsa: lsa, sparse: other.sparse, headline: other.headline)
+                    } ?? 0
+            }
+        }
         var top = TopK(k: poolSize)
         for candidate in base { top.offer(index: candidate.index, score: candidate.score) }
         let offset = model.articles.count
-        for candidate in nearest {
-            guard let other = upserts[candidate.index].vector else { continue }
-            let score = model.blend(vector, lsa: candidate.score, sparse: other.sparse, headline: other.headline)
-            top.offer(index: offset + candidate.index, score: score)
+        for (slot, score) in words {
+            let cosine = fusing.flatMap { fusing in upserts[slot].meaning.map { Vector.dot(fusing.meaning, $0) } }
+            let weight = fusing?.weight ?? 0
+            top.offer(index: offset + slot, score: cosine.map { (1 - weight) * score + weight * $0 } ?? score)
         }
         return top.sorted()
+    }
+
+    /// The `depth` admitted upserts nearest `meaning` by the cosine of their meanings, as slots
+    /// among the upserts. An exact pass: the overlay is a day's publishing.
+    private func nearestUpserts(meaning: [Float], depth: Int, where admitted: (Int) -> Bool) -> [Int] {
+        var nearest = TopK(k: depth)
+        for slot in upserts.indices {
+            guard let other = upserts[slot].meaning, admitted(slot) else { continue }
+            nearest.offer(index: slot, score: Vector.dot(meaning, other))
+        }
+        return nearest.sorted().map(\.index)
     }
 
     /// The `depth` upserts nearest `vector` by LSA cosine among those `admitted` (all when nil),

@@ -6,9 +6,18 @@ import KindredLinearAlgebra
 /// LSA stays the backbone — the candidates by words, the lists, the explanations — and the
 /// sentence encoder adds what one archive can't teach LSA: an article that shares no word with
 /// the subject can still enter through the encoder's nearest, searched with the same
-/// `EmbeddingIndex` machinery on the 384-d vectors. An article without a semantic vector (a
-/// language the encoder doesn't read, an upsert) keeps its score on words alone.
+/// `EmbeddingIndex` machinery on the 384-d vectors. An upsert carries the meaning its write was
+/// embedded with (`ArticleMeaning`). An article without a semantic vector (a language the encoder
+/// doesn't read, a write taken without the encoder) keeps its score on words alone.
 extension LiveIndex {
+    /// The cosine of `meaning` and the article in `slot` (a model row or an upsert); nil when the
+    /// article has no semantic vector.
+    func meaningCosine(_ meaning: [Float], slot: Int) -> Float? {
+        let n = model.articles.count
+        guard slot >= n else { return model.semantic?.cosine(meaning, row: slot) }
+        return upserts[slot - n].meaning.map { Vector.dot(meaning, $0) }
+    }
+
     /// The query vector of several examples' meanings: their mean, less `Model.unlikeWeight`
     /// times the negatives' mean, unit length; nil when a positive example has none.
     static func combinedMeaning(like: [[Float]?], count: Int, unlike: [[Float]]) -> [Float]? {
@@ -23,7 +32,7 @@ extension LiveIndex {
         return Vector.normalize(&sum) ? sum : nil
     }
 
-    /// `words` (best first, scored on words) fused with the semantic channel (`Model.fusing`): the
+    /// `words` (model rows, best first, scored on words) fused with the semantic channel (`Model.fusing`): the
     /// encoder's `max(poolSize, rerankDepth)` nearest admitted articles join them, the best
     /// `poolSize` are kept.
     func fusingMeaning(

@@ -76,6 +76,7 @@ extension LiveIndex {
                 if let slot = upsertIndex[id] {
                     language = language ?? upserts[slot].metadata.language
                     section = section ?? upserts[slot].metadata.section
+                    meanings.append(upserts[slot].meaning)
                     return (upserts[slot].vector, nil)
                 }
                 guard let row = model.row(of: id), !hiddenRows.contains(row) else {

@@ -8,8 +8,8 @@ extension Model {
     /// The semantic weight the precomputed lists were fused at; 0 for lists on words alone.
     public var listsSemanticWeight: Float { manifest.listsSemanticWeight ?? 0 }
 
-    /// The best `k` of `words` (each scored on words, best first; slots past the model's rows are
-    /// upserts, which have no meaning) and `nearest` (the encoder's nearest to `meaning`, scored
+    /// The best `k` of `words` (model rows, each scored on words, best first; a live index fuses
+    /// its upserts as it merges them) and `nearest` (the encoder's nearest to `meaning`, scored
     /// by cosine), each scored `(1 − s)·words + s·cosine`. A candidate without a semantic vector
     /// keeps its words' score; one of `nearest` that `words` lacks gets its blend computed here.
     func fusing(

@@ -36,11 +36,15 @@ public struct LiveIndex: Sendable {
         public let vector: Model.QueryVector?
         /// The primary subtag of the article's language, parsed once rather than per request.
         public let languageCode: String?
+        /// The semantic channel's vector (`ArticleMeaning`); nil when the write carried none that
+        /// fits the model's, and the article ranks on words.
+        public let meaning: [Float]?
 
-        init(metadata: ArticleMetadata, vector: Model.QueryVector?) {
+        init(metadata: ArticleMetadata, vector: Model.QueryVector?, meaning: [Float]?) {
             self.metadata = metadata
             self.vector = vector
             self.languageCode = Language.primarySubtag(of: metadata.language)
+            self.meaning = meaning
         }
     }
 
@@ -94,12 +98,13 @@ public struct LiveIndex: Sendable {
         return Array((newestFirst(leading) + newestFirst(inside)).prefix(limit))
     }
 
-    /// The index with `article` added or replaced, its vector folded into the model's space.
-    public func upserting(_ article: Article, sequence: Int? = nil) -> LiveIndex {
+    /// The index with `article` added or replaced, its vector folded into the model's space and
+    /// its meaning (`meanings(of:encoder:)`) kept when it fits the model's.
+    public func upserting(_ article: Article, meaning: ArticleMeaning? = nil, sequence: Int? = nil) -> LiveIndex {
         var next = self
         let vector = model.queryVector(
             title: article.title, body: article.body, tags: article.tags, language: article.language)
-        let entry = UpsertedArticle(metadata: article.metadata, vector: vector)
+        let entry = UpsertedArticle(metadata: article.metadata, vector: vector, meaning: usable(meaning))
         if let slot = upsertIndex[article.id] {
             next.forgetURL(of: upserts[slot].metadata)
             next.upserts[slot] = entry
@@ -153,7 +158,7 @@ public struct LiveIndex: Sendable {
     /// Applies a journal entry, whatever its outcome (a delete of an unknown id is a no-op).
     public func applying(_ entry: JournalEntry) -> LiveIndex {
         switch entry.operation {
-        case .put(let received): return upserting(received.article, sequence: entry.sequence)
+        case .put(let received): return upserting(received.article, meaning: entry.meaning, sequence: entry.sequence)
         case .delete(let id):
             if let next = deleting(id, sequence: entry.sequence) { return next }
             var same = self

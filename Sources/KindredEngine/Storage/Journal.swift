@@ -16,11 +16,14 @@ public struct JournalEntry: Sendable, Equatable {
     public var sequence: Int
     public var operation: Operation
     public var recordedAt: Date
+    /// A put's semantic vector, embedded by the server that took the write (`ArticleMeaning`).
+    public var meaning: ArticleMeaning?
 
-    public init(sequence: Int, operation: Operation, recordedAt: Date = Date()) {
+    public init(sequence: Int, operation: Operation, recordedAt: Date = Date(), meaning: ArticleMeaning? = nil) {
         self.sequence = sequence
         self.operation = operation
         self.recordedAt = recordedAt
+        self.meaning = meaning
     }
 
     public var articleID: String {
@@ -38,6 +41,9 @@ public struct JournalEntry: Sendable, Equatable {
 ///
 ///     {"seq": 7, "op": "put", "at": "2026-03-04T09:30:00Z", "received": {"id": "...", "title": "...", "body_format": "html", ...}}
 ///     {"seq": 8, "op": "delete", "at": "2026-03-04T09:31:00Z", "id": "..."}
+///
+/// A put written while the model had the semantic channel also holds the article's vector,
+/// `"meaning": {"encoder": …, "max_tokens": 128, "vector": "<base64>"}` (`ArticleMeaning`).
 ///
 /// A put holds the article's fields as they were received (`ReceivedArticle`), and replay reads
 /// them as the first write did. A put written as `"article"` instead holds text already read (lines
@@ -131,7 +137,9 @@ public enum Journal {
             }
             switch read {
             case .success(let received):
-                return JournalEntry(sequence: sequence, operation: .put(received), recordedAt: recordedAt)
+                return JournalEntry(
+                    sequence: sequence, operation: .put(received), recordedAt: recordedAt,
+                    meaning: ArticleMeaning(json: object["meaning"]))
             case .failure(let reason): throw DecodeError(description: reason.text)
             }
         case "delete":
@@ -165,6 +173,7 @@ public enum Journal {
                 if !article.links.isEmpty { fields["links"] = article.links }
                 object["article"] = fields
             }
+            if let meaning = entry.meaning { object["meaning"] = meaning.json }
         case .delete(let id):
             object["op"] = "delete"
             object["id"] = id

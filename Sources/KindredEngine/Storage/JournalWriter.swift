@@ -53,16 +53,23 @@ public final class JournalWriter {
     }
 
     /// Writes and fsyncs one entry; returns it with its sequence number.
-    public func append(_ operation: JournalEntry.Operation) throws -> JournalEntry {
-        try append(contentsOf: [operation])[0]
+    public func append(_ operation: JournalEntry.Operation, meaning: ArticleMeaning? = nil) throws -> JournalEntry {
+        try append(entries: [JournalEntry(sequence: 0, operation: operation, meaning: meaning)])[0]
     }
 
     /// Writes several entries and fsyncs once (a sync's batch): all are durable when it returns.
     public func append(contentsOf operations: [JournalEntry.Operation]) throws -> [JournalEntry] {
-        guard !operations.isEmpty else { return [] }
+        try append(entries: operations.map { JournalEntry(sequence: 0, operation: $0) })
+    }
+
+    /// Writes `drafts` (their sequences ignored) and fsyncs once; returns them numbered.
+    public func append(entries drafts: [JournalEntry]) throws -> [JournalEntry] {
+        guard !drafts.isEmpty else { return [] }
         var data = Data()
-        let entries = operations.enumerated().map {
-            JournalEntry(sequence: nextSequence + $0.offset, operation: $0.element)
+        let entries = drafts.enumerated().map { offset, draft in
+            var entry = draft
+            entry.sequence = nextSequence + offset
+            return entry
         }
         for entry in entries { data.append(try Journal.encode(entry)) }
         let handle = try openHandle()

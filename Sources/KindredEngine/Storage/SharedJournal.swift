@@ -14,10 +14,10 @@ public protocol SharedJournal: Sendable {
     /// records it (`Manifest.journal`), so that no replica serves a model built from another.
     func identity() throws -> String
 
-    /// Appends a write and commits it.
+    /// Appends a write (with a put's meaning, when the writer embedded it) and commits it.
     ///
     /// - Returns: the entry with its sequence; no entry with a lower sequence can appear later.
-    func append(_ operation: JournalEntry.Operation) throws -> JournalEntry
+    func append(_ operation: JournalEntry.Operation, meaning: ArticleMeaning?) throws -> JournalEntry
 
     /// The committed entries after `sequence`, in order (gaps are rolled-back writes), and those
     /// that can't be decoded, as problems: skipped, never fatal.
