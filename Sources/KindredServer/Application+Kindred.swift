@@ -6,7 +6,7 @@ import ServiceLifecycle
 import UnixSignals
 
 /// Builds the router: middleware (the access log when on, metrics, problem responses), then every route of
-/// `KindredRoutes.all`.
+/// `KindredRoute`.
 public func buildRouter(store: ModelStore, configuration: ServerConfiguration, sync: SourceSync? = nil)
     -> Router<BasicRequestContext>
 {
@@ -24,29 +24,29 @@ public func buildRouter(store: ModelStore, configuration: ServerConfiguration, s
     }
     router.add(middleware: DeadlineMiddleware(seconds: configuration.requestTimeout))
     let handlers = Handlers(store: store, configuration: configuration, sync: sync)
-    for (method, path) in KindredRoutes.all {
-        let routerPath = RouterPath(KindredRoutes.routerPath(path))
-        switch (method, path) {
-        case (.get, "/"), (.get, "/console/{file}"):
+    for route in KindredRoute.allCases {
+        let (routerPath, method) = (RouterPath(route.routerPath), route.method)
+        switch route {
+        case .console, .consoleFile:
             router.on(routerPath, method: method) { try handlers.console($0, $1) }
-        case (.get, "/v1/status"): router.on(routerPath, method: method) { try await handlers.status($0, $1) }
-        case (.get, "/v1/articles"): router.on(routerPath, method: method) { try handlers.findArticles($0, $1) }
-        case (.get, "/v1/articles/{id}/related"):
+        case .status: router.on(routerPath, method: method) { try await handlers.status($0, $1) }
+        case .findArticles: router.on(routerPath, method: method) { try handlers.findArticles($0, $1) }
+        case .relatedByID:
             router.on(routerPath, method: method) { try handlers.relatedByID($0, $1) }
-        case (.post, "/v1/related"): router.on(routerPath, method: method) { try await handlers.relatedToDraft($0, $1) }
-        case (.get, "/v1/articles/{id}"): router.on(routerPath, method: method) { try handlers.article($0, $1) }
-        case (.put, "/v1/articles/{id}"): router.on(routerPath, method: method) { try await handlers.upsert($0, $1) }
-        case (.delete, "/v1/articles/{id}"): router.on(routerPath, method: method) { try await handlers.delete($0, $1) }
-        case (.get, "/v1/articles/{id}/overrides"):
+        case .relatedToDraft: router.on(routerPath, method: method) { try await handlers.relatedToDraft($0, $1) }
+        case .article: router.on(routerPath, method: method) { try handlers.article($0, $1) }
+        case .upsert: router.on(routerPath, method: method) { try await handlers.upsert($0, $1) }
+        case .delete: router.on(routerPath, method: method) { try await handlers.delete($0, $1) }
+        case .overrides:
             router.on(routerPath, method: method) { try handlers.overrides($0, $1) }
-        case (.put, "/v1/articles/{id}/overrides"):
+        case .setOverrides:
             router.on(routerPath, method: method) { try await handlers.setOverrides($0, $1) }
-        case (.delete, "/v1/articles/{id}/overrides"):
+        case .deleteOverrides:
             router.on(routerPath, method: method) { try await handlers.deleteOverrides($0, $1) }
-        case (.post, "/admin/reload"): router.on(routerPath, method: method) { try await handlers.reload($0, $1) }
-        case (.get, "/healthz"):
+        case .reload: router.on(routerPath, method: method) { try await handlers.reload($0, $1) }
+        case .health:
             router.on(routerPath, method: method) { _, _ in try handlers.response(StatusResponse(status: "ok")) }
-        case (.get, "/readyz"):
+        case .ready:
             router.on(routerPath, method: method) { _, _ in
                 let index = store.current
                 let replica = store.replicaStatus
@@ -64,9 +64,8 @@ public func buildRouter(store: ModelStore, configuration: ServerConfiguration, s
                         status: replica.map { $0.caughtUp ? "ready" : "ready: model only, journal unreachable" }
                             ?? "ready", model: ModelInfo(index), articles: index.articleCount, journal: journal))
             }
-        case (.get, "/metrics"): router.on(routerPath, method: method) { try await handlers.metrics($0, $1) }
-        case (.get, "/openapi.json"): router.on(routerPath, method: method) { handlers.openAPI($0, $1) }
-        default: preconditionFailure("route \(method) \(path) has no handler")
+        case .metrics: router.on(routerPath, method: method) { try await handlers.metrics($0, $1) }
+        case .openAPI: router.on(routerPath, method: method) { handlers.openAPI($0, $1) }
         }
     }
     return router
@@ -79,7 +78,8 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     var services: [any Service] = [ReloadOnHangUp(store: store, logger: logger)]
     if let sync { services.append(sync) }
-    if let shared = store.shared { services.append(ReplicaFollower(store: store, journal: shared, logger: logger)) }
+    // Other servers write to a shared journal: follow it. A directory's own has no one else.
+    if store.journal.isShared { services.append(ReplicaFollower(store: store, journal: store.journal, logger: logger)) }
     return Application(
         router: buildRouter(store: store, configuration: configuration, sync: sync),
         server: .http1(

@@ -11,13 +11,13 @@ import ServiceLifecycle
 /// round that reaches it again catches up, without a restart.
 public struct ReplicaFollower: Service {
     let store: ModelStore
-    let journal: SharedJournal
+    let journal: ChangeJournal
     let pollInterval: Double
     let logger: Logger
 
     public static let defaultPollInterval = 1.0
 
-    public init(store: ModelStore, journal: SharedJournal, pollInterval: Double = defaultPollInterval, logger: Logger) {
+    public init(store: ModelStore, journal: ChangeJournal, pollInterval: Double = defaultPollInterval, logger: Logger) {
         (self.store, self.journal, self.pollInterval, self.logger) = (store, journal, pollInterval, logger)
     }
 

@@ -5,31 +5,60 @@ import KindredEngine
 import KindredLinearAlgebra
 import KindredText
 
-/// Every route of the API, in the OpenAPI document's path syntax. The router is built from this
-/// list and a test checks it against `/openapi.json`, so the two can't drift apart.
-public enum KindredRoutes {
-    public static let all: [(method: HTTPRequest.Method, path: String)] = [
-        (.get, "/"),
-        (.get, "/console/{file}"),
-        (.get, "/v1/status"),
-        (.get, "/v1/articles"),
-        (.get, "/v1/articles/{id}/related"),
-        (.post, "/v1/related"),
-        (.get, "/v1/articles/{id}"),
-        (.put, "/v1/articles/{id}"),
-        (.delete, "/v1/articles/{id}"),
-        (.get, "/v1/articles/{id}/overrides"),
-        (.put, "/v1/articles/{id}/overrides"),
-        (.delete, "/v1/articles/{id}/overrides"),
-        (.post, "/admin/reload"),
-        (.get, "/healthz"),
-        (.get, "/readyz"),
-        (.get, "/metrics"),
-        (.get, "/openapi.json"),
-    ]
+/// Every route of the API. The router is built by a switch over these cases, exhaustive, so a
+/// route can't lack a handler; a test checks them against `/openapi.json`, so the two can't
+/// drift apart.
+public enum KindredRoute: CaseIterable, Sendable {
+    case console, consoleFile, status, findArticles, relatedByID, relatedToDraft, article, upsert, delete, overrides,
+        setOverrides, deleteOverrides, reload, health, ready, metrics, openAPI
 
-    /// Hummingbird's syntax for a path (`{id}` → `:id`).
-    static func routerPath(_ path: String) -> String {
+    public var method: HTTPRequest.Method {
+        switch self {
+        case .console: .get
+        case .consoleFile: .get
+        case .status: .get
+        case .findArticles: .get
+        case .relatedByID: .get
+        case .relatedToDraft: .post
+        case .article: .get
+        case .upsert: .put
+        case .delete: .delete
+        case .overrides: .get
+        case .setOverrides: .put
+        case .deleteOverrides: .delete
+        case .reload: .post
+        case .health: .get
+        case .ready: .get
+        case .metrics: .get
+        case .openAPI: .get
+        }
+    }
+
+    /// The path in the OpenAPI document's syntax.
+    public var path: String {
+        switch self {
+        case .console: "/"
+        case .consoleFile: "/console/{file}"
+        case .status: "/v1/status"
+        case .findArticles: "/v1/articles"
+        case .relatedByID: "/v1/articles/{id}/related"
+        case .relatedToDraft: "/v1/related"
+        case .article: "/v1/articles/{id}"
+        case .upsert: "/v1/articles/{id}"
+        case .delete: "/v1/articles/{id}"
+        case .overrides: "/v1/articles/{id}/overrides"
+        case .setOverrides: "/v1/articles/{id}/overrides"
+        case .deleteOverrides: "/v1/articles/{id}/overrides"
+        case .reload: "/admin/reload"
+        case .health: "/healthz"
+        case .ready: "/readyz"
+        case .metrics: "/metrics"
+        case .openAPI: "/openapi.json"
+        }
+    }
+
+    /// Hummingbird's syntax for the path (`{id}` → `:id`).
+    var routerPath: String {
         path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
     }
 }

@@ -95,7 +95,7 @@ public final class SourceSync: Service, Sendable {
             let complete = applied.taken == fresh.count
             let future = current.record(
                 Array(fresh.prefix(applied.taken)), of: read, complete: complete, overlap: overlap)
-            try current.write(directory: store.directory.path)
+            try store.directory.write(current)
             state.withLock { $0 = current }
             var skipped = 0
             for problem in read.problems where firstReport("\(problem.reason)") {
@@ -158,13 +158,13 @@ public final class SourceSync: Service, Sendable {
     /// clock (written at once, so that a restart continues from it).
     private func loadState() async throws -> SyncState {
         if let current = state.withLock({ $0 }) { return current }
-        if let stored = try SyncState.read(directory: store.directory.path) {
+        if let stored = try store.directory.syncState() {
             state.withLock { $0 = stored }
             return stored
         }
         let feed = self.feed
         let first = SyncState(watermark: try await Blocking.runLong { try feed.now() })
-        try first.write(directory: store.directory.path)
+        try store.directory.write(first)
         logger.notice(
             "no sync watermark in the model directory: syncing changes from now; reindex from the source for earlier ones",
             metadata: ["watermark": "\(RFC3339.format(first.watermark))"])

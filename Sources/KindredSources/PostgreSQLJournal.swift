@@ -15,9 +15,10 @@ import KindredEngine
 ///
 /// Each replica keeps two connections: one for statements (behind a lock, reopened after a
 /// failure) and one that LISTENs.
-public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
+public final class PostgreSQLJournal: ChangeJournal, @unchecked Sendable {
     public let url: SourceURL
     public var name: String { url.redacted }
+    public var isShared: Bool { true }
     /// Statements; opened with the tables created when missing.
     private let statements: ReusableConnection
     /// LISTENs on `channel`.
@@ -90,26 +91,38 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         try connection.execute("COMMIT")
     }
 
-    public func append(_ operation: JournalEntry.Operation, meaning: ArticleMeaning? = nil) throws -> JournalEntry {
-        let draft = JournalEntry(sequence: 1, operation: operation, meaning: meaning)
-        let text = String(decoding: try Journal.encode(draft).dropLast(), as: UTF8.self)
+    /// One round trip for the batch: the lock, one multi-row insert, the notification and the
+    /// commit. Rows of one `VALUES` list take the sequence's values in list order.
+    public func append(_ drafts: [JournalEntry]) throws -> [JournalEntry] {
+        guard !drafts.isEmpty else { return [] }
         return try withConnection { connection in
-            // One round trip: the lock, the insert, the notification and the commit.
+            let rows = try drafts.map { draft -> String in
+                // The row's `seq` is the entry's sequence; the stored record holds a placeholder.
+                var record = draft
+                record.sequence = 1
+                let text = String(decoding: try Journal.encode(record).dropLast(), as: UTF8.self)
+                return "(\(try connection.literal(draft.articleID)), \(try connection.literal(text)))"
+            }
             let results = try connection.executeScript(
                 """
                 BEGIN;
                 SELECT pg_advisory_xact_lock(\(Self.writerLock));
-                INSERT INTO kindred_journal (article_id, entry)
-                  VALUES (\(try connection.literal(draft.articleID)), \(try connection.literal(text))) RETURNING seq;
+                INSERT INTO kindred_journal (article_id, entry) VALUES \(rows.joined(separator: ", ")) RETURNING seq;
                 SELECT pg_notify('\(Self.channel)', 'journal ' || currval(pg_get_serial_sequence('kindred_journal', 'seq')));
                 COMMIT;
                 """)
-            guard results.count == 5, let sequence = results[2].first?.first.flatMap({ $0.flatMap { Int($0) } }) else {
-                throw SourceError(source: name, reason: "the journal returned no sequence")
+            let sequences =
+                results.count == 5 ? results[2].compactMap { $0.first.flatMap { $0.flatMap { Int($0) } } } : []
+            guard sequences.count == drafts.count else {
+                throw SourceError(
+                    source: name, reason: "the journal returned \(sequences.count) sequences for \(drafts.count) writes"
+                )
             }
-            var entry = draft
-            entry.sequence = sequence
-            return entry
+            return zip(drafts, sequences.sorted()).map { draft, sequence in
+                var entry = draft
+                entry.sequence = sequence
+                return entry
+            }
         }
     }
 
@@ -136,7 +149,30 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         return read
     }
 
-    public func overrides() throws -> SharedOverrides {
+    public func count(after sequence: Int) throws -> Int {
+        let value = try withConnection { connection in
+            try connection.value("SELECT count(*) FROM kindred_journal WHERE seq > $1", [String(sequence)])
+        }
+        return value.flatMap { Int($0) } ?? 0
+    }
+
+    /// Deletes every entry a later one of the same article supersedes, under the writers' lock.
+    /// A replica that has not read a deleted entry yet reads the later one instead, which leaves
+    /// the same article.
+    public func coalesce() throws {
+        try withConnection { connection in
+            _ = try connection.executeScript(
+                """
+                BEGIN;
+                SELECT pg_advisory_xact_lock(\(Self.writerLock));
+                DELETE FROM kindred_journal j
+                  WHERE EXISTS (SELECT 1 FROM kindred_journal k WHERE k.article_id = j.article_id AND k.seq > j.seq);
+                COMMIT;
+                """)
+        }
+    }
+
+    public func overrides() throws -> JournalOverrides {
         let rows = try withConnection { connection in
             try connection.execute("SELECT article_id, entry, stamp FROM kindred_overrides")
         }
@@ -155,7 +191,7 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
                     Journal.Problem(reason: "kindred_overrides row '\(id)' can't be read (\(error)); left out"))
             }
         }
-        return SharedOverrides(overrides: EditorialOverrides(entries: entries), stamp: stamp, skipped: skipped)
+        return JournalOverrides(overrides: EditorialOverrides(entries: entries), stamp: stamp, skipped: skipped)
     }
 
     public func positions() throws -> JournalPositions {
@@ -188,6 +224,16 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         }
     }
 
+    /// Records the version, tells the replicas, and prunes what no kept or recently announced
+    /// version needs (`prune`).
+    public func announce(published version: String, absorbed: Int, floor: Int, keep: Int) throws {
+        try record(published: version, absorbed: absorbed)
+        try prune(through: floor, keepingPublished: keep)
+    }
+
+    /// Nothing: entries are pruned when a reindex announces, knowing every replica's versions.
+    public func compact(through floor: Int) {}
+
     public func record(published version: String, absorbed: Int) throws {
         try withConnection { connection in
             try connection.execute("BEGIN")
@@ -216,7 +262,7 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
         }
     }
 
-    public func identity() throws -> String {
+    public func identity() throws -> String? {
         let value = try withConnection { connection in try connection.value("SELECT id FROM kindred_identity") }
         guard let value else { throw SourceError(source: name, reason: "kindred_identity is empty") }
         return value
@@ -276,7 +322,7 @@ public final class PostgreSQLJournal: SharedJournal, @unchecked Sendable {
     }
 
     /// Takes the reindex lock, or fails saying that another reindex holds it.
-    public func lockForReindex() throws -> ReindexLock {
+    public func lockForReindex() throws -> AnyObject {
         let connection = try PostgreSQLConnection(url)
         let taken = try connection.value("SELECT pg_try_advisory_lock(\(Self.reindexLock))")
         guard taken == "t" else {

@@ -14,24 +14,16 @@ struct JournalOptions: ParsableArguments {
             valueName: "url"))
     var journal: String?
 
-    /// The shared journal, or nil for the model directory's files.
+    /// The journal a server on `model` uses: the one `--journal` names, or the directory's own.
     ///
     /// - Throws: `SourceError` for a URL that is not PostgreSQL's.
-    func shared() throws -> PostgreSQLJournal? {
-        guard let journal else { return nil }
+    func journal(for model: ModelOptions) throws -> ChangeJournal {
+        guard let journal else { return ModelDirectory(path: model.directory).journal() }
         return try PostgreSQLJournal(url: SourceURL(journal))
     }
 
     /// The model as a server on this journal serves it.
     func loadLive(_ model: ModelOptions, search: SearchSettings = SearchSettings()) throws -> LiveIndex {
-        try Self.loadLive(model, shared: shared(), search: search)
-    }
-
-    /// The model as a server on `shared` (nil: the directory's own journal) serves it.
-    static func loadLive(
-        _ model: ModelOptions, shared: SharedJournal?, search: SearchSettings = SearchSettings()
-    ) throws -> LiveIndex {
-        guard let shared else { return try model.loadLive(search: search) }
-        return try ModelDirectory(path: model.directory, search: search).openLive(journal: shared).index
+        try ModelDirectory(path: model.directory, search: search).openLive(journal: journal(for: model)).index
     }
 }

@@ -308,14 +308,14 @@ struct OverridesFileTests {
     func roundTrip() throws {
         let directory = try temporaryDirectory()
         defer { cleanUp(directory) }
-        #expect(try OverridesFile.load(directory: directory) == .none)
-        try OverridesFile.update(directory: directory) { $0.set(.init(pinned: ["b"], blocked: ["c"]), for: "a") }
-        try OverridesFile.update(directory: directory) { $0.set(.init(pinned: ["a"]), for: "z") }
-        let loaded = try OverridesFile.load(directory: directory)
+        #expect(try ModelDirectory(path: directory).overrides() == .none)
+        try ModelDirectory(path: directory).updateOverrides { $0.set(.init(pinned: ["b"], blocked: ["c"]), for: "a") }
+        try ModelDirectory(path: directory).updateOverrides { $0.set(.init(pinned: ["a"]), for: "z") }
+        let loaded = try ModelDirectory(path: directory).overrides()
         #expect(loaded.entry(for: "a") == .init(pinned: ["b"], blocked: ["c"]))
         #expect(loaded.entry(for: "z") == .init(pinned: ["a"]))
-        try OverridesFile.update(directory: directory) { $0.set(nil, for: "a") }
-        #expect(try OverridesFile.load(directory: directory).entries.keys.sorted() == ["z"])
+        try ModelDirectory(path: directory).updateOverrides { $0.set(nil, for: "a") }
+        #expect(try ModelDirectory(path: directory).overrides().entries.keys.sorted() == ["z"])
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
             $0.contains(".writing-")
         }
@@ -333,7 +333,7 @@ struct OverridesFileTests {
         defer { cleanUp(directory) }
         try contents.write(toFile: directory + "/" + OverridesFile.fileName, atomically: true, encoding: .utf8)
         #expect {
-            _ = try OverridesFile.load(directory: directory)
+            _ = try ModelDirectory(path: directory).overrides()
         } throws: { error in
             "\(error)".contains(OverridesFile.fileName)
         }

@@ -231,7 +231,7 @@ struct AdminRouteTests {
                 for (path, operations) in paths {
                     for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
                 }
-                let served = Set(KindredRoutes.all.map { "\($0.method.rawValue) \($0.path)" })
+                let served = Set(KindredRoute.allCases.map { "\($0.method.rawValue) \($0.path)" })
                 #expect(documented == served)
                 let components = document["components"] as? [String: Any]
                 let parameters = (components?["parameters"] as? [String: Any] ?? [:]).keys.filter { $0 != "id" }

@@ -188,7 +188,7 @@ struct RankingRouteTests {
                 #expect(!response.resultIDs.contains("xiaomi-17-ultra-launch"))
                 #expect(response.resultIDs.count == 4)
             }
-            let stored = try OverridesFile.load(directory: directory)
+            let stored = try ModelDirectory(path: directory).overrides()
             #expect(stored.entry(for: "leica-red-dot-leitzphone")?.pinned == ["football-derby-result"])
             // A reindex publishes a new version; the overrides stay.
             try ModelDirectory(path: directory).publish(Fixture.model)

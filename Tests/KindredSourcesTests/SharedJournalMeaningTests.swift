@@ -27,7 +27,7 @@ struct SharedJournalMeaningTests {
         func replica() throws -> ModelStore {
             try ModelStore(
                 directory: directory, logger: Logger(label: "test"),
-                shared: PostgreSQLJournal(url: SourceURL(database.url)))
+                journal: PostgreSQLJournal(url: SourceURL(database.url)))
         }
         let writer = try replica(), reader = try replica()
         writer.encoder = encoder

@@ -171,7 +171,7 @@ struct SourceSyncTests {
         try setup.database.put(Self.scoop)
         try await sync.syncOnce()
         #expect(sync.currentStatus.skipped == 1 && sync.currentStatus.upserted == 1)
-        let state = try #require(try SyncState.read(directory: setup.directory))
+        let state = try #require(try ModelDirectory(path: setup.directory).syncState())
         #expect(state.recent.keys.contains(Self.scoop.id))
         // The overlap reads the blank row again: it is counted once.
         try await sync.syncOnce()
@@ -306,20 +306,20 @@ struct SyncStateTests {
         .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        #expect(try SyncState.read(directory: directory) == nil)
+        #expect(try ModelDirectory(path: directory).syncState() == nil)
         let x = Self.change("x", 1_795_702_200.25)
         let state = SyncState(
             watermark: Date(timeIntervalSince1970: 1_795_702_201.467531),
             recent: ["x": .init(updatedAt: x.updatedAt, digest: x.digest)])
-        try state.write(directory: directory)
-        let reread = try #require(try SyncState.read(directory: directory))
+        try ModelDirectory(path: directory).write(state)
+        let reread = try #require(try ModelDirectory(path: directory).syncState())
         #expect(reread.watermark == state.watermark && reread.recent["x"]?.digest == x.digest)
         // A version read back from the file is still recognised as applied.
         var read = SourceChanges()
         read.changes = [x]
         #expect(reread.pending(read).isEmpty)
         try Data("{".utf8).write(to: URL(fileURLWithPath: directory + "/" + SyncState.fileName))
-        #expect(throws: ModelFileError.self) { try SyncState.read(directory: directory) }
+        #expect(throws: ModelFileError.self) { try ModelDirectory(path: directory).syncState() }
     }
 }
 

@@ -11,16 +11,12 @@ public final class JournalWriter {
     public private(set) var nextSequence: Int
     /// Entries in the file.
     public private(set) var count: Int
-    /// Entries the served model has not absorbed: what `--max-journal-entries` limits. The file
-    /// may hold more, kept for older versions a rollback would serve.
-    public private(set) var pending: Int
 
     /// Prepares to append after `lastSequence` to the journal at `path` (which need not exist yet).
-    public init(path: String, lastSequence: Int, count: Int, pending: Int? = nil) {
+    public init(path: String, lastSequence: Int, count: Int) {
         self.path = path
         self.nextSequence = lastSequence + 1
         self.count = count
-        self.pending = pending ?? count
     }
 
     deinit { try? handle?.close() }
@@ -77,15 +73,7 @@ public final class JournalWriter {
         try handle.synchronize()
         nextSequence += entries.count
         count += entries.count
-        pending += entries.count
         return entries
-    }
-
-    /// Rewrites the journal keeping only `entries`, atomically; those after `absorbed` are the
-    /// served model's pending ones.
-    public func compact(keeping entries: [JournalEntry], absorbed: Int) throws {
-        try compact(keeping: entries)
-        pending = entries.count { $0.sequence > absorbed }
     }
 
     /// Rewrites the journal keeping only `entries` (those a new model has not absorbed), atomically.
@@ -97,6 +85,5 @@ public final class JournalWriter {
         try handle?.close()
         handle = nil
         count = entries.count
-        pending = min(pending, count)
     }
 }

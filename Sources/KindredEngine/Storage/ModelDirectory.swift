@@ -119,14 +119,20 @@ public struct ModelDirectory: Sendable {
 
     /// The lowest journal sequence absorbed by any kept version (0 when one absorbed none): journal
     /// entries after it are still needed by some version, so a rollback to it loses nothing.
-    public func lowestAbsorbedJournalSequence() -> Int {
+    public func lowestAbsorbedJournalSequence() -> Int { absorbedJournalSequences().min() ?? 0 }
+
+    /// The highest journal sequence absorbed by any kept version: a directory's own journal numbers
+    /// its next write past it.
+    public func highestAbsorbedJournalSequence() -> Int { absorbedJournalSequences().max() ?? 0 }
+
+    private func absorbedJournalSequences() -> [Int] {
         let directories =
             FileManager.default.fileExists(atPath: join(path, Self.modelFileName))
             ? [path] : versions().map { join(path, $0) }
         return directories.map { directory -> Int in
             let data = try? Data(contentsOf: URL(fileURLWithPath: join(directory, Self.manifestFileName)))
             return data.flatMap { try? Manifest.decode($0) }?.journalSequence ?? 0
-        }.min() ?? 0
+        }
     }
 
     /// Writes `model` as a new version, atomically, and keeps only the newest `keep` versions.

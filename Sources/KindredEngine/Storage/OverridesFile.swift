@@ -19,7 +19,7 @@ public enum OverridesFile {
     /// The overrides stored in `directory`; none when the file does not exist.
     ///
     /// - Throws: `ModelFileError` naming the file when it can't be read or is not valid.
-    public static func load(directory: String) throws -> EditorialOverrides {
+    static func load(directory: String) throws -> EditorialOverrides {
         let path = join(directory, fileName)
         guard FileManager.default.fileExists(atPath: path) else { return .none }
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -51,7 +51,7 @@ public enum OverridesFile {
     ///
     /// - Returns: the overrides as written.
     @discardableResult
-    public static func update(
+    static func update(
         directory: String, _ change: (inout EditorialOverrides) throws -> Void
     ) throws -> EditorialOverrides {
         let lockPath = join(directory, fileName + ".lock")

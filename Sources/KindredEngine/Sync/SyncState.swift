@@ -101,7 +101,7 @@ public struct SyncState: Codable, Sendable, Equatable {
     ///
     /// - Throws: `ModelFileError` for a file that exists but can't be read (never silently reset:
     ///   that would replay or skip changes).
-    public static func read(directory: String) throws -> SyncState? {
+    static func read(directory: String) throws -> SyncState? {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
@@ -116,7 +116,7 @@ public struct SyncState: Codable, Sendable, Equatable {
     }
 
     /// Replaces the state kept in `directory`, atomically and durably.
-    public func write(directory: String) throws {
+    func write(directory: String) throws {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
         encoder.outputFormatting = [.sortedKeys]

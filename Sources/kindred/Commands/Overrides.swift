@@ -23,13 +23,25 @@ struct Overrides: ParsableCommand {
             """,
         subcommands: [Show.self, Set.self, Clear.self])
 
-    /// Where the overrides a server on `--model` and `--journal` reads live (the directory, or
-    /// the shared journal, opened once), and the index it serves.
-    static func root(_ options: ModelOptions, _ journal: JournalOptions) throws -> (
-        root: String, index: LiveIndex, shared: PostgreSQLJournal?
+    /// The journal whose overrides a server on `--model` and `--journal` reads (the directory's
+    /// files, or the shared journal), and the index it serves.
+    static func open(_ options: ModelOptions, _ journal: JournalOptions) throws -> (
+        journal: ChangeJournal, index: LiveIndex
     ) {
-        let shared = try journal.shared()
-        return (shared?.name ?? options.directory, try JournalOptions.loadLive(options, shared: shared), shared)
+        let chosen = try journal.journal(for: options)
+        return (chosen, try ModelDirectory(path: options.directory).openLive(journal: chosen).index)
+    }
+
+    /// Where the overrides are, for messages: the shared journal, or the model directory.
+    static func location(_ journal: ChangeJournal, _ options: ModelOptions) -> String {
+        journal.isShared ? journal.name : options.directory
+    }
+
+    /// Where a change reaches the servers, for the message after it.
+    static func applied(_ journal: ChangeJournal) -> String {
+        journal.isShared
+            ? "every replica on it applies it within a second"
+            : "a running server applies it at its next reload (POST /admin/reload or SIGHUP)"
     }
 
     struct Show: ParsableCommand {
@@ -43,10 +55,10 @@ struct Overrides: ParsableCommand {
         @OptionGroup var journalOptions: JournalOptions
 
         func run() throws {
-            let (root, index, shared) = try Overrides.root(modelOptions, journalOptions)
-            let overrides = shared == nil ? try OverridesFile.load(directory: root) : index.overrides
+            let (journal, index) = try Overrides.open(modelOptions, journalOptions)
+            let overrides = index.overrides
             let ids = id.map { [$0] } ?? overrides.entries.keys.sorted()
-            if ids.isEmpty { print("(no overrides in \(root))") }
+            if ids.isEmpty { print("(no overrides in \(Overrides.location(journal, modelOptions)))") }
             for id in ids {
                 let entry = overrides.entry(for: id) ?? .init()
                 print(
@@ -79,7 +91,8 @@ struct Overrides: ParsableCommand {
             } catch let error as EngineError {
                 throw ValidationError(error.message)
             }
-            let (root, index, shared) = try Overrides.root(modelOptions, journalOptions)
+            let (journal, index) = try Overrides.open(modelOptions, journalOptions)
+            let root = Overrides.location(journal, modelOptions)
             do {
                 try index.check(entry, for: id)
             } catch LiveIndex.OverridesRefusal.unknownArticle {
@@ -87,14 +100,8 @@ struct Overrides: ParsableCommand {
             } catch LiveIndex.OverridesRefusal.unknownPin(let unknown) {
                 throw CLIError("can't pin '\(unknown)': no such article in \(root)")
             }
-            if let shared {
-                try shared.setOverrides(entry, for: id)
-                StandardError.print("saved in \(shared.name); every replica on it applies it within a second")
-                return
-            }
-            try OverridesFile.update(directory: root) { $0.set(entry, for: id) }
-            StandardError.print(
-                "saved in \(root)/\(OverridesFile.fileName); a running server applies it at its next reload")
+            try journal.setOverrides(entry, for: id)
+            StandardError.print("saved in \(root); \(Overrides.applied(journal))")
         }
     }
 
@@ -109,22 +116,12 @@ struct Overrides: ParsableCommand {
         @OptionGroup var journalOptions: JournalOptions
 
         func run() throws {
-            let (root, index, shared) = try Overrides.root(modelOptions, journalOptions)
-            if let shared {
-                guard index.overrides.entry(for: id) != nil else {
-                    throw CLIError("'\(id)' has no overrides in \(root)")
-                }
-                try shared.setOverrides(nil, for: id)
-                StandardError.print("cleared in \(shared.name); every replica on it applies it within a second")
-                return
+            let (journal, index) = try Overrides.open(modelOptions, journalOptions)
+            guard index.overrides.entry(for: id) != nil else {
+                throw CLIError("'\(id)' has no overrides in \(Overrides.location(journal, modelOptions))")
             }
-            var found = false
-            try OverridesFile.update(directory: root) { overrides in
-                found = overrides.entry(for: id) != nil
-                overrides.set(nil, for: id)
-            }
-            guard found else { throw CLIError("'\(id)' has no overrides in \(root)") }
-            StandardError.print("cleared; a running server applies it at its next reload")
+            try journal.setOverrides(nil, for: id)
+            StandardError.print("cleared; \(Overrides.applied(journal))")
         }
     }
 }

@@ -126,20 +126,24 @@ struct Reindex: ParsableCommand {
 
         // Taken before the read, so that a change made during it is synced again rather than missed.
         let sourceClock = try sourceOptions.url().map { try ArticleSource.databaseNow(url: $0) }
-        let shared = try sharedJournal()
-        // One reindex publishes at a time on a shared journal; the lock is held until the end.
-        let reindexLock = try shared?.lockForReindex()
-        if let shared { try checkPublishedVersion(in: shared) }
+        let directory = ModelDirectory(path: modelOptions.directory)
+        let reindexing: Reindexing
+        do {
+            reindexing = try Reindexing(directory: directory, journal: try journalToAbsorb(in: directory), keep: keep) {
+                StandardError.print($0)
+            }
+        } catch let error as Reindexing.ReindexError {
+            throw CLIError(error.description)
+        }
         var (articles, invalid) = try readCorpus()
-        let journalSequence =
-            try shared.map { try applySharedJournal($0, to: &articles) } ?? applyJournal(to: &articles)
+        let journalSequence = try reindexing.absorb(into: &articles)
         let (sized, notice) = build.parameters(articles: articles.count)
         if let notice { StandardError.print("note: \(notice)") }
         let printer = ProgressPrinter()
         var builder = ModelBuilder(
             parameters: sized, lowerDimensionsToFit: build.dimensions == nil, automatic: build.automatic)
         builder.graphFrom = graphFrom
-        builder.journalIdentity = try shared?.identity()
+        builder.journalIdentity = try reindexing.journalIdentity()
         builder.semantic = try semanticBuild()
         builder.listsSemanticWeight = Float(semanticWeight)
         let outcome = try builder.build(consume articles, journalSequence: journalSequence) { printer.report($0) }
@@ -152,20 +156,7 @@ struct Reindex: ParsableCommand {
         StandardError.print("search: \(outcome.model.index.candidateStage)")
         let writeStart = Date()
         PeakMemory.reset()
-        let published = try ModelDirectory(path: modelOptions.directory).publish(outcome.model, keep: keep)
-        if let shared {
-            let version = (published as NSString).lastPathComponent
-            try shared.record(published: version, absorbed: journalSequence ?? 0)
-            let floor = ModelDirectory(path: modelOptions.directory).lowestAbsorbedJournalSequence()
-            try shared.prune(through: floor, keepingPublished: keep)
-            StandardError.print(
-                "journal: published \(version) in \(shared.name); replicas switch to it within a second")
-        }
-        withExtendedLifetime(reindexLock) {}
-        if let sourceClock, try SyncState.read(directory: modelOptions.directory) == nil {
-            try SyncState(watermark: sourceClock).write(directory: modelOptions.directory)
-            StandardError.print("sync: a server's --sync-query will read changes from \(RFC3339.format(sourceClock))")
-        }
+        let published = try reindexing.publish(outcome.model, sourceClock: sourceClock)
         StandardError.print("write: done in \(Self.seconds(since: writeStart))\(PeakMemory.caption())")
 
         let manifest = outcome.model.manifest
@@ -228,61 +219,14 @@ struct Reindex: ParsableCommand {
         return (articles, read.problems.count)
     }
 
-    /// The replicas' journal when `--journal` is a postgresql:// URL.
-    func sharedJournal() throws -> PostgreSQLJournal? {
-        guard !ignoreJournal, let journal, let url = try? SourceURL(journal), url.scheme == .postgresql else {
-            return nil
-        }
-        return try PostgreSQLJournal(url: url)
-    }
-
-    /// Applies the shared journal's committed writes to the corpus, returning the last sequence
-    /// absorbed; writes committed later are replayed by the replicas on top of the new model.
-    func applySharedJournal(_ shared: PostgreSQLJournal, to articles: inout [Article]) throws -> Int? {
-        let read = try shared.entries(after: 0)
-        for problem in read.skipped { StandardError.print("warning: \(shared.name): \(problem); skipped") }
-        let last = absorb(read.entries, from: shared.name, into: &articles)
-        return [last, read.last].compactMap { $0 }.max()
-    }
-
-    /// Refuses a model directory that holds no version of this journal: publishing from another
-    /// directory would announce a model the replicas can't find, and pruning by that directory's
-    /// versions would drop entries they still replay. A version is the journal's when its
-    /// manifest names it, or (built before manifests did) when it is among the last published
-    /// there. A directory rolled back (its newest version moved out) still holds older ones; one
-    /// whose publishes were not recorded (PostgreSQL away at that moment) holds versions that
-    /// name the journal.
-    func checkPublishedVersion(in shared: PostgreSQLJournal) throws {
-        let published = try shared.recentlyPublished(limit: 20)
-        guard let newest = published.first else { return }
-        let directory = ModelDirectory(path: modelOptions.directory)
-        let versions = Set(directory.versions())
-        let identity = try shared.identity()
-        guard published.contains(where: versions.contains) || directory.journalIdentities().contains(identity) else {
-            throw CLIError(
-                "\(shared.name) was last published as model \(newest), and \(modelOptions.directory) doesn't hold it or any version published before it: "
-                    + "point --model at the directory the replicas serve; nothing was changed")
-        }
-    }
-
-    /// Applies the journal's writes to the corpus (unless `--ignore-journal`), returning the last
-    /// sequence absorbed, which the new model records.
-    func applyJournal(to articles: inout [Article]) throws -> Int? {
+    /// The journal whose writes this reindex absorbs: the replicas' when `--journal` is a
+    /// postgresql:// URL, a journal file when it names one, else the directory's own; none with
+    /// `--no-journal`.
+    func journalToAbsorb(in directory: ModelDirectory) throws -> ChangeJournal? {
         guard !ignoreJournal else { return nil }
-        let path = journal ?? (modelOptions.directory as NSString).appendingPathComponent(Journal.fileName)
-        let (entries, problems) = try Journal.read(path: path)
-        for problem in problems { StandardError.print("warning: \(path): \(problem); skipped") }
-        return absorb(entries, from: path, into: &articles)
-    }
-
-    /// Applies `entries` to the corpus and says so; returns the last sequence, nil for none.
-    func absorb(_ entries: [JournalEntry], from source: String, into articles: inout [Article]) -> Int? {
-        guard let last = entries.map(\.sequence).max() else { return nil }
-        articles = Journal.apply(entries, to: articles)
-        StandardError.print(
-            "journal: applied \(entries.count) change(s) from \(source) (up to entry \(last)); \(articles.count) articles"
-        )
-        return last
+        guard let journal else { return directory.journal() }
+        if let url = try? SourceURL(journal), url.scheme == .postgresql { return try PostgreSQLJournal(url: url) }
+        return FileJournal(directory: directory, file: journal)
     }
 
     static func seconds(since start: Date) -> String {

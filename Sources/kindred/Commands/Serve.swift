@@ -197,7 +197,8 @@ struct Serve: AsyncParsableCommand {
         configuration.accessLog = accessLog
         let store = try ModelStore(
             directory: configuration.modelDirectory, logger: logger,
-            maximumJournalEntries: configuration.maximumJournalEntries, shared: try journalOptions.shared(),
+            maximumJournalEntries: configuration.maximumJournalEntries,
+            journal: try journalOptions.journal(for: modelOptions),
             search: searchOptions.settings)
         configuration.encoder = try encoderOptions.draftEncoder(for: store.current.model)
         logger.info(
