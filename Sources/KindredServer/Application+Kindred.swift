@@ -11,8 +11,9 @@ public func buildRouter(store: ModelStore, configuration: ServerConfiguration, s
     -> Router<BasicRequestContext>
 {
     _ = ServerMetrics.registry
-    // Writes are embedded with the encoder that embeds drafts.
+    // Drafts and writes are embedded with the store's encoder, which a reload may replace.
     store.encoder = configuration.encoder
+    store.encoderDirectory = configuration.encoderDirectory
     let router = Router()
     if configuration.accessLog { router.add(middleware: AccessLogMiddleware()) }
     router.add(middleware: MetricsMiddleware())

@@ -236,6 +236,7 @@ extension ModelStore {
                 "journal_replayed": "\(opened.replayed)",
             ])
         if previous.version != opened.index.version { Self.returnFreedMemoryLater() }
+        await adoptEncoder(for: opened.index.model)
         return ReloadOutcome(
             previousVersion: previous.version, version: opened.index.version, replayed: opened.replayed)
     }

@@ -23,7 +23,7 @@ public final class ModelStore: Sendable {
     let position = Mutex(JournalPosition())
     /// Writes are refused (`JournalFull`) once the journal holds this many entries.
     public let maximumJournalEntries: Int
-    private let writeEncoder = Mutex<SentenceEncoder?>(nil)
+    private let writeEncoder = Mutex<(encoder: SentenceEncoder?, directory: String?)>((nil, nil))
 
     /// A write refused because the journal is at its limit; a reindex (which absorbs it) and a
     /// reload make room.
@@ -98,13 +98,20 @@ public final class ModelStore: Sendable {
         }
     }
 
-    /// The sentence encoder that embeds each written article once, when it is written, for the
-    /// semantic channel (the server's `--encoder`; `buildRouter` sets it). The vector goes into
-    /// the journal entry (`ArticleMeaning`), so replay and replicas reuse it. Nil, or another
-    /// encoder than the model's: written articles rank on words alone.
+    /// The sentence encoder that embeds drafts, and each written article once, when it is
+    /// written, for the semantic channel (the server's `--encoder`; `buildRouter` sets it). A
+    /// write's vector goes into its journal entry (`ArticleMeaning`), so replay and replicas
+    /// reuse it. Nil, or another encoder than the model's: they rank on words alone.
     public var encoder: SentenceEncoder? {
-        get { writeEncoder.withLock { $0 } }
-        set { writeEncoder.withLock { $0 = newValue } }
+        get { writeEncoder.withLock { $0.encoder } }
+        set { writeEncoder.withLock { $0.encoder = newValue } }
+    }
+
+    /// Where a reload to a model with the channel loads its encoder from when `encoder` is not
+    /// the model's (`ServerConfiguration.encoderDirectory`).
+    public var encoderDirectory: String? {
+        get { writeEncoder.withLock { $0.directory } }
+        set { writeEncoder.withLock { $0.directory = newValue } }
     }
 
     /// Journal entries skipped since the server started (unreadable, or refused by the model), by
@@ -238,6 +245,32 @@ public final class ModelStore: Sendable {
                 try self.refreshOverridesLocked(force: true)
                 return self.current.overrides.entry(for: id) ?? .init()
             }
+        }
+    }
+
+    /// Loads the encoder of `model`'s vectors from `encoderDirectory` when the store has another
+    /// or none (a reload that turned the channel on); keeps what it has when the folder holds
+    /// another encoder, saying so, as drafts and writes then rank on words.
+    func adoptEncoder(for model: Model) async {
+        guard let semantic = model.semantic, !(encoder?.identity.matches(semantic.encoder) ?? false),
+            let directory = encoderDirectory
+        else { return }
+        do {
+            let loaded = try await Blocking.runLong { try SentenceEncoder(directory: directory) }
+            guard loaded.identity.matches(semantic.encoder) else {
+                logger.warning(
+                    "the encoder folder holds another encoder than the model's vectors came from: drafts and writes rank on words",
+                    metadata: [
+                        "folder": "\(directory)", "encoder": "\(loaded.identity)", "model": "\(semantic.encoder)",
+                    ])
+                return
+            }
+            encoder = loaded
+            logger.info("semantic", metadata: ["semantic": "\(model.semanticSummary)", "encoder": "\(directory)"])
+        } catch {
+            logger.warning(
+                "the model has the semantic channel but its encoder can't be loaded: drafts and writes rank on words",
+                metadata: ["folder": "\(directory)", "error": "\(error)"])
         }
     }
 

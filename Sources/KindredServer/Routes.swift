@@ -115,7 +115,7 @@ struct Handlers: Sendable {
     func relatedToDraft(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let (draft, query) = try await RequestParsing.draft(request, configuration: configuration)
         var index = store.current
-        index.encoder = configuration.encoder
+        index.encoder = store.encoder
         let list = try index.related(like: draft.like, unlike: draft.unlike, links: draft.links, query: query)
         return try response(RelatedResponse(id: nil, model: ModelInfo(index), list: list))
     }

@@ -39,9 +39,13 @@ public struct ServerConfiguration: Sendable {
     /// Names besides the bound address that requests may give as their `Host`
     /// (`HostCheckMiddleware`).
     public var allowedHosts: [String]
-    /// The sentence encoder that embeds drafts for the semantic channel (`serve --encoder`); nil
-    /// ranks drafts on words alone.
+    /// The sentence encoder that embeds drafts and writes for the semantic channel (`serve
+    /// --encoder`); nil ranks them on words alone.
     public var encoder: SentenceEncoder?
+    /// Where to load the encoder from when a reload switches to a model with the channel and
+    /// `encoder` is not its encoder (the folder `--encoder`, `$KINDRED_ENCODER` or the default
+    /// names, when it is there): a nightly reindex that turns the channel on needs no restart.
+    public var encoderDirectory: String?
 
     /// The defaults, which `kindred serve`'s options show and use.
     public static let defaultHost = "127.0.0.1"

@@ -18,9 +18,9 @@ struct EncoderOptions: ParsableArguments {
     var location: EncoderLocation { EncoderLocation(option: encoder) }
 
     /// The encoder that embeds drafts: `--encoder` or `$KINDRED_ENCODER`, or the default folder
-    /// when it is there and the model has the channel (a model on words alone never needs it; one
-    /// published later with the channel gets drafts embedded from the next start). One that is not
-    /// the encoder of the model's vectors is refused: their cosines would mean nothing.
+    /// when it is there and the model has the channel (a model on words alone never needs it; a
+    /// server loads it at the reload that brings a model with the channel). One that is not the
+    /// encoder of the model's vectors is refused: their cosines would mean nothing.
     func draftEncoder(for model: Model) throws -> SentenceEncoder? {
         let location = self.location
         guard location.origin != .defaultFolder || (location.exists && model.semantic != nil) else { return nil }

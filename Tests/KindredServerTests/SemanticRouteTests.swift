@@ -191,4 +191,41 @@ import Testing
             #expect(restarted.current.upserts.first { $0.metadata.id == "synced-copy" }?.meaning != nil)
         }
     }
+
+    /// A nightly reindex that turns the channel on needs no restart: the reload that brings the
+    /// model loads its encoder from the configured folder, and drafts and writes are embedded.
+    @Test func aReloadThatTurnsTheChannelOnLoadsTheEncoder() async throws {
+        let model = try #require(Self.model, "no encoder: run scripts/fetch-encoder.sh")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-semantic-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let models = ModelDirectory(path: directory)
+        try models.publish(model)
+        // A words-only version published after it is the one served first.
+        let words = try models.publish(try ModelBuilder().build(Fixture.articles).model)
+        var configuration = ServerConfiguration(port: 0, modelDirectory: directory)
+        configuration.encoderDirectory = Fixture.root.appendingPathComponent("models/encoders/all-MiniLM-L6-v2").path
+        let (app, store) = try Fixture.application(directory: directory, configuration: configuration)
+        #expect(store.current.model.semantic == nil && store.encoder == nil)
+        try FileManager.default.removeItem(atPath: words)  // rolled back to the version with the channel
+        _ = try await store.reload()
+        #expect(store.current.model.semantic != nil)
+        #expect(store.encoder?.identity.matches(try #require(model.semantic).encoder) == true)
+        try await store.upsert(ReceivedArticle(text: Article(id: "late", title: "Leica", body: "A red dot on a phone")))
+        #expect(store.current.upserts.first { $0.metadata.id == "late" }?.meaning != nil)
+        try await app.test(.router) { client in
+            var scores: [[Double]] = []
+            for weight in [0.0, 0.5] {
+                try await client.execute(
+                    uri: "/v1/related", method: .post, headers: jsonHeaders,
+                    body: jsonBody([
+                        "title": "Leica", "body": "A red dot on a phone camera", "k": 3, "semantic_weight": weight,
+                    ])
+                ) { response in
+                    #expect(response.status == .ok)
+                    scores.append((response.json["results"] as? [[String: Any]] ?? []).map { $0["score"] as! Double })
+                }
+            }
+            #expect(scores.count == 2 && !scores[0].isEmpty && scores[0] != scores[1], "the draft was not embedded")
+        }
+    }
 }

@@ -201,6 +201,8 @@ struct Serve: AsyncParsableCommand {
             journal: try journalOptions.journal(for: modelOptions),
             search: searchOptions.settings)
         configuration.encoder = try encoderOptions.draftEncoder(for: store.current.model)
+        let location = encoderOptions.location
+        configuration.encoderDirectory = location.exists ? URL(fileURLWithPath: location.path).path : nil
         logger.info(
             "search",
             metadata: [
