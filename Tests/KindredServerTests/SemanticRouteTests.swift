@@ -20,6 +20,23 @@ import Testing
         return try? builder.build(Fixture.articles).model
     }()
 
+    /// The scores of a short draft's top 3 at semantic weights 0 and 0.5.
+    static func draftScores(_ client: some TestClientProtocol) async throws -> [[Double]] {
+        var scores: [[Double]] = []
+        for weight in [0.0, 0.5] {
+            try await client.execute(
+                uri: "/v1/related", method: .post, headers: jsonHeaders,
+                body: jsonBody([
+                    "title": "Leica", "body": "A red dot on a phone camera", "k": 3, "semantic_weight": weight,
+                ])
+            ) { response in
+                #expect(response.status == .ok)
+                scores.append((response.json["results"] as? [[String: Any]] ?? []).map { $0["score"] as! Double })
+            }
+        }
+        return scores
+    }
+
     /// `model` published in a fresh directory (removed afterwards), and a configuration that
     /// serves it with its encoder.
     static func withEncoder(
@@ -102,19 +119,7 @@ import Testing
                 #expect(response.text.contains("semantic_weight must be between 0 and 1"))
             }
             // Without the encoder in the configuration, a draft ranks on words alone.
-            var draftScores: [[Double]] = []
-            for weight in [0.0, 0.5] {
-                try await client.execute(
-                    uri: "/v1/related", method: .post, headers: jsonHeaders,
-                    body: jsonBody([
-                        "title": "Leica", "body": "A red dot on a phone camera", "k": 3, "semantic_weight": weight,
-                    ])
-                ) { response in
-                    #expect(response.status == .ok)
-                    draftScores.append(
-                        (response.json["results"] as? [[String: Any]] ?? []).map { $0["score"] as! Double })
-                }
-            }
+            let draftScores = try await Self.draftScores(client)
             #expect(draftScores.count == 2 && draftScores[0] == draftScores[1] && !draftScores[0].isEmpty)
             try await client.execute(uri: "/v1/status", method: .get) { response in
                 #expect((response.json["semantic"] as? String)?.hasPrefix("on (all-MiniLM-L6-v2") == true)
@@ -213,18 +218,7 @@ import Testing
         try await store.upsert(ReceivedArticle(text: Article(id: "late", title: "Leica", body: "A red dot on a phone")))
         #expect(store.current.upserts.first { $0.metadata.id == "late" }?.meaning != nil)
         try await app.test(.router) { client in
-            var scores: [[Double]] = []
-            for weight in [0.0, 0.5] {
-                try await client.execute(
-                    uri: "/v1/related", method: .post, headers: jsonHeaders,
-                    body: jsonBody([
-                        "title": "Leica", "body": "A red dot on a phone camera", "k": 3, "semantic_weight": weight,
-                    ])
-                ) { response in
-                    #expect(response.status == .ok)
-                    scores.append((response.json["results"] as? [[String: Any]] ?? []).map { $0["score"] as! Double })
-                }
-            }
+            let scores = try await Self.draftScores(client)
             #expect(scores.count == 2 && !scores[0].isEmpty && scores[0] != scores[1], "the draft was not embedded")
         }
     }
