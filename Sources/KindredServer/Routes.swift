@@ -14,23 +14,12 @@ public enum KindredRoute: CaseIterable, Sendable {
 
     public var method: HTTPRequest.Method {
         switch self {
-        case .console: .get
-        case .consoleFile: .get
-        case .status: .get
-        case .findArticles: .get
-        case .relatedByID: .get
-        case .relatedToDraft: .post
-        case .article: .get
-        case .upsert: .put
-        case .delete: .delete
-        case .overrides: .get
-        case .setOverrides: .put
-        case .deleteOverrides: .delete
-        case .reload: .post
-        case .health: .get
-        case .ready: .get
-        case .metrics: .get
-        case .openAPI: .get
+        case .console, .consoleFile, .status, .findArticles, .relatedByID, .article, .overrides, .health, .ready,
+            .metrics, .openAPI:
+            .get
+        case .relatedToDraft, .reload: .post
+        case .upsert, .setOverrides: .put
+        case .delete, .deleteOverrides: .delete
         }
     }
 
