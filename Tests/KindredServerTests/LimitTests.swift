@@ -9,6 +9,27 @@ import Testing
 
 @Suite("Limits: journal size, request time")
 struct LimitTests {
+    @Test("a journal that can't be written answers 503 with Retry-After, and nothing is applied")
+    func journalUnwritable() async throws {
+        try await Fixture.withServer { client, store, directory in
+            // A directory where the journal file would go: opening it for appending fails.
+            try FileManager.default.createDirectory(
+                atPath: directory + "/" + Journal.fileName, withIntermediateDirectories: false)
+            let body = jsonBody(["title": "Lost?", "body": "Find My and Find Hub"])
+            try await client.execute(uri: "/v1/articles/unwritten", method: .put, headers: jsonHeaders, body: body) {
+                response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] == "\(ModelStore.JournalUnavailable.retryAfterSeconds)")
+                #expect((response.json["detail"] as? String)?.contains("nothing was written") == true)
+            }
+            #expect(store.current.metadata(of: "unwritten") == nil)
+            try FileManager.default.removeItem(atPath: directory + "/" + Journal.fileName)
+            try await client.execute(uri: "/v1/articles/unwritten", method: .put, headers: jsonHeaders, body: body) {
+                #expect($0.status == .created)
+            }
+        }
+    }
+
     @Test("a full journal first coalesces to one entry per article, then refuses writes with 503; reads go on")
     func journalFull() async throws {
         try await Fixture.withServer(maximumJournalEntries: 2) { client, store, directory in
