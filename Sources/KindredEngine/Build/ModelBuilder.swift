@@ -38,7 +38,7 @@ public struct ModelBuilder: Sendable {
     /// Articles from which the approximate index gets its graph (`NeighborGraph.minimumArticles`
     /// unless set; 0 for every archive).
     public var graphFrom = NeighborGraph.minimumArticles
-    /// The shared journal whose entries `journalSequence` counts (`SharedJournal.identity()`),
+    /// The shared journal whose entries `journalSequence` counts (`ChangeJournal.identity()`),
     /// recorded in the manifest; nil for a model directory's own journal.
     public var journalIdentity: String?
     /// The sentence encoder that gives each article its semantic vector; nil builds on words

@@ -37,7 +37,7 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// The analysis `reindex` chose from the archive's language mix for the options not given;
     /// nil when every option was given (or the model predates the choice).
     public var archiveChoice: ArchiveChoice? = nil
-    /// The shared journal whose entries `journalSequence` counts (its `SharedJournal.identity()`);
+    /// The shared journal whose entries `journalSequence` counts (its `ChangeJournal.identity()`);
     /// nil for a model directory's own journal, and in models built before it was recorded.
     public var journal: String? = nil
     /// The semantic weight the precomputed lists were fused at (`RelatedQuery.semanticWeight`);
