@@ -87,7 +87,7 @@ extension ModelStore {
                 guard !drafts.isEmpty else { return outcome }
                 guard pending < self.maximumJournalEntries else { throw JournalFull(entries: pending) }
                 let entries = try self.call { try self.journal.append(drafts) }
-                self.position.withLock { $0.pending = pending + entries.count }
+                self.position.withLock { $0.pending = pending }
                 self.applyLocked(entries, on: index)
                 return outcome
             }
@@ -104,8 +104,10 @@ extension ModelStore {
         }
         if contiguous {
             state.write(index.replaying(entries))
+            position.withLock { $0.pending += entries.count }
             return
         }
+        // The catch-up counts them with the other servers' entries it applies.
         do {
             _ = try catchUpLocked()
         } catch {
