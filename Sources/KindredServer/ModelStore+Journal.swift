@@ -76,7 +76,12 @@ extension ModelStore {
             try self.writes.withLock { _ in
                 let index = try self.catchUpLocked()
                 let absorbed = index.model.manifest.journalSequence ?? 0
-                var pending = try self.call { try self.journal.count(after: absorbed) }
+                // The count kept since the last write, catch-up or reload; the journal is asked only
+                // at the limit, where another server's coalescing may have made room.
+                var pending = self.position.withLock { $0.pending }
+                if pending >= self.maximumJournalEntries {
+                    pending = try self.call { try self.journal.count(after: absorbed) }
+                }
                 if pending >= self.maximumJournalEntries {
                     try self.call { try self.journal.coalesce() }
                     let before = pending
