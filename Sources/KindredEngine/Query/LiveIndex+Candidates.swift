@@ -130,26 +130,24 @@ extension LiveIndex {
         if nearest.count < depth && unfiltered.count == depth + admission.excludedIDs.count {
             nearest = nearestUpserts(to: vector, depth: depth, where: admits)
         }
+        // Upsert slot → its score on words: the blend, from its LSA cosine with the query.
         var words: [Int: Float] = [:]
-        for candidate in nearest {
-            guard let other = upserts[candidate.index].vector else { continue }
-            words[candidate.index] = model.blend(
-                vector, lsa: candidate.score, sparse: other.sparse, headline: other.headline)
+        func blend(_ slot: Int, lsa: Float) {
+            guard let other = upserts[slot].vector else { return }
+            words[slot] = model.blend(vector, lsa: lsa, sparse: other.sparse, headline: other.headline)
         }
+        for candidate in nearest { blend(candidate.index, lsa: candidate.score) }
         if let fusing {
             for slot in nearestUpserts(meaning: fusing.meaning, depth: depth, where: admits) where words[slot] == nil {
-                words[slot] =
-                    upserts[slot].vector.map { other in
-                        let lsa = Vector.dot(vector.dense, other.dense)
-                        return model.blend(vector, lsa: lsa, sparse: other.sparse, headline: other.headline)
-                    } ?? 0
+                words[slot] = 0  // no known term: meaning alone
+                if let other = upserts[slot].vector { blend(slot, lsa: Vector.dot(vector.dense, other.dense)) }
             }
         }
         var top = TopK(k: poolSize)
         for candidate in base { top.offer(index: candidate.index, score: candidate.score) }
         let offset = model.articles.count
         for (slot, score) in words {
-            let cosine = fusing.flatMap { fusing in upserts[slot].meaning.map { Vector.dot(fusing.meaning, $0) } }
+            let cosine = fusing.flatMap { meaningCosine($0.meaning, slot: offset + slot) }
             let weight = fusing?.weight ?? 0
             top.offer(index: offset + slot, score: cosine.map { (1 - weight) * score + weight * $0 } ?? score)
         }
