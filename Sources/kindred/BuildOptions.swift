@@ -79,14 +79,21 @@ struct BuildOptions: ParsableArguments {
     var headlineWeight: Float = ModelParameters().headlineWeight
 
     @Option(
-        name: .customLong(ParameterSpelling.buildFlag(.rerankDepth)), help: "How many LSA candidates are re-ranked.")
-    var rerankDepth: Int = ModelParameters().rerankDepth
+        name: .customLong(ParameterSpelling.buildFlag(.rerankDepth)),
+        help: ArgumentHelp(
+            "How many LSA candidates are re-ranked.",
+            discussion:
+                "Default: \(ModelParameters().rerankDepth), or \(BuildOptions.largeArchiveDepth) from \(BuildOptions.largeArchive) articles (a narrower beam finds them: docs/performance.md, *1M articles*)."
+        ))
+    var rerankDepth: Int?
 
     @Option(
         name: .customLong(ParameterSpelling.buildFlag(.neighbors)),
         help: ArgumentHelp(
-            "Related articles precomputed per article for by-id requests (0: none). Costs O(n²) at reindex.",
-            discussion: "Default: 100, or 0 above \(BuildOptions.precomputeLimit) articles."))
+            "Related articles precomputed per article for by-id requests (0: none).",
+            discussion:
+                "Default: \(ModelParameters().neighbors), or \(BuildOptions.largeArchiveDepth) from \(BuildOptions.largeArchive) articles, where their candidates are found by neighbour descent (see --lists-from)."
+        ))
     var neighbors: Int?
 
     @Option(
@@ -95,19 +102,24 @@ struct BuildOptions: ParsableArguments {
             "No article in the first 10 places of more precomputed lists than this (0: no cap). See 'kindred inspect'.")
     var hubCap: Int = ModelParameters().hubCap
 
-    /// Above this many articles the quadratic precomputation is skipped unless asked for: at 64k
-    /// articles it takes 7.5 s on 2 cores (int8 candidates, docs/performance.md), so 300k take
-    /// about 3 minutes and 1M over half an hour.
-    static let precomputeLimit = 300_000
+    /// From this many articles a build finds its lists' candidates by neighbour descent
+    /// (`ListsDescent.defaultFrom`), and the lists and the re-ranking are `largeArchiveDepth` deep.
+    static let largeArchive = ListsDescent.defaultFrom
+    /// A large archive's default list width and re-ranking depth: the calibrated beam that finds
+    /// a re-ranked top 10 among 30 candidates is a fraction of the one among 100, and a by-id
+    /// request reads its list (docs/performance.md, *1M articles*).
+    static let largeArchiveDepth = 30
 
-    /// The parameters for a corpus of `articles` articles, and a notice when a default was lowered.
+    /// The parameters for a corpus of `articles` articles, and a notice when a default was changed
+    /// for its size.
     func parameters(articles: Int) -> (ModelParameters, notice: String?) {
         var result = parameters
-        guard neighbors == nil, articles > Self.precomputeLimit else { return (result, nil) }
-        result.neighbors = 0
+        guard articles >= Self.largeArchive, neighbors == nil || rerankDepth == nil else { return (result, nil) }
+        if neighbors == nil { result.neighbors = Self.largeArchiveDepth }
+        if rerankDepth == nil { result.rerankDepth = Self.largeArchiveDepth }
         return (
             result,
-            "\(articles) articles: related lists are not precomputed above \(Self.precomputeLimit) (O(n²)); by-id requests will search. Pass --neighbors 100 to precompute anyway"
+            "\(articles) articles: related lists \(result.neighbors) deep and re-ranking \(result.rerankDepth) candidates from \(Self.largeArchive) articles (--neighbors and --rerank-depth choose)"
         )
     }
 
@@ -130,7 +142,7 @@ struct BuildOptions: ParsableArguments {
             maximumTerms: maximumTerms == 0 ? nil : maximumTerms,
             dimensions: dimensions ?? ModelParameters().dimensions, oversampling: oversampling,
             powerIterations: powerIterations, seed: seed, lexicalWeight: lexicalWeight, headlineWeight: headlineWeight,
-            rerankDepth: rerankDepth,
+            rerankDepth: rerankDepth ?? ModelParameters().rerankDepth,
             neighbors: neighbors ?? ModelParameters().neighbors, hubCap: hubCap)
     }
 }

@@ -38,6 +38,10 @@ public struct ModelBuilder: Sendable {
     /// Articles from which the approximate index gets its graph (`NeighborGraph.minimumArticles`
     /// unless set; 0 for every archive).
     public var graphFrom = NeighborGraph.minimumArticles
+    /// Articles from which the related lists' candidates are found by neighbour descent over the
+    /// approximate index (`NeighborDescent`) instead of by scoring every pair
+    /// (`ListsDescent.defaultFrom` unless set; 0 for every archive).
+    public var listsFrom = ListsDescent.defaultFrom
     /// The shared journal whose entries `journalSequence` counts (`ChangeJournal.identity()`),
     /// recorded in the manifest; nil for a model directory's own journal.
     public var journalIdentity: String?
@@ -138,19 +142,20 @@ public struct ModelBuilder: Sendable {
         model.semantic = semantic?.0
         var lists = NeighborLists.none
         let withGraph = model.articles.count >= graphFrom
+        let depth = max(10, parameters.rerankDepth)
+        let partition = clock.timed(.lists) {
+            InvertedFileIndex.train(
+                vectors: model.index.vectors, isEmptyRow: model.index.isEmptyRow, seed: parameters.seed)
+        }
+        let descends = model.articles.count >= listsFrom && model.index.calibrates(partition, depth: depth)
         // The related lists' search finds each article's nearest exactly: the graph's candidates,
         // when it finds as many as the graph starts from.
         var nearest: [Int32]?
         if width > 0 {
             let hubness: HubnessReport
-            (lists, hubness, nearest) = try relatedLists(
-                of: model, width: width, keepingNearest: withGraph, clock: &clock)
+            (lists, hubness, nearest, manifest.listsDescent) = try relatedLists(
+                of: model, width: width, keepingNearest: withGraph, through: descends ? partition : nil, clock: &clock)
             manifest.hubness = hubness
-        }
-        let depth = max(10, parameters.rerankDepth)
-        let partition = clock.timed(.lists) {
-            InvertedFileIndex.train(
-                vectors: model.index.vectors, isEmptyRow: model.index.isEmptyRow, seed: parameters.seed)
         }
         var graph: NeighborGraph?
         let found = nearest.take().flatMap { $0.isEmpty ? nil : $0 }

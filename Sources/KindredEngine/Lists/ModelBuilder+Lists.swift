@@ -10,9 +10,14 @@ extension ModelBuilder {
     /// With `keepingNearest`, it also returns each article's `NeighborGraph.initialNeighbors` nearest
     /// others by LSA cosine, before re-ranking and cap (`neighborLists`), for the graph's build,
     /// when the search finds that many; else that array is empty.
+    ///
+    /// With `partition`, each article's candidates are found by neighbour descent over its lists
+    /// (`NeighborDescent`) instead of scoring every pair; the lists' agreement with exact ones is
+    /// measured on a sample (`ListsDescent`).
     func relatedLists(
-        of model: Model, width: Int, keepingNearest: Bool = false, clock: inout StageClock
-    ) throws -> (NeighborLists, HubnessReport, nearest: [Int32]) {
+        of model: Model, width: Int, keepingNearest: Bool = false, through partition: InvertedFileIndex? = nil,
+        clock: inout StageClock
+    ) throws -> (NeighborLists, HubnessReport, nearest: [Int32], descent: ListsDescent?) {
         let ids = model.articles.map(\.id)
         let depth = HubnessReport.depth
         // With the hub cap on, lists are computed `depth` deeper than they are kept: the cap takes
@@ -23,13 +28,18 @@ extension ModelBuilder {
         // starts from would make a sparser graph than the lists' own scan.
         let searched = max(computed, model.parameters.rerankDepth)
         let kept = keepingNearest && searched >= NeighborGraph.initialNeighbors ? NeighborGraph.initialNeighbors : 0
-        var (lists, nearest) = try clock.timed(.neighbors) {
-            try Self.neighborLists(of: model, width: computed, keepingNearest: kept, progress: progress)
+        var (lists, nearest, descent) = try clock.timed(.neighbors) {
+            try Self.neighborLists(
+                of: model, width: computed, keepingNearest: kept, through: partition, seed: parameters.seed,
+                progress: progress)
+        }
+        if let descent {
+            clock.notices.append(descent.summary)
         }
         var report = HubnessReport(
             measured: HubnessStatistics(lists: lists, depth: depth, ids: ids), cap: nil, cappedArticles: 0,
             afterCap: nil)
-        guard parameters.hubCap > 0 else { return (lists, report, nearest) }
+        guard parameters.hubCap > 0 else { return (lists, report, nearest, descent) }
         let capped = lists.cappingHubs(at: parameters.hubCap, depth: depth, rows: ids.count)
         let refill = try Self.refillingShortLists(capped.lists, of: model, withoutCapped: capped.capped, width: width)
         lists = refill.lists
@@ -41,7 +51,7 @@ extension ModelBuilder {
         report.cap = parameters.hubCap
         report.cappedArticles = capped.capped.count
         report.afterCap = HubnessStatistics(lists: lists, depth: depth, ids: ids)
-        return (lists, report, nearest)
+        return (lists, report, nearest, descent)
     }
 
     /// The best `width` related articles of every article (`Model.rankAll`), padded with −1; and,
@@ -51,10 +61,22 @@ extension ModelBuilder {
     /// The nearest are the graph's best candidates: exact, where the lists' own scan
     /// (`NeighborGraph.built`) reads 8 of thousands of lists with 4-bit codes. Keeping them costs
     /// 4 bytes a neighbour for the rest of the build.
+    ///
+    /// With `partition`, the candidates are each article's nearest found by neighbour descent
+    /// (`EmbeddingIndex.descendingNeighbors`, the first half of the progress), and the lists of
+    /// `ListsDescent.sampled` articles are compared with exact ones.
     static func neighborLists(
-        of model: Model, width: Int, keepingNearest: Int = 0, progress: (BuildProgress) -> Void
-    ) throws -> (NeighborLists, nearest: [Int32]) {
+        of model: Model, width: Int, keepingNearest: Int = 0, through partition: InvertedFileIndex? = nil,
+        seed: UInt64 = ModelParameters().seed, progress: (BuildProgress) -> Void
+    ) throws -> (NeighborLists, nearest: [Int32], descent: ListsDescent?) {
         let n = model.articles.count
+        let searched = max(width, model.parameters.rerankDepth)
+        let descended = partition.map { partition in
+            model.index.descendingNeighbors(over: partition, width: searched, seed: seed) {
+                progress(BuildProgress(stage: .neighbors, fraction: $0 / 2))
+            }
+        }
+        let share = descended == nil ? 1.0 : 0.5
         var indices = [Int32](repeating: -1, count: n * width)
         var scores = [Float](repeating: 0, count: n * width)
         let kept = keepingNearest
@@ -69,7 +91,9 @@ extension ModelBuilder {
                     for (slot, entry) in found.prefix(kept).enumerated() { out[row * kept + slot] = Int32(entry.index) }
                 }
             try model.rankAll(
-                k: width, progress: { progress(BuildProgress(stage: .neighbors, fraction: $0)) }, nearest: record
+                k: width, candidates: descended?.table,
+                progress: { progress(BuildProgress(stage: .neighbors, fraction: 1 - share + share * $0)) },
+                nearest: record
             ) { row, ranked in
                 for (slot, entry) in ranked.enumerated() {
                     indices[row * width + slot] = Int32(entry.index)
@@ -77,7 +101,13 @@ extension ModelBuilder {
                 }
             }
         }
-        return (NeighborLists(width: width, indices: indices, scores: scores), nearest)
+        let lists = NeighborLists(width: width, indices: indices, scores: scores)
+        let descent = try descended.map { found in
+            ListsDescent(
+                rounds: found.rounds, walks: found.walks, nearestRecall: found.recall.mean,
+                listsRecall: try ListsDescent.agreement(of: lists, with: model, seed: seed))
+        }
+        return (lists, nearest, descent)
     }
 
     /// The capped lists cut to `width`, each list the cap left shorter than the request default

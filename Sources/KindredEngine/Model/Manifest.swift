@@ -43,6 +43,9 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// The semantic weight the precomputed lists were fused at (`RelatedQuery.semanticWeight`);
     /// nil when they rank on words alone.
     public var listsSemanticWeight: Float? = nil
+    /// How the related lists' candidates were found by neighbour descent, and how well they agree
+    /// with exact ones; nil when every pair was scored (or no lists were computed).
+    public var listsDescent: ListsDescent? = nil
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

@@ -368,10 +368,13 @@ extension Model {
     /// - Parameter nearest: given each row's nearest others by LSA cosine before the re-ranking
     ///   (`max(k, rerankDepth)` of them, best first), on the search's worker threads, each row
     ///   once: the build keeps them as its graph's candidates (`ModelBuilder.neighborLists`).
-    /// - Complexity: O(n²·d) flops in the BLAS and O(n²) comparisons: the quadratic stage of a build.
+    /// - Parameter candidates: each row's nearest others found beforehand (`NeighborDescent`), at
+    ///   least `max(k, rerankDepth)` a row: only those are scored. Nil scores every pair.
+    /// - Complexity: O(n²·d) flops in the BLAS and O(n²) comparisons: the quadratic stage of a
+    ///   build; O(n·c·d) for `c` given candidates a row.
     public func rankAll(
-        k: Int, progress: (Double) -> Void = { _ in }, nearest: ((Int, [ScoredIndex]) -> Void)? = nil,
-        handle: (Int, [ScoredIndex]) throws -> Void
+        k: Int, candidates: NearestTable? = nil, progress: (Double) -> Void = { _ in },
+        nearest: ((Int, [ScoredIndex]) -> Void)? = nil, handle: (Int, [ScoredIndex]) throws -> Void
     ) throws {
         let depth = max(k, parameters.rerankDepth)
         let scatteredQueries = ScatteredPair.Pool(dimension: tfidfRows.columns)
@@ -381,7 +384,7 @@ extension Model {
         let meanings = try semanticNeighbors(k: depth)
         // The re-ranking runs on the search's worker threads, beside the candidate stage.
         try index.allNeighbors(
-            k: depth,
+            k: depth, method: candidates.map { .given($0) } ?? .automatic,
             refine: { row, candidates in
                 nearest?(row, candidates)
                 guard let query = queryVector(row: row) else { return [] }

@@ -103,6 +103,14 @@ struct Reindex: ParsableCommand {
             valueName: "n"))
     var graphFrom: Int = NeighborGraph.minimumArticles
 
+    @Option(
+        help: ArgumentHelp(
+            "Articles from which related lists' candidates are found by neighbour descent.",
+            discussion:
+                "Smaller archives score every pair of articles (O(n²)); larger ones start from the approximate index's lists and score neighbours of neighbours (O(n)), and the build prints how far the lists agree with exact ones. 0 uses descent for any archive.",
+            valueName: "n"))
+    var listsFrom: Int = ListsDescent.defaultFrom
+
     func validate() throws {
         guard (corpus == nil) != (source == nil) else {
             throw ValidationError("give --corpus or --source (one of them)")
@@ -110,6 +118,7 @@ struct Reindex: ParsableCommand {
         if query != nil && source == nil { throw ValidationError("--query reads from a --source database") }
         guard keep >= 1 else { throw ValidationError("--keep must be at least 1; got \(keep)") }
         guard graphFrom >= 0 else { throw ValidationError("--graph-from must be 0 or more; got \(graphFrom)") }
+        guard listsFrom >= 0 else { throw ValidationError("--lists-from must be 0 or more; got \(listsFrom)") }
         guard semanticWeight.isFinite, (0...1).contains(semanticWeight) else {
             throw ValidationError("--semantic-weight must be between 0 and 1; got \(semanticWeight)")
         }
@@ -143,6 +152,7 @@ struct Reindex: ParsableCommand {
         var builder = ModelBuilder(
             parameters: sized, lowerDimensionsToFit: build.dimensions == nil, automatic: build.automatic)
         builder.graphFrom = graphFrom
+        builder.listsFrom = listsFrom
         builder.journalIdentity = try reindexing.journalIdentity()
         builder.semantic = try semanticBuild()
         builder.listsSemanticWeight = Float(semanticWeight)

@@ -6,13 +6,16 @@ import Synchronization
 #endif
 
 /// How `EmbeddingIndex.allNeighbors` runs its candidate stage.
-public enum AllPairsMethod: Sendable {
+public enum AllPairsMethod: Sendable, Equatable {
     /// Each pair once when the candidate table fits `symmetricMemoryBudget`, else slices.
     case automatic
     /// `symmetricAllNeighbors`.
     case eachPairOnce
     /// `slicedAllNeighbors`.
     case slices
+    /// Each row's candidates are the given table's (`NeighborDescent`): no pair is scored but
+    /// those, each in `Float`.
+    case given(NearestTable)
 }
 
 extension EmbeddingIndex {
@@ -50,6 +53,9 @@ extension EmbeddingIndex {
         refine: ((Int, [ScoredIndex]) -> [ScoredIndex])? = nil,
         progress: (Double) -> Void = { _ in }, handle: (Int, [ScoredIndex]) throws -> Void
     ) throws {
+        if case .given(let table) = method {
+            return try finishAll(k: k, refine: refine, handle: handle, progress: progress) { table.nearest(of: $0) }
+        }
         guard usesCandidateStage(k: k), let product else {
             return try floatAllNeighbors(k: k, refine: refine, handle: handle)
         }

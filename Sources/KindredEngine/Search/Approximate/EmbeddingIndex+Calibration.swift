@@ -1,3 +1,4 @@
+import Foundation
 import KindredLinearAlgebra
 
 extension EmbeddingIndex {
@@ -26,15 +27,17 @@ extension EmbeddingIndex {
     ///   build found them exactly (its related lists' search): the graph's candidates instead of
     ///   the lists' scan.
     func graph(over lists: InvertedFileIndex, seed: UInt64, nearest: consuming [Int32]?) -> NeighborGraph {
-        let (codes, scales) =
-            self.codes.map { ($0, self.scales) }
-            ?? {
-                let quantized = QuantizedRows(vectors)
-                return (quantized.codes, quantized.scales)
-            }()
+        let (codes, scales) = int8Rows()
         return NeighborGraph.built(
             lists: ListScan(lists, vectors: vectors), codes: codes, scales: scales, isEmptyRow: isEmptyRow, seed: seed,
             nearest: nearest.take())
+    }
+
+    /// The int8 codes of the rows and their scales: the kept codes, else quantised again.
+    func int8Rows() -> (codes: [Int8], scales: [Float]) {
+        if let codes { return (codes, scales) }
+        let quantized = QuantizedRows(vectors)
+        return (quantized.codes, quantized.scales)
     }
 
     /// The approximate index of `lists` and `graph`, each calibrated against this (exact) index.

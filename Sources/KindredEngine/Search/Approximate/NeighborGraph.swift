@@ -86,14 +86,17 @@ public struct NeighborGraph: Sendable, Equatable {
 
     /// The `beam` rows nearest a query by the walk's score (`rows`: the articles' codes in
     /// article order, `query` their query codes, `ScaledCodeRows.query`), best first; never
-    /// `heldOut`, which the walk does not pass through either.
-    func search(query: [Int8], rows: ScaledCodeRows, beam: Int, heldOut: Int? = nil) -> [ScoredIndex] {
+    /// `heldOut`, which the walk does not pass through either. It starts from `start` when given
+    /// (rows near the query already), else from the graph's entries.
+    func search(
+        query: [Int8], rows: ScaledCodeRows, beam: Int, heldOut: Int? = nil, from start: [Int32]? = nil
+    ) -> [ScoredIndex] {
         var found = [Int32](repeating: 0, count: beam)
         var scores = [Float](repeating: 0, count: beam)
         let count = query.withUnsafeBufferPointer { q in
             rows.codes.withUnsafeBufferPointer { c in
                 adjacency.withUnsafeBufferPointer { a in
-                    entries.withUnsafeBufferPointer { e in
+                    (start ?? entries).withUnsafeBufferPointer { e in
                         kindred_graph_search(
                             q.baseAddress, c.baseAddress, Int32(rows.bits), rows.kernelColumns, rows.bytesPerRow,
                             a.baseAddress, degree, e.baseAddress, e.count, Int32(heldOut ?? -1), beam,
