@@ -235,6 +235,15 @@ static int grow(int32_t **table, size_t *capacity) {
     return 1;
 }
 
+// Doubles the frontier's room; returns 0 when memory ran out.
+static int widen(scored **frontier, size_t *capacity) {
+    scored *wider = realloc(*frontier, 2 * *capacity * sizeof(scored));
+    if (!wider) return 0;
+    *frontier = wider;
+    *capacity *= 2;
+    return 1;
+}
+
 static size_t search(
     row_format format, const int8_t *query, const uint8_t *rows, const int32_t *adjacency, size_t degree,
     const int32_t *entries, size_t entry_count, int32_t held_out, size_t beam, size_t max_visits, int32_t *out_rows,
@@ -248,7 +257,12 @@ static size_t search(
     size_t capacity = 1024;
     while (capacity < 32 * beam && capacity < 2 * max_visits) capacity *= 2;
     int32_t *table = malloc(capacity * sizeof(int32_t));
-    scored *frontier = malloc((max_visits + 1) * sizeof(scored));
+    // The frontier grows as rows enter the beam, up to max_visits. Allocated at max_visits it took
+    // megabytes per walk for wide beams, which a server maps and unmaps on every request (its
+    // allocator maps large blocks on their own): page faults and TLB flushes on every search.
+    size_t frontier_capacity = 16 * beam + 1024;
+    if (frontier_capacity > max_visits + 1) frontier_capacity = max_visits + 1;
+    scored *frontier = malloc(frontier_capacity * sizeof(scored));
     scored *best = malloc((beam + 1) * sizeof(scored));
     int32_t *fresh = malloc((degree + 1) * sizeof(int32_t));
     if (!table || !frontier || !best || !fresh) {
@@ -266,13 +280,14 @@ static size_t search(
         const uint8_t *row_ = rows + (size_t)r_ * row_bytes;                                       \
         scored item_ = {(float)(dot(query, row_, columns) - offset) * row_scale(row_, row_bytes), r_}; \
         visits++;                                                                                  \
-        if (best_count < beam) {                                                                   \
+        if (best_count < beam || better(item_, best[0])) {                                         \
+            if (best_count == beam) pop(best, &best_count, 0);                                     \
             push(best, &best_count, item_, 0);                                                     \
-            push(frontier, &frontier_count, item_, 1);                                             \
-        } else if (better(item_, best[0])) {                                                       \
-            pop(best, &best_count, 0);                                                             \
-            push(best, &best_count, item_, 0);                                                     \
-            push(frontier, &frontier_count, item_, 1);                                             \
+            if (frontier_count == frontier_capacity && !widen(&frontier, &frontier_capacity)) {    \
+                failed = 1;                                                                        \
+            } else {                                                                               \
+                push(frontier, &frontier_count, item_, 1);                                         \
+            }                                                                                      \
         }                                                                                          \
     } while (0)
     // Marks a row visited; false when it was already.

@@ -31,4 +31,15 @@ public enum FreedMemory {
     public static func mapBlocks(atLeast bytes: Int32) {
         _ = option?(-3, bytes)
     }
+
+    /// Makes the allocator keep up to `bytes` free at the top of each arena instead of handing
+    /// it back at every free (glibc's `M_TRIM_THRESHOLD`, -1; `release` still hands it all back).
+    ///
+    /// Why: a fixed `mapBlocks` threshold also fixes the trim threshold at its default, 128 KiB.
+    /// A server's search allocates and frees a few hundred kilobytes per request (a walk's visited
+    /// table), so each free returned those pages and the next search faulted them in again:
+    /// about 30 page faults a request, under the memory map's lock that every thread shares.
+    public static func keepFree(upTo bytes: Int32) {
+        _ = option?(-1, bytes)
+    }
 }

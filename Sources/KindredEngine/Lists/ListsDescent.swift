@@ -26,8 +26,8 @@ public struct ListsDescent: Codable, Sendable, Equatable {
     /// hold.
     public var listsRecall: Float
 
-    /// One line for the build's notices.
-    var summary: String {
+    /// One line for the build's notices and `kindred inspect`.
+    public var summary: String {
         "related lists: candidates found by neighbour descent (\(rounds) round(s), \(walks) walk(s)), recall of the nearest \(Self.format(nearestRecall)); recall@\(Self.comparedPlaces) of the lists against exact ones \(Self.format(listsRecall)), on \(Self.sampled) sampled articles"
     }
 

@@ -146,7 +146,8 @@ struct Eval: ParsableCommand {
         if let model { return (try ModelDirectory(path: model).load().model, nil) }
         let start = Date()
         // Evaluation ranks by search; precomputed lists would only cost build time.
-        var parameters = build.parameters
+        // The re-ranking depth for the archive's size, as `reindex` chooses it.
+        var parameters = build.parameters(articles: articles.count).0
         if build.neighbors == nil { parameters.neighbors = 0 }
         var builder = ModelBuilder(
             parameters: parameters, lowerDimensionsToFit: build.dimensions == nil, automatic: build.automatic)

@@ -51,6 +51,7 @@ struct Inspect: ParsableCommand {
             } ?? "approximate index: none (every search is exact)")
         print("semantic: \(model.semanticSummary)")
         print(model.manifest.archiveChoice?.summary ?? "analysis: as the build options gave it")
+        if let descent = model.manifest.listsDescent { print(descent.summary) }
         if let hubness = model.manifest.hubness {
             print(Self.describe(hubness.measured, title: "hubness"))
             if let after = hubness.afterCap, let cap = hubness.cap {

@@ -171,6 +171,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         FreedMemory.mapBlocks(atLeast: 1 << 20)
+        FreedMemory.keepFree(upTo: 64 << 20)
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -19,7 +19,7 @@ struct NeighborDescent {
     static let rounds = 2
     /// Rows a walk keeps: three times a 40-deep search, so that its coarse scores lose few.
     static let walkBeam = 128
-    static let maximumWalks = 3
+    static let maximumWalks = 2
     /// The sampled recall of the exact nearest at which refinement stops.
     static let target: Float = 0.98
     /// The least gain of sampled recall a walk must bring for another to run.
