@@ -58,18 +58,7 @@ for run in $(seq 1 "$runs"); do
   rm -f "$work/model/journal.jsonl"
   start_server "$binary" "$work/model" "$port" "$work/serve.log"
   measure "empty-$run"
-  python3 - "$port" "$work/writes.jsonl" <<'PY'
-import http.client, json, sys
-conn = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=30)
-for line in open(sys.argv[2]):
-    article = json.loads(line)
-    conn.request("PUT", "/v1/articles/" + article.pop("id"), body=json.dumps(article),
-                 headers={"Content-Type": "application/json"})
-    response = conn.getresponse()
-    response.read()
-    if response.status not in (200, 201):
-        sys.exit(f"PUT answered {response.status}")
-PY
+  PYTHONPATH=Benchmarks/lib python3 -c 'import sys; from corpus import read_articles; from writes import put_articles; put_articles(int(sys.argv[1]), read_articles(sys.argv[2]))' "$port" "$work/writes.jsonl"
   measure "written-$run"
   stop_server
 done

@@ -125,23 +125,9 @@ print(f"{label}|{recall(draft_pairs):.4f}")
 PY
 }
 
-write() {  # write FROM TO: PUT articles FROM..<TO of writes.jsonl, one at a time
-  python3 - "$port" "$work/writes.jsonl" "$1" "$2" <<'PY'
-import http.client, json, sys
-port, path, start, end = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-with open(path) as f:
-    for n, line in enumerate(f):
-        if n < start: continue
-        if n >= end: break
-        article = json.loads(line)
-        conn.request("PUT", "/v1/articles/w-" + article.pop("id"), body=json.dumps(article),
-                     headers={"Content-Type": "application/json"})
-        response = conn.getresponse()
-        response.read()
-        if response.status not in (200, 201):
-            sys.exit(f"PUT answered {response.status}")
-PY
+write() {  # write FROM TO: PUT articles FROM..<TO of writes.jsonl, one at a time, under "w-" ids
+  PYTHONPATH=Benchmarks/lib python3 -c 'import sys; from corpus import read_articles; from writes import put_articles; put_articles(int(sys.argv[1]), read_articles(sys.argv[2])[int(sys.argv[3]):int(sys.argv[4])], "w-")' \
+    "$port" "$work/writes.jsonl" "$1" "$2"
 }
 
 measure "0 writes"
