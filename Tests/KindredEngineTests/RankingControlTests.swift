@@ -419,6 +419,9 @@ struct HubnessTests {
         let id = model.articles[0].id
         #expect(try !index.related(to: id, query: RelatedQuery(k: 10)).searched)
         #expect(try index.related(to: id, query: RelatedQuery(k: 20)).searched)
+        // An exact query checks an answer, so it searches.
+        let exact = try index.related(to: id, query: RelatedQuery(k: 10, exact: true))
+        #expect(exact.searched && exact.results.count == 10)
     }
 }
 
