@@ -34,8 +34,8 @@ extension EmbeddingIndex {
         var rows: ScaledCodeRows?
         while outcome.walks < NeighborDescent.maximumWalks && !outcome.recall.reaches(NeighborDescent.target) {
             let graph = NeighborGraph.built(
-                lists: ListScan(partition, vectors: vectors), codes: codes, scales: scales, isEmptyRow: isEmptyRow,
-                seed: seed, nearest: outcome.table.columns(NeighborGraph.initialNeighbors))
+                lists: nil, codes: codes, scales: scales, isEmptyRow: isEmptyRow, seed: seed,
+                nearest: outcome.table.columns(NeighborGraph.initialNeighbors))
             rows =
                 rows
                 ?? vectors.storage.withUnsafeBufferPointer { v in

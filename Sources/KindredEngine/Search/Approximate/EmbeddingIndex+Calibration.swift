@@ -28,9 +28,11 @@ extension EmbeddingIndex {
     ///   the lists' scan.
     func graph(over lists: InvertedFileIndex, seed: UInt64, nearest: consuming [Int32]?) -> NeighborGraph {
         let (codes, scales) = int8Rows()
+        let nearest = nearest.take()
+        // The lists' int4 codes are made only for the lists' scan.
         return NeighborGraph.built(
-            lists: ListScan(lists, vectors: vectors), codes: codes, scales: scales, isEmptyRow: isEmptyRow, seed: seed,
-            nearest: nearest.take())
+            lists: nearest == nil ? ListScan(lists, vectors: vectors) : nil, codes: codes, scales: scales,
+            isEmptyRow: isEmptyRow, seed: seed, nearest: nearest)
     }
 
     /// The int8 codes of the rows and their scales: the kept codes, else quantised again.

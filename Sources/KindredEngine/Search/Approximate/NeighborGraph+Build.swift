@@ -15,8 +15,9 @@ extension NeighborGraph {
     /// 0.974 at a beam of 256 in a prototype), 1.2 keeps longer links too (26 of 32, 0.982).
     static let alpha: Float = 1.2
 
-    /// Builds the graph of the rows of `lists` (an index's partition with its int4 codes), whose
-    /// int8 `codes` and `scales` (article order, `QuantizedRows`) score the pairs pruned.
+    /// Builds the graph of the articles, whose int8 `codes` and `scales` (article order,
+    /// `QuantizedRows`) score the pairs pruned; `lists` (an index's partition with its int4 codes)
+    /// is needed only when `nearest` is not given.
     ///
     /// 1. Each article's `initialNeighbors` nearest: `nearest` when given (`n × initialNeighbors`,
     ///    −1 padded: a build's all-pairs search finds them exactly, and on the generated million
@@ -35,7 +36,7 @@ extension NeighborGraph {
     ///   (docs/performance.md, *The approximate index*). The candidates' n · 32 links and the
     ///   articles that chose each make its peak, besides the int8 codes.
     static func built(
-        lists: consuming ListScan, codes: [Int8], scales: [Float], isEmptyRow: [Bool], seed: UInt64,
+        lists: consuming ListScan?, codes: [Int8], scales: [Float], isEmptyRow: [Bool], seed: UInt64,
         nearest: consuming [Int32]? = nil, degree: Int = defaultDegree, reusingCandidates: Bool = true
     ) -> NeighborGraph {
         let n = isEmptyRow.count, width = initialNeighbors
@@ -47,6 +48,7 @@ extension NeighborGraph {
             forward = nearest
             _ = consume lists
         } else {
+            guard let lists = lists.take() else { preconditionFailure("the graph needs its nearest or the lists") }
             forward = ListNeighbors(lists: lists, codes: codes, isEmptyRow: isEmptyRow).all(width: width)
         }
         let chosenBy = ReverseLinks(forward, width: width)
